@@ -1,0 +1,93 @@
+"""Error types shared by every boundary of paktsim (files, CLI, Python API).
+
+Every problem with user input is reported as a :class:`Problem` naming the field
+(a dotted path or a column), what is wrong, and the offending value.  An
+:class:`InputError` carries one or more problems; the CLI prints one line per
+problem in the form ``SOURCE: path.to.field: what is wrong (got VALUE)`` and exits
+with code 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+__all__ = ["Problem", "InputError", "NO_VALUE"]
+
+
+class _NoValue:
+    """Marker for a problem that has no single offending value (e.g. a missing field)."""
+
+    def __repr__(self) -> str:  # pragma: no cover - trivial
+        return "NO_VALUE"
+
+
+NO_VALUE: Any = _NoValue()
+
+
+def _short_repr(value: Any, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with user input.
+
+    Parameters
+    ----------
+    location : str
+        Dotted path of the field (``allocation.budget_eur``) or the column/row
+        (``counts.csv:persons``) that is wrong.
+    message : str
+        What is wrong and what was expected, in plain words.
+    value : Any, optional
+        The offending value; omitted when there is none (missing field).
+    """
+
+    location: str
+    message: str
+    value: Any = field(default=NO_VALUE)
+
+    def format(self, source: str | None = None) -> str:
+        """Return the one-line form ``SOURCE: location: message (got VALUE)``."""
+        parts = [p for p in (source, self.location) if p]
+        text = ": ".join(parts + [self.message])
+        if self.value is not NO_VALUE:
+            text += f" (got {_short_repr(self.value)})"
+        return text
+
+
+class InputError(ValueError):
+    """Bad user input: one or more :class:`Problem` s, nothing was written.
+
+    Parameters
+    ----------
+    problems : Problem or iterable of Problem
+        What is wrong.
+    source : str, optional
+        The file or argument the problems come from, printed before each line.
+    """
+
+    def __init__(self, problems: Problem | Iterable[Problem], source: str | None = None):
+        if isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: list[Problem] = list(problems)
+        if not self.problems:
+            raise ValueError("InputError needs at least one Problem")
+        self.source = source
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        """One formatted line per problem."""
+        return [p.format(self.source) for p in self.problems]
+
+    def with_source(self, source: str) -> "InputError":
+        """Return a copy that names ``source`` (e.g. the file path) on every line."""
+        return InputError(self.problems, source=source)
+
+    @classmethod
+    def single(cls, location: str, message: str, value: Any = NO_VALUE,
+               source: str | None = None) -> "InputError":
+        """Shortcut for an error with exactly one problem."""
+        return cls(Problem(location, message, value), source=source)
