@@ -1,0 +1,7 @@
+"""Allow ``python -m paktsim`` as an alias of the ``paktsim`` command."""
+
+import sys
+
+from paktsim.cli import main
+
+sys.exit(main())
