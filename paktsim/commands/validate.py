@@ -1,0 +1,37 @@
+"""``paktsim validate FILE…``: check scenario files without running them."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from paktsim.errors import InputError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``validate`` sub-command."""
+    parser = sub.add_parser(
+        "validate",
+        help="Szenario-Dateien prüfen (ohne Rechnung)",
+        description="Prüft Szenario-Dateien (YAML). Gibt je Problem eine Zeile "
+                    "'DATEI: feld.pfad: was falsch ist (got WERT)' aus; Exit-Code 2 bei Fehlern.",
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE", help="Szenario-Datei(en), YAML")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate every file; report all problems of all files, then exit 2 if any."""
+    from paktsim.scenario import load_scenario
+
+    failed = False
+    for name in args.files:
+        try:
+            scenario = load_scenario(name)
+        except InputError as exc:
+            failed = True
+            for line in exc.lines():
+                print(line, file=sys.stderr)
+            continue
+        print(f"{name}: ok — {scenario.name} (sha256 {scenario.sha256[:12]})")
+    return 2 if failed else 0

@@ -1,0 +1,459 @@
+"""Scenario specification: what a run assumes, as declarative, validated, hashable data.
+
+A scenario file (YAML, see ``scenarios/``) names its horizon, data vintage,
+parameter overrides, arrival assumptions, allocation rule, staffing assumptions,
+uncertainty and seed.  :meth:`Scenario.from_yaml` and ``paktsim validate`` share
+one validator (:func:`load_scenario`); every problem is reported as
+``FILE: path.to.field: what is wrong (got VALUE)``.  Unknown keys are errors.
+
+The scenario is frozen; :attr:`Scenario.sha256` hashes its canonical JSON so a
+result can cite exactly what it assumed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from paktsim.errors import NO_VALUE, InputError, Problem
+
+__all__ = [
+    "Scenario",
+    "Horizon",
+    "DataSpec",
+    "ArrivalsSpec",
+    "ArrivalBlock",
+    "AllocationSpec",
+    "UrbanFactorSpec",
+    "StaffingSpec",
+    "UncertaintySpec",
+    "DistributionSpec",
+    "load_scenario",
+    "builtin_scenario",
+    "BUILTIN_SCENARIOS",
+]
+
+YearMonth = Annotated[
+    str,
+    StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$"),
+    Field(description="Month as YYYY-MM"),
+]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+PositiveFloat = Annotated[float, Field(gt=0.0)]
+NonNegativeFloat = Annotated[float, Field(ge=0.0)]
+
+
+class _Spec(BaseModel):
+    """Base for every scenario section: frozen, unknown keys forbidden."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def _month_index(value: str) -> int:
+    year, month = value.split("-")
+    return int(year) * 12 + int(month) - 1
+
+
+class Horizon(_Spec):
+    """Months simulated, inclusive of both ends (``YYYY-MM``)."""
+
+    start: YearMonth = "2025-01"
+    end: YearMonth = "2034-12"
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Horizon":
+        months = _month_index(self.end) - _month_index(self.start) + 1
+        if months < 1:
+            raise ValueError(f"end {self.end} lies before start {self.start}")
+        if months > 12 * 40:
+            raise ValueError(f"horizon of {months} months is longer than 40 years")
+        return self
+
+    @property
+    def n_months(self) -> int:
+        """Number of months in the horizon."""
+        return _month_index(self.end) - _month_index(self.start) + 1
+
+
+class DataSpec(_Spec):
+    """Which bundled data vintage (population reference year) to use."""
+
+    vintage: int = 2023
+    persons_csv: str | None = Field(
+        default=None,
+        description="Optional CSV 'ags,persons' with counted persons per Gemeinde "
+                    "(e.g. the § 29d FAG survey); relative paths are relative to the "
+                    "scenario file.",
+    )
+
+    @field_validator("vintage")
+    @classmethod
+    def _known_vintage(cls, value: int) -> int:
+        from paktsim.regions import VINTAGES
+
+        if value not in VINTAGES:
+            raise ValueError(f"unknown data vintage, available: "
+                             f"{', '.join(str(v) for v in VINTAGES)}")
+        return value
+
+
+class ArrivalBlock(_Spec):
+    """One building block of a custom arrival path (monthly persons arriving in BW).
+
+    ``kind``:
+
+    * ``level``: ``per_month`` persons every month from ``start`` to ``end``;
+    * ``pulse``: ``total`` persons spread evenly over ``start``..``end``;
+    * ``ramp``: linear from ``per_month`` at ``start`` to ``per_month_end`` at ``end``;
+    * ``seasonal``: multiplies the path by twelve monthly ``factors`` (Jan..Dec);
+    * ``csv``: monthly values from a CSV with columns ``month,persons``.
+    """
+
+    kind: Literal["level", "pulse", "ramp", "seasonal", "csv"]
+    group: Literal["asyl", "ukraine", "humanitaer"] = "asyl"
+    start: YearMonth | None = None
+    end: YearMonth | None = None
+    per_month: NonNegativeFloat | None = None
+    per_month_end: NonNegativeFloat | None = None
+    total: NonNegativeFloat | None = None
+    factors: list[PositiveFloat] | None = None
+    file: str | None = None
+
+    @model_validator(mode="after")
+    def _fields_for_kind(self) -> "ArrivalBlock":
+        needed = {
+            "level": ("per_month",),
+            "pulse": ("total", "start", "end"),
+            "ramp": ("per_month", "per_month_end", "start", "end"),
+            "seasonal": ("factors",),
+            "csv": ("file",),
+        }[self.kind]
+        missing = [name for name in needed if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"a '{self.kind}' block needs {', '.join(missing)}")
+        if self.kind == "seasonal" and len(self.factors or []) != 12:
+            raise ValueError("a 'seasonal' block needs exactly 12 factors (Jan..Dec)")
+        if self.start and self.end and _month_index(self.end) < _month_index(self.start):
+            raise ValueError(f"end {self.end} lies before start {self.start}")
+        return self
+
+
+class ArrivalsSpec(_Spec):
+    """Arrival assumptions: a named path from the library, scaled, plus custom blocks."""
+
+    path: str = Field(
+        default="baseline",
+        description="Named path from paktsim.inflow.arrivals (e.g. historic, baseline, "
+                    "wave_2015, ukraine_surge, low) or 'custom' (blocks only).",
+    )
+    scale: NonNegativeFloat = 1.0
+    blocks: tuple[ArrivalBlock, ...] = ()
+
+    @model_validator(mode="after")
+    def _custom_has_blocks(self) -> "ArrivalsSpec":
+        if self.path == "custom" and not self.blocks:
+            raise ValueError("path 'custom' needs at least one block")
+        return self
+
+
+class UrbanFactorSpec(_Spec):
+    """Multiplier on population weights (the Städtetag's urban factor).
+
+    ``by``: ``degurba`` (keys 1, 2, 3), ``kreis_typ`` (``Stadtkreis``,
+    ``Landkreis``) or ``size_class`` (keys are lower population bounds, e.g.
+    ``0``, ``20000``, ``100000``).
+    """
+
+    by: Literal["degurba", "kreis_typ", "size_class"] = "degurba"
+    factors: dict[str, PositiveFloat]
+
+    @field_validator("factors", mode="before")
+    @classmethod
+    def _keys_as_str(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {str(k): v for k, v in value.items()}
+        return value
+
+    @model_validator(mode="after")
+    def _keys_fit(self) -> "UrbanFactorSpec":
+        if not self.factors:
+            raise ValueError("factors must not be empty")
+        if self.by == "degurba":
+            unknown = sorted(set(self.factors) - {"1", "2", "3"})
+            if unknown:
+                raise ValueError(f"degurba classes are 1, 2, 3; unknown: {', '.join(unknown)}")
+        elif self.by == "kreis_typ":
+            unknown = sorted(set(self.factors) - {"Stadtkreis", "Landkreis"})
+            if unknown:
+                raise ValueError(f"kreis_typ keys are Stadtkreis, Landkreis; unknown: "
+                                 f"{', '.join(unknown)}")
+        else:
+            bad = [k for k in self.factors if not k.isdigit()]
+            if bad:
+                raise ValueError(f"size_class keys must be whole numbers (lower bounds); "
+                                 f"got {', '.join(bad)}")
+        return self
+
+
+class AllocationSpec(_Spec):
+    """How the IM envelope is split (see :mod:`paktsim.allocation`)."""
+
+    rule: Literal["counts", "two_surveys", "population", "hybrid", "kreis",
+                  "per_capita", "au_model"] = "population"
+    level: Literal["gemeinde", "kreis"] = "gemeinde"
+    budget_eur: PositiveFloat | None = Field(
+        default=None,
+        description="Envelope in euros; default: integrationsmanagement.volumen in force.",
+    )
+    vintage: int | None = Field(default=None, description="Population vintage; default data.vintage")
+    urban_factor: UrbanFactorSpec | None = None
+    alpha: Share | None = Field(default=None,
+                                description="hybrid: weight of the refugee-based share")
+    survey_weights: tuple[Share, Share] | None = Field(
+        default=None, description="two_surveys: weights of the two counts, summing to 1")
+    counts_csv: str | None = None
+    second_counts_csv: str | None = None
+    kreis_key: Literal["population", "counts"] = "population"
+    pass_down: bool = Field(default=False,
+                            description="kreis level: pass Kreis amounts down to Gemeinden "
+                                        "by population")
+    join: Literal["landkreis", "neighbours", "none"] = "landkreis"
+    qualification_mix: dict[str, Share] = Field(
+        default_factory=lambda: {"hochschule": 1.0},
+        description="Share of positions per Fördersatz tier (sums to 1).",
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "AllocationSpec":
+        if self.survey_weights is not None and abs(sum(self.survey_weights) - 1.0) > 1e-9:
+            raise ValueError(f"survey_weights must sum to 1, got {sum(self.survey_weights):g}")
+        total = sum(self.qualification_mix.values())
+        if abs(total - 1.0) > 1e-9:
+            raise ValueError(f"qualification_mix shares must sum to 1, got {total:g}")
+        unknown = sorted(set(self.qualification_mix) - {"hochschule", "berufsausbildung"})
+        if unknown:
+            raise ValueError(f"qualification_mix tiers are hochschule, berufsausbildung; "
+                             f"unknown: {', '.join(unknown)}")
+        if self.rule == "hybrid" and self.alpha is None:
+            raise ValueError("rule 'hybrid' needs alpha (weight of the refugee-based share)")
+        if self.rule == "two_surveys" and (self.counts_csv is None
+                                           or self.second_counts_csv is None):
+            raise ValueError("rule 'two_surveys' needs counts_csv and second_counts_csv")
+        if self.rule == "counts" and self.counts_csv is None:
+            raise ValueError("rule 'counts' needs counts_csv")
+        return self
+
+
+class StaffingSpec(_Spec):
+    """Assumptions turning people into positions needed (see :mod:`paktsim.staffing`)."""
+
+    target_ratio: PositiveFloat = Field(
+        default=88.0, description="Persons per full-time IM position (2017 design ≈ 1:88)")
+    include_vu: bool = False
+    include_ukraine_private: bool = False
+    counselling_share: Share = Field(
+        default=1.0, description="Share of the target group needing counselling (assumption)")
+    group_offer_share: Share = Field(
+        default=0.0, description="Share of caseload absorbed by group offers (assumption)")
+    hiring_lag_months: Annotated[int, Field(ge=0, le=36)] = 3
+    vacancy_rate: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
+
+
+class DistributionSpec(_Spec):
+    """An uncertain quantity as a scipy.stats distribution (``dist`` + its arguments)."""
+
+    dist: Literal["uniform", "triang", "norm", "lognorm", "truncnorm", "beta"]
+    args: dict[str, float] = Field(default_factory=dict)
+
+
+class UncertaintySpec(_Spec):
+    """Monte Carlo settings; ``n_draws: 0`` means a single deterministic run."""
+
+    n_draws: Annotated[int, Field(ge=0, le=100_000)] = 0
+    chunk_size: Annotated[int, Field(ge=1, le=100_000)] = 1000
+    arrivals_sigma: NonNegativeFloat = Field(
+        default=0.0, description="Log-normal sigma of the arrival level (0 = none)")
+    distributions: dict[str, DistributionSpec] = Field(default_factory=dict)
+
+
+class Scenario(_Spec):
+    """A complete, validated scenario.
+
+    Build it with :meth:`from_yaml` (a file), :meth:`from_dict`, or
+    :func:`builtin_scenario` (a shipped one by name).
+    """
+
+    name: Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+    description: str = ""
+    horizon: Horizon = Field(default_factory=Horizon)
+    data: DataSpec = Field(default_factory=DataSpec)
+    overrides: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Parameter overrides {'path.to.param': {'YYYY-MM-DD': value}}.",
+    )
+    arrivals: ArrivalsSpec = Field(default_factory=ArrivalsSpec)
+    allocation: AllocationSpec = Field(default_factory=AllocationSpec)
+    comparison: AllocationSpec | None = Field(
+        default=None, description="An alternative allocation to compare against (optional).")
+    staffing: StaffingSpec = Field(default_factory=StaffingSpec)
+    uncertainty: UncertaintySpec = Field(default_factory=UncertaintySpec)
+    seed: Annotated[int, Field(ge=0, lt=2**63)] = 20260101
+
+    @field_validator("overrides", mode="before")
+    @classmethod
+    def _dates_as_iso(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        out: dict[str, Any] = {}
+        for path, dated in value.items():
+            if isinstance(dated, dict):
+                dated = {(k.isoformat() if isinstance(k, (dt.date, dt.datetime)) else str(k)): v
+                         for k, v in dated.items()}
+            out[str(path)] = dated
+        return out
+
+    # -- construction -----------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, data: Any, source: str | None = None) -> "Scenario":
+        """Validate a mapping; raise :class:`InputError` listing every problem."""
+        return _validate(data, source)
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> "Scenario":
+        """Read and validate a scenario file."""
+        return load_scenario(path)
+
+    # -- identity ---------------------------------------------------------------------
+    def canonical_json(self) -> str:
+        """Canonical JSON (sorted keys, no whitespace) of the full, defaulted scenario."""
+        return json.dumps(self.model_dump(mode="json"), sort_keys=True,
+                          separators=(",", ":"), ensure_ascii=False)
+
+    @property
+    def sha256(self) -> str:
+        """SHA-256 of :meth:`canonical_json`: equal scenarios have equal hashes."""
+        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+
+    def to_yaml(self) -> str:
+        """The scenario as YAML that validates back to an equal scenario."""
+        return yaml.safe_dump(self.model_dump(mode="json", exclude_defaults=False),
+                              allow_unicode=True, sort_keys=False)
+
+    def with_changes(self, **sections: Any) -> "Scenario":
+        """Return a validated copy with whole fields or nested dicts replaced.
+
+        ``scenario.with_changes(staffing={"target_ratio": 100})`` merges into the
+        staffing section; other sections stay as they are.
+        """
+        data = self.model_dump(mode="json")
+        for key, value in sections.items():
+            if isinstance(value, dict) and isinstance(data.get(key), dict):
+                data[key] = {**data[key], **value}
+            else:
+                data[key] = value
+        return _validate(data, source=None)
+
+    def __hash__(self) -> int:
+        return hash(self.sha256)
+
+
+def _problems_from_validation(exc: ValidationError) -> list[Problem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        location = ".".join(str(part) for part in err["loc"]) or "(scenario)"
+        message = err["msg"]
+        for prefix in ("Value error, ", "Assertion failed, "):
+            if message.startswith(prefix):
+                message = message[len(prefix):]
+        if err["type"] == "extra_forbidden":
+            message = "unknown field (not allowed here; check the spelling)"
+        value = err.get("input", NO_VALUE)
+        if err["type"] == "missing":
+            value = NO_VALUE
+        elif isinstance(value, dict) and err["type"] not in ("dict_type", "model_type"):
+            value = NO_VALUE  # a whole section is noise; the message says what is wrong
+        problems.append(Problem(location, message, value))
+    return problems
+
+
+def _validate(data: Any, source: str | None) -> Scenario:
+    if not isinstance(data, dict):
+        raise InputError.single("(scenario)", "expected a mapping of fields at the top level",
+                                type(data).__name__, source=source)
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(_problems_from_validation(exc), source=source) from None
+    if scenario.overrides:
+        _check_overrides(scenario.overrides, source)
+    return scenario
+
+
+def _check_overrides(overrides: dict[str, dict[str, Any]], source: str | None) -> None:
+    """Validate overrides against the parameter tree (unknown path, bad date or type)."""
+    from paktsim import params
+
+    try:
+        params.apply_overrides(params.load(), overrides)
+    except InputError as exc:
+        problems = [Problem(p.location if p.location.startswith("overrides")
+                            else f"overrides.{p.location}", p.message, p.value)
+                    for p in exc.problems]
+        raise InputError(problems, source=source) from None
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario YAML file (the validator ``paktsim validate`` uses).
+
+    Raises
+    ------
+    InputError
+        File missing or unreadable, invalid YAML (with line number), or any
+        field problem, each naming the field path and the bad value.
+    """
+    path = Path(path)
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError.single("(file)", "file not found", source) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError.single("(file)", f"cannot read the file: {exc}", source) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(yaml)"
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise InputError.single(where, f"invalid YAML: {reason}", source=source) from None
+    if data is None:
+        raise InputError.single("(scenario)", "file is empty", source=source)
+    return _validate(data, source)
+
+
+BUILTIN_SCENARIOS: tuple[str, ...] = ("status_quo",)
+
+
+def builtin_scenario(name: str = "status_quo") -> Scenario:
+    """Load a scenario shipped inside the package (``paktsim/scenarios/NAME.yaml``)."""
+    if name not in BUILTIN_SCENARIOS:
+        raise InputError.single("scenario", f"unknown built-in scenario, available: "
+                                            f"{', '.join(BUILTIN_SCENARIOS)}", name)
+    ref = resources.files("paktsim.scenarios") / f"{name}.yaml"
+    with resources.as_file(ref) as path:
+        return load_scenario(path)
