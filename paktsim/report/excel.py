@@ -1,0 +1,354 @@
+"""Excel workbooks with real numbers, number formats and a provenance sheet.
+
+Cells hold numbers, never formatted strings, so users can compute with them.
+Number formats are written in Excel's locale-neutral (US) syntax; Excel and
+LibreOffice show ``#,##0 "€"`` as ``1.234.567 €`` on a German system.
+
+Call this through :func:`paktsim.io.write_table` (``.xlsx`` path), which checks
+the target first and renames a finished temporary file into place.
+
+Determinism: the same tables and provenance give the same bytes. The workbook's
+"created"/"modified" properties are set to the provenance date (keys ``date``
+or ``Datum``, ISO ``YYYY-MM-DD``) or else to today at 00:00 UTC, and every zip
+member gets a fixed timestamp; without a provenance date the file is therefore
+reproducible within one day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import math
+import re
+import zipfile
+from collections.abc import Mapping
+from typing import IO, TYPE_CHECKING, Any
+
+from paktsim.errors import InputError, Problem
+from paktsim.report.format import column_kind, is_signed
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = [
+    "ATTRIBUTION",
+    "PROVENANCE_SHEET",
+    "default_number_format",
+    "sheet_names",
+    "write_workbook",
+]
+
+PROVENANCE_SHEET = "Herkunft"
+ATTRIBUTION = "Destatis; © GeoBasis-DE / BKG (Daten verändert), dl-de/by-2-0"
+
+_EUR = '#,##0 "€"'
+_EUR_CENTS = '#,##0.00 "€"'
+_FORMATS = {
+    "share": "0.0%",
+    "fte": "0.00",
+    "count": "#,##0",
+    "number": "#,##0.00",
+}
+_MAX_WIDTH = 60
+_INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def _signed(fmt: str) -> str:
+    # positive;negative;zero sections, so gains show a "+" in winners/losers tables
+    return f"+{fmt};-{fmt};{fmt}"
+
+
+def default_number_format(name: Any, dtype: Any) -> str | None:
+    """Excel number format for a column, from its name and dtype.
+
+    Euros ``#,##0 "€"`` (integers) or ``#,##0.00 "€"`` (floats, e.g. € per
+    inhabitant), shares ``0.0%`` (fractions), FTE ``0.00``, counts ``#,##0``,
+    other floats ``#,##0.00``. Difference columns (``delta…``, ``Δ``) get a
+    ``+`` sign for positive values. Non-numeric columns: ``None`` (General).
+
+    Parameters
+    ----------
+    name : hashable
+        Column name.
+    dtype : dtype
+        Column dtype.
+
+    Returns
+    -------
+    str or None
+    """
+    import pandas as pd
+
+    kind = column_kind(name, dtype)
+    if kind is None:
+        return None
+    if kind == "eur":
+        fmt = _EUR if pd.api.types.is_integer_dtype(dtype) else _EUR_CENTS
+    else:
+        fmt = _FORMATS[kind]
+    return _signed(fmt) if is_signed(name) else fmt
+
+
+def sheet_names(names: list[Any], reserved: tuple[str, ...] = (PROVENANCE_SHEET,)) -> list[str]:
+    """Turn table names into valid, unique Excel sheet names (≤ 31 characters).
+
+    Characters Excel forbids (``[]:*?/\\``) become ``_``; clashes (also with
+    ``reserved`` names, case-insensitive as in Excel) get a `` (2)``, `` (3)`` …
+    suffix.
+
+    Parameters
+    ----------
+    names : list
+        Requested names, in order.
+    reserved : tuple of str
+        Names already taken.
+
+    Returns
+    -------
+    list of str
+    """
+    taken = {r.lower() for r in reserved}
+    result = []
+    for raw in names:
+        base = _INVALID_SHEET_CHARS.sub("_", str(raw)).strip("' ") or "Tabelle"
+        candidate = base[:31]
+        counter = 2
+        while candidate.lower() in taken:
+            suffix = f" ({counter})"
+            candidate = base[: 31 - len(suffix)] + suffix
+            counter += 1
+        taken.add(candidate.lower())
+        result.append(candidate)
+    return result
+
+
+def _cell_value(value: Any) -> Any:
+    """Convert a pandas/numpy value to something openpyxl writes as a real cell."""
+    import numpy as np
+    import pandas as pd
+
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime().replace(tzinfo=None)
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, (bool, int, str, dt.date)):
+        return value
+    if isinstance(value, (dt.timedelta, pd.Timedelta)):
+        return str(value)
+    return _text(value)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, (Mapping, list, tuple)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=isinstance(value, Mapping),
+                          default=str)
+    return str(value)
+
+
+def _label(name: Any) -> str:
+    if isinstance(name, tuple):
+        return " / ".join(str(n) for n in name if str(n))
+    return "" if name is None else str(name)
+
+
+def _display_width(value: Any, fmt: str | None) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, float):
+        # formatted width: digits, separators, decimals, unit
+        digits = len(f"{abs(value):,.0f}") + (1 if value < 0 else 0)
+        return digits + (3 if fmt and "0.0" in fmt else 0) + (3 if fmt and "€" in fmt else 0)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return len(f"{abs(value):,}") + (1 if value < 0 else 0) + (3 if fmt and "€" in fmt else 0)
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def _write_sheet(ws: Any, frame: "pd.DataFrame", formats: Mapping[str, str]) -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    import pandas as pd
+
+    index = frame.index
+    plain_index = isinstance(index, pd.RangeIndex) and index.name is None
+    index_levels = [] if plain_index else [index.get_level_values(i)
+                                           for i in range(index.nlevels)]
+    header = [_label(n) or f"index_{i}" for i, n in enumerate(index.names)][:len(index_levels)]
+    header += [_label(c) for c in frame.columns]
+    originals = list(index.names)[:len(index_levels)] + list(frame.columns)
+    series = [(level.dtype, level.tolist()) for level in index_levels]
+    series += [(frame.iloc[:, j].dtype, frame.iloc[:, j].tolist())
+               for j in range(frame.shape[1])]
+    n_index = len(index_levels)
+
+    column_formats: list[str | None] = []
+    for name, original, (dtype, _values) in zip(header, originals, series):
+        if name in formats:
+            column_formats.append(formats[name])
+        elif original in formats:
+            column_formats.append(formats[original])
+        else:
+            column_formats.append(default_number_format(original, dtype))
+
+    bold = Font(bold=True)
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = bold
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+    widths = [len(h) for h in header]
+    for row_values in zip(*(values for _dtype, values in series)):
+        ws.append([_cell_value(v) for v in row_values])
+    for col_idx, fmt in enumerate(column_formats, start=1):
+        letter = get_column_letter(col_idx)
+        for (cell,) in ws.iter_rows(min_row=2, min_col=col_idx, max_col=col_idx):
+            if fmt and isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                cell.number_format = fmt
+            widths[col_idx - 1] = max(widths[col_idx - 1], _display_width(cell.value, fmt))
+        ws.column_dimensions[letter].width = min(_MAX_WIDTH, widths[col_idx - 1] + 2)
+
+    ws.freeze_panes = ws.cell(row=2, column=n_index + 1)
+    if len(frame) and header:
+        ws.auto_filter.ref = ws.dimensions
+
+
+def _provenance_rows(provenance: Mapping[str, Any], created: dt.datetime) -> list[tuple[str, Any]]:
+    from paktsim._version import __version__
+
+    rows: list[tuple[str, Any]] = []
+    for key, value in provenance.items():
+        cell = _cell_value(value)
+        rows.append((str(key), cell if not isinstance(cell, str) or cell else ""))
+    keys = {str(k).lower() for k in provenance}
+    if not keys & {"date", "datum"}:
+        rows.append(("Datum", created.date()))
+    if not keys & {"paktsim_version", "paktsim-version", "version"}:
+        rows.append(("paktsim-Version", __version__))
+    if not keys & {"attribution", "quellen", "quellenvermerk"}:
+        rows.append(("Quellen", ATTRIBUTION))
+    return rows
+
+
+def _created(provenance: Mapping[str, Any]) -> dt.datetime:
+    for key, value in provenance.items():
+        if str(key).lower() not in ("date", "datum"):
+            continue
+        if isinstance(value, dt.datetime):
+            return value.replace(tzinfo=None)
+        if isinstance(value, dt.date):
+            return dt.datetime(value.year, value.month, value.day)
+        try:
+            return dt.datetime.fromisoformat(str(value)).replace(tzinfo=None)
+        except ValueError as exc:
+            raise InputError(Problem(f"provenance.{key}", "expected an ISO date YYYY-MM-DD",
+                                     value)) from exc
+    today = dt.datetime.now(dt.timezone.utc).date()
+    return dt.datetime(today.year, today.month, today.day)
+
+
+def _write_provenance(ws: Any, rows: list[tuple[str, Any]]) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    ws.append(["Angabe", "Wert"])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for key, value in rows:
+        ws.append([key, value])
+        if isinstance(value, dt.date):
+            ws.cell(row=ws.max_row, column=2).number_format = "yyyy-mm-dd"
+    ws.column_dimensions["A"].width = min(_MAX_WIDTH, max(len(k) for k, _ in rows) + 2)
+    ws.column_dimensions["B"].width = 90
+    for (cell,) in ws.iter_rows(min_row=2, min_col=2, max_col=2):
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+
+
+def _validate(tables: Mapping[str, Any], number_formats: Mapping[str, str]) -> None:
+    import pandas as pd
+
+    problems = []
+    if not tables:
+        problems.append(Problem("tables", "expected at least one table"))
+    for name, frame in tables.items():
+        if not isinstance(frame, pd.DataFrame):
+            problems.append(Problem(f"tables.{name}", "expected a pandas DataFrame",
+                                    type(frame).__name__))
+    for column, fmt in number_formats.items():
+        if not isinstance(fmt, str) or not fmt:
+            problems.append(Problem(f"number_formats.{column}",
+                                    "expected an Excel number format string such as '#,##0'",
+                                    fmt))
+    if problems:
+        raise InputError(problems)
+
+
+def _deterministic_zip(data: bytes, core_xml: bytes) -> bytes:
+    """Re-pack the xlsx with fixed member timestamps and the given core properties."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            payload = core_xml if info.filename == "docProps/core.xml" else src.read(info)
+            member = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o600 << 16
+            dst.writestr(member, payload)
+    return out.getvalue()
+
+
+def write_workbook(handle: IO[bytes], tables: Mapping[str, "pd.DataFrame"],
+                   provenance: Mapping[str, Any], number_formats: Mapping[str, str]) -> None:
+    """Write tables as sheets of an Excel workbook, plus a ``Herkunft`` sheet.
+
+    Parameters
+    ----------
+    handle : binary file object
+        Where the ``.xlsx`` bytes go (``paktsim.io`` passes a temporary file).
+    tables : mapping of name to DataFrame
+        One sheet per table, in order; names are made valid and unique
+        (:func:`sheet_names`). The index is written as the first column(s) and
+        frozen together with the header row.
+    provenance : mapping
+        Key/value pairs for the ``Herkunft`` sheet (rule, parameters, data
+        vintage, date …); nested values are written as JSON. The date, the
+        paktsim version and the source attribution are added when missing.
+    number_formats : mapping
+        Column name → Excel number format in US syntax, overriding
+        :func:`default_number_format`; applies to that column in every sheet.
+
+    Raises
+    ------
+    InputError
+        No tables, a table that is not a DataFrame, an empty number format, or a
+        provenance date that is not ISO.
+    """
+    from openpyxl import Workbook
+    from openpyxl.xml.functions import tostring
+
+    _validate(tables, number_formats)
+    created = _created(provenance)
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    names = sheet_names(list(tables))
+    for sheet_name, frame in zip(names, tables.values()):
+        _write_sheet(workbook.create_sheet(sheet_name), frame, number_formats)
+    _write_provenance(workbook.create_sheet(PROVENANCE_SHEET), _provenance_rows(provenance,
+                                                                                created))
+
+    props = workbook.properties
+    props.creator = "paktsim"
+    props.title = ", ".join(names)
+    props.created = created
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    props.modified = created  # openpyxl stamps "now" while saving; put the fixed time back
+    handle.write(_deterministic_zip(buffer.getvalue(), tostring(props.to_tree())))
