@@ -1,0 +1,224 @@
+"""Stage chain kernel: monthly stock-flow of people through the FlüAG stages.
+
+Stages (FlüAG BW): Erstaufnahme (``ea``, Land) → vorläufige Unterbringung
+(``vu``, Kreise; a months-in-stage conveyor with a monthly exit hazard and a hard
+cap) → Anschlussunterbringung (``au``, Gemeinden) → own housing / independent
+(``own``).  From every stage people can leave Baden-Württemberg (``left``).  A
+share of arrivals (Ukrainians in private housing) goes straight to ``own``.
+
+The kernel works on the Land total of each *assignment segment*: the months in
+which one set of distribution keys is in force.  Because the chain is linear in
+its inflow, the stock of a place is exactly ``key[segment, place] × stock[segment]``
+summed over segments (see :mod:`paktsim.inflow.distribute`), so the chain never
+has to run per Gemeinde.
+
+Timing convention (the same for every stage): exits in month ``t`` are taken from
+the stock at the end of month ``t - 1``; people entering in month ``t`` are in
+the end-of-month stock of ``t``.  A person entering vU in month ``t`` is therefore
+counted in vU at the end of months ``t .. t + cap - 1`` at most and has left by
+the end of month ``t + cap``.
+
+Array shapes: ``D`` draws, ``G`` groups, ``S`` segments, ``A`` months-in-stage
+slots (the largest cap), ``T`` months.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+__all__ = ["ChainRates", "ChainResult", "run_chain", "STOCKS", "FLOWS"]
+
+#: Stocks reported at the end of each month.
+STOCKS: tuple[str, ...] = ("ea", "vu", "au", "own")
+#: Monthly flows between stages (``*_left`` leave Baden-Württemberg).
+FLOWS: tuple[str, ...] = (
+    "arrivals",      # into Erstaufnahme or directly into own housing
+    "direct",        # straight to own (private) housing, part of arrivals
+    "ea_to_vu", "ea_left",
+    "vu_to_au", "vu_left",
+    "au_to_own", "au_left",
+    "own_left",
+)
+
+
+@dataclass(frozen=True)
+class ChainRates:
+    """Monthly rates of the stage chain, per draw and group.
+
+    Every field is an array broadcastable to ``(D, G)``; ``vu_exit`` may carry a
+    trailing months-in-stage axis ``(D, G, A)`` for a duration-dependent hazard.
+
+    Parameters
+    ----------
+    direct_share : array
+        Share of arrivals skipping Erstaufnahme and vU (private housing).
+    ea_exit : array
+        Monthly hazard of leaving Erstaufnahme.
+    ea_left_share : array
+        Share of Erstaufnahme exits that leave Baden-Württemberg.
+    vu_exit : array
+        Monthly hazard of leaving vU before the cap.
+    vu_cap : array of int
+        Hard cap on months in vU; nobody stays longer.
+    vu_left_share : array
+        Share of vU exits that leave Baden-Württemberg (returns, onward moves).
+    au_to_own : array
+        Monthly hazard of moving from AU to own housing.
+    au_left : array
+        Monthly hazard of leaving Baden-Württemberg from AU.
+    own_left : array
+        Monthly hazard of leaving Baden-Württemberg (or the protection-seeker
+        status) from own housing.
+    """
+
+    direct_share: np.ndarray
+    ea_exit: np.ndarray
+    ea_left_share: np.ndarray
+    vu_exit: np.ndarray
+    vu_cap: np.ndarray
+    vu_left_share: np.ndarray
+    au_to_own: np.ndarray
+    au_left: np.ndarray
+    own_left: np.ndarray
+
+    def check(self) -> None:
+        """Raise ``ValueError`` naming the first rate outside its range."""
+        for f in fields(self):
+            value = np.asarray(getattr(self, f.name), dtype=float)
+            if not np.all(np.isfinite(value)):
+                raise ValueError(f"{f.name}: rates must be finite numbers")
+            if f.name == "vu_cap":
+                if np.any(value < 1) or np.any(value != np.round(value)):
+                    raise ValueError("vu_cap: expected whole months >= 1")
+            elif np.any(value < 0) or np.any(value > 1):
+                raise ValueError(f"{f.name}: expected a share/hazard between 0 and 1")
+        if np.any(np.asarray(self.au_to_own) + np.asarray(self.au_left) > 1 + 1e-12):
+            raise ValueError("au_to_own + au_left: together they must not exceed 1")
+
+
+@dataclass(frozen=True)
+class ChainResult:
+    """Stocks and flows of one kernel run.
+
+    ``stocks[name]`` has shape ``(D, G, T)`` for ``ea`` (Land only) and
+    ``(D, G, S, T)`` for the assigned stages; ``flows[name]`` likewise
+    (``arrivals`` and the ``ea_*`` flows are unsegmented, ``(D, G, T)``).
+    ``vu_age`` holds the months-in-stage distribution of the vU stock at the
+    end of each month, ``(D, G, S, A, T)``, only when requested.
+    """
+
+    stocks: dict[str, np.ndarray]
+    flows: dict[str, np.ndarray]
+    vu_age: np.ndarray | None = None
+
+
+def _bcast(value: np.ndarray, d: int, g: int) -> np.ndarray:
+    return np.broadcast_to(np.asarray(value, dtype=float), (d, g)).copy()
+
+
+def run_chain(arrivals: np.ndarray, rates: ChainRates, segment: np.ndarray,
+              n_segments: int | None = None, keep_age: bool = False) -> ChainResult:
+    """Run the stage chain for every draw and group.
+
+    Parameters
+    ----------
+    arrivals : ndarray, shape (D, G, T)
+        Persons arriving in Baden-Württemberg per month.
+    rates : ChainRates
+        Monthly rates, broadcastable to ``(D, G)`` (``vu_exit`` to ``(D, G, A)``).
+    segment : ndarray of int, shape (T,)
+        Index of the distribution-key segment in force in each month; people
+        are assigned to the segment of the month they leave Erstaufnahme (or
+        arrive, for the direct path).
+    n_segments : int, optional
+        Number of segments (default ``segment.max() + 1``).
+    keep_age : bool
+        Also return the vU months-in-stage distribution (memory ``A``-fold).
+
+    Returns
+    -------
+    ChainResult
+    """
+    arrivals = np.asarray(arrivals, dtype=float)
+    if arrivals.ndim != 3:
+        raise ValueError("arrivals: expected shape (draws, groups, months)")
+    if np.any(arrivals < 0) or not np.all(np.isfinite(arrivals)):
+        raise ValueError("arrivals: expected finite, non-negative numbers")
+    rates.check()
+    d, g, t_n = arrivals.shape
+    segment = np.asarray(segment, dtype=np.intp)
+    if segment.shape != (t_n,):
+        raise ValueError("segment: expected one segment index per month")
+    s_n = int(segment.max()) + 1 if n_segments is None else int(n_segments)
+
+    cap = np.broadcast_to(np.asarray(rates.vu_cap), (d, g)).astype(np.intp)
+    a_n = int(cap.max())
+    # Hazard per months-in-stage slot; 1 at the last slot allowed by the cap, so
+    # the conveyor empties exactly there (C * 1 - C == 0, no rounding residue).
+    age = np.arange(a_n)
+    vu_h = np.asarray(rates.vu_exit, dtype=float)
+    vu_h = np.broadcast_to(vu_h if vu_h.ndim == 3 else vu_h[..., None], (d, g, a_n))
+    vu_h = np.where(age >= cap[..., None] - 1, 1.0, vu_h)[:, :, None, :]  # (D, G, 1, A)
+
+    direct = _bcast(rates.direct_share, d, g)
+    ea_exit = _bcast(rates.ea_exit, d, g)
+    ea_left = _bcast(rates.ea_left_share, d, g)
+    vu_left = _bcast(rates.vu_left_share, d, g)[..., None]
+    au_own = _bcast(rates.au_to_own, d, g)[..., None]
+    au_left = _bcast(rates.au_left, d, g)[..., None]
+    own_left = _bcast(rates.own_left, d, g)[..., None]
+
+    land = np.zeros((d, g, t_n))
+    seg = np.zeros((d, g, s_n, t_n))
+    stocks = {"ea": land.copy(), "vu": seg.copy(), "au": seg.copy(), "own": seg.copy()}
+    flows = {"arrivals": arrivals.copy(), "direct": seg.copy(), "ea_to_vu": seg.copy(),
+             "ea_left": land.copy(), "vu_to_au": seg.copy(), "vu_left": seg.copy(),
+             "au_to_own": seg.copy(), "au_left": seg.copy(), "own_left": seg.copy()}
+    ages = np.zeros((d, g, s_n, a_n, t_n)) if keep_age else None
+
+    ea = np.zeros((d, g))
+    conveyor = np.zeros((d, g, s_n, a_n))
+    au = np.zeros((d, g, s_n))
+    own = np.zeros((d, g, s_n))
+    direct_in = arrivals * direct[..., None]
+    ea_in = arrivals - direct_in
+    for t in range(t_n):
+        s = segment[t]
+        # exits, all from last month's stocks
+        ea_out = ea * ea_exit
+        ea_gone = ea_out * ea_left
+        ea_vu = ea_out - ea_gone
+        vu_out_age = conveyor * vu_h
+        vu_out = vu_out_age.sum(axis=-1)
+        vu_gone = vu_out * vu_left
+        vu_au = vu_out - vu_gone
+        au_o = au * au_own
+        au_gone = au * au_left
+        own_gone = own * own_left
+        # new stocks
+        ea = ea - ea_out + ea_in[..., t]
+        survivors = conveyor - vu_out_age
+        conveyor[..., 1:] = survivors[..., :-1]
+        conveyor[..., 0] = 0.0
+        conveyor[:, :, s, 0] = ea_vu
+        au = au - au_o - au_gone + vu_au
+        own = own - own_gone + au_o
+        own[:, :, s] += direct_in[..., t]
+
+        stocks["ea"][..., t] = ea
+        stocks["vu"][..., t] = conveyor.sum(axis=-1)
+        stocks["au"][..., t] = au
+        stocks["own"][..., t] = own
+        flows["direct"][:, :, s, t] = direct_in[..., t]
+        flows["ea_to_vu"][:, :, s, t] = ea_vu
+        flows["ea_left"][..., t] = ea_gone
+        flows["vu_to_au"][..., t] = vu_au
+        flows["vu_left"][..., t] = vu_gone
+        flows["au_to_own"][..., t] = au_o
+        flows["au_left"][..., t] = au_gone
+        flows["own_left"][..., t] = own_gone
+        if ages is not None:
+            ages[..., t] = conveyor
+    return ChainResult(stocks=stocks, flows=flows, vu_age=ages)
