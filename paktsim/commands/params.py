@@ -1,0 +1,89 @@
+"""``paktsim params [PATH] [--date YYYY-MM-DD]``: show parameters with unit and source.
+
+Without PATH (or with a prefix such as ``pakt``) it lists the parameters in force
+at the date; with a full parameter path it prints that parameter's dated history
+(or, with ``--date``, the one value in force).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from typing import Any
+
+__all__ = ["register", "run"]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``params`` sub-command."""
+    parser = subparsers.add_parser(
+        "params",
+        help="Parameter (Werte, Einheit, Quelle) zu einem Datum oder Verlauf eines Parameters",
+        description=__doc__,
+    )
+    parser.add_argument("path", nargs="?", default=None,
+                        help="Parameterpfad (z. B. integrationsmanagement.foerdersatz.hochschule) oder Präfix (z. B. pakt)")
+    parser.add_argument("--date", default=None, help="Stichtag YYYY-MM-DD (Standard: heute)")
+    parser.set_defaults(func=run)
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    return str(value)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(header, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the listing or history; bad path or date -> InputError (exit 2)."""
+    from paktsim import params
+
+    tree = params.load()
+    day = params.to_date(args.date, "--date") if args.date else dt.date.today()
+    path = args.path
+
+    if path is not None and path in tree:
+        param = tree[path]
+        print(f"{param.path}: {param.name_de} / {param.name_en}")
+        print(f"Einheit: {param.unit}   Periode: {param.period}   Datei: {param.file}")
+        print(param.description)
+        if args.date:
+            entry = next((e for e in reversed(param.entries) if e.date <= day), None)
+            value = entry.value if entry else None
+            source = f"{entry.reference} [{entry.tag}]" if entry else "-"
+            print(f"\nam {day.isoformat()}: {_fmt(value)}  ({source})")
+            return 0
+        rows = [[e.date.isoformat(), _fmt(e.value), e.tag,
+                 f"[{_fmt(e.range[0])}, {_fmt(e.range[1])}]" if e.range else "",
+                 e.reference + (f" — {e.note}" if e.note else "")]
+                for e in param.entries]
+        print()
+        print(_table(["ab", "Wert", "Kennz.", "Spanne", "Quelle"], rows))
+        return 0
+
+    paths = list(tree)
+    if path is not None:
+        paths = [p for p in paths if p.startswith(path + ".")]
+        if not paths:
+            raise params._unknown(path, tree)
+    snap = params.at(day)
+    rows = []
+    for p in paths:
+        param = tree[p]
+        entry = next((e for e in reversed(param.entries) if e.date <= day), None)
+        rows.append([p, _fmt(snap[p]), param.unit, entry.tag if entry else "-",
+                     entry.reference if entry else "(noch nicht in Kraft)"])
+    print(f"Parameter am {day.isoformat()} ({len(rows)}):")
+    print(_table(["Parameter", "Wert", "Einheit", "Kennz.", "Quelle"], rows))
+    return 0
