@@ -430,7 +430,7 @@ def metadata(g: pd.DataFrame, k: pd.DataFrame, pairs: pd.DataFrame, hashes: dict
         "raw_data_documentation": "../shared/data/raw/SOURCES.md",
         "series_break": SERIES_BREAK,
         "attribution": {
-            "destatis": DESTATIS_ATTRIBUTION.format(year="2015–2024"),
+            "destatis": DESTATIS_ATTRIBUTION.format(year="2024"),
             "destatis_schutzsuchende": (
                 "Statistische Ämter des Bundes und der Länder, Statistik der Schutzsuchenden "
                 "(12531), Regionaldatenbank Deutschland, Stand 31.12.2018"),
