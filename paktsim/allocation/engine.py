@@ -1,0 +1,378 @@
+"""``allocate``: envelope + rule → who gets how much, who applies with whom, how many FTE.
+
+Steps (each in its own module):
+
+1. the rule weights the regions table (:mod:`paktsim.allocation.rules`);
+2. the envelope is split into whole euros by largest remainder
+   (:mod:`paktsim.allocation.rounding`) — the parts sum to the envelope exactly;
+3. applications are formed under the threshold
+   (:mod:`paktsim.allocation.applications`);
+4. each application's frame buys positions in 0.25-FTE steps
+   (:mod:`paktsim.allocation.positions`); an application's FTE and funded money
+   are attributed to its members by largest remainder (in quarter positions and
+   whole euros), so per-row ``funded_eur + unused_eur = amount_eur`` and
+   per-row FTE are multiples of 0.25 that add up to the application's FTE.
+
+:func:`allocate_table` is the pure core (explicit table, adjacency and
+programme rules); :func:`allocate` loads the bundled regions of a vintage and
+the programme rules in force at a date from :mod:`paktsim.params`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from paktsim.allocation.applications import JOIN_MODES, Join, form_applications
+from paktsim.allocation.positions import QualificationMix, funded_positions
+from paktsim.allocation.rounding import largest_remainder, largest_remainder_grouped
+from paktsim.allocation.rules import AllocationRule, OpenEndedRule
+from paktsim.errors import InputError
+
+__all__ = ["ProgrammeRules", "allocate", "allocate_table", "pass_down", "programme_rules",
+           "RESULT_COLUMNS"]
+
+RESULT_COLUMNS: tuple[str, ...] = (
+    "ags", "name", "kreis_ags", "weight", "share", "amount_eur", "eligible_alone",
+    "group_id", "fte_funded",
+)
+
+_CONTEXT_GEMEINDE = ("name", "kreis_ags", "kreis_name", "rb", "rb_name", "is_stadtkreis",
+                     "degurba", "population")
+_CONTEXT_KREIS = ("name", "kreis_typ", "is_stadtkreis", "rb", "rb_name", "population")
+
+
+@dataclass(frozen=True)
+class ProgrammeRules:
+    """Rules applied after the split (threshold, FTE rates and steps).
+
+    Parameters
+    ----------
+    threshold_eur : int
+        Minimum frame of an application (``integrationsmanagement.antragsschwelle``).
+    mix : QualificationMix
+        Share of positions at the Hochschul rate and both Fördersätze.
+    step_fte : float
+        ``integrationsmanagement.vze_schritt``.
+    min_fte : float
+        ``integrationsmanagement.mindest_vze``.
+    below_minimum : {"top_up", "drop"}
+        See :mod:`paktsim.allocation.positions`.
+    """
+
+    threshold_eur: int
+    mix: QualificationMix
+    step_fte: float = 0.25
+    min_fte: float = 1.0
+    below_minimum: Literal["top_up", "drop"] = "top_up"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"threshold_eur": int(self.threshold_eur),
+                "hochschule_share": float(self.mix.hochschule_share),
+                "rate_hochschule_eur": float(self.mix.rate_hochschule_eur),
+                "rate_other_eur": float(self.mix.rate_other_eur),
+                "rate_mix_eur": float(self.mix.rate_eur),
+                "step_fte": float(self.step_fte), "min_fte": float(self.min_fte),
+                "below_minimum": self.below_minimum}
+
+
+_PARAM_PATHS = {
+    "threshold_eur": "integrationsmanagement.antragsschwelle",
+    "rate_hochschule_eur": "integrationsmanagement.foerdersatz.hochschule",
+    "rate_other_eur": "integrationsmanagement.foerdersatz.berufsausbildung",
+    "step_fte": "integrationsmanagement.vze_schritt",
+    "min_fte": "integrationsmanagement.mindest_vze",
+    "hochschule_share": "verteilung.anteil_hochschule",
+}
+
+
+def programme_rules(date: Any, *, hochschule_share: float | None = None,
+                    threshold_eur: int | None = None,
+                    below_minimum: Literal["top_up", "drop"] = "top_up",
+                    overrides: Any = None) -> tuple[ProgrammeRules, dict[str, Any]]:
+    """Programme rules in force at ``date`` from :mod:`paktsim.params`.
+
+    Returns the rules and a provenance mapping ``parameter path → value``.
+    Explicit arguments replace the parameter values (and are recorded as such).
+    """
+    from paktsim import params
+
+    snap = params.at(date, overrides)
+    values = {key: snap[path] for key, path in _PARAM_PATHS.items()}
+    used = {path: snap[path] for path in _PARAM_PATHS.values()}
+    if hochschule_share is not None:
+        values["hochschule_share"] = hochschule_share
+        used[_PARAM_PATHS["hochschule_share"]] = f"{hochschule_share} (vorgegeben)"
+    if threshold_eur is not None:
+        values["threshold_eur"] = threshold_eur
+        used[_PARAM_PATHS["threshold_eur"]] = f"{threshold_eur} (vorgegeben)"
+    missing = [path for key, path in _PARAM_PATHS.items() if values[key] is None]
+    if missing:
+        raise InputError.single("params_date", f"no value in force for {', '.join(missing)}",
+                                str(date))
+    if not (isinstance(values["threshold_eur"], (int, float)) and values["threshold_eur"] >= 0):
+        raise InputError.single("allocation.threshold_eur", "expected a number >= 0",
+                                values["threshold_eur"])
+    mix = QualificationMix(values["hochschule_share"], values["rate_hochschule_eur"],
+                           values["rate_other_eur"])
+    rules = ProgrammeRules(int(values["threshold_eur"]), mix, float(values["step_fte"]),
+                           float(values["min_fte"]), below_minimum)
+    return rules, used
+
+
+def _check_budget(budget_eur: Any) -> int:
+    ok = isinstance(budget_eur, (int, float, np.integer, np.floating)) and not isinstance(
+        budget_eur, bool) and math.isfinite(budget_eur) and budget_eur > 0
+    if not ok or float(budget_eur) != math.floor(float(budget_eur)):
+        raise InputError.single("allocation.budget_eur", "expected whole euros > 0", budget_eur)
+    return int(budget_eur)
+
+
+def allocate_table(rule: AllocationRule, budget_eur: int | None, table: pd.DataFrame, *,
+                   programme: ProgrammeRules, join: Join = "landkreis",
+                   adjacency: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Allocate ``budget_eur`` over ``table`` with ``rule`` (pure core of :func:`allocate`).
+
+    Parameters
+    ----------
+    rule : AllocationRule
+        Its ``level`` must match ``table`` (8-digit or 5-digit AGS index).
+    budget_eur : int or None
+        Envelope in whole euros (> 0). Must be ``None`` for an open-ended rule
+        (:class:`~paktsim.allocation.rules.PerCapitaPayment`): its envelope is
+        the result.
+    table : DataFrame
+        Regions indexed by AGS with at least ``population`` (and the columns
+        the rule needs: ``degurba``, ``is_stadtkreis``, ``kreis_ags`` …).
+    programme : ProgrammeRules
+    join : {"none", "landkreis", "neighbours"}
+        How sub-threshold Gemeinden apply (Gemeinde level only; Kreise apply alone).
+    adjacency : DataFrame, optional
+        ``ags_a, ags_b`` pairs, required for ``join="neighbours"``.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by AGS, sorted; see :func:`allocate` for the columns.
+    """
+    if join not in JOIN_MODES:
+        raise InputError.single("allocation.join", f"expected one of {', '.join(JOIN_MODES)}",
+                                join)
+    level = rule.level
+    if level == "kreis" and join != "none":
+        raise InputError.single("allocation.join",
+                                "Kreise apply alone; joint applications exist only for "
+                                "Gemeinden (use join='none' at Kreis level)", join)
+    table = table.sort_index()
+    open_ended = isinstance(rule, OpenEndedRule) and hasattr(rule, "envelope_eur")
+    if open_ended:
+        if budget_eur is not None:
+            raise InputError.single("allocation.budget_eur",
+                                    "a per-capita payment has no budget: the envelope is its "
+                                    "result (rate × count)", budget_eur)
+        envelope = int(rule.envelope_eur(table))
+    else:
+        envelope = _check_budget(budget_eur)
+    weights = rule.weights(table).reindex(table.index).astype(float)
+    if weights.isna().any() or (weights < 0).any() or not np.isfinite(weights).all():
+        raise InputError.single("allocation.rule", "rule produced missing or negative weights",
+                                rule.describe())
+    wsum = math.fsum(weights.tolist())
+    if wsum <= 0 and envelope > 0:
+        raise InputError.single("allocation.rule", "all weights are zero: nothing to split by",
+                                rule.describe())
+    amount = largest_remainder(weights, envelope) if envelope > 0 else pd.Series(
+        0, index=table.index, dtype="int64")
+
+    context = _CONTEXT_GEMEINDE if level == "gemeinde" else _CONTEXT_KREIS
+    out = table.loc[:, [c for c in context if c in table.columns]].copy()
+    if level == "kreis":
+        out.insert(1, "kreis_ags", out.index.astype(str))
+    out.insert(0, "ags", out.index.astype(str))
+    persons = rule.persons(table) if hasattr(rule, "persons") else None
+    if persons is not None:
+        out["persons"] = persons.reindex(table.index).astype(float)
+    out["weight"] = weights
+    out["share"] = weights / wsum if wsum > 0 else 0.0
+    out["amount_eur"] = amount.astype("int64")
+    if "population" in out:
+        pop = out["population"].astype(float)
+        out["eur_per_inhabitant"] = np.where(pop > 0, out["amount_eur"] / pop.where(pop > 0, 1),
+                                             np.nan)
+    if persons is not None:
+        p = out["persons"]
+        out["eur_per_person"] = np.where(p > 0, out["amount_eur"] / p.where(p > 0, 1), np.nan)
+
+    apps = form_applications(
+        out["amount_eur"], out["kreis_ags"], programme.threshold_eur,
+        join if level == "gemeinde" else "none", adjacency,
+        out["is_stadtkreis"] if "is_stadtkreis" in out else None)
+    out = out.join(apps)
+    _add_positions(out, programme)
+    out.attrs.update({
+        "level": level,
+        "rule": rule.describe(),
+        "rule_parameters": rule.parameters(),
+        "budget_eur": envelope,
+        "open_ended": bool(open_ended),
+        "join": join if level == "gemeinde" else "none",
+        "programme": programme.as_dict(),
+        "unused_eur": int(out["unused_eur"].sum()),
+        "fte_funded": float(out["fte_funded"].sum()),
+        "applications": int(out["group_id"].dropna().nunique()),
+        "vintage": table.attrs.get("vintage"),
+        "stand": table.attrs.get("stand"),
+    })
+    return out
+
+
+def _add_positions(out: pd.DataFrame, programme: ProgrammeRules) -> None:
+    """Add application FTE/funded/unused and their attribution to members (in place)."""
+    member = out["group_id"].notna()
+    frames = out.loc[member].groupby("group_id")["amount_eur"].sum()
+    pos = funded_positions(frames, programme.mix, step=programme.step_fte,
+                           min_fte=programme.min_fte, below_minimum=programme.below_minimum)
+    gid = out["group_id"]
+    for col in ("fte_funded", "funded_eur", "unused_eur"):
+        out[f"group_{col}"] = pos[col].reindex(gid).fillna(0).to_numpy()
+    out["group_funded_eur"] = out["group_funded_eur"].astype("int64")
+    out["group_unused_eur"] = out["group_unused_eur"].astype("int64")
+    out["topped_up"] = pos["topped_up"].reindex(gid).fillna(False).to_numpy(dtype=bool)
+    funded = pd.Series(0, index=out.index, dtype="int64")
+    quarters = pd.Series(0, index=out.index, dtype="int64")
+    if member.any():
+        w = out.loc[member, "amount_eur"].astype(float)
+        g = gid[member]
+        funded[member] = largest_remainder_grouped(w, g, pos["funded_eur"])
+        q_tot = np.rint(pos["fte_funded"] / programme.step_fte).astype(np.int64)
+        quarters[member] = largest_remainder_grouped(w, g, q_tot)
+    out["fte_funded"] = quarters.to_numpy() * programme.step_fte
+    out["funded_eur"] = funded.to_numpy()
+    out["unused_eur"] = (out["amount_eur"] - out["funded_eur"]).astype("int64")
+
+
+def pass_down(kreis_result: pd.DataFrame, municipalities: pd.DataFrame) -> pd.DataFrame:
+    """Pass Kreis amounts (and FTE) down to the Gemeinden by population within the Kreis.
+
+    The Kreis remains the applicant: ``eligible_alone`` is False, ``group_id`` is
+    the Kreis AGS, ``group_kind`` ``"kreis"``. Amounts (whole euros) and FTE
+    (quarter positions) are split by largest remainder within each Kreis, so
+    they add up to the Kreis figures exactly.
+    """
+    if kreis_result.attrs.get("level") != "kreis":
+        raise InputError.single("pass_down", "expects a Kreis-level allocation",
+                                kreis_result.attrs.get("level"))
+    muni = municipalities.sort_index()
+    pop = muni["population"].astype(float)
+    step = kreis_result.attrs["programme"]["step_fte"]
+    kreis = muni["kreis_ags"].astype(str)
+    amount = largest_remainder_grouped(pop, kreis, kreis_result["amount_eur"])
+    funded = largest_remainder_grouped(pop, kreis, kreis_result["funded_eur"])
+    quarters = largest_remainder_grouped(
+        pop, kreis, np.rint(kreis_result["fte_funded"] / step).astype(np.int64))
+    out = muni.loc[:, [c for c in _CONTEXT_GEMEINDE if c in muni.columns]].copy()
+    out.insert(0, "ags", out.index.astype(str))
+    out["weight"] = pop
+    out["share"] = amount / int(kreis_result["amount_eur"].sum())
+    out["amount_eur"] = amount
+    out["eur_per_inhabitant"] = np.where(pop > 0, amount / pop.where(pop > 0, 1), np.nan)
+    out["eligible_alone"] = False
+    out["group_id"] = kreis.astype("str")
+    out["group_kind"] = "kreis"
+    out["group_size"] = kreis.map(kreis.value_counts()).astype("int64")
+    out["group_frame_eur"] = kreis_result["amount_eur"].reindex(kreis).to_numpy()
+    out["fallback"] = False
+    out["fte_funded"] = quarters.to_numpy() * step
+    out["funded_eur"] = funded
+    out["unused_eur"] = (amount - funded).astype("int64")
+    out.attrs.update(kreis_result.attrs)
+    out.attrs.update({"level": "gemeinde", "passed_down_from": "kreis",
+                      "rule": kreis_result.attrs["rule"] + "; an die Gemeinden nach "
+                                                           "Einwohnerzahl weitergegeben",
+                      "vintage": municipalities.attrs.get("vintage")})
+    return out
+
+
+def allocate(rule: AllocationRule, budget_eur: int | None = None, *, vintage: int = 2023,
+             join: Join | None = None, hochschule_share: float | None = None,
+             params_date: Any = None, threshold_eur: int | None = None,
+             below_minimum: Literal["top_up", "drop"] = "top_up",
+             pass_to_gemeinden: bool = False, overrides: Any = None) -> pd.DataFrame:
+    """Split an envelope with ``rule`` over the bundled regions of ``vintage``.
+
+    Parameters
+    ----------
+    rule : AllocationRule
+        E.g. :class:`~paktsim.allocation.rules.CountRule`,
+        :class:`~paktsim.allocation.rules.PopulationRule`.
+    budget_eur : int, optional
+        Envelope in whole euros (> 0); ``None`` for an open-ended
+        :class:`~paktsim.allocation.rules.PerCapitaPayment`.
+    vintage : int
+        Data vintage of the regions table (population Stand 31.12.``vintage``);
+        see ``paktsim.regions.VINTAGES``.
+    join : {"none", "landkreis", "neighbours"}, optional
+        How sub-threshold Gemeinden apply; default ``"landkreis"`` at Gemeinde
+        level and ``"none"`` at Kreis level.
+    hochschule_share : float, optional
+        Share of positions at the Hochschul rate; default the parameter
+        ``verteilung.anteil_hochschule`` (an assumption).
+    params_date : date-like, optional
+        Date at which the programme rules (threshold, Fördersätze, FTE step)
+        are read; default 1 January of the year after the vintage.
+    threshold_eur : int, optional
+        Replace the application threshold (``0`` disables it).
+    below_minimum : {"top_up", "drop"}
+        Application below the minimum position (see
+        :mod:`paktsim.allocation.positions`).
+    pass_to_gemeinden : bool
+        For a Kreis-level rule: return the Gemeinden with the Kreis amounts
+        passed down by population (:func:`pass_down`).
+    overrides : mapping, optional
+        Parameter overrides (``{"path": {"YYYY-MM-DD": value}}``).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by AGS (8-digit, or 5-digit at Kreis level), sorted, with
+        ``ags, name, kreis_ags, kreis_name, rb, rb_name, is_stadtkreis,
+        degurba, population, [persons], weight, share, amount_eur,
+        eur_per_inhabitant, [eur_per_person], eligible_alone, group_id,
+        group_kind, group_size, group_frame_eur, fallback, group_fte_funded,
+        group_funded_eur, group_unused_eur, topped_up, fte_funded, funded_eur,
+        unused_eur``. ``amount_eur`` sums to the envelope exactly;
+        ``funded_eur + unused_eur = amount_eur`` per row. ``.attrs`` holds the
+        provenance: rule, its parameters, envelope, join, programme rules with
+        their parameter paths and values, data vintage and Stand.
+    """
+    from paktsim import regions
+
+    if rule.level == "kreis":
+        table = regions.kreise(vintage)
+        adjacency = None
+    else:
+        table = regions.municipalities(vintage)
+        adjacency = regions.neighbours() if join == "neighbours" else None
+    if join is None:
+        join = "landkreis" if rule.level == "gemeinde" else "none"
+    if params_date is None:
+        params_date = dt.date(int(vintage) + 1, 1, 1)
+    programme, used = programme_rules(params_date, hochschule_share=hochschule_share,
+                                      threshold_eur=threshold_eur, below_minimum=below_minimum,
+                                      overrides=overrides)
+    out = allocate_table(rule, budget_eur, table, programme=programme, join=join,
+                         adjacency=adjacency)
+    out.attrs.update({"params_date": str(params_date), "parameters": used,
+                      "vintage": table.attrs.get("vintage", vintage),
+                      "stand": table.attrs.get("stand")})
+    if pass_to_gemeinden:
+        if rule.level != "kreis":
+            raise InputError.single("pass_to_gemeinden", "only a Kreis-level rule can be "
+                                    "passed down to Gemeinden", rule.level)
+        out = pass_down(out, regions.municipalities(vintage))
+    return out

@@ -1,0 +1,126 @@
+"""Funded positions (FTE) per application: frame ÷ Fördersatz, in 0.25 steps.
+
+Rules of the programme (VwV IM, see ``paktsim/parameters``):
+
+- a position is funded at a fixed rate per full-time equivalent (Fördersatz)
+  that depends on the qualification (Hochschulabschluss vs. Berufsausbildung);
+- positions can be split down to 0.25 FTE; an application needs ≥ 1 FTE.
+
+With a *qualification mix* (share ``h`` of positions at the Hochschul rate) an
+application's average rate is ``h × rate_hochschule + (1 − h) × rate_other``.
+The funded FTE are ``floor(frame / rate / step) × step``; the money they need
+(rounded to whole euros, never above the frame) is *funded*, the rest of the
+frame is *unused*, so ``funded + unused = frame`` holds exactly.
+
+An eligible application whose frame cannot pay the minimum position (e.g. a
+frame of 51,000 € at a Hochschul rate of 64,000 €) is handled by
+``below_minimum``:
+
+``"top_up"`` (default)
+    The application employs the minimum position and the state pays its whole
+    frame (the Fördersatz is a ceiling, the rest is the applicant's own share):
+    ``fte = min_fte``, ``funded = frame``, ``unused = 0``. Flagged ``topped_up``.
+``"drop"``
+    The application cannot fill a position: ``fte = 0``, the frame is unused.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from paktsim.errors import InputError, Problem
+
+__all__ = ["QualificationMix", "funded_positions", "BELOW_MINIMUM"]
+
+BELOW_MINIMUM: tuple[str, ...] = ("top_up", "drop")
+
+
+@dataclass(frozen=True)
+class QualificationMix:
+    """Share of funded positions at the Hochschul rate, and the two rates.
+
+    Parameters
+    ----------
+    hochschule_share : float
+        Share in [0, 1] of positions held by staff with a university degree.
+    rate_hochschule_eur : float
+        Fördersatz per FTE and year for that qualification (> 0).
+    rate_other_eur : float
+        Fördersatz per FTE and year for the other qualification (> 0).
+    """
+
+    hochschule_share: float
+    rate_hochschule_eur: float
+    rate_other_eur: float
+
+    def __post_init__(self) -> None:
+        problems: list[Problem] = []
+        h = self.hochschule_share
+        if not (isinstance(h, (int, float)) and math.isfinite(h) and 0 <= h <= 1):
+            problems.append(Problem("qualification_mix.hochschule_share",
+                                    "expected a share in [0, 1]", h))
+        for name in ("rate_hochschule_eur", "rate_other_eur"):
+            v = getattr(self, name)
+            if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
+                problems.append(Problem(f"qualification_mix.{name}", "expected a rate > 0", v))
+        if problems:
+            raise InputError(problems)
+
+    @property
+    def rate_eur(self) -> float:
+        """Average Fördersatz per FTE under this mix."""
+        h = float(self.hochschule_share)
+        return h * float(self.rate_hochschule_eur) + (1 - h) * float(self.rate_other_eur)
+
+
+def funded_positions(frames: pd.Series, mix: QualificationMix, *, step: float = 0.25,
+                     min_fte: float = 1.0,
+                     below_minimum: Literal["top_up", "drop"] = "top_up") -> pd.DataFrame:
+    """Funded FTE, funded and unused money per application.
+
+    Parameters
+    ----------
+    frames : Series of int
+        Frame of each application in whole euros (index: group id).
+    mix : QualificationMix
+    step : float
+        Smallest fraction of a position (0.25).
+    min_fte : float
+        Minimum position per application (1.0).
+    below_minimum : {"top_up", "drop"}
+        Treatment of an application whose frame cannot pay ``min_fte`` (see the
+        module docstring).
+
+    Returns
+    -------
+    DataFrame
+        Indexed like ``frames``: ``fte_funded`` (multiple of ``step``),
+        ``funded_eur`` and ``unused_eur`` (int64, ``funded + unused = frame``),
+        ``topped_up`` (bool).
+    """
+    if below_minimum not in BELOW_MINIMUM:
+        raise InputError.single("positions.below_minimum",
+                                f"expected one of {', '.join(BELOW_MINIMUM)}", below_minimum)
+    if not (step > 0 and min_fte >= 0):
+        raise InputError.single("positions.step", "expected step > 0 and min_fte >= 0",
+                                (step, min_fte))
+    frame = frames.to_numpy(dtype=np.int64)
+    if np.any(frame < 0):
+        raise ValueError("frames must be non-negative")
+    rate = mix.rate_eur
+    # a tiny tolerance keeps frames that are an exact multiple of rate × step on the step
+    steps = np.floor(frame / (rate * step) + 1e-9)
+    fte = steps * step
+    funded = np.minimum(np.floor(fte * rate + 0.5).astype(np.int64), frame)
+    short = (fte < min_fte) & (frame > 0)
+    topped = short & (below_minimum == "top_up")
+    fte = np.where(short, min_fte if below_minimum == "top_up" else 0.0, fte)
+    funded = np.where(topped, frame, np.where(short, 0, funded)).astype(np.int64)
+    return pd.DataFrame({"fte_funded": fte.astype(float), "funded_eur": funded,
+                         "unused_eur": (frame - funded).astype(np.int64),
+                         "topped_up": topped}, index=frames.index)
