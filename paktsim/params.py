@@ -52,6 +52,7 @@ __all__ = [
     "apply_overrides",
     "validate_overrides",
     "to_date",
+    "markdown_table",
 ]
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent / "parameters"
@@ -214,6 +215,10 @@ def _read_file(file: Path) -> dict[str, Parameter]:
         if path.split(".")[0] != file.stem:
             problems.append(Problem(path, f"paths in {source} must start with '{file.stem}.'"))
             continue
+        if isinstance(body, dict) and isinstance(body.get("values"), dict):
+            # ISO strings so that error locations read values.2020-01-01
+            body = {**body, "values": {k.isoformat() if isinstance(k, dt.date) else k: v
+                                       for k, v in body["values"].items()}}
         try:
             spec = ParameterSpec.model_validate(body)
         except ValidationError as exc:
@@ -503,3 +508,18 @@ def assumptions(*, tree: ParameterTree | None = None) -> pd.DataFrame:
         for p in base.values() for e in p.entries if e.tag == "assumption"
     ]
     return pd.DataFrame(rows, columns=["path", "date", "unit", "default", "low", "high", "note"])
+
+
+def markdown_table(*, tree: ParameterTree | None = None) -> str:
+    """Rows of the path table in ``parameters/README.md`` (path, unit, period, meaning, tags).
+
+    Regenerate the README table with
+    ``python -c "from paktsim import params; print(params.markdown_table())"``.
+    """
+    base = tree if tree is not None else load()
+    rows = ["| path | unit | period | meaning | tags |", "|---|---|---|---|---|"]
+    for p in base.values():
+        tags = ", ".join(dict.fromkeys(e.tag for e in p.entries))
+        meaning = f"{p.name_de} — {' '.join(p.description.split())}".replace("|", "/")
+        rows.append(f"| `{p.path}` | {p.unit} | {p.period} | {meaning} | {tags} |")
+    return "\n".join(rows)
