@@ -31,6 +31,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import warnings
 from functools import lru_cache
 from importlib import resources
 from os import PathLike
@@ -338,6 +339,19 @@ def _detect_delimiter(header: str) -> str:
     return ";" if header.count(";") > header.count(",") else ","
 
 
+def _too_many_fields(name: str, text: str, sep: str) -> InputError:
+    """Error naming the first row with more fields than the header line."""
+    reader = csv.reader(io.StringIO(text), delimiter=sep, skipinitialspace=True)
+    width = len(next(reader))
+    for row_number, row in enumerate(reader, start=2):
+        if len(row) > width:
+            return InputError(Problem(
+                f"{name}:row {row_number}",
+                f"{len(row)} fields but the header has {width}; with ',' as delimiter "
+                "write decimals with '.' (or use ';' as delimiter)", sep.join(row)))
+    return InputError(Problem(name, "a row has more fields than the header line"))
+
+
 def read_user_table(path: str | PathLike[str], columns: Sequence[str],
                     level: str = "gemeinde", complete: bool = False) -> pd.DataFrame:
     """Read and validate a user CSV keyed by ``ags`` with non-negative numbers.
@@ -387,8 +401,12 @@ def read_user_table(path: str | PathLike[str], columns: Sequence[str],
         raise InputError(Problem(name, "file is empty; expected a header line with 'ags'"))
     sep = _detect_delimiter(text.split("\n", 1)[0])
     try:
-        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                         skipinitialspace=True, quoting=csv.QUOTE_MINIMAL)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+                             skipinitialspace=True, index_col=False)
+    except pd.errors.ParserWarning:
+        raise _too_many_fields(name, text, sep) from None
     except (pd.errors.ParserError, ValueError) as exc:
         raise InputError(Problem(name, f"not a readable CSV table ({exc})")) from None
     df.columns = [str(c).strip() for c in df.columns]
