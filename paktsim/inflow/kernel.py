@@ -119,7 +119,8 @@ def _bcast(value: np.ndarray, d: int, g: int) -> np.ndarray:
 
 
 def run_chain(arrivals: np.ndarray, rates: ChainRates, segment: np.ndarray,
-              n_segments: int | None = None, keep_age: bool = False) -> ChainResult:
+              n_segments: int | None = None, keep_age: bool = False,
+              initial_own: np.ndarray | None = None) -> ChainResult:
     """Run the stage chain for every draw and group.
 
     Parameters
@@ -136,6 +137,9 @@ def run_chain(arrivals: np.ndarray, rates: ChainRates, segment: np.ndarray,
         Number of segments (default ``segment.max() + 1``).
     keep_age : bool
         Also return the vU months-in-stage distribution (memory ``A``-fold).
+    initial_own : ndarray, shape broadcastable to (D, G), optional
+        People already in own housing before the first month (assigned to the
+        first month's segment); they only leave.
 
     Returns
     -------
@@ -182,6 +186,11 @@ def run_chain(arrivals: np.ndarray, rates: ChainRates, segment: np.ndarray,
     conveyor = np.zeros((d, g, s_n, a_n))
     au = np.zeros((d, g, s_n))
     own = np.zeros((d, g, s_n))
+    if initial_own is not None:
+        init = _bcast(initial_own, d, g)
+        if np.any(init < 0) or not np.all(np.isfinite(init)):
+            raise ValueError("initial_own: expected finite, non-negative numbers")
+        own[:, :, segment[0]] = init
     direct_in = arrivals * direct[..., None]
     ea_in = arrivals - direct_in
     for t in range(t_n):

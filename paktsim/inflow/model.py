@@ -1,0 +1,362 @@
+"""``simulate``: a scenario's arrivals through the stage chain, to Land, Kreise and Gemeinden.
+
+The chain always runs from the start of the historic path (January 2014), so a
+forward scenario starts from the stocks the historic arrivals left behind
+rather than from assumed initial stocks; the tables show the scenario horizon.
+
+Levels and the stages that exist there:
+
+* Land: Erstaufnahme (``ea``), vorläufige Unterbringung (``vu``),
+  Anschlussunterbringung (``au``), own housing (``own``);
+* Kreis: ``vu``, ``au``, ``own`` (Erstaufnahme is a Land facility);
+* Gemeinde: ``au``, ``own`` (vU is run by the Kreis).
+
+So Land = Σ Kreise for ``vu``, ``au``, ``own`` and Kreis = Σ its Gemeinden for
+``au`` and ``own``, exactly (up to float rounding).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from paktsim.errors import InputError, Problem
+from paktsim.inflow import arrivals as arrivals_mod
+from paktsim.inflow import rates as rates_mod
+from paktsim.inflow.arrivals import GROUPS, HISTORIC_START
+from paktsim.inflow.distribute import Keys, build_keys, segments
+from paktsim.inflow.kernel import ChainRates, ChainResult, run_chain
+
+if TYPE_CHECKING:  # pragma: no cover
+    from paktsim.scenario import Scenario
+
+__all__ = ["simulate", "InflowResult", "STAGES", "STAGE_LABELS", "LEVEL_STAGES"]
+
+STAGES: tuple[str, ...] = ("ea", "vu", "au", "own")
+STAGE_LABELS: dict[str, str] = {
+    "ea": "Erstaufnahme",
+    "vu": "Vorläufige Unterbringung",
+    "au": "Anschlussunterbringung",
+    "own": "Eigener Wohnraum",
+}
+LEVEL_STAGES: dict[str, tuple[str, ...]] = {
+    "land": ("ea", "vu", "au", "own"),
+    "kreis": ("vu", "au", "own"),
+    "gemeinde": ("au", "own"),
+}
+_EXITS = {"land": ("ea_left", "vu_left", "au_left", "own_left"),
+          "kreis": ("vu_left", "au_left", "own_left"),
+          "gemeinde": ("au_left", "own_left")}
+_INFLOWS = {"kreis": ("ea_to_vu", "direct"), "gemeinde": ("vu_to_au", "direct")}
+
+
+@dataclass(frozen=True)
+class InflowResult:
+    """Stocks by stage, month and place for one deterministic run or an ensemble.
+
+    Tables (``land``, ``kreise``, ``gemeinden``) give the mean over draws (the
+    run itself when deterministic); :meth:`quantiles` and :meth:`draws` give the
+    spread.  Months are those of the scenario horizon.
+    """
+
+    months: pd.PeriodIndex
+    all_months: pd.PeriodIndex
+    arrivals: pd.DataFrame
+    chain: ChainResult
+    keys: Keys
+    rates: ChainRates
+    initial_own: np.ndarray
+    n_draws: int
+    seed: int | None
+    drawn: dict[str, np.ndarray] = field(default_factory=dict)
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    # -- raw arrays -------------------------------------------------------------------
+    @property
+    def _window(self) -> slice:
+        first = self.all_months.get_loc(self.months[0])
+        return slice(first, first + len(self.months))
+
+    def _land(self, name: str, flow: bool = False) -> np.ndarray:
+        """(D, G, T_horizon) Land array of a stock or flow."""
+        arr = (self.chain.flows if flow else self.chain.stocks)[name]
+        if arr.ndim == 4:
+            arr = arr.sum(axis=2)
+        return arr[..., self._window]
+
+    def _place(self, name: str, level: str, flow: bool = False,
+               places: np.ndarray | None = None) -> np.ndarray:
+        """(D, G, N, T_horizon) array for Kreise or Gemeinden (optionally a subset)."""
+        arr = (self.chain.flows if flow else self.chain.stocks)[name][..., self._window]
+        key = self.keys.kreis if level == "kreis" else self.keys.gemeinde
+        if places is not None:
+            key = key[:, places]
+        return np.einsum("dgst,sn->dgnt", arr, key, optimize=True)
+
+    def _index(self, level: str) -> pd.Index:
+        return self.keys.kreis_ags if level == "kreis" else self.keys.gemeinde_ags
+
+    # -- tables -----------------------------------------------------------------------
+    def land(self, by_group: bool = False) -> pd.DataFrame:
+        """Land stocks: columns ``month, stage, [group,] persons`` (mean over draws)."""
+        frames = []
+        for stage in LEVEL_STAGES["land"]:
+            arr = self._land(stage).mean(axis=0)  # (G, T)
+            frames.append(_tidy(arr, stage, self.months, None, by_group))
+        return pd.concat(frames, ignore_index=True)
+
+    def kreise(self, by_group: bool = False) -> pd.DataFrame:
+        """Kreis stocks: columns ``ags, month, stage, [group,] persons``."""
+        return self._level_table("kreis", by_group)
+
+    def gemeinden(self, by_group: bool = False) -> pd.DataFrame:
+        """Gemeinde stocks: columns ``ags, month, stage, [group,] persons``."""
+        return self._level_table("gemeinde", by_group)
+
+    def _level_table(self, level: str, by_group: bool) -> pd.DataFrame:
+        frames = []
+        for stage in LEVEL_STAGES[level]:
+            arr = self._place(stage, level).mean(axis=0)  # (G, N, T)
+            frames.append(_tidy(arr, stage, self.months, self._index(level), by_group))
+        return pd.concat(frames, ignore_index=True)
+
+    def flows(self) -> pd.DataFrame:
+        """Land flows per month: columns ``month`` and one per flow (all groups, mean)."""
+        data = {name: self._land(name, flow=True).mean(axis=0).sum(axis=0)
+                for name in self.chain.flows}
+        return pd.DataFrame(data, index=self.months).rename_axis("month").reset_index()
+
+    def series(self, ags: str, by_group: bool = False) -> pd.DataFrame:
+        """Monthly stocks of one Kreis (5-digit AGS) or Gemeinde (8-digit AGS).
+
+        Returns
+        -------
+        DataFrame
+            Indexed by month, one column per stage of that level (mean over
+            draws); with ``by_group`` columns are ``(stage, group)``.
+        """
+        level, pos = self._locate(ags)
+        cols = {}
+        for stage in LEVEL_STAGES[level]:
+            arr = self._place(stage, level, places=np.array([pos])).mean(axis=0)[:, 0, :]
+            if by_group:
+                for gi, group in enumerate(GROUPS):
+                    cols[(stage, group)] = arr[gi]
+            else:
+                cols[stage] = arr.sum(axis=0)
+        frame = pd.DataFrame(cols, index=self.months)
+        frame.attrs["ags"] = ags
+        return frame
+
+    def draws(self, stage: str, ags: str | None = None) -> np.ndarray:
+        """Per-draw monthly stock (all groups) of the Land or one place, shape (D, T)."""
+        if ags is None:
+            return self._land(stage).sum(axis=1)
+        level, pos = self._locate(ags)
+        if stage not in LEVEL_STAGES[level]:
+            raise InputError(Problem("stage", f"not a stage at {level} level, expected one of "
+                                     f"{', '.join(LEVEL_STAGES[level])}", stage))
+        return self._place(stage, level, places=np.array([pos]))[:, :, 0, :].sum(axis=1)
+
+    def quantiles(self, stage: str, level: str = "land",
+                  q: tuple[float, ...] = (0.1, 0.5, 0.9), chunk: int = 128) -> np.ndarray:
+        """Quantiles over draws of a stage's stock (all groups).
+
+        Returns
+        -------
+        ndarray
+            ``(Q, T)`` for the Land, ``(Q, N, T)`` for Kreise/Gemeinden (places in
+            the order of ``keys.kreis_ags`` / ``keys.gemeinde_ags``). Places are
+            processed in chunks so memory stays ``D × chunk × T``.
+        """
+        if level == "land":
+            return np.quantile(self.draws(stage), q, axis=0)
+        if stage not in LEVEL_STAGES.get(level, ()):
+            raise InputError(Problem("stage", f"not a stage at {level} level", stage))
+        arr = self.chain.stocks[stage][..., self._window].sum(axis=1)  # (D, S, T)
+        key = self.keys.kreis if level == "kreis" else self.keys.gemeinde
+        out = np.empty((len(q), key.shape[1], len(self.months)))
+        if key.shape[0] == 1:  # one segment: place = key × Land, quantiles scale exactly
+            land_q = np.quantile(arr[:, 0, :], q, axis=0)
+            return land_q[:, None, :] * key[0][None, :, None]
+        for lo in range(0, key.shape[1], chunk):
+            part = np.einsum("dst,sn->dnt", arr, key[:, lo:lo + chunk], optimize=True)
+            out[:, lo:lo + chunk, :] = np.quantile(part, q, axis=0)
+        return out
+
+    def _locate(self, ags: str) -> tuple[str, int]:
+        ags = str(ags)
+        level = "kreis" if len(ags) == 5 else "gemeinde" if len(ags) == 8 else None
+        if level is None:
+            raise InputError(Problem("ags", "expected a 5-digit Kreis or 8-digit Gemeinde AGS",
+                                     ags))
+        index = self._index(level)
+        pos = index.get_indexer([ags])[0]
+        if pos < 0:
+            raise InputError(Problem("ags", f"unknown {level} AGS", ags))
+        return level, int(pos)
+
+    # -- checks -----------------------------------------------------------------------
+    def balance(self) -> dict[str, float]:
+        """Largest absolute residual of ``in = Σ stocks + Σ cumulative exits`` per level.
+
+        Over all draws, groups, places and months of the full run (from 2014).
+        """
+        stocks, flows = self.chain.stocks, self.chain.flows
+        land_in = np.cumsum(flows["arrivals"], axis=-1) + self.initial_own[..., None]
+        land_st = stocks["ea"] + sum(stocks[s].sum(axis=2) for s in ("vu", "au", "own"))
+        land_out = sum(np.cumsum(flows[f].sum(axis=2) if flows[f].ndim == 4 else flows[f],
+                                 axis=-1) for f in _EXITS["land"])
+        out = {"land": float(np.abs(land_in - land_st - land_out).max())}
+        for level in ("kreis", "gemeinde"):
+            key = self.keys.kreis if level == "kreis" else self.keys.gemeinde
+            seg_in = sum(np.cumsum(flows[f], axis=-1) for f in _INFLOWS[level])
+            seg_st = sum(stocks[s] for s in LEVEL_STAGES[level])
+            seg_out = sum(np.cumsum(flows[f], axis=-1) for f in _EXITS[level])
+            seg_init = np.zeros(stocks["own"].shape[:3])
+            seg_init[:, :, 0] = self.initial_own
+            resid = seg_in + seg_init[..., None] - seg_st - seg_out  # (D, G, S, T)
+            out[level] = float(np.abs(np.einsum("dgst,sn->dgnt", resid, key)).max())
+        return out
+
+
+def _tidy(arr: np.ndarray, stage: str, months: pd.PeriodIndex, places: pd.Index | None,
+          by_group: bool) -> pd.DataFrame:
+    """(G, [N,] T) → long table."""
+    if not by_group:
+        arr = arr.sum(axis=0, keepdims=True)
+        groups = ["alle"]
+    else:
+        groups = list(GROUPS)
+    if places is None:
+        arr = arr[:, None, :]
+    g_n, n_n, t_n = arr.shape
+    data: dict[str, Any] = {}
+    if places is not None:
+        data["ags"] = pd.array(np.tile(np.repeat(places.to_numpy(), t_n), g_n), dtype="str")
+    data["month"] = pd.PeriodIndex.from_ordinals(np.tile(months.asi8, g_n * n_n), freq="M")
+    data["stage"] = pd.array([stage] * arr.size, dtype="str")
+    if by_group:
+        data["group"] = pd.array(np.repeat(groups, n_n * t_n), dtype="str")
+    data["persons"] = arr.reshape(-1)
+    return pd.DataFrame(data)
+
+
+def _horizon(scenario: "Scenario") -> tuple[pd.Period, pd.Period]:
+    start = pd.Period(scenario.horizon.start, freq="M")
+    end = pd.Period(scenario.horizon.end, freq="M")
+    if start < HISTORIC_START:
+        raise InputError(Problem("horizon.start", f"the model starts in {HISTORIC_START} "
+                                 "(historic arrivals)", scenario.horizon.start))
+    return start, end
+
+
+def simulate(scenario: "Scenario | None" = None, *, n_draws: int | None = None,
+             arrivals: pd.DataFrame | None = None, base_dir: str | Path | None = None,
+             kreis_key: pd.Series | None = None, gemeinde_key: pd.Series | None = None,
+             credits: Mapping[str, float] | None = None, keep_age: bool = False,
+             tree: Any = None) -> InflowResult:
+    """Run the inflow model for a scenario.
+
+    Parameters
+    ----------
+    scenario : Scenario, optional
+        Default: the built-in status-quo scenario.
+    n_draws : int, optional
+        Monte Carlo draws; default ``scenario.uncertainty.n_draws`` (0 = one
+        deterministic run with every assumption at its default).
+    arrivals : DataFrame, optional
+        A monthly path (columns :data:`~paktsim.inflow.arrivals.GROUPS`,
+        ``PeriodIndex`` from January 2014) replacing ``scenario.arrivals``.
+    base_dir : path, optional
+        Folder for relative CSV paths in arrival blocks (the scenario file's folder).
+    kreis_key, gemeinde_key : Series, optional
+        User weights replacing the population keys (see :func:`build_keys`).
+    credits : mapping Kreis AGS → share, optional
+        Reception-facility credits.
+    keep_age : bool
+        Keep the vU months-in-stage distribution (``chain.vu_age``).
+    tree : ParameterTree, optional
+        Parameters; default the bundled ones.
+
+    Returns
+    -------
+    InflowResult
+    """
+    from paktsim.scenario import builtin_scenario
+
+    scenario = scenario if scenario is not None else builtin_scenario("status_quo")
+    start, end = _horizon(scenario)
+    overrides = scenario.overrides or None
+    if arrivals is None:
+        path = arrivals_mod.build(scenario.arrivals, end, base_dir=base_dir,
+                                  overrides=overrides, tree=tree)
+    else:
+        path = _check_path(arrivals, end)
+    path = path.loc[:end]
+    all_months = path.index
+    seg, vintages = segments(all_months, scenario.data.vintage)
+    first_day = start.start_time.date()
+    n = scenario.uncertainty.n_draws if n_draws is None else int(n_draws)
+    if n < 0:
+        raise InputError(Problem("n_draws", "expected 0 (deterministic) or more draws", n))
+    from paktsim import params
+
+    snap = params.at(first_day, overrides, tree=tree)
+    init_total = float(params.at(HISTORIC_START.start_time.date(), overrides, tree=tree)
+                       ["inflow.initial.own"] or 0.0)
+    base = path[list(GROUPS)].to_numpy().T[None, :, :]  # (1, G, T)
+    drawn: dict[str, np.ndarray] = {}
+    if n == 0:
+        rates = rates_mod.deterministic(first_day, overrides, tree=tree)
+        arr = base
+        d = 1
+    else:
+        rates, factor, drawn = rates_mod.sample(
+            n, scenario.seed, first_day, overrides,
+            distributions=scenario.uncertainty.distributions,
+            arrivals_sigma=scenario.uncertainty.arrivals_sigma, tree=tree)
+        forward = np.asarray(all_months > arrivals_mod.HISTORIC_END)
+        arr = np.where(forward, base * factor[:, None, None], base)
+        d = n
+    initial = np.zeros((d, len(GROUPS)))
+    initial[:, 0] = init_total  # pre-2014 protection seekers, counted with asylum seekers
+    try:
+        chain = run_chain(arr, rates, seg, n_segments=len(vintages), keep_age=keep_age,
+                          initial_own=initial)
+    except ValueError as exc:
+        raise InputError(Problem("inflow", str(exc))) from None
+    keys = build_keys(vintages, kreis_key=kreis_key, gemeinde_key=gemeinde_key, credits=credits)
+    used = {k: v for k, v in snap.items() if k.startswith(("inflow.chain", "fluag.vu"))}
+    used["inflow.initial.own"] = init_total
+    return InflowResult(
+        months=pd.period_range(start, end, freq="M", name="month"),
+        all_months=all_months, arrivals=path, chain=chain, keys=keys, rates=rates,
+        initial_own=initial, n_draws=n, seed=scenario.seed if n else None, drawn=drawn,
+        parameters=used,
+    )
+
+
+def _check_path(frame: pd.DataFrame, end: pd.Period) -> pd.DataFrame:
+    if not isinstance(frame.index, pd.PeriodIndex) or frame.index.freqstr not in ("M",):
+        raise InputError(Problem("arrivals", "expected a monthly PeriodIndex"))
+    missing = [g for g in GROUPS if g not in frame.columns]
+    if missing:
+        raise InputError(Problem("arrivals", f"missing group column(s) {', '.join(missing)}",
+                                 list(frame.columns)))
+    if frame.index[0] != HISTORIC_START or frame.index[-1] < end:
+        raise InputError(Problem("arrivals", f"expected months {HISTORIC_START}..{end}",
+                                 f"{frame.index[0]}..{frame.index[-1]}"))
+    values = frame[list(GROUPS)].to_numpy(dtype=float)
+    if not np.all(np.isfinite(values)) or np.any(values < 0):
+        raise InputError(Problem("arrivals", "expected finite numbers >= 0"))
+    expected = pd.period_range(frame.index[0], frame.index[-1], freq="M")
+    if not frame.index.equals(expected):
+        raise InputError(Problem("arrivals", "months must be contiguous and sorted"))
+    return frame[list(GROUPS)].astype(float)
