@@ -446,6 +446,9 @@ def metadata(g: pd.DataFrame, k: pd.DataFrame, pairs: pd.DataFrame, hashes: dict
                 "gemeinde_typ": "from Destatis Textkennzeichen (62 Stadtkreis, 63 Stadt, 67 "
                                 "Große Kreisstadt -> Stadt; 64 -> Gemeinde; 65/66 -> "
                                 "gemeindefrei), cross-checked against the name suffix",
+                "gemeinde_typ_note": "status 31.12.2023 for every vintage: Tamm (08118071), "
+                                     "Leingarten (08125058) and Oberderdingen (08215059) are "
+                                     "Gemeinden in VG250 2018 but Städte in GV 2023",
                 "name": "GV 2023 name without the suffix ', Stadt' / ', Universitätsstadt' / "
                         "', Landeshauptstadt' / ', gemeindefreies Gebiet'",
                 "uninhabited": list(UNINHABITED),
@@ -471,6 +474,8 @@ def metadata(g: pd.DataFrame, k: pd.DataFrame, pairs: pd.DataFrame, hashes: dict
                 "file": "gemeinden.geojson", "features": len(g), "source": F_GEO_GEM,
                 "stand": "VG250 31.12.2018 (inferred in SOURCES.md; stale 2013 label in file)",
                 "attribution": BKG_GEM, "coordinate_decimals": COORD_DECIMALS,
+                "names": "from GV 2023 (08315074 is 'Müllheim im Markgräflerland', "
+                         "'Müllheim' in the 2018 geometry file)",
                 "repaired_with_make_valid": repaired,
                 "note": "GF==4 (land) features only; Bodensee water parts dropped",
             },
