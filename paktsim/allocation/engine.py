@@ -134,7 +134,7 @@ def _check_budget(budget_eur: Any) -> int:
 
 
 def allocate_table(rule: AllocationRule, budget_eur: int | None, table: pd.DataFrame, *,
-                   programme: ProgrammeRules, join: Join = "landkreis",
+                   programme: ProgrammeRules | None, join: Join = "landkreis",
                    adjacency: pd.DataFrame | None = None) -> pd.DataFrame:
     """Allocate ``budget_eur`` over ``table`` with ``rule`` (pure core of :func:`allocate`).
 
@@ -149,7 +149,11 @@ def allocate_table(rule: AllocationRule, budget_eur: int | None, table: pd.DataF
     table : DataFrame
         Regions indexed by AGS with at least ``population`` (and the columns
         the rule needs: ``degurba``, ``is_stadtkreis``, ``kreis_ags`` …).
-    programme : ProgrammeRules
+    programme : ProgrammeRules or None
+        Threshold and position rules; ``None`` for a plain payment that funds no
+        positions (e.g. the Integrationslastenausgleich): every region with
+        money is paid directly (``group_kind="payment"``), ``fte_funded`` is NaN
+        and nothing is unused.
     join : {"none", "landkreis", "neighbours"}
         How sub-threshold Gemeinden apply (Gemeinde level only; Kreise apply alone).
     adjacency : DataFrame, optional
@@ -208,12 +212,16 @@ def allocate_table(rule: AllocationRule, budget_eur: int | None, table: pd.DataF
         p = out["persons"]
         out["eur_per_person"] = np.where(p > 0, out["amount_eur"] / p.where(p > 0, 1), np.nan)
 
-    apps = form_applications(
-        out["amount_eur"], out["kreis_ags"], programme.threshold_eur,
-        join if level == "gemeinde" else "none", adjacency,
-        out["is_stadtkreis"] if "is_stadtkreis" in out else None)
-    out = out.join(apps)
-    _add_positions(out, programme)
+    if programme is None:
+        _add_payment(out)
+        join = "none"
+    else:
+        apps = form_applications(
+            out["amount_eur"], out["kreis_ags"], programme.threshold_eur,
+            join if level == "gemeinde" else "none", adjacency,
+            out["is_stadtkreis"] if "is_stadtkreis" in out else None)
+        out = out.join(apps)
+        _add_positions(out, programme)
     out.attrs.update({
         "level": level,
         "rule": rule.describe(),
@@ -221,14 +229,33 @@ def allocate_table(rule: AllocationRule, budget_eur: int | None, table: pd.DataF
         "budget_eur": envelope,
         "open_ended": bool(open_ended),
         "join": join if level == "gemeinde" else "none",
-        "programme": programme.as_dict(),
+        "programme": programme.as_dict() if programme is not None else None,
         "unused_eur": int(out["unused_eur"].sum()),
-        "fte_funded": float(out["fte_funded"].sum()),
+        "fte_funded": float(out["fte_funded"].sum()) if programme is not None else None,
         "applications": int(out["group_id"].dropna().nunique()),
         "vintage": table.attrs.get("vintage"),
         "stand": table.attrs.get("stand"),
     })
     return out
+
+
+def _add_payment(out: pd.DataFrame) -> None:
+    """Columns of a plain payment: paid directly, no applications, no positions."""
+    paid = out["amount_eur"] > 0
+    out["eligible_alone"] = paid.to_numpy()
+    out["group_id"] = pd.Series(np.where(paid, out.index.astype(str), None),
+                                index=out.index, dtype="str")
+    out["group_kind"] = np.where(paid, "payment", "none")
+    out["group_size"] = paid.astype("int64")
+    out["group_frame_eur"] = out["amount_eur"].astype("int64")
+    out["fallback"] = False
+    out["group_fte_funded"] = np.nan
+    out["group_funded_eur"] = out["amount_eur"].astype("int64")
+    out["group_unused_eur"] = 0
+    out["topped_up"] = False
+    out["fte_funded"] = np.nan
+    out["funded_eur"] = out["amount_eur"].astype("int64")
+    out["unused_eur"] = pd.Series(0, index=out.index, dtype="int64")
 
 
 def _add_positions(out: pd.DataFrame, programme: ProgrammeRules) -> None:
@@ -302,7 +329,8 @@ def allocate(rule: AllocationRule, budget_eur: int | None = None, *, vintage: in
              join: Join | None = None, hochschule_share: float | None = None,
              params_date: Any = None, threshold_eur: int | None = None,
              below_minimum: Literal["top_up", "drop"] = "top_up",
-             pass_to_gemeinden: bool = False, overrides: Any = None) -> pd.DataFrame:
+             pass_to_gemeinden: bool = False, positions: bool | None = None,
+             overrides: Any = None) -> pd.DataFrame:
     """Split an envelope with ``rule`` over the bundled regions of ``vintage``.
 
     Parameters
@@ -333,6 +361,10 @@ def allocate(rule: AllocationRule, budget_eur: int | None = None, *, vintage: in
     pass_to_gemeinden : bool
         For a Kreis-level rule: return the Gemeinden with the Kreis amounts
         passed down by population (:func:`pass_down`).
+    positions : bool, optional
+        Apply the IM programme rules (threshold, joint applications, funded
+        FTE). Default True, except for an open-ended per-capita payment, which
+        is paid directly (see :func:`allocate_table` with ``programme=None``).
     overrides : mapping, optional
         Parameter overrides (``{"path": {"YYYY-MM-DD": value}}``).
 
@@ -362,9 +394,14 @@ def allocate(rule: AllocationRule, budget_eur: int | None = None, *, vintage: in
         join = "landkreis" if rule.level == "gemeinde" else "none"
     if params_date is None:
         params_date = dt.date(int(vintage) + 1, 1, 1)
-    programme, used = programme_rules(params_date, hochschule_share=hochschule_share,
-                                      threshold_eur=threshold_eur, below_minimum=below_minimum,
-                                      overrides=overrides)
+    if positions is None:
+        positions = not isinstance(rule, OpenEndedRule)
+    if positions:
+        programme, used = programme_rules(params_date, hochschule_share=hochschule_share,
+                                          threshold_eur=threshold_eur,
+                                          below_minimum=below_minimum, overrides=overrides)
+    else:
+        programme, used = None, {}
     out = allocate_table(rule, budget_eur, table, programme=programme, join=join,
                          adjacency=adjacency)
     out.attrs.update({"params_date": str(params_date), "parameters": used,

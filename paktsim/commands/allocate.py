@@ -1,0 +1,240 @@
+"""``paktsim allocate``: split an envelope with a rule and write the table (CSV or Excel).
+
+Examples::
+
+    paktsim allocate --rule counts --counts personen.csv --budget 58000000 --out rahmen.csv
+    paktsim allocate --rule population --vintage 2021 --urban-factor 1=1.3,2=1.1,3=1.0 \\
+        --budget 58000000 --join neighbours --out rahmen.xlsx
+    paktsim allocate --rule population --level kreis --vintage 2021 --budget 8000000 \\
+        --out kreise.csv
+
+Every input is checked (and the output target too) before anything is computed
+or written; bad input exits with code 2 and one line per problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import sys
+from typing import Any
+
+from paktsim.errors import InputError, Problem
+
+RULES = ("counts", "two-survey", "population", "hybrid", "per-capita")
+_BY = {"degurba": "degurba", "kreistyp": "kreis_typ", "groesse": "size_class"}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``allocate`` sub-command."""
+    p = sub.add_parser(
+        "allocate", help="Mittel nach einer Regel auf Gemeinden oder Kreise verteilen",
+        description="Verteilt ein Budget nach einer Regel (gezählte Personen, zwei Erhebungen, "
+                    "Einwohner mit Stadtfaktor, Mischung, Betrag je Person) auf die Gemeinden "
+                    "oder Kreise, in ganzen Euro (Summe exakt), mit Antragsschwelle, "
+                    "gemeinsamen Anträgen und geförderten Stellen. Ausgabe .csv oder .xlsx.")
+    p.add_argument("--rule", required=True, choices=RULES, help="Verteilregel")
+    p.add_argument("--counts", action="append", metavar="FILE.csv",
+                   help="CSV mit Spalten ags,persons (für two-survey zweimal angeben)")
+    p.add_argument("--weights", metavar="W1,W2",
+                   help="two-survey: Gewichte der beiden Erhebungen, Summe 1 "
+                        "(Standard: Parameter 2017, 0.6,0.4)")
+    p.add_argument("--alpha", type=float, metavar="A",
+                   help="hybrid: Anteil nach gezählten Personen, Rest nach Einwohnern")
+    p.add_argument("--rate", type=float, metavar="EUR",
+                   help="per-capita: Euro je Person (Standard: Integrationslastenausgleich)")
+    p.add_argument("--budget", type=float, metavar="EUR", help="zu verteilende Mittel in Euro")
+    p.add_argument("--vintage", type=int, default=2023, help="Datenstand der Einwohner (Jahr)")
+    p.add_argument("--level", choices=("gemeinde", "kreis"), default="gemeinde")
+    p.add_argument("--pass-down", action="store_true",
+                   help="Kreisbeträge nach Einwohnern an die Gemeinden weitergeben")
+    p.add_argument("--urban-factor", metavar="K=F,...",
+                   help="Faktor je Klasse, z. B. 1=1.3,2=1.1,3=1.0 (DEGURBA)")
+    p.add_argument("--urban-factor-by", choices=tuple(_BY), default="degurba",
+                   help="Klassen des Faktors: degurba (1,2,3), kreistyp "
+                        "(stadtkreis,landkreis) oder groesse (Einwohner-Untergrenzen)")
+    p.add_argument("--join", choices=("none", "landkreis", "neighbours"),
+                   help="Anträge unter der Schwelle: keine, über den Landkreis, mit Nachbarn "
+                        "(Standard: landkreis)")
+    p.add_argument("--hochschule-share", type=float, metavar="H",
+                   help="Anteil Stellen zum Hochschul-Fördersatz (Standard: Parameter)")
+    p.add_argument("--threshold", type=float, metavar="EUR",
+                   help="Antragsschwelle ersetzen (0 = keine)")
+    p.add_argument("--params-date", metavar="YYYY-MM-DD",
+                   help="Stichtag der Förderregeln (Standard: 1.1. des Folgejahrs der Daten)")
+    p.add_argument("--below-minimum", choices=("top_up", "drop"), default="top_up",
+                   help="Antrag, der keine Mindeststelle trägt: mit Eigenanteil (top_up) "
+                        "oder ohne Stelle (drop)")
+    p.add_argument("--out", required=True, metavar="OUT.csv|OUT.xlsx")
+    p.add_argument("--force", action="store_true", help="bestehende Datei überschreiben")
+    p.set_defaults(func=run)
+
+
+def _parse_factors(text: str, by: str) -> dict[Any, float]:
+    factors: dict[Any, float] = {}
+    problems: list[Problem] = []
+    for item in text.split(","):
+        key, sep, value = item.partition("=")
+        key = key.strip().lower()
+        if not sep or not key:
+            problems.append(Problem("--urban-factor", "expected KEY=FACTOR pairs separated by ','",
+                                    item))
+            continue
+        try:
+            f = float(value)
+        except ValueError:
+            problems.append(Problem(f"--urban-factor.{key}", "factor must be a number", value))
+            continue
+        if not (math.isfinite(f) and f > 0):
+            problems.append(Problem(f"--urban-factor.{key}", "factor must be > 0", value))
+            continue
+        if by in ("degurba", "size_class"):
+            try:
+                factors[int(key)] = f
+            except ValueError:
+                problems.append(Problem(f"--urban-factor.{key}", "class must be a whole number",
+                                        key))
+        else:
+            factors[key] = f
+    if problems:
+        raise InputError(problems)
+    return factors
+
+
+def _read_counts(path: str, level: str) -> Any:
+    from paktsim import regions
+
+    table = regions.read_user_table(path, columns=["persons"], level=level)
+    return table["persons"].rename("persons")
+
+
+def _build_rule(args: argparse.Namespace) -> tuple[Any, int | None]:
+    from paktsim import params
+    from paktsim.allocation import (CountRule, PerCapitaPayment, PopulationRule, UrbanFactor,
+                                    hybrid_rule, two_survey_rule)
+
+    problems: list[Problem] = []
+    counts_files = args.counts or []
+    need = {"counts": 1, "hybrid": 1, "per-capita": 1, "two-survey": 2, "population": 0}[args.rule]
+    if len(counts_files) != need:
+        problems.append(Problem("--counts", f"rule {args.rule} needs {need} --counts file(s)",
+                                len(counts_files)))
+    if args.rule == "per-capita":
+        if args.budget is not None:
+            problems.append(Problem("--budget", "a per-capita payment has no budget: the "
+                                                "envelope is rate × persons", args.budget))
+    elif args.budget is None:
+        problems.append(Problem("--budget", "missing; give the envelope in euros"))
+    elif not (math.isfinite(args.budget) and args.budget > 0
+              and args.budget == math.floor(args.budget)):
+        problems.append(Problem("--budget", "expected whole euros > 0", args.budget))
+    if args.urban_factor and args.rule not in ("population", "hybrid"):
+        problems.append(Problem("--urban-factor", "only for --rule population or hybrid",
+                                args.urban_factor))
+    if args.rule == "hybrid" and args.alpha is None:
+        problems.append(Problem("--alpha", "missing; hybrid needs the share by counted persons"))
+    if args.pass_down and args.level != "kreis":
+        problems.append(Problem("--pass-down", "only with --level kreis", True))
+    if args.level == "kreis" and args.join not in (None, "none"):
+        problems.append(Problem("--join", "Kreise apply alone; joint applications exist only "
+                                          "for Gemeinden", args.join))
+    if args.hochschule_share is not None and not 0 <= args.hochschule_share <= 1:
+        problems.append(Problem("--hochschule-share", "expected a share in [0, 1]",
+                                args.hochschule_share))
+    if args.threshold is not None and not (math.isfinite(args.threshold) and args.threshold >= 0):
+        problems.append(Problem("--threshold", "expected euros >= 0", args.threshold))
+    if problems:
+        raise InputError(problems)
+
+    level = args.level
+    urban = None
+    if args.urban_factor:
+        by = _BY[args.urban_factor_by]
+        urban = UrbanFactor(by, _parse_factors(args.urban_factor, by))
+    budget = int(args.budget) if args.budget is not None else None
+    if args.rule == "counts":
+        rule = CountRule(_read_counts(counts_files[0], level), "gezählte Personen", level)
+    elif args.rule == "two-survey":
+        if args.weights:
+            try:
+                w = [float(x) for x in args.weights.split(",")]
+            except ValueError:
+                raise InputError.single("--weights", "expected two numbers W1,W2",
+                                        args.weights) from None
+            if len(w) != 2 or any(not (math.isfinite(x) and x >= 0) for x in w):
+                raise InputError.single("--weights", "expected two numbers >= 0", args.weights)
+            if abs(sum(w) - 1) > 1e-9:
+                raise InputError.single("--weights", "weights must sum to 1", args.weights)
+        else:
+            snap = params.at("2017-09-15")
+            w = [snap["integrationsmanagement.verteilung_2017.anteil_vorerhebung"],
+                 snap["integrationsmanagement.verteilung_2017.anteil_fag_erhebung"]]
+        first = _read_counts(counts_files[0], level)
+        second = _read_counts(counts_files[1], level)
+        rule = two_survey_rule(first, second, w[0])
+        if level == "kreis":
+            raise InputError.single("--level", "two-survey is a Gemeinde rule", level)
+    elif args.rule == "population":
+        rule = PopulationRule(urban, level)
+    elif args.rule == "hybrid":
+        rule = hybrid_rule(CountRule(_read_counts(counts_files[0], level), level=level),
+                           args.alpha, PopulationRule(urban, level))
+    else:
+        rate = args.rate
+        if rate is None:
+            rate = params.at("2017-09-15")["pakt.integrationslastenausgleich.satz"]
+        rule = PerCapitaPayment(_read_counts(counts_files[0], level), rate, level=level)
+    return rule, budget
+
+
+def _provenance(result: Any, args: argparse.Namespace) -> dict[str, Any]:
+    from paktsim._version import __version__
+
+    a = result.attrs
+    prov: dict[str, Any] = {
+        "Regel": a.get("rule"),
+        "Mittel (€)": a.get("budget_eur"),
+        "Ebene": a.get("level"),
+        "Anträge unter der Schwelle": a.get("join"),
+        "Datenstand Einwohner": a.get("stand"),
+        "Stichtag Förderregeln": a.get("params_date"),
+        "nicht abrufbare Mittel (€)": a.get("unused_eur"),
+        "geförderte Stellen (VZÄ)": a.get("fte_funded"),
+        "Zählungen": ", ".join(args.counts or []) or "–",
+        "Befehl": "paktsim " + " ".join(sys.argv[1:]) if sys.argv[1:] else "paktsim allocate",
+        "Datum": dt.date.today().isoformat(),
+        "paktsim": __version__,
+    }
+    for path, value in (a.get("parameters") or {}).items():
+        prov[f"Parameter {path}"] = value
+    return prov
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate everything, allocate, then write the table atomically."""
+    from paktsim.allocation import allocate
+    from paktsim.allocation.labels import to_german
+    from paktsim.io import TABLE_SUFFIXES, ensure_writable, write_table
+    from paktsim.params import to_date
+
+    (out,) = ensure_writable([args.out], force=args.force, suffixes=TABLE_SUFFIXES)
+    params_date = to_date(args.params_date, "--params-date") if args.params_date else None
+    rule, budget = _build_rule(args)
+    result = allocate(rule, budget, vintage=args.vintage, join=args.join,
+                      hochschule_share=args.hochschule_share, params_date=params_date,
+                      threshold_eur=None if args.threshold is None else int(args.threshold),
+                      below_minimum=args.below_minimum, pass_to_gemeinden=args.pass_down)
+    table = result.drop(columns="ags")
+    if out.suffix.lower() == ".xlsx":
+        write_table(out, {"Verteilung": to_german(table)}, provenance=_provenance(result, args))
+    else:
+        write_table(out, table)
+    from paktsim.report.format import eur, number
+
+    a = result.attrs
+    fte = a.get("fte_funded")
+    fte_text = f", {number(fte, 2)} VZÄ gefördert" if fte is not None else ""
+    print(f"{out}: {len(result)} Zeilen, {eur(a['budget_eur'])} verteilt{fte_text}, "
+          f"{eur(a['unused_eur'])} nicht abrufbar")
+    return 0
