@@ -1,0 +1,459 @@
+"""German-labelled matplotlib charts: stocks over time, winners/losers, fan and tornado charts.
+
+Every plotting function takes an optional ``ax`` (draw into an existing figure,
+e.g. a dashboard updating in place) and returns the :class:`~matplotlib.figure.Figure`.
+Without ``ax`` a new figure is created with :class:`matplotlib.figure.Figure`
+directly, i.e. without pyplot: no global figure registry, no display needed
+(the Agg canvas renders PNG/SVG), and a notebook shows the figure once when it
+is the cell's result.  Axis ticks use German number formats
+(:func:`paktsim.report.format.axis_formatter`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from paktsim.errors import InputError, Problem
+from paktsim.report import format as fmt
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "COLORS",
+    "new_axes",
+    "value_formatter",
+    "stock_timeseries",
+    "winners_losers",
+    "fan_chart",
+    "tornado",
+    "save_figure",
+]
+
+#: Colours used across paktsim charts (colour-blind safe Okabe-Ito palette).
+COLORS = {
+    "gain": "#0072B2",
+    "loss": "#D55E00",
+    "median": "#0072B2",
+    "band": "#56B4E9",
+    "observed": "#000000",
+    "neutral": "#999999",
+    "stages": ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+               "#000000"),
+}
+
+_FORMATS = ("number", "eur", "compact_eur", "percent")
+
+
+def new_axes(ax: "Axes | None" = None, figsize: tuple[float, float] = (8.0, 4.5)) -> "Axes":
+    """Return ``ax`` or the axes of a new (pyplot-free, Agg-renderable) figure."""
+    if ax is not None:
+        return ax
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=figsize, layout="constrained")
+    return figure.add_subplot()
+
+
+def value_formatter(kind: str | Callable[[float], str], decimals: int = 0) -> Callable[[float], str]:
+    """Return a one-argument German formatter for tick and bar labels.
+
+    Parameters
+    ----------
+    kind : {"number", "eur", "compact_eur", "percent"} or callable
+    decimals : int
+        Decimals for ``number``, ``eur`` and ``percent``.
+    """
+    if callable(kind):
+        return kind
+    table: dict[str, Callable[[float], str]] = {
+        "number": lambda v: fmt.number(v, decimals),
+        "eur": lambda v: fmt.eur(v, decimals),
+        "compact_eur": lambda v: fmt.compact_eur(v, 1),
+        "percent": lambda v: fmt.percent(v, decimals),
+    }
+    if kind not in table:
+        raise InputError(Problem("value_format", f"unknown format, expected one of "
+                                                 f"{', '.join(_FORMATS)}", kind))
+    return table[kind]
+
+
+def _axis(kind: str | Callable[[float], str], decimals: int) -> Any:
+    from matplotlib.ticker import FuncFormatter
+
+    function = value_formatter(kind, decimals)  # validates kind, naming value_format
+    if callable(kind):
+        return FuncFormatter(lambda v, _pos: function(v))
+    return fmt.axis_formatter(kind, decimals)
+
+
+def _frame(data: Any, location: str) -> "pd.DataFrame":
+    import pandas as pd
+
+    if isinstance(data, pd.Series):
+        data = data.to_frame()
+    if not isinstance(data, pd.DataFrame):
+        raise InputError(Problem(location, "expected a pandas DataFrame", type(data).__name__))
+    if data.empty:
+        raise InputError(Problem(location, "expected at least one row and one column",
+                                 data.shape))
+    bad = [c for c in data.columns if not pd.api.types.is_numeric_dtype(data[c])
+           or pd.api.types.is_bool_dtype(data[c])]
+    if bad:
+        raise InputError([Problem(f"{location}.{c}", "expected numbers", str(data[c].dtype))
+                          for c in bad])
+    return data
+
+
+def _style(ax: "Axes", title: str | None, xlabel: str | None, ylabel: str | None) -> None:
+    if title:
+        ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+    if xlabel is not None:
+        ax.set_xlabel(xlabel)
+    if ylabel is not None:
+        ax.set_ylabel(ylabel)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _date_axis(ax: "Axes", index: Any) -> Any:
+    """Use dates for a Datetime/Period index (German month abbreviations are avoided:
+    ticks show years or ``MM/YYYY``), else the index as it is."""
+    import pandas as pd
+
+    if isinstance(index, pd.PeriodIndex):
+        index = index.to_timestamp()
+    if isinstance(index, pd.DatetimeIndex):
+        import matplotlib.dates as mdates
+
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=9)
+        formatter = mdates.ConciseDateFormatter(
+            locator, formats=["%Y", "%m/%Y", "%d.%m.", "%H:%M", "%H:%M", "%S"],
+            zero_formats=["", "%Y", "%m/%Y", "%d.%m.", "%H:%M", "%H:%M"],
+            offset_formats=["", "%Y", "%m/%Y", "%d.%m.%Y", "%d.%m.%Y", "%d.%m.%Y %H:%M"])
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(formatter)
+        return index.to_numpy()
+    return index.to_numpy()
+
+
+def stock_timeseries(stocks: "pd.DataFrame", title: str | None = None,
+                     ylabel: str = "Personen", stacked: bool = True,
+                     value_format: str | Callable[[float], str] = "number",
+                     ax: "Axes | None" = None) -> "Figure":
+    """Plot stocks by stage over time (stacked areas or lines).
+
+    Parameters
+    ----------
+    stocks : DataFrame
+        Index: dates (DatetimeIndex/PeriodIndex) or years; columns: stages, in
+        the order they should be stacked (bottom first), labelled in German.
+    title, ylabel : str
+        Chart title and y-axis label.
+    stacked : bool
+        Stacked areas (the total is the top edge) or separate lines.
+    value_format : str or callable
+        Format of the y ticks (see :func:`value_formatter`).
+    ax : Axes, optional
+
+    Returns
+    -------
+    Figure
+    """
+    import numpy as np
+
+    stocks = _frame(stocks, "stocks")
+    ax = new_axes(ax)
+    x = _date_axis(ax, stocks.index)
+    colors = [COLORS["stages"][i % len(COLORS["stages"])] for i in range(stocks.shape[1])]
+    labels = [str(c) for c in stocks.columns]
+    values = stocks.to_numpy(dtype=float).T
+    if stacked:
+        ax.stackplot(x, np.nan_to_num(values), labels=labels, colors=colors, alpha=0.9,
+                     linewidth=0)
+    else:
+        for row, label, color in zip(values, labels, colors):
+            ax.plot(x, row, label=label, color=color, linewidth=1.8)
+    ax.yaxis.set_major_formatter(_axis(value_format, 0))
+    ax.set_ylim(bottom=0)
+    ax.margins(x=0)
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    handles, legend_labels = ax.get_legend_handles_labels()
+    if stacked:  # list the top layer first, as it appears on the chart
+        handles, legend_labels = handles[::-1], legend_labels[::-1]
+    ax.legend(handles, legend_labels, frameon=False, loc="upper left",
+              bbox_to_anchor=(1.0, 1.0), fontsize=9)
+    _style(ax, title, None, ylabel)
+    return ax.figure
+
+
+def winners_losers(delta: "pd.Series", n: int = 10, title: str | None = None,
+                   xlabel: str = "Veränderung", value_format: str | Callable[[float], str] = "eur",
+                   decimals: int = 0, ax: "Axes | None" = None) -> "Figure":
+    """Horizontal bars of the largest gains and losses.
+
+    Parameters
+    ----------
+    delta : Series
+        Change per unit (e.g. Δ € per Gemeinde), indexed by the label to show
+        (a name, not the AGS).
+    n : int
+        Number of winners and of losers shown (at most ``n`` each).
+    title, xlabel : str
+    value_format : str or callable
+        Format of the axis and of the value written next to each bar.
+    decimals : int
+        Decimals of that format.
+    ax : Axes, optional
+
+    Returns
+    -------
+    Figure
+    """
+    import numpy as np
+    import pandas as pd
+
+    if not isinstance(delta, pd.Series) or not pd.api.types.is_numeric_dtype(delta):
+        raise InputError(Problem("delta", "expected a numeric pandas Series",
+                                 type(delta).__name__))
+    if not isinstance(n, int) or n < 1:
+        raise InputError(Problem("n", "expected a whole number of at least 1", n))
+    values = delta.dropna().astype(float)
+    gains = values[values > 0].nlargest(n)
+    losses = values[values < 0].nsmallest(n)
+    # ascending from the bottom: largest loss at the bottom, largest gain on top
+    shown = pd.concat([losses, gains]).sort_values(kind="stable")
+    if shown.empty:
+        raise InputError(Problem("delta", "no gains or losses to show (all values are 0 or "
+                                          "missing)"))
+    height = max(2.5, 0.28 * len(shown) + 1.2)
+    ax = new_axes(ax, figsize=(8.0, height))
+    label = value_formatter(value_format, decimals)
+    y = np.arange(len(shown))
+    colors = np.where(shown.to_numpy() > 0, COLORS["gain"], COLORS["loss"])
+    ax.barh(y, shown.to_numpy(), color=colors, height=0.7)
+    ax.set_yticks(y, [str(i) for i in shown.index], fontsize=9)
+    ax.axvline(0, color="#333333", linewidth=0.8)
+    span = float(np.abs(shown.to_numpy()).max())
+    for yi, value in zip(y, shown.to_numpy()):
+        ax.text(value + (0.01 * span if value > 0 else -0.01 * span), yi, label(value),
+                va="center", ha="left" if value > 0 else "right", fontsize=8)
+    left = min(0.0, float(shown.min())) - (0.3 * span if (shown < 0).any() else 0)
+    right = max(0.0, float(shown.max())) + (0.3 * span if (shown > 0).any() else 0)
+    ax.set_xlim(left, right)
+    ax.xaxis.set_major_formatter(_axis(value_format, decimals))
+    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    _style(ax, title, xlabel, None)
+    ax.spines["left"].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    return ax.figure
+
+
+def _quantile_columns(frame: "pd.DataFrame") -> dict[float, Any]:
+    """Map quantile levels to columns named 0.1 / "P10" / "p10" / "q10"."""
+    levels: dict[float, Any] = {}
+    for column in frame.columns:
+        text = str(column).strip().lower()
+        try:
+            if text[:1] in ("p", "q"):
+                level = float(text[1:]) / 100
+            else:
+                level = float(text)
+        except ValueError:
+            continue
+        if 0 < level < 1:
+            levels[round(level, 6)] = column
+    return levels
+
+
+def fan_chart(quantiles: "pd.DataFrame", observed: "pd.Series | None" = None,
+              title: str | None = None, ylabel: str | None = None,
+              value_format: str | Callable[[float], str] = "number",
+              median_label: str = "Median", ax: "Axes | None" = None) -> "Figure":
+    """Fan chart: median line with nested quantile bands (e.g. P10–P90).
+
+    Parameters
+    ----------
+    quantiles : DataFrame
+        Index: time; columns: quantile levels, named ``0.1``/``0.5``/``0.9`` or
+        ``P10``/``P50``/``P90`` (any symmetric pairs, e.g. P5/P95 and P25/P75,
+        become nested bands). The median (0.5) is required.
+    observed : Series, optional
+        Observed values drawn as a black line.
+    title, ylabel : str
+    value_format : str or callable
+        Format of the y ticks.
+    median_label : str
+        Legend label of the median line.
+    ax : Axes, optional
+
+    Returns
+    -------
+    Figure
+    """
+    quantiles = _frame(quantiles, "quantiles")
+    levels = _quantile_columns(quantiles)
+    if 0.5 not in levels:
+        raise InputError(Problem("quantiles", "expected a median column (0.5 or P50)",
+                                 list(map(str, quantiles.columns))))
+    pairs = sorted(((lo, round(1 - lo, 6)) for lo in levels if lo < 0.5
+                    and round(1 - lo, 6) in levels), reverse=False)
+    if not pairs:
+        raise InputError(Problem("quantiles", "expected at least one symmetric pair of "
+                                              "quantiles such as P10 and P90",
+                                 list(map(str, quantiles.columns))))
+    ax = new_axes(ax)
+    x = _date_axis(ax, quantiles.index)
+    for rank, (lo, hi) in enumerate(pairs):
+        alpha = 0.3 + 0.4 * rank / max(1, len(pairs))
+        ax.fill_between(x, quantiles[levels[lo]].to_numpy(float),
+                        quantiles[levels[hi]].to_numpy(float), color=COLORS["band"],
+                        alpha=alpha, linewidth=0,
+                        label=f"P{fmt.number(lo * 100)}–P{fmt.number(hi * 100)}")
+    ax.plot(x, quantiles[levels[0.5]].to_numpy(float), color=COLORS["median"], linewidth=2,
+            label=median_label)
+    if observed is not None:
+        import pandas as pd
+
+        if not isinstance(observed, pd.Series):
+            raise InputError(Problem("observed", "expected a pandas Series",
+                                     type(observed).__name__))
+        ox = observed.index.to_timestamp() if isinstance(observed.index, pd.PeriodIndex) \
+            else observed.index
+        ax.plot(ox.to_numpy(), observed.to_numpy(float), color=COLORS["observed"],
+                linewidth=1.5, label=str(observed.name or "beobachtet"))
+    ax.yaxis.set_major_formatter(_axis(value_format, 0))
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.margins(x=0)
+    ax.legend(frameon=False, loc="upper left", fontsize=9)
+    _style(ax, title, None, ylabel)
+    return ax.figure
+
+
+def tornado(effects: "pd.DataFrame", base: float, title: str | None = None,
+            xlabel: str | None = None, value_format: str | Callable[[float], str] = "number",
+            decimals: int = 0, low_label: str = "unterer Wert", high_label: str = "oberer Wert",
+            ax: "Axes | None" = None) -> "Figure":
+    """Tornado chart: the outcome when each input is set to its low and high value.
+
+    Parameters
+    ----------
+    effects : DataFrame
+        One row per input (index: German label), columns ``low`` and ``high``:
+        the outcome with the input at its low/high value, others at base.
+    base : float
+        Outcome with all inputs at base; bars start here.
+    title, xlabel : str
+    value_format : str or callable
+        Format of the axis and the bar-end labels.
+    decimals : int
+    low_label, high_label : str
+        Legend labels.
+    ax : Axes, optional
+
+    Returns
+    -------
+    Figure
+    """
+    import numpy as np
+
+    effects = _frame(effects, "effects")
+    missing = [c for c in ("low", "high") if c not in effects.columns]
+    if missing:
+        raise InputError([Problem(f"effects.{c}", "missing column") for c in missing])
+    if not np.isfinite(base):
+        raise InputError(Problem("base", "expected a finite number", base))
+    span = (effects["high"] - effects["low"]).abs()
+    order = span.sort_values(kind="stable").index  # largest ends up on top
+    ordered = effects.loc[order]
+    ax = new_axes(ax, figsize=(8.0, max(2.5, 0.4 * len(ordered) + 1.2)))
+    y = np.arange(len(ordered))
+    low = ordered["low"].to_numpy(float) - base
+    high = ordered["high"].to_numpy(float) - base
+    ax.barh(y, low, left=base, color=COLORS["loss"], height=0.6, label=low_label)
+    ax.barh(y, high, left=base, color=COLORS["gain"], height=0.6, label=high_label)
+    ax.axvline(base, color="#333333", linewidth=1)
+    ax.set_yticks(y, [str(i) for i in ordered.index], fontsize=9)
+    label = value_formatter(value_format, decimals)
+    extent = float(np.nanmax(np.abs(np.concatenate([low, high])))) or 1.0
+    for yi, lo_v, hi_v in zip(y, low, high):
+        for value in (lo_v, hi_v):
+            if value == 0:
+                continue
+            ax.text(base + value + (0.02 if value > 0 else -0.02) * extent, yi,
+                    label(base + value), va="center", ha="left" if value > 0 else "right",
+                    fontsize=8)
+    ax.set_xlim(base - 1.35 * extent, base + 1.35 * extent)
+    ax.xaxis.set_major_formatter(_axis(value_format, decimals))
+    ax.legend(frameon=False, loc="lower right", fontsize=9)
+    _style(ax, title, xlabel, None)
+    ax.spines["left"].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    return ax.figure
+
+
+def save_figure(fig: "Figure", path_without_suffix: str | os.PathLike[str],
+                formats: Sequence[str] = ("png", "svg"), dpi: int = 300,
+                force: bool = False) -> list[Path]:
+    """Save a figure in several formats, safely (all targets checked first, atomic writes).
+
+    The files carry no creation date and SVG ids use a fixed hash salt, so the
+    same chart built from the same data gives the same bytes. (Saving one figure
+    twice may differ in the last digit of a coordinate: the constrained layout is
+    re-run on each draw.)
+
+    Parameters
+    ----------
+    fig : Figure
+    path_without_suffix : path-like
+        ``out/karte`` gives ``out/karte.png`` and ``out/karte.svg``.
+    formats : sequence of {"png", "svg", "pdf"}
+    dpi : int
+        Resolution of raster formats (300 = print).
+    force : bool
+        Replace existing files.
+
+    Returns
+    -------
+    list of Path
+        The written files.
+
+    Raises
+    ------
+    InputError
+        Unknown format, bad dpi, or a target exists (without ``force``).
+    """
+    import matplotlib
+
+    from paktsim.io import ensure_writable, write_bytes_with
+
+    allowed = ("png", "svg", "pdf")
+    formats = list(formats)
+    problems = [Problem("formats", f"unknown figure format, expected one of "
+                                   f"{', '.join(allowed)}", f) for f in formats
+                if f not in allowed]
+    if not formats:
+        problems.append(Problem("formats", "expected at least one format", formats))
+    if isinstance(dpi, bool) or not isinstance(dpi, int) or not 50 <= dpi <= 1200:
+        problems.append(Problem("dpi", "expected a whole number between 50 and 1200", dpi))
+    if problems:
+        raise InputError(problems)
+    base = Path(path_without_suffix)
+    targets = ensure_writable([base.with_name(f"{base.name}.{f}") for f in formats], force=force,
+                              location="path")
+    metadata = {"png": {"Software": "paktsim"}, "svg": {"Date": None, "Creator": "paktsim"},
+                "pdf": {"CreationDate": None, "ModDate": None, "Creator": "paktsim"}}
+    with matplotlib.rc_context({"svg.hashsalt": "paktsim", "svg.fonttype": "path"}):
+        for target, kind in zip(targets, formats):
+            write_bytes_with(target, lambda handle, kind=kind: fig.savefig(
+                handle, format=kind, dpi=dpi, bbox_inches="tight", metadata=metadata[kind],
+                facecolor="white"))
+    return targets
+
