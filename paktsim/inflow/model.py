@@ -239,11 +239,14 @@ def _tidy(arr: np.ndarray, stage: str, months: pd.PeriodIndex, places: pd.Index 
     g_n, n_n, t_n = arr.shape
     data: dict[str, Any] = {}
     if places is not None:
-        data["ags"] = pd.array(np.tile(np.repeat(places.to_numpy(), t_n), g_n), dtype="str")
+        codes = np.tile(np.repeat(np.arange(n_n), t_n), g_n)
+        data["ags"] = pd.Categorical.from_codes(codes, categories=places.astype(str))
     data["month"] = pd.PeriodIndex.from_ordinals(np.tile(months.asi8, g_n * n_n), freq="M")
-    data["stage"] = pd.array([stage] * arr.size, dtype="str")
+    data["stage"] = pd.Categorical.from_codes(np.full(arr.size, STAGES.index(stage),
+                                                      dtype=np.int8), categories=list(STAGES))
     if by_group:
-        data["group"] = pd.array(np.repeat(groups, n_n * t_n), dtype="str")
+        data["group"] = pd.Categorical.from_codes(np.repeat(np.arange(g_n), n_n * t_n),
+                                                  categories=groups)
     data["persons"] = arr.reshape(-1)
     return pd.DataFrame(data)
 

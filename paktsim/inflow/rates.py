@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 
 from paktsim.errors import InputError, Problem
@@ -43,10 +44,22 @@ def _snapshot(date: dt.date, overrides: Any, tree: Any) -> Mapping[str, Any]:
     return params.at(date, overrides, tree=tree)
 
 
-def _caps(snap: Mapping[str, Any]) -> np.ndarray:
+def _first_value(path: str, overrides: Any, tree: Any) -> Any:
+    from paktsim import params
+
+    values = [v for v in params.series(path, overrides, tree=tree)["value"] if not pd.isna(v)]
+    return values[0] if values else None
+
+
+def _caps(snap: Mapping[str, Any], overrides: Any = None, tree: Any = None) -> np.ndarray:
+    """vU caps in force; before a cap's first effective date its first value applies
+    (the FlüAG rules are older than their date keys, see fluag.yaml)."""
     caps = []
     for group in GROUPS:
         value = next((snap[p] for p in _CAPS[group] if snap[p] is not None), None)
+        if value is None:
+            value = next((v for p in _CAPS[group]
+                          if (v := _first_value(p, overrides, tree)) is not None), None)
         if value is None:
             raise InputError(Problem(_CAPS[group][0], "no vU cap in force at the start date"))
         caps.append(int(value))
@@ -66,7 +79,7 @@ def deterministic(date: dt.date, overrides: Mapping[str, Any] | None = None, *,
                 raise InputError(Problem(path, "no value in force at the start date", str(date)))
             row.append(float(snap[path]))
         values[name] = np.array([row])
-    return ChainRates(vu_cap=_caps(snap)[None, :], **values)
+    return ChainRates(vu_cap=_caps(snap, overrides, tree)[None, :], **values)
 
 
 def uncertain_paths(date: dt.date, overrides: Mapping[str, Any] | None = None, *,
