@@ -1,0 +1,473 @@
+"""``run_scenario``: inflow → allocation → staffing → budget (→ uncertainty), one call.
+
+:func:`run_scenario` is a pure function of the frozen :class:`~paktsim.scenario.Scenario`
+and is cached on three levels so a dashboard that changes one slider recomputes
+only what depends on it:
+
+* the inflow model per (horizon, data, arrivals, overrides) — the expensive part;
+* the allocation per (allocation spec, year's envelope, parameter date, overrides);
+* the whole result per scenario.
+
+Staffing and budget are cheap array arithmetic and always recomputed.
+
+How the parts connect
+---------------------
+* Target group per place and month: the inflow model's Anschlussunterbringung
+  stock (+ vU and Ukrainians in own housing if ``staffing.include_*``), at the
+  allocation's level (Kreise, or Gemeinden when the rule works there or passes
+  down).
+* Envelope per year: ``allocation.budget_eur`` if given, else the planned IM
+  money in force (:func:`paktsim.budget.planned_envelope`, Pakt IM volume plus
+  Soforthilfe; overrides apply).  Each year's envelope is allocated with the rule
+  and the programme rules (Fördersätze, threshold, 0.25-FTE steps) in force on
+  1 January of that year.
+* Bewilligungszeitraum: for the model-based key (``rule: au_model``, weights =
+  modelled persons in AU) the key is fixed at the start of each funding round
+  of ``integrationsmanagement.bewilligungszeitraum.regel_monate`` months counted
+  from the horizon start; rules on population or user counts do not change within
+  the horizon anyway.
+* Funded FTE per year → monthly funded FTE → staffed FTE (hiring lag, vacancy)
+  → :mod:`paktsim.staffing`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from paktsim import budget as budget_mod
+from paktsim import staffing as st
+from paktsim.errors import InputError, Problem
+
+__all__ = ["ScenarioResult", "run_scenario", "target_group_segments", "SUMMARY_LABELS",
+           "RATIO_ALERT", "clear_caches"]
+
+#: Persons per FTE above which a place counts as overloaded in the summary (1:120).
+RATIO_ALERT = 120.0
+
+SUMMARY_LABELS: dict[str, str] = {
+    "target_group": "Personen in der Zielgruppe (Jahresmittel)",
+    "caseload": "Fallzahl (Beratungsbedarf)",
+    "fte_needed": "Stellen benötigt (VZÄ)",
+    "fte_funded": "Stellen gefördert (VZÄ)",
+    "fte_staffed": "Stellen besetzt (VZÄ)",
+    "ratio_actual": "Betreuungsschlüssel tatsächlich (Personen je VZÄ)",
+    "gap_fte": "Fehlende Stellen (VZÄ)",
+    "gap_eur": "Fehlbetrag Landesmittel (€)",
+    "planned_eur": "Mittel geplant (€)",
+    "needed_eur": "Mittel benötigt für Zielschlüssel (€)",
+    "envelope_gap_eur": "Differenz benötigt − geplant (€)",
+    "employer_cost_eur": "Personalkosten Arbeitgeber (€)",
+    "land_funding_eur": "Landesförderung ausgezahlt (€)",
+    "cofunding_eur": "Kommunaler Eigenanteil inkl. Sachkosten (€)",
+    "unused_eur": "Nicht abgerufene Mittel (€)",
+    "places_over_alert": "Kreise mit Schlüssel über 1:120",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioResult:
+    """Everything one scenario run produces (tables are fresh copies per access).
+
+    Attributes
+    ----------
+    scenario : Scenario
+    level : {"kreis", "gemeinde"}
+        Level of the per-place table (where money is allocated / passed down).
+    places : DataFrame
+        Per-place staffing table, MultiIndex ``(ags, year)``, with ``name`` and
+        ``kreis_ags``; columns as in :mod:`paktsim.staffing`.
+    kreise : DataFrame
+        Kreis roll-up, MultiIndex ``(kreis_ags, year)``.
+    land : DataFrame
+        Land totals indexed by ``year``.
+    projection : DataFrame
+        Envelope needed vs planned per year (:func:`paktsim.budget.projection`).
+    money_by_place : DataFrame
+        Needed vs frame per place and year (:func:`paktsim.budget.by_place`).
+    allocations : dict year → DataFrame
+        The allocation engine's table per year.
+    comparison : DataFrame or None
+        Kreis-level comparison with ``scenario.comparison`` (Δ frame, Δ FTE, ratios).
+    ensemble : EnsembleResult or None
+        Monte Carlo result (:mod:`paktsim.uncertainty`) when ``n_draws > 0``.
+    timings : dict
+        Seconds per stage of this run (not part of any output file).
+    """
+
+    scenario: Any
+    level: str
+    places: pd.DataFrame
+    kreise: pd.DataFrame
+    land: pd.DataFrame
+    projection: pd.DataFrame
+    money_by_place: pd.DataFrame
+    allocations: Mapping[int, pd.DataFrame]
+    rates: st.CostRates
+    comparison: pd.DataFrame | None = None
+    ensemble: Any = None
+    notes: tuple[str, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def years(self) -> list[int]:
+        """Calendar years of the horizon."""
+        return [int(y) for y in self.land.index]
+
+    def summary(self, years: list[int] | None = None) -> pd.DataFrame:
+        """The one-page summary: headline figures (rows, German labels) by year (columns).
+
+        With an ensemble, rows of uncertain figures are followed by ``P10``/``P90``
+        rows and the alert row by the probability that at least one Kreis exceeds
+        1:120.
+        """
+        years = years or self.years
+        land = self.land.loc[years]
+        proj = self.projection.loc[years]
+        rows: dict[str, pd.Series] = {}
+        for key in ("target_group", "caseload", "fte_needed", "fte_funded", "fte_staffed",
+                    "ratio_actual", "gap_fte", "gap_eur"):
+            rows[key] = land[key]
+        rows["planned_eur"] = proj["planned_eur"]
+        rows["needed_eur"] = proj["needed_eur"]
+        rows["envelope_gap_eur"] = proj["gap_eur"]
+        for key in ("employer_cost_eur", "land_funding_eur", "cofunding_eur", "unused_eur"):
+            if key in land:
+                rows[key] = land[key]
+        ratio = self.kreise["ratio_actual"].unstack("year")[years]
+        rows["places_over_alert"] = (ratio > RATIO_ALERT).sum(axis=0)
+        out = pd.DataFrame(rows).T.astype(float)
+        out.index = [SUMMARY_LABELS[k] for k in out.index]
+        out.index.name = "Kennzahl"
+        out.columns = [str(y) for y in years]
+        if self.ensemble is not None:
+            out = self.ensemble.add_bands(out, years)
+        return out
+
+    def place_table(self) -> pd.DataFrame:
+        """Per-place table in long form with names (for CSV/Excel)."""
+        return self.places.reset_index()
+
+    def kreis_table(self) -> pd.DataFrame:
+        """Kreis table in long form with names."""
+        return self.kreise.reset_index()
+
+
+# ------------------------------------------------------------------ inflow (cached)
+
+
+def _inflow_key(scenario: Any, base_dir: str | None) -> str:
+    parts = {k: scenario.model_dump(mode="json")[k]
+             for k in ("horizon", "data", "arrivals", "overrides")}
+    parts["base_dir"] = base_dir
+    return json.dumps(parts, sort_keys=True)
+
+
+@functools.lru_cache(maxsize=16)
+def _inflow_cached(key: str, scenario: Any, base_dir: str | None) -> Any:
+    from paktsim.inflow.model import simulate
+
+    det = scenario.with_changes(uncertainty={"n_draws": 0, "distributions": {}})
+    return simulate(det, n_draws=0, base_dir=base_dir)
+
+
+def _inflow(scenario: Any, base_dir: str | None) -> Any:
+    return _inflow_cached(_inflow_key(scenario, base_dir), scenario, base_dir)
+
+
+def target_group_segments(inflow: Any, staffing_spec: Any, draws: slice | None = None) -> np.ndarray:
+    """Target-group persons per draw, key segment and month of the horizon: ``(D, S, T)``.
+
+    AU of all groups, plus vU (``include_vu``) and Ukrainians in own housing
+    (``include_ukraine_private``: the ``own`` stock of the Ukraine group — those
+    housed privately from arrival and those who moved on from AU).
+    """
+    from paktsim.inflow.arrivals import GROUPS
+
+    window = inflow._window
+    sel = draws if draws is not None else slice(None)
+    stocks = inflow.chain.stocks
+    total = stocks["au"][sel, :, :, window].sum(axis=1)
+    if staffing_spec.include_vu:
+        total = total + stocks["vu"][sel, :, :, window].sum(axis=1)
+    if staffing_spec.include_ukraine_private:
+        total = total + stocks["own"][sel, GROUPS.index("ukraine"), :, window]
+    return total
+
+
+def _level_keys(inflow: Any, level: str) -> tuple[np.ndarray, pd.Index]:
+    if level == "kreis":
+        return inflow.keys.kreis, pd.Index(inflow.keys.kreis_ags, name="ags")
+    return inflow.keys.gemeinde, pd.Index(inflow.keys.gemeinde_ags, name="ags")
+
+
+def to_places(segments: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """``(D, S, T)`` segment totals × ``(S, N)`` key → ``(D, N, T)`` per place.
+
+    A plain broadcast-and-sum over the (few) segments, so each draw's numbers do
+    not depend on how many draws are processed together.
+    """
+    return (segments[:, :, None, :] * key[None, :, :, None]).sum(axis=1)
+
+
+# ------------------------------------------------------------------ allocation (cached)
+
+
+def _result_level(spec: Any) -> str:
+    level = "kreis" if spec.rule == "kreis" else spec.level
+    if level == "kreis" and spec.pass_down:
+        return "gemeinde"
+    return level
+
+
+def _read_counts(path: str | None, level: str, base_dir: str | None, location: str) -> pd.Series:
+    from paktsim import regions
+
+    if path is None:
+        raise InputError(Problem(location, "a CSV file is needed for this rule"))
+    p = Path(path)
+    if not p.is_absolute() and base_dir is not None:
+        p = Path(base_dir) / p
+    table = regions.read_user_table(p, columns=["persons"], level=level)
+    return table["persons"]
+
+
+def _make_rule(spec: Any, base_dir: str | None, model_counts: pd.Series | None) -> Any:
+    from paktsim.allocation import (CountRule, PopulationRule, UrbanFactor, hybrid_rule,
+                                    two_survey_rule)
+
+    rule_level = "kreis" if spec.rule == "kreis" else spec.level
+    urban = None
+    if spec.urban_factor is not None:
+        factors = dict(spec.urban_factor.factors)
+        if spec.urban_factor.by == "size_class":
+            factors = {int(k): v for k, v in factors.items()}
+        elif spec.urban_factor.by == "degurba":
+            factors = {int(k): v for k, v in factors.items()}
+        elif spec.urban_factor.by == "kreis_typ":
+            factors = {k.lower(): v for k, v in factors.items()}
+        urban = UrbanFactor(spec.urban_factor.by, factors)
+    if spec.rule == "population":
+        return PopulationRule(urban_factor=urban, level=rule_level)
+    if spec.rule == "kreis":
+        if spec.kreis_key == "population":
+            return PopulationRule(urban_factor=urban, level="kreis")
+        return CountRule(_read_counts(spec.counts_csv, "kreis", base_dir, "allocation.counts_csv"),
+                         "gezählte Personen", "kreis")
+    if spec.rule == "counts":
+        return CountRule(_read_counts(spec.counts_csv, rule_level, base_dir,
+                                      "allocation.counts_csv"), level=rule_level)
+    if spec.rule == "two_surveys":
+        w = spec.survey_weights[0] if spec.survey_weights else 0.6
+        return two_survey_rule(
+            _read_counts(spec.counts_csv, "gemeinde", base_dir, "allocation.counts_csv"),
+            _read_counts(spec.second_counts_csv, "gemeinde", base_dir,
+                         "allocation.second_counts_csv"), w)
+    if spec.rule in ("au_model", "hybrid"):
+        if model_counts is None:
+            raise InputError(Problem("allocation.rule", "needs the inflow model's counts",
+                                     spec.rule))
+        count_rule = CountRule(model_counts, "Personen in AU (Modell)", rule_level)
+        if spec.rule == "au_model":
+            return count_rule
+        return hybrid_rule(count_rule, spec.alpha,
+                           PopulationRule(urban_factor=urban, level=rule_level))
+    raise InputError(Problem("allocation.rule", "not supported by run_scenario (an envelope "
+                             "rule is needed, not a per-capita payment)", spec.rule))
+
+
+@functools.lru_cache(maxsize=256)
+def _allocate_cached(spec_json: str, budget_eur: int, year: int, vintage: int,
+                     overrides_json: str, base_dir: str | None,
+                     counts_key: tuple[tuple[str, float], ...] | None) -> pd.DataFrame:
+    from paktsim.allocation import allocate
+    from paktsim.scenario import AllocationSpec
+
+    spec = AllocationSpec.model_validate_json(spec_json)
+    counts = None if counts_key is None else pd.Series(dict(counts_key), dtype=float)
+    rule = _make_rule(spec, base_dir, counts)
+    overrides = json.loads(overrides_json) or None
+    share = spec.qualification_mix.get("hochschule", 0.0)
+    join = spec.join if rule.level == "gemeinde" else "none"
+    return allocate(rule, budget_eur, vintage=vintage, join=join, hochschule_share=share,
+                    params_date=f"{year}-01-01", pass_to_gemeinden=bool(
+                        rule.level == "kreis" and spec.pass_down), overrides=overrides)
+
+
+def _allocations(spec: Any, scenario: Any, grid: st.YearGrid, envelope: pd.Series,
+                 people: np.ndarray, places: pd.Index, base_dir: str | None,
+                 ) -> tuple[dict[int, pd.DataFrame], np.ndarray, np.ndarray]:
+    """Allocate each year's envelope; return tables, frame (N, Y) and funded FTE (N, Y)."""
+    from paktsim import params
+
+    vintage = spec.vintage or scenario.data.vintage
+    spec_json = spec.model_dump_json()
+    overrides_json = json.dumps(scenario.overrides, sort_keys=True)
+    n_years = len(grid.years)
+    frame = np.zeros((len(places), n_years))
+    fte = np.zeros((len(places), n_years))
+    tables: dict[int, pd.DataFrame] = {}
+    round_months = int(params.at(f"{grid.years[0]}-01-01", scenario.overrides or None)
+                       ["integrationsmanagement.bewilligungszeitraum.regel_monate"] or 12)
+    for i, year in enumerate(grid.years):  # one allocation per year (≈ 10), cached
+        budget_eur = int(spec.budget_eur) if spec.budget_eur else int(envelope.loc[year])
+        if budget_eur <= 0:
+            continue
+        counts_key = None
+        if spec.rule in ("au_model", "hybrid"):
+            first = grid.first_month[i]
+            round_start = (first // round_months) * round_months
+            counts_key = tuple(zip(places.astype(str), np.round(people[:, round_start], 6)))
+        table = _allocate_cached(spec_json, budget_eur, int(year), int(vintage),
+                                 overrides_json, base_dir, counts_key)
+        tables[int(year)] = table
+        aligned = table.reindex(places)
+        frame[:, i] = aligned["amount_eur"].fillna(0).to_numpy(float)
+        fte[:, i] = aligned["fte_funded"].fillna(0).to_numpy(float)
+    return tables, frame, fte
+
+
+# ------------------------------------------------------------------ run
+
+
+def _place_info(level: str, places: pd.Index, vintage: int) -> pd.DataFrame:
+    from paktsim import regions
+
+    if level == "kreis":
+        info = regions.kreise(vintage)[["name"]].copy()
+        info["kreis_ags"] = info.index.astype(str)
+    else:
+        info = regions.municipalities(vintage)[["name", "kreis_ags"]].copy()
+    info = info.reindex(places)
+    info["kreis_ags"] = info["kreis_ags"].fillna(pd.Series(places.str[:5], index=places))
+    return info
+
+
+def _staffing_for(spec: Any, scenario: Any, grid: st.YearGrid, envelope: pd.Series,
+                  inflow: Any, rates: st.CostRates, base_dir: str | None) -> dict[str, Any]:
+    level = _result_level(spec)
+    key, places = _level_keys(inflow, level)
+    segs = target_group_segments(inflow, scenario.staffing)
+    people = to_places(segs, key)[0]
+    tables, frame, fte = _allocations(spec, scenario, grid, envelope, people, places, base_dir)
+    funded = np.repeat(fte, grid.n_months, axis=1)
+    assumptions = st.StaffingAssumptions.from_spec(scenario.staffing)
+    arrays = st.staffing_arrays(people, funded, grid, assumptions, rates, frame_eur=frame)
+    table = st._to_frame(arrays, places, grid.years)
+    info = _place_info(level, places, scenario.data.vintage)
+    table.insert(0, "name", info["name"].reindex(table.index.get_level_values(0)).to_numpy())
+    table.insert(1, "kreis_ags", info["kreis_ags"].reindex(
+        table.index.get_level_values(0)).to_numpy())
+    kreis_of = info["kreis_ags"].rename("kreis_ags")
+    kreise = st.aggregate(table, kreis_of)
+    from paktsim import regions
+
+    knames = regions.kreise(scenario.data.vintage)["name"]
+    kreise.insert(0, "name", knames.reindex(kreise.index.get_level_values(0)).to_numpy())
+    land = st.aggregate(table)
+    return {"level": level, "places": table, "kreise": kreise, "land": land,
+            "allocations": tables, "key": key, "place_index": places, "funded": funded,
+            "frame": frame}
+
+
+def _compare(base: dict[str, Any], alt: dict[str, Any]) -> pd.DataFrame:
+    cols = ["frame_eur", "fte_funded", "fte_staffed", "caseload", "ratio_actual", "gap_fte"]
+    b = base["kreise"][["name"] + cols]
+    a = alt["kreise"][cols]
+    out = b.rename(columns={c: f"{c}_base" for c in cols})
+    for c in cols:
+        out[f"{c}_alt"] = a[c].reindex(out.index).to_numpy()
+    out["delta_frame_eur"] = out["frame_eur_alt"] - out["frame_eur_base"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["delta_frame_pct"] = np.where(out["frame_eur_base"] > 0,
+                                          out["delta_frame_eur"] / out["frame_eur_base"], np.nan)
+    out["delta_fte_funded"] = out["fte_funded_alt"] - out["fte_funded_base"]
+    out["delta_gap_fte"] = out["gap_fte_alt"] - out["gap_fte_base"]
+    return out
+
+
+@functools.lru_cache(maxsize=32)
+def _run_cached(scenario: Any, base_dir: str | None, with_ensemble: bool) -> ScenarioResult:
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    inflow = _inflow(scenario, base_dir)
+    timings["inflow"] = time.perf_counter() - t0
+    grid = st.YearGrid(scenario.horizon.start, scenario.horizon.end)
+    overrides = scenario.overrides or None
+    rates = _rates(tuple(int(y) for y in grid.years),
+                   json.dumps(dict(scenario.allocation.qualification_mix), sort_keys=True),
+                   json.dumps(scenario.overrides, sort_keys=True))
+    envelope = budget_mod.planned_envelope(grid.years, overrides)
+    t1 = time.perf_counter()
+    base = _staffing_for(scenario.allocation, scenario, grid, envelope, inflow, rates, base_dir)
+    comparison = None
+    if scenario.comparison is not None:
+        alt = _staffing_for(scenario.comparison, scenario, grid, envelope, inflow, rates,
+                            base_dir)
+        comparison = _compare(base, alt)
+    timings["allocation+staffing"] = time.perf_counter() - t1
+    planned = pd.Series(base["frame"].sum(axis=0).astype(np.int64), index=grid.years) \
+        if scenario.allocation.budget_eur else envelope
+    projection = budget_mod.projection(base["land"], rates, planned)
+    money = budget_mod.by_place(base["places"], rates)
+    ensemble = None
+    if with_ensemble and scenario.uncertainty.n_draws > 0:
+        from paktsim import uncertainty
+
+        t2 = time.perf_counter()
+        ensemble = uncertainty.run_ensemble(scenario, base_dir=base_dir, _base=base,
+                                            _grid=grid, _rates=rates)
+        timings["ensemble"] = time.perf_counter() - t2
+    timings["total"] = time.perf_counter() - t0
+    return ScenarioResult(scenario=scenario, level=base["level"], places=base["places"],
+                          kreise=base["kreise"], land=base["land"], projection=projection,
+                          money_by_place=money, allocations=base["allocations"], rates=rates,
+                          comparison=comparison, ensemble=ensemble, notes=rates.notes,
+                          timings=timings)
+
+
+@functools.lru_cache(maxsize=32)
+def _rates(years: tuple[int, ...], mix_json: str, overrides_json: str) -> st.CostRates:
+    return st.CostRates.from_params(years, json.loads(mix_json), json.loads(overrides_json) or None)
+
+
+def run_scenario(scenario: Any = None, *, base_dir: str | Path | None = None,
+                 ensemble: bool = True) -> ScenarioResult:
+    """Run a scenario end to end: inflow → allocation → staffing → budget (→ Monte Carlo).
+
+    Parameters
+    ----------
+    scenario : Scenario, optional
+        Default: the built-in status-quo scenario.
+    base_dir : path, optional
+        Folder for relative CSV paths in the scenario (the scenario file's folder).
+    ensemble : bool
+        Run the Monte Carlo ensemble when ``scenario.uncertainty.n_draws > 0``
+        (set False for a fast central run, e.g. while dragging a slider).
+
+    Returns
+    -------
+    ScenarioResult
+        Cached: the same (equal) scenario returns the same object; treat it as
+        read-only.
+    """
+    from paktsim.scenario import builtin_scenario
+
+    scenario = scenario if scenario is not None else builtin_scenario("status_quo")
+    bd = None if base_dir is None else str(Path(base_dir).resolve())
+    return _run_cached(scenario, bd, bool(ensemble))
+
+
+def clear_caches() -> None:
+    """Drop all cached inflow runs, allocations and results."""
+    for fn in (_inflow_cached, _allocate_cached, _run_cached, _rates):
+        fn.cache_clear()
+
