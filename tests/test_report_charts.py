@@ -137,3 +137,18 @@ def test_save_is_reproducible(tmp_path, stocks):
 def test_unknown_value_format(stocks):
     with pytest.raises(InputError, match="value_format"):
         charts.stock_timeseries(stocks, value_format="dollars")
+
+
+def test_figures_display_as_png_in_jupyter(monkeypatch, stocks):
+    import sys
+    import types
+
+    from IPython.core.formatters import PNGFormatter
+
+    png = PNGFormatter()
+    shell = types.SimpleNamespace(display_formatter=types.SimpleNamespace(
+        formatters={"image/png": png}))
+    monkeypatch.setitem(sys.modules, "IPython",
+                        types.SimpleNamespace(get_ipython=lambda: shell))
+    fig = charts.stock_timeseries(stocks)
+    assert png(fig)[:4] == b"\x89PNG"

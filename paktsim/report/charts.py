@@ -56,8 +56,37 @@ def new_axes(ax: "Axes | None" = None, figsize: tuple[float, float] = (8.0, 4.5)
         return ax
     from matplotlib.figure import Figure
 
+    _enable_notebook_display()
     figure = Figure(figsize=figsize, layout="constrained")
     return figure.add_subplot()
+
+
+def _enable_notebook_display() -> None:
+    """In IPython/Jupyter, register a PNG formatter for Figure (once).
+
+    The inline backend registers one only after pyplot created a figure; our
+    figures are pyplot-free, so without this a returned figure shows as text.
+    """
+    import sys
+
+    shell_module = sys.modules.get("IPython")
+    shell = shell_module.get_ipython() if shell_module is not None else None
+    if shell is None:
+        return
+    from matplotlib.figure import Figure
+
+    formatter = shell.display_formatter.formatters["image/png"]
+    if Figure not in formatter.type_printers:
+        formatter.for_type(Figure, _figure_png)
+
+
+def _figure_png(fig: "Figure") -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight", facecolor="white",
+                metadata={"Software": "paktsim"})
+    return buffer.getvalue()
 
 
 def value_formatter(kind: str | Callable[[float], str], decimals: int = 0) -> Callable[[float], str]:
