@@ -52,6 +52,7 @@ def bump_own_weight(rule: Any, table: pd.DataFrame, key: str,
         counts.loc[key] = counts.get(key, 0.0) * factor + 1.0
         return dataclasses.replace(rule, counts=counts), table
     table = table.copy()
+    table["population"] = table["population"].astype(float)
     table.loc[key, "population"] = table.loc[key, "population"] * factor + 1
     return rule, table
 
