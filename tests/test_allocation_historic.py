@@ -102,3 +102,19 @@ def test_provenance_attrs(im_2017):
                 "vintage", "stand", "params_date", "unused_eur"):
         assert key in a
     assert a["stand"] == "31.12.2017"
+
+
+def test_full_result_independent_of_row_order_with_neighbours():
+    from paktsim.allocation import allocate_table, programme_rules
+
+    muni = regions.municipalities(2021)
+    adj = regions.neighbours()
+    prog, _ = programme_rules("2022-01-01")
+    rule = PopulationRule(UrbanFactor("degurba", {1: 1.3, 2: 1.1, 3: 1.0}))
+    a = allocate_table(rule, 58_000_000, muni, programme=prog, join="neighbours", adjacency=adj)
+    rng = np.random.default_rng(7)
+    b = allocate_table(rule, 58_000_000, muni.iloc[rng.permutation(len(muni))], programme=prog,
+                       join="neighbours", adjacency=adj.iloc[rng.permutation(len(adj))])
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(a, b.reindex(a.index))
