@@ -1,0 +1,201 @@
+"""``paktsim run [SCENARIO] --out DIR [--force]``: stocks by stage, month and place.
+
+Writes into ``DIR``:
+
+* ``bestand_land.csv``, ``bestand_kreise.csv``, ``bestand_gemeinden.csv`` —
+  monthly stocks (persons) by stage (and group for the Land);
+* ``bestand.xlsx`` — one sheet per table (the Gemeinde sheet holds the December
+  stocks to stay a workable size; the CSV has every month) plus ``Herkunft``;
+* ``bestand_nach_stufe.png`` / ``.svg`` — chart of Land stocks by stage;
+* ``run_record.json`` — scenario, parameters, data vintage, version, sha256 of
+  inputs and of every file above.
+
+Structure for extension: :func:`build_outputs` computes everything into a dict
+(tables, figures, record facts); :func:`write_outputs` checks every target and
+then writes.  Other commands can add tables/figures to the dict before writing.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from paktsim.errors import InputError, Problem
+
+__all__ = ["register", "run", "build_outputs", "write_outputs", "output_files"]
+
+RECORD_NAME = "run_record.json"
+WORKBOOK_NAME = "bestand.xlsx"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``run`` sub-command."""
+    parser = sub.add_parser(
+        "run",
+        help="Szenario rechnen: Bestände nach Stufe, Monat und Ort",
+        description="Rechnet ein Szenario (ohne Datei: Status quo mit den mitgelieferten "
+                    "Daten) und schreibt Bestandstabellen (CSV, Excel), eine Grafik und "
+                    "einen Laufnachweis (run_record.json) in den Ordner --out.",
+    )
+    parser.add_argument("scenario", nargs="?", metavar="SCENARIO",
+                        help="Szenario-Datei (YAML); ohne Angabe: Status quo")
+    parser.add_argument("--out", default="ergebnisse", metavar="DIR",
+                        help="Ausgabeordner (Standard: ./ergebnisse)")
+    parser.add_argument("--force", action="store_true",
+                        help="vorhandene Dateien überschreiben")
+    parser.set_defaults(func=run)
+
+
+def _load(scenario_path: str | None) -> tuple[Any, Path | None]:
+    from paktsim.scenario import builtin_scenario, load_scenario
+
+    if scenario_path is None:
+        return builtin_scenario("status_quo"), None
+    path = Path(scenario_path)
+    return load_scenario(path), path
+
+
+def _german_tables(result: Any) -> dict[str, pd.DataFrame]:
+    from paktsim import regions
+    from paktsim.inflow.arrivals import GROUP_LABELS
+    from paktsim.inflow.model import STAGE_LABELS
+
+    def stage(col: pd.Series) -> pd.Series:
+        return col.astype(str).map(STAGE_LABELS)
+
+    land = result.land(by_group=True)
+    land = pd.DataFrame({"Monat": land["month"].astype(str), "Stufe": stage(land["stage"]),
+                         "Gruppe": land["group"].astype(str).map(GROUP_LABELS),
+                         "Personen": land["persons"].to_numpy().round(3)})
+    names_k = regions.kreise(2023)["name"]
+    kreise = result.kreise()
+    kreise = pd.DataFrame({"AGS": kreise["ags"].astype(str),
+                           "Kreis": kreise["ags"].astype(str).map(names_k),
+                           "Monat": kreise["month"].astype(str), "Stufe": stage(kreise["stage"]),
+                           "Personen": kreise["persons"].to_numpy().round(3)})
+    gem_meta = regions.municipalities(2023)
+    gem = result.gemeinden()
+    ags = gem["ags"].astype(str)
+    gem = pd.DataFrame({"AGS": ags, "Gemeinde": ags.map(gem_meta["name"]),
+                        "Kreis": ags.map(gem_meta["kreis_name"]),
+                        "Monat": gem["month"].astype(str), "Stufe": stage(gem["stage"]),
+                        "Personen": gem["persons"].to_numpy().round(3)})
+    return {"Land": land, "Kreise": kreise, "Gemeinden": gem}
+
+
+def build_outputs(scenario: Any, base_dir: Path | None = None,
+                  scenario_file: Path | None = None) -> dict[str, Any]:
+    """Run the scenario and collect everything ``paktsim run`` writes.
+
+    Returns
+    -------
+    dict
+        ``tables`` (name → DataFrame, CSV and Excel sheets), ``excel_tables``
+        (the Excel variants), ``figures`` (name → matplotlib Figure), ``record``
+        (facts for the run record: scenario, parameters, data, inputs, extra) and
+        ``result`` (the :class:`~paktsim.inflow.model.InflowResult`).
+    """
+    from paktsim import regions
+    from paktsim.inflow.model import STAGE_LABELS, simulate
+    from paktsim.report.charts import stock_timeseries
+
+    result = simulate(scenario, base_dir=base_dir)
+    tables = _german_tables(result)
+    december = tables["Gemeinden"][tables["Gemeinden"]["Monat"].str.endswith("-12")]
+    excel_tables = {"Land": tables["Land"], "Kreise": tables["Kreise"],
+                    "Gemeinden_Dezember": december.reset_index(drop=True)}
+    land = result.land().pivot(index="month", columns="stage", values="persons")
+    land = land[["ea", "vu", "au", "own"]].rename(columns=STAGE_LABELS)
+    land.index = land.index.to_timestamp()
+    land.columns = [str(c) for c in land.columns]
+    draws = f", Mittel aus {result.n_draws} Ziehungen" if result.n_draws else ""
+    fig = stock_timeseries(land, title=f"Bestände nach Unterbringungsstufe – {scenario.name}"
+                                       f"{draws}")
+    inputs: dict[str, Any] = {}
+    if scenario_file is not None:
+        inputs["scenario_file"] = scenario_file
+    for i, block in enumerate(scenario.arrivals.blocks):
+        if block.kind == "csv" and block.file:
+            file = Path(block.file)
+            inputs[f"arrivals.blocks.{i}.file"] = (base_dir / file) if base_dir and not \
+                file.is_absolute() else file
+    info = regions.data_info()
+    record = {
+        "scenario": scenario,
+        "parameters": {**result.parameters,
+                       **{f"drawn.{k}.mean": float(v.mean()) for k, v in result.drawn.items()}},
+        "data": {"vintage": scenario.data.vintage, "key_vintages": result.keys.vintages,
+                 "sources_sha256": info.get("sources", {})},
+        "inputs": inputs,
+        "extra": {"n_draws": result.n_draws, "seed": result.seed,
+                  "horizon": [str(result.months[0]), str(result.months[-1])],
+                  "balance_max_residual": result.balance()},
+    }
+    return {"tables": tables, "excel_tables": excel_tables, "figures": {"bestand_nach_stufe": fig},
+            "record": record, "result": result}
+
+
+def output_files(outputs: dict[str, Any], out_dir: Path) -> list[Path]:
+    """Every file :func:`write_outputs` will write (for the up-front check)."""
+    files = [out_dir / f"bestand_{name.lower()}.csv" for name in outputs["tables"]]
+    files.append(out_dir / WORKBOOK_NAME)
+    for name in outputs["figures"]:
+        files += [out_dir / f"{name}.png", out_dir / f"{name}.svg"]
+    files.append(out_dir / RECORD_NAME)
+    return files
+
+
+def write_outputs(outputs: dict[str, Any], out_dir: str | Path, force: bool = False) -> list[Path]:
+    """Check every target, then write tables, workbook, figures and the run record.
+
+    Raises
+    ------
+    InputError
+        A target exists (without ``force``) or cannot be written; nothing is
+        written in that case.
+    """
+    from paktsim.io import ensure_writable, write_table
+    from paktsim.report.charts import save_figure
+    from paktsim.runrecord import build_record, write_record
+
+    out_dir = Path(out_dir)
+    targets = ensure_writable(output_files(outputs, out_dir), force=force, location="--out")
+    written: dict[str, Path] = {}
+    for name, table in outputs["tables"].items():
+        path = out_dir / f"bestand_{name.lower()}.csv"
+        write_table(path, table.set_index(table.columns[0]))
+        written[path.name] = path
+    facts = outputs["record"]
+    provenance = {"Szenario": facts["scenario"].name,
+                  "Szenario sha256": facts["scenario"].sha256,
+                  "Datenstand": facts["data"]["vintage"],
+                  "Ziehungen": facts["extra"]["n_draws"]}
+    path = out_dir / WORKBOOK_NAME
+    write_table(path, {k: v.set_index(v.columns[0]) for k, v in outputs["excel_tables"].items()},
+                provenance=provenance)
+    written[path.name] = path
+    for name, fig in outputs["figures"].items():
+        for file in save_figure(fig, out_dir / name, force=True):
+            written[file.name] = file
+    record = build_record(outputs=written, **facts)
+    write_record(out_dir / RECORD_NAME, record)
+    return targets
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run a scenario and write its outputs."""
+    scenario, path = _load(args.scenario)
+    outputs = build_outputs(scenario, base_dir=path.parent if path else None, scenario_file=path)
+    out_dir = Path(args.out)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(Problem("--out", "is a file, expected a folder", str(out_dir)))
+    files = write_outputs(outputs, out_dir, force=args.force)
+    result = outputs["result"]
+    last = result.land().query("month == @result.months[-1]")
+    total = last["persons"].sum()
+    print(f"{scenario.name}: {len(files)} Dateien in {out_dir} "
+          f"(Bestand {result.months[-1]}: {total:,.0f} Personen)".replace(",", "."))
+    return 0

@@ -1,0 +1,157 @@
+"""Run record: canonical JSON binding a result to everything it was computed from.
+
+A record holds the scenario (and its sha256), the parameter values used, the
+data vintage, the package version, the sha256 of every input file and of every
+output file, and finally the sha256 of the record itself (computed over the
+record without that field).  Canonical JSON (sorted keys, no whitespace
+variation, UTF-8) makes equal records byte-identical; no timestamp is added
+unless the caller passes ``created_at``, so a rerun reproduces the record byte
+for byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["canonical_json", "sha256_bytes", "sha256_file", "build_record", "write_record",
+           "verify_record"]
+
+FORMAT = "paktsim-run-record/1"
+
+
+def _plain(value: Any) -> Any:
+    """Turn numpy/pandas/date values into JSON-able plain values (deterministically)."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [_plain(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        return _plain(value.item())
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def canonical_json(obj: Any) -> str:
+    """Canonical JSON: sorted keys, compact separators, UTF-8 text, plain values."""
+    return json.dumps(_plain(obj), sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False)
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex sha256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: str | os.PathLike[str]) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def build_record(*, scenario: Any, parameters: Mapping[str, Any], data: Mapping[str, Any],
+                 inputs: Mapping[str, str | os.PathLike[str] | bytes] | None = None,
+                 outputs: Mapping[str, str | os.PathLike[str]] | None = None,
+                 extra: Mapping[str, Any] | None = None,
+                 created_at: str | None = None) -> dict[str, Any]:
+    """Assemble a run record.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The validated scenario (its canonical dump and sha256 are recorded).
+    parameters : mapping
+        Parameter path → value used (including drawn Monte Carlo summaries if any).
+    data : mapping
+        Data vintage and data-file facts (e.g. ``{"vintage": 2023}``).
+    inputs : mapping name → path or bytes, optional
+        Input files (scenario file, user CSVs); only their basenames and sha256
+        are recorded, never local paths.
+    outputs : mapping name → path, optional
+        Written result files; their sha256 is recorded.
+    extra : mapping, optional
+        Further plain facts (seed, number of draws …).
+    created_at : str, optional
+        A timestamp to include (omitted by default for byte reproducibility).
+
+    Returns
+    -------
+    dict
+        The record including ``record_sha256``.
+    """
+    from paktsim._version import __version__
+
+    def _hash(value: Any) -> dict[str, str]:
+        if isinstance(value, bytes):
+            return {"sha256": sha256_bytes(value)}
+        return {"file": Path(value).name, "sha256": sha256_file(value)}
+
+    record: dict[str, Any] = {
+        "format": FORMAT,
+        "paktsim_version": __version__,
+        "scenario": scenario.model_dump(mode="json"),
+        "scenario_sha256": scenario.sha256,
+        "parameters": dict(parameters),
+        "data": dict(data),
+        "inputs": {k: _hash(v) for k, v in sorted((inputs or {}).items())},
+        "outputs": {k: _hash(v) for k, v in sorted((outputs or {}).items())},
+    }
+    if extra:
+        record["extra"] = dict(extra)
+    if created_at is not None:
+        record["created_at"] = created_at
+    record = json.loads(canonical_json(record))
+    record["record_sha256"] = sha256_bytes(canonical_json(record).encode("utf-8"))
+    return record
+
+
+def write_record(path: str | os.PathLike[str], record: Mapping[str, Any]) -> Path:
+    """Write the record as canonical JSON (one line plus newline), atomically."""
+    from paktsim.io import write_text
+
+    return write_text(path, canonical_json(record) + "\n")
+
+
+def verify_record(path: str | os.PathLike[str], base_dir: str | os.PathLike[str] | None = None
+                  ) -> list[str]:
+    """Check a record: its own hash and the hashes of the outputs next to it.
+
+    Returns
+    -------
+    list of str
+        Problems found (empty if the record and the outputs match).
+    """
+    path = Path(path)
+    base = Path(base_dir) if base_dir else path.parent
+    record = json.loads(path.read_text(encoding="utf-8"))
+    problems = []
+    claimed = record.pop("record_sha256", None)
+    if claimed != sha256_bytes(canonical_json(record).encode("utf-8")):
+        problems.append("record_sha256 does not match the record")
+    for name, entry in record.get("outputs", {}).items():
+        file = base / entry["file"]
+        if not file.exists():
+            problems.append(f"{name}: {entry['file']} missing")
+        elif sha256_file(file) != entry["sha256"]:
+            problems.append(f"{name}: {entry['file']} changed")
+    return problems

@@ -1,0 +1,93 @@
+"""``paktsim run``: files written, refusal without --force, bad input, reproducible record."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from paktsim.runrecord import verify_record
+
+pytestmark = pytest.mark.slow  # four CLI subprocesses, ≈ 15 s
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "paktsim", "run", *args], capture_output=True,
+                          text=True, cwd=cwd or ROOT, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def scenario_file(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("sc")
+    (folder / "extra.csv").write_text("month,persons\n2026-02,1000\n")
+    path = folder / "kurz.yaml"
+    path.write_text("name: Kurz\nhorizon: {start: '2025-01', end: '2026-12'}\n"
+                    "arrivals:\n  path: baseline\n  blocks:\n"
+                    "    - {kind: csv, file: extra.csv, group: asyl}\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def first_run(scenario_file, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    proc = _run(str(scenario_file), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+def test_writes_tables_chart_and_record(first_run):
+    names = {p.name for p in first_run.iterdir()}
+    assert {"bestand_land.csv", "bestand_kreise.csv", "bestand_gemeinden.csv", "bestand.xlsx",
+            "bestand_nach_stufe.png", "bestand_nach_stufe.svg", "run_record.json"} <= names
+    land = pd.read_csv(first_run / "bestand_land.csv")
+    gem = pd.read_csv(first_run / "bestand_gemeinden.csv", dtype={"AGS": str})
+    assert gem["AGS"].nunique() == 1101
+    assert set(land["Stufe"]) == {"Erstaufnahme", "Vorläufige Unterbringung",
+                                  "Anschlussunterbringung", "Eigener Wohnraum"}
+    au_land = land[land["Stufe"] == "Anschlussunterbringung"].groupby("Monat")["Personen"].sum()
+    au_gem = gem[gem["Stufe"] == "Anschlussunterbringung"].groupby("Monat")["Personen"].sum()
+    pd.testing.assert_series_equal(au_land, au_gem, rtol=1e-6, check_names=False)
+    sheets = pd.ExcelFile(first_run / "bestand.xlsx").sheet_names
+    assert {"Land", "Kreise", "Gemeinden_Dezember", "Herkunft"} <= set(sheets)
+    record = json.loads((first_run / "run_record.json").read_text())
+    assert record["scenario"]["name"] == "Kurz"
+    assert set(record["inputs"]) == {"scenario_file", "arrivals.blocks.0.file"}
+    assert record["parameters"]["inflow.chain.asyl.vu_exit"] == pytest.approx(0.08)
+    assert verify_record(first_run / "run_record.json") == []
+
+
+def test_refuses_to_overwrite_and_force_reproduces(first_run, scenario_file):
+    before = (first_run / "bestand_gemeinden.csv").read_bytes()
+    proc = _run(str(scenario_file), "--out", str(first_run))
+    assert proc.returncode == 2
+    assert "--force" in proc.stderr and "Traceback" not in proc.stderr
+    proc = _run(str(scenario_file), "--out", str(first_run), "--force")
+    assert proc.returncode == 0, proc.stderr
+    assert (first_run / "bestand_gemeinden.csv").read_bytes() == before
+
+
+def test_bad_scenario_writes_nothing(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\narrivals: {path: custom, blocks: [{kind: csv, file: fehlt.csv}]}\n")
+    out = tmp_path / "out"
+    proc = _run(str(bad), "--out", str(out))
+    assert proc.returncode == 2, proc.stderr
+    assert "fehlt.csv" in proc.stderr and "Traceback" not in proc.stderr
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_record_is_byte_reproducible(scenario_file, tmp_path):
+    from paktsim.commands.run import build_outputs
+    from paktsim.runrecord import build_record
+    from paktsim.scenario import load_scenario
+
+    sc = load_scenario(scenario_file)
+    a = build_outputs(sc, base_dir=scenario_file.parent, scenario_file=scenario_file)["record"]
+    b = build_outputs(sc, base_dir=scenario_file.parent, scenario_file=scenario_file)["record"]
+    assert build_record(**a) == build_record(**b)
