@@ -28,7 +28,7 @@ horizon), :func:`staffing_arrays` / :func:`staffing_table` give
 ``gap_cost_eur``       full cost of the shortage (employer cost + Sachkosten)
 ``employer_cost_eur``  employer cost of the staffed positions (TVöD pay × (1 + overhead))
 ``sachkosten_eur``     material costs of the staffed positions (not funded by the Land)
-``land_funding_eur``   what the Land pays: staffed × min(Fördersatz, employer cost)
+``land_funding_eur``   what the Land pays: staffed × min(Fördersatz, employer cost), at most the frame
 ``cofunding_eur``      what the municipality pays on top: employer cost + Sachkosten − Land
 ``frame_eur``          the allocated frame (if given) and ``unused_eur = frame − land_funding``
 =====================  ===================================================================
@@ -490,16 +490,19 @@ def staffing_arrays(people: np.ndarray, funded: np.ndarray, grid: YearGrid,
     out["gap_cost_eur"] = euro(out["gap_fte"] * (rates.employer_cost + rates.sachkosten) * frac)
     out["employer_cost_eur"] = euro(staffed * rates.employer_cost * frac)
     out["sachkosten_eur"] = euro(staffed * rates.sachkosten * frac)
-    out["land_funding_eur"] = euro(staffed * rates.land_per_fte * frac)
-    out["cofunding_eur"] = (out["employer_cost_eur"] + out["sachkosten_eur"]
-                            - out["land_funding_eur"])
+    land = euro(staffed * rates.land_per_fte * frac)
     if frame_eur is not None:
         frame = np.broadcast_to(np.asarray(frame_eur), out["caseload"].shape)
         if np.any(frame < 0) or not np.all(np.isfinite(frame)):
             raise InputError(Problem("frame_eur", "expected euros >= 0"))
         frame = np.rint(frame).astype(np.int64)
+        # the Land never pays more than the frame (e.g. a minimum position topped up)
+        land = np.minimum(land, frame)
+    out["land_funding_eur"] = land
+    out["cofunding_eur"] = out["employer_cost_eur"] + out["sachkosten_eur"] - land
+    if frame_eur is not None:
         out["frame_eur"] = frame
-        out["unused_eur"] = frame - out["land_funding_eur"]
+        out["unused_eur"] = frame - land
     return out
 
 
