@@ -61,7 +61,7 @@ def _split_sorted(w: np.ndarray, total: int) -> np.ndarray:
         order = np.argsort(-(num % wsum), kind="stable")
     else:
         wsum = math.fsum(w.tolist())
-        quota = w * (total / wsum)
+        quota = (w / wsum) * total  # share first: stays finite for tiny weights
         base = np.floor(quota).astype(np.int64)
         # guard against float quotas that overshoot the total by one unit
         while int(base.sum()) > total:
@@ -187,7 +187,7 @@ def largest_remainder_grouped(weights: pd.Series, group: pd.Series,
         exact = bool(np.all(num % safe < 2**53))
     if not exact:
         safe = np.where(wsum_rows > 0, wsum_rows, 1.0)
-        quota = w_sorted * tot_sorted / safe
+        quota = (w_sorted / safe) * tot_sorted
         base = np.floor(quota).astype(np.int64)
         rem = quota - base
     base = np.where(wsum_rows > 0, base, 0).astype(np.int64)
