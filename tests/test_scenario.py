@@ -125,7 +125,7 @@ def test_cli_validate_rejects_broken_with_one_line_per_problem(tmp_path):
     proc = _cli("validate", str(path))
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
-    lines = proc.stderr.strip().splitlines()
+    lines = sorted(proc.stderr.strip().splitlines())
     assert lines == [
         f"{path}: colour: unknown field (not allowed here; check the spelling) (got 'red')",
         f"{path}: staffing.target_ratio: Input should be greater than 0 (got -3)",
