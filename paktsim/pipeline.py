@@ -96,7 +96,8 @@ class ScenarioResult:
     allocations : dict year → DataFrame
         The allocation engine's table per year.
     comparison : DataFrame or None
-        Kreis-level comparison with ``scenario.comparison`` (Δ frame, Δ FTE, ratios).
+        Kreis-level comparison of the scenario's rule with ``scenario.comparison``:
+        ``*_scenario``, ``*_comparison`` and ``delta_* = scenario − comparison``.
     ensemble : EnsembleResult or None
         Monte Carlo result (:mod:`paktsim.uncertainty`) when ``n_draws > 0``.
     timings : dict
@@ -171,16 +172,49 @@ def _inflow_key(scenario: Any, base_dir: str | None) -> str:
     return json.dumps(parts, sort_keys=True)
 
 
-@functools.lru_cache(maxsize=16)
-def _inflow_cached(key: str, scenario: Any, base_dir: str | None) -> Any:
-    from paktsim.inflow.model import simulate
+class _KeyedCache:
+    """Small LRU cache keyed by a string; the value is built from other arguments.
 
-    det = scenario.with_changes(uncertainty={"n_draws": 0, "distributions": {}})
-    return simulate(det, n_draws=0, base_dir=base_dir)
+    ``functools.lru_cache`` would key on every argument (the whole scenario), but
+    the inflow run depends only on some sections of it.
+    """
+
+    def __init__(self, maxsize: int):
+        self.maxsize = maxsize
+        self._data: dict[str, Any] = {}
+        self.hits = self.misses = 0
+
+    def get(self, key: str, build: Any) -> Any:
+        if key in self._data:
+            self.hits += 1
+            self._data[key] = self._data.pop(key)  # most recent last
+            return self._data[key]
+        self.misses += 1
+        value = build()
+        self._data[key] = value
+        while len(self._data) > self.maxsize:
+            self._data.pop(next(iter(self._data)))
+        return value
+
+    def cache_info(self) -> Any:
+        return functools._CacheInfo(self.hits, self.misses, self.maxsize, len(self._data))
+
+    def cache_clear(self) -> None:
+        self._data.clear()
+        self.hits = self.misses = 0
+
+
+_inflow_cached = _KeyedCache(maxsize=16)
 
 
 def _inflow(scenario: Any, base_dir: str | None) -> Any:
-    return _inflow_cached(_inflow_key(scenario, base_dir), scenario, base_dir)
+    from paktsim.inflow.model import simulate
+
+    def build() -> Any:
+        det = scenario.with_changes(uncertainty={"n_draws": 0, "distributions": {}})
+        return simulate(det, n_draws=0, base_dir=base_dir)
+
+    return _inflow_cached.get(_inflow_key(scenario, base_dir), build)
 
 
 def target_group_segments(inflow: Any, staffing_spec: Any, draws: slice | None = None) -> np.ndarray:
@@ -378,19 +412,20 @@ def _staffing_for(spec: Any, scenario: Any, grid: st.YearGrid, envelope: pd.Seri
             "frame": frame}
 
 
-def _compare(base: dict[str, Any], alt: dict[str, Any]) -> pd.DataFrame:
+def _compare(scen: dict[str, Any], comp: dict[str, Any]) -> pd.DataFrame:
+    """Kreis table: the scenario's rule vs the comparison rule; ``delta = scenario − comparison``."""
     cols = ["frame_eur", "fte_funded", "fte_staffed", "caseload", "ratio_actual", "gap_fte"]
-    b = base["kreise"][["name"] + cols]
-    a = alt["kreise"][cols]
-    out = b.rename(columns={c: f"{c}_base" for c in cols})
+    out = scen["kreise"][["name"] + cols].rename(columns={c: f"{c}_scenario" for c in cols})
+    other = comp["kreise"][cols].reindex(out.index)
     for c in cols:
-        out[f"{c}_alt"] = a[c].reindex(out.index).to_numpy()
-    out["delta_frame_eur"] = out["frame_eur_alt"] - out["frame_eur_base"]
+        out[f"{c}_comparison"] = other[c].to_numpy()
+    out["delta_frame_eur"] = out["frame_eur_scenario"] - out["frame_eur_comparison"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["delta_frame_pct"] = np.where(out["frame_eur_base"] > 0,
-                                          out["delta_frame_eur"] / out["frame_eur_base"], np.nan)
-    out["delta_fte_funded"] = out["fte_funded_alt"] - out["fte_funded_base"]
-    out["delta_gap_fte"] = out["gap_fte_alt"] - out["gap_fte_base"]
+        out["delta_frame_pct"] = np.where(out["frame_eur_comparison"] > 0,
+                                          out["delta_frame_eur"] / out["frame_eur_comparison"],
+                                          np.nan)
+    out["delta_fte_funded"] = out["fte_funded_scenario"] - out["fte_funded_comparison"]
+    out["delta_gap_fte"] = out["gap_fte_scenario"] - out["gap_fte_comparison"]
     return out
 
 

@@ -1,0 +1,104 @@
+"""run_scenario: every shipped scenario validates and runs; tables are consistent; caching."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from paktsim import pipeline
+from paktsim.scenario import builtin_scenario, load_scenario
+
+SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
+SHORT = builtin_scenario().with_changes(horizon={"start": "2025-01", "end": "2027-12"})
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_every_shipped_scenario_runs(path):
+    scenario = load_scenario(path)
+    if scenario.uncertainty.n_draws > 50:  # keep the file fast; chunking is tested elsewhere
+        scenario = scenario.with_changes(uncertainty={"n_draws": 50})
+    result = pipeline.run_scenario(scenario, base_dir=path.parent)
+    land = result.land
+    assert land.index.tolist() == result.years
+    assert (land["fte_staffed"] <= land["fte_funded"] + 1e-9).all()
+    assert (land["gap_fte"] >= 0).all()
+    np.testing.assert_array_equal(land["land_funding_eur"] + land["unused_eur"],
+                                  land["frame_eur"])
+    summary = result.summary()
+    assert summary.index.name == "Kennzahl" and summary.shape[1] == len(result.years)
+    if scenario.uncertainty.n_draws:
+        assert result.ensemble is not None
+        assert any(label.endswith("P90") for label in summary.index)
+
+
+def test_levels_add_up():
+    result = pipeline.run_scenario(builtin_scenario("status_quo").with_changes(
+        allocation={"rule": "population", "level": "gemeinde", "join": "landkreis"}))
+    assert result.level == "gemeinde"
+    places, kreise, land = result.places, result.kreise, result.land
+    assert places.index.get_level_values(0).nunique() == 1101
+    for col in ("caseload", "fte_funded", "frame_eur", "cofunding_eur"):
+        np.testing.assert_allclose(kreise[col].groupby(level="year").sum(), land[col])
+        np.testing.assert_allclose(places[col].groupby(level="year").sum(), land[col])
+    # the frames are the whole envelope each year (exact whole euros)
+    planned = result.projection["planned_eur"]
+    np.testing.assert_array_equal(land["frame_eur"].to_numpy(), planned.to_numpy())
+    # funded FTE never exceed frame / lowest rate
+    assert (land["fte_funded"] <= land["frame_eur"] / result.rates.lowest_rate + 1e-9).all()
+
+
+def test_kreis_level_status_quo_figures():
+    result = pipeline.run_scenario(SHORT)
+    assert result.level == "kreis"
+    assert len(result.kreise.index.get_level_values(0).unique()) == 44
+    frame = result.land.loc[2025, "frame_eur"]
+    assert frame == 58_000_000
+    rate = result.rates.select([2025]).foerdersatz[0]
+    assert result.land.loc[2025, "fte_funded"] <= frame / rate
+    proj = result.projection
+    np.testing.assert_array_equal(proj["gap_eur"], proj["needed_eur"] - proj["planned_eur"])
+
+
+def test_staffing_change_reuses_inflow_and_allocation():
+    pipeline.run_scenario(SHORT)
+    inflow_hits = pipeline._inflow_cached.cache_info().hits
+    alloc_misses = pipeline._allocate_cached.cache_info().misses
+    changed = pipeline.run_scenario(SHORT.with_changes(staffing={"target_ratio": 110}))
+    assert pipeline._inflow_cached.cache_info().hits == inflow_hits + 1
+    assert pipeline._allocate_cached.cache_info().misses == alloc_misses
+    base = pipeline.run_scenario(SHORT)
+    np.testing.assert_allclose(changed.land["fte_needed"] * 110, base.land["fte_needed"] * 88)
+    assert pipeline.run_scenario(SHORT) is base  # whole result cached
+
+
+def test_budget_cut_scenario_funds_fewer_positions():
+    path = next(p for p in SCENARIOS if p.stem == "kuerzung_2025_untergrenze")
+    cut = pipeline.run_scenario(load_scenario(path))
+    base = pipeline.run_scenario(builtin_scenario("status_quo"))  # same but no cut
+    assert cut.land.loc[2026, "fte_funded"] == base.land.loc[2026, "fte_funded"]
+    assert cut.land.loc[2027, "frame_eur"] == 40_000_000
+    assert cut.land.loc[2027, "fte_funded"] < base.land.loc[2027, "fte_funded"]
+    assert cut.land.loc[2027, "gap_fte"] >= base.land.loc[2027, "gap_fte"]
+
+
+def test_comparison_table():
+    path = next(p for p in SCENARIOS if p.stem == "staedtetag_vorschlag")
+    result = pipeline.run_scenario(load_scenario(path))
+    comp = result.comparison
+    assert comp is not None and comp.index.get_level_values(0).nunique() == 44
+    # both rules split the same envelope: the Kreis deltas net to zero each year
+    assert (comp["delta_frame_eur"].groupby(level="year").sum() == 0).all()
+    # the urban factor moves money to the Stadtkreise
+    stadt = comp.xs(2025, level="year").loc[["08111", "08212", "08221", "08222"]]
+    assert (stadt["delta_frame_eur"] > 0).all()
+
+
+def test_place_tables_have_names():
+    result = pipeline.run_scenario(SHORT)
+    table = result.kreis_table()
+    assert {"kreis_ags", "year", "name", "ratio_actual", "cofunding_eur"} <= set(table.columns)
+    assert table["name"].notna().all()
+    assert isinstance(result.place_table(), pd.DataFrame)
