@@ -174,13 +174,15 @@ def run_chain(arrivals: np.ndarray, rates: ChainRates, segment: np.ndarray,
     au_left = _bcast(rates.au_left, d, g)[..., None]
     own_left = _bcast(rates.own_left, d, g)[..., None]
 
-    land = np.zeros((d, g, t_n))
-    seg = np.zeros((d, g, s_n, t_n))
-    stocks = {"ea": land.copy(), "vu": seg.copy(), "au": seg.copy(), "own": seg.copy()}
-    flows = {"arrivals": arrivals.copy(), "direct": seg.copy(), "ea_to_vu": seg.copy(),
+    # time-major buffers: each month writes one contiguous block; returned as
+    # (..., T) views via moveaxis
+    land = np.zeros((t_n, d, g))
+    seg = np.zeros((t_n, d, g, s_n))
+    stocks = {"ea": land, "vu": seg.copy(), "au": seg.copy(), "own": seg.copy()}
+    flows = {"direct": seg.copy(), "ea_to_vu": seg.copy(),
              "ea_left": land.copy(), "vu_to_au": seg.copy(), "vu_left": seg.copy(),
              "au_to_own": seg.copy(), "au_left": seg.copy(), "own_left": seg.copy()}
-    ages = np.zeros((d, g, s_n, a_n, t_n)) if keep_age else None
+    ages = np.zeros((t_n, d, g, s_n, a_n)) if keep_age else None
 
     ea = np.zeros((d, g))
     conveyor = np.zeros((d, g, s_n, a_n))
@@ -216,18 +218,22 @@ def run_chain(arrivals: np.ndarray, rates: ChainRates, segment: np.ndarray,
         own = own - own_gone + au_o
         own[:, :, s] += direct_in[..., t]
 
-        stocks["ea"][..., t] = ea
-        stocks["vu"][..., t] = conveyor.sum(axis=-1)
-        stocks["au"][..., t] = au
-        stocks["own"][..., t] = own
-        flows["direct"][:, :, s, t] = direct_in[..., t]
-        flows["ea_to_vu"][:, :, s, t] = ea_vu
-        flows["ea_left"][..., t] = ea_gone
-        flows["vu_to_au"][..., t] = vu_au
-        flows["vu_left"][..., t] = vu_gone
-        flows["au_to_own"][..., t] = au_o
-        flows["au_left"][..., t] = au_gone
-        flows["own_left"][..., t] = own_gone
+        stocks["ea"][t] = ea
+        stocks["vu"][t] = conveyor.sum(axis=-1)
+        stocks["au"][t] = au
+        stocks["own"][t] = own
+        flows["direct"][t, :, :, s] = direct_in[..., t]
+        flows["ea_to_vu"][t, :, :, s] = ea_vu
+        flows["ea_left"][t] = ea_gone
+        flows["vu_to_au"][t] = vu_au
+        flows["vu_left"][t] = vu_gone
+        flows["au_to_own"][t] = au_o
+        flows["au_left"][t] = au_gone
+        flows["own_left"][t] = own_gone
         if ages is not None:
-            ages[..., t] = conveyor
+            ages[t] = conveyor
+    stocks = {k: np.moveaxis(v, 0, -1) for k, v in stocks.items()}
+    flows = {"arrivals": arrivals.copy(), **{k: np.moveaxis(v, 0, -1) for k, v in flows.items()}}
+    if ages is not None:
+        ages = np.moveaxis(ages, 0, -1)
     return ChainResult(stocks=stocks, flows=flows, vu_age=ages)

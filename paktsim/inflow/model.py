@@ -186,8 +186,9 @@ class InflowResult:
             land_q = np.quantile(arr[:, 0, :], q, axis=0)
             return land_q[:, None, :] * key[0][None, :, None]
         for lo in range(0, key.shape[1], chunk):
-            part = np.einsum("dst,sn->dnt", arr, key[:, lo:lo + chunk], optimize=True)
-            out[:, lo:lo + chunk, :] = np.quantile(part, q, axis=0)
+            # draws on the last (contiguous) axis: partitioning is much faster there
+            part = np.einsum("dst,sn->ntd", arr, key[:, lo:lo + chunk], optimize=True)
+            out[:, lo:lo + chunk, :] = np.quantile(part, q, axis=-1)
         return out
 
     def _locate(self, ags: str) -> tuple[str, int]:
