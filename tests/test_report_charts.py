@@ -152,3 +152,24 @@ def test_figures_display_as_png_in_jupyter(monkeypatch, stocks):
                         types.SimpleNamespace(get_ipython=lambda: shell))
     fig = charts.stock_timeseries(stocks)
     assert png(fig)[:4] == b"\x89PNG"
+
+
+def test_stacked_bars_stack_to_row_totals_and_skip_missing():
+    frame = pd.DataFrame({"A": [1.0e6, 2.0e6, np.nan], "B": [3.0e6, np.nan, 1.0e6]},
+                         index=[2020, 2021, 2022])
+    fig = charts.stacked_bars(frame, title="Mittel")
+    ax = fig.axes[0]
+    tops = {}
+    for patch in ax.patches:
+        x = round(patch.get_x() + patch.get_width() / 2)
+        tops[x] = max(tops.get(x, 0.0), patch.get_y() + patch.get_height())
+    assert tops == {0: 4.0e6, 1: 2.0e6, 2: 1.0e6}
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2020", "2021", "2022"]
+    assert "Mio." in ax.yaxis.get_major_formatter()(2.0e6, 0)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["B", "A"]  # top layer listed first, as it appears
+
+
+def test_stacked_bars_rejects_non_frame():
+    with pytest.raises(InputError):
+        charts.stacked_bars([1, 2, 3])

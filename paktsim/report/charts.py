@@ -30,6 +30,7 @@ __all__ = [
     "value_formatter",
     "stock_timeseries",
     "winners_losers",
+    "stacked_bars",
     "fan_chart",
     "tornado",
     "save_figure",
@@ -217,6 +218,47 @@ def stock_timeseries(stocks: "pd.DataFrame", title: str | None = None,
     if stacked:  # list the top layer first, as it appears on the chart
         handles, legend_labels = handles[::-1], legend_labels[::-1]
     ax.legend(handles, legend_labels, frameon=False, loc="upper left",
+              bbox_to_anchor=(1.0, 1.0), fontsize=9)
+    _style(ax, title, None, ylabel)
+    return ax.figure
+
+
+def stacked_bars(frame: "pd.DataFrame", title: str | None = None, ylabel: str | None = None,
+                 value_format: str | Callable[[float], str] = "compact_eur",
+                 ax: "Axes | None" = None) -> "Figure":
+    """Stacked bars, one per row (e.g. Pakt components by year).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Index: the bar labels (years); columns: the stacked parts, bottom
+        first, labelled in German. Missing values count as 0 (and are not drawn).
+    title, ylabel : str, optional
+    value_format : str or callable
+        Format of the y ticks (see :func:`value_formatter`).
+    ax : Axes, optional
+
+    Returns
+    -------
+    Figure
+    """
+    import numpy as np
+
+    frame = _frame(frame, "frame")
+    ax = new_axes(ax)
+    x = np.arange(len(frame.index))
+    bottom = np.zeros(len(frame.index))
+    for i, column in enumerate(frame.columns):
+        values = np.nan_to_num(frame[column].to_numpy(dtype=float, na_value=np.nan))
+        ax.bar(x, values, bottom=bottom, width=0.7, label=str(column),
+               color=COLORS["stages"][i % len(COLORS["stages"])])
+        bottom = bottom + values
+    ax.set_xticks(x, [str(i) for i in frame.index])
+    ax.yaxis.set_major_formatter(_axis(value_format, 0))
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend(handles[::-1], labels[::-1], frameon=False, loc="upper left",
               bbox_to_anchor=(1.0, 1.0), fontsize=9)
     _style(ax, title, None, ylabel)
     return ax.figure
