@@ -102,3 +102,29 @@ def test_place_tables_have_names():
     assert {"kreis_ags", "year", "name", "ratio_actual", "cofunding_eur"} <= set(table.columns)
     assert table["name"].notna().all()
     assert isinstance(result.place_table(), pd.DataFrame)
+
+
+def test_cli_run_writes_staffing_outputs(tmp_path):
+    import subprocess
+    import sys
+
+    path = next(p for p in SCENARIOS if p.stem == "ukraine_2022")
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "paktsim", "run", str(path), "--out", str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "Stellen benötigt" in proc.stdout
+    for name in ("personal_uebersicht.csv", "personal_kreise.csv", "budget_projektion.csv",
+                 "budget_verlauf.csv", "sensitivitaet.csv", "personal_budget.xlsx",
+                 "personal_bedarf_foerderung.png", "personal_bedarf_foerderung.svg",
+                 "personal_tornado.svg", "run_record.json"):
+        assert (out / name).is_file(), name
+    summary = pd.read_csv(out / "personal_uebersicht.csv", index_col=0)
+    assert list(summary.columns) == ["2022", "2023", "2024"]
+    assert "Stellen benötigt (VZÄ)" in summary.index
+    record = (out / "run_record.json").read_text(encoding="utf-8")
+    assert "personal_uebersicht.csv" in record and "staffing_summary" in record
+    # a second run without --force refuses and writes nothing new
+    again = subprocess.run([sys.executable, "-m", "paktsim", "run", str(path), "--out", str(out)],
+                           capture_output=True, text=True, timeout=300)
+    assert again.returncode == 2 and "--out" in again.stderr

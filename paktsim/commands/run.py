@@ -8,7 +8,14 @@ Writes into ``DIR``:
   stocks to stay a workable size; the CSV has every month) plus ``Herkunft``;
 * ``bestand_nach_stufe.png`` / ``.svg`` — chart of Land stocks by stage;
 * ``run_record.json`` — scenario, parameters, data vintage, version, sha256 of
-  inputs and of every file above.
+  inputs and of every file above;
+* staffing and budget (:mod:`paktsim.commands.run_staffing`): the one-page
+  summary ``personal_uebersicht.csv``, ``personal_land/kreise[/gemeinden].csv``,
+  ``budget_projektion.csv``, ``budget_verlauf.csv``, ``sensitivitaet.csv``,
+  ``vergleich_kreise.csv`` (with a comparison), ``unsicherheit_*.csv`` (with
+  draws), the workbook ``personal_budget.xlsx`` and charts
+  ``personal_bedarf_foerderung``, ``personal_tornado`` and
+  ``personal_faecher_fehlende_stellen`` (with draws), PNG and SVG.
 
 Structure for extension: :func:`build_outputs` computes everything into a dict
 (tables, figures, record facts); :func:`write_outputs` checks every target and
@@ -134,14 +141,28 @@ def build_outputs(scenario: Any, base_dir: Path | None = None,
                   "horizon": [str(result.months[0]), str(result.months[-1])],
                   "balance_max_residual": result.balance()},
     }
-    return {"tables": tables, "excel_tables": excel_tables, "figures": {"bestand_nach_stufe": fig},
-            "record": record, "result": result}
+    outputs = {"tables": tables, "excel_tables": excel_tables,
+               "figures": {"bestand_nach_stufe": fig}, "record": record, "result": result}
+    _add_staffing(outputs, scenario, base_dir)
+    return outputs
+
+
+def _add_staffing(outputs: dict[str, Any], scenario: Any, base_dir: Path | None) -> None:
+    """Add the staffing/budget tables, figures and headline facts (issue 5)."""
+    from paktsim.commands import run_staffing
+
+    staff = run_staffing.build(scenario, base_dir=base_dir)
+    outputs["files"] = staff["files"]
+    outputs["figures"].update(staff["figures"])
+    outputs["record"]["extra"].update(staff["record"])
+    outputs["staffing"] = staff
 
 
 def output_files(outputs: dict[str, Any], out_dir: Path) -> list[Path]:
     """Every file :func:`write_outputs` will write (for the up-front check)."""
     files = [out_dir / f"bestand_{name.lower()}.csv" for name in outputs["tables"]]
     files.append(out_dir / WORKBOOK_NAME)
+    files += [out_dir / name for name in outputs.get("files", {})]
     for name in outputs["figures"]:
         files += [out_dir / f"{name}.png", out_dir / f"{name}.svg"]
     files.append(out_dir / RECORD_NAME)
@@ -177,6 +198,15 @@ def write_outputs(outputs: dict[str, Any], out_dir: str | Path, force: bool = Fa
     write_table(path, {k: v.set_index(v.columns[0]) for k, v in outputs["excel_tables"].items()},
                 provenance=provenance)
     written[path.name] = path
+    for name, table in outputs.get("files", {}).items():
+        path = out_dir / name
+        if name.endswith(".xlsx"):
+            write_table(path, {k: v.set_index(v.columns[0]) for k, v in table.items()},
+                        provenance=provenance)
+        else:
+            write_table(path, table if not isinstance(table.index, pd.RangeIndex)
+                        else table.set_index(table.columns[0]))
+        written[path.name] = path
     for name, fig in outputs["figures"].items():
         for file in save_figure(fig, out_dir / name, force=True):
             written[file.name] = file
@@ -198,4 +228,8 @@ def run(args: argparse.Namespace) -> int:
     total = last["persons"].sum()
     print(f"{scenario.name}: {len(files)} Dateien in {out_dir} "
           f"(Bestand {result.months[-1]}: {total:,.0f} Personen)".replace(",", "."))
+    if "staffing" in outputs:
+        from paktsim.commands.run_staffing import headline
+
+        print(headline(outputs["staffing"]["result"]))
     return 0

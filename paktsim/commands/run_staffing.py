@@ -1,0 +1,170 @@
+"""Staffing and budget outputs of ``paktsim run`` (helper of :mod:`paktsim.commands.run`).
+
+:func:`build` runs :func:`paktsim.pipeline.run_scenario` and returns
+
+* ``files``: file name → DataFrame (``.csv``) or sheet mapping (``.xlsx``):
+  the one-page summary, Land/Kreis(/Gemeinde) staffing tables, the budget
+  history and projection, the rule comparison and the Monte Carlo bands when
+  the scenario has them;
+* ``figures``: name → matplotlib Figure (needed vs funded positions, tornado of
+  the missing positions, fan chart when there is an ensemble);
+* ``record``: headline figures for the run record.
+
+Column headers are German (these tables are read by people); values are plain
+numbers (CSV machine-readable, Excel with number formats by column kind).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["build", "COLUMN_LABELS", "SUMMARY_NAME", "WORKBOOK_NAME"]
+
+SUMMARY_NAME = "personal_uebersicht"
+WORKBOOK_NAME = "personal_budget.xlsx"
+
+#: English column → German header (kinds for number formats are kept in the names:
+#: ``€``, ``VZÄ``, ``Anteil``).
+COLUMN_LABELS: dict[str, str] = {
+    "ags": "AGS", "kreis_ags": "Kreis-AGS", "year": "Jahr", "name": "Name",
+    "target_group": "Zielgruppe Personen", "caseload": "Fallzahl",
+    "fte_needed": "Stellen benötigt VZÄ", "fte_funded": "Stellen gefördert VZÄ",
+    "fte_staffed": "Stellen besetzt VZÄ", "ratio_actual": "Personen je besetzte Stelle",
+    "gap_fte": "Fehlende Stellen VZÄ", "gap_eur": "Fehlbetrag Land €",
+    "gap_cost_eur": "Kosten fehlender Stellen €", "employer_cost_eur": "Personalkosten €",
+    "sachkosten_eur": "Sachkosten €", "land_funding_eur": "Landesförderung €",
+    "cofunding_eur": "Kommunaler Eigenanteil €", "frame_eur": "Planungsrahmen €",
+    "unused_eur": "Nicht abgerufen €", "needed_eur": "Mittel benötigt €",
+    "planned_eur": "Mittel geplant €", "fte_planned": "Stellen aus Planmitteln VZÄ",
+    "ratio_planned": "Personen je Planstelle", "cover": "Deckung Anteil",
+    "delta_frame_eur": "Δ Planungsrahmen €", "delta_frame_pct": "Δ Planungsrahmen Anteil",
+    "delta_fte_funded": "Δ Stellen gefördert VZÄ", "delta_gap_fte": "Δ Fehlende Stellen VZÄ",
+}
+
+
+def _german(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.reset_index() if not isinstance(frame.index, pd.RangeIndex) else frame.copy()
+    rename = {}
+    for col in out.columns:
+        text = str(col)
+        for suffix, label in (("_scenario", " (Szenario)"), ("_comparison", " (Vergleich)")):
+            if text.endswith(suffix):
+                rename[col] = COLUMN_LABELS.get(text[: -len(suffix)], text) + label
+                break
+        else:
+            rename[col] = COLUMN_LABELS.get(text, text)
+    return out.rename(columns=rename)
+
+
+def _history_table() -> pd.DataFrame:
+    from paktsim import budget
+
+    hist, tags = budget.history(2017, 2026, with_tags=True)
+    labels = hist.attrs["labels"]
+    long = hist.rename(columns=labels)
+    long.index.name = "Jahr"
+    for col, label in labels.items():
+        if col in tags:
+            long[f"{label} (Einstufung)"] = tags[col].replace("", pd.NA)
+    return long
+
+
+def _needed_vs_funded(result: Any) -> Any:
+    from paktsim.report.charts import stock_timeseries
+
+    land = result.land
+    frame = pd.DataFrame({"Stellen benötigt": land["fte_needed"].to_numpy(),
+                          "Stellen gefördert": land["fte_funded"].to_numpy(),
+                          "Stellen besetzt": land["fte_staffed"].to_numpy()},
+                         index=pd.PeriodIndex([str(y) for y in land.index], freq="Y"))
+    ratio = result.scenario.staffing.target_ratio
+    return stock_timeseries(frame, title=f"Integrationsmanagement: Stellen benötigt (1:"
+                                         f"{ratio:g}) und gefördert – {result.scenario.name}",
+                            ylabel="Vollzeitstellen", stacked=False)
+
+
+def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True) -> dict[str, Any]:
+    """Run the staffing/budget pipeline for ``scenario`` and collect its outputs."""
+    from paktsim import pipeline, uncertainty
+    from paktsim.report import charts
+
+    result = pipeline.run_scenario(scenario, base_dir=base_dir)
+    summary = result.summary().round(3)
+    files: dict[str, Any] = {
+        f"{SUMMARY_NAME}.csv": summary,
+        "personal_land.csv": _german(result.land),
+        "personal_kreise.csv": _german(result.kreise),
+        "budget_projektion.csv": _german(result.projection),
+        "budget_verlauf.csv": _history_table(),
+    }
+    if result.level == "gemeinde":
+        files["personal_gemeinden.csv"] = _german(result.places)
+    if result.comparison is not None:
+        files["vergleich_kreise.csv"] = _german(result.comparison)
+    sheets = {"Übersicht": summary, "Land": files["personal_land.csv"],
+              "Kreise": files["personal_kreise.csv"],
+              "Budget Projektion": files["budget_projektion.csv"],
+              "Budget 2017-2026": files["budget_verlauf.csv"]}
+    if "personal_gemeinden.csv" in files:
+        sheets["Gemeinden"] = files["personal_gemeinden.csv"]
+    if "vergleich_kreise.csv" in files:
+        sheets["Vergleich Kreise"] = files["vergleich_kreise.csv"]
+
+    figures: dict[str, Any] = {"personal_bedarf_foerderung": _needed_vs_funded(result)}
+    record: dict[str, Any] = {"staffing_summary": {
+        str(y): {k: float(result.land.loc[y, k]) for k in
+                 ("caseload", "fte_needed", "fte_funded", "fte_staffed", "gap_fte", "gap_eur")}
+        for y in result.years}}
+    ens = result.ensemble
+    if ens is not None:
+        bands = pd.concat({COLUMN_LABELS[m]: ens.quantiles(m) for m in
+                           ("fte_needed", "gap_fte", "ratio_actual", "gap_eur")}, axis=1)
+        bands.columns = [f"{a} {b}" for a, b in bands.columns]
+        files["unsicherheit_land.csv"] = bands.reset_index().rename(columns={"year": "Jahr"})
+        prob = ens.prob_ratio_above(pipeline.RATIO_ALERT)
+        prob.columns = [str(c) for c in prob.columns]
+        files["unsicherheit_kreise_ueber_120.csv"] = prob.reset_index().rename(
+            columns={"kreis_ags": "Kreis-AGS"})
+        sheets["Unsicherheit Land"] = files["unsicherheit_land.csv"]
+        sheets["Wahrsch. über 1 zu 120"] = files["unsicherheit_kreise_ueber_120.csv"]
+        q = ens.quantiles("gap_fte")
+        q.index = pd.PeriodIndex([str(y) for y in q.index], freq="Y")
+        figures["personal_faecher_fehlende_stellen"] = charts.fan_chart(
+            q, title=f"Fehlende Stellen (VZÄ), P10–P90 aus {ens.n_draws} Ziehungen – "
+                     f"{scenario.name}", ylabel="Vollzeitstellen")
+        record["ensemble"] = {"n_draws": ens.n_draws, "seed": ens.seed,
+                              "chunk_size": ens.chunk_size}
+    if tornado:
+        tor = uncertainty.tornado(scenario, "gap_fte", base_dir=base_dir)
+        effects = tor.set_index("label")[["value_low", "value_high"]].rename(
+            columns={"value_low": "low", "value_high": "high"})
+        year = tor.attrs["year"]
+        figures["personal_tornado"] = charts.tornado(
+            effects, base=float(tor["base"].iloc[0]),
+            title=f"Fehlende Stellen {year}: Einfluss einzelner Annahmen",
+            xlabel="Fehlende Stellen (VZÄ)", decimals=0)
+        files["sensitivitaet.csv"] = tor.reset_index().rename(columns={
+            "input": "Eingabe", "label": "Bezeichnung", "low": "unterer Wert",
+            "high": "oberer Wert", "value_low": "Ergebnis unten", "value_high": "Ergebnis oben",
+            "base": "Ergebnis Basis", "swing": "Spannweite"})
+        sheets["Sensitivität"] = files["sensitivitaet.csv"]
+    files[WORKBOOK_NAME] = sheets
+    return {"files": files, "figures": figures, "record": record, "result": result,
+            "summary": summary, "notes": list(result.notes)}
+
+
+def headline(result: Any) -> str:
+    """One German line for the terminal: first year's needed vs funded positions."""
+    from paktsim.report import format as fmt
+
+    y = result.years[0]
+    land = result.land.loc[y]
+    ratio = land["ratio_actual"]
+    ratio_text = "–" if np.isnan(ratio) else f"1:{fmt.number(ratio)}"
+    return (f"{y}: {fmt.number(land['fte_needed'])} Stellen benötigt, "
+            f"{fmt.number(land['fte_funded'])} gefördert, Schlüssel {ratio_text}, "
+            f"fehlend {fmt.number(land['gap_fte'])}")
