@@ -1,0 +1,96 @@
+"""Benchmark: staffing, budget and the whole scenario pipeline.
+
+``run(size)`` returns medians in milliseconds:
+
+* ``staffing_arrays_gemeinden_ms`` — :func:`paktsim.staffing.staffing_arrays` for
+  1,101 Gemeinden × 120 months (lag 3, vacancy, frames), inputs prebuilt;
+* ``run_scenario_cold_ms`` — :func:`paktsim.pipeline.run_scenario` for the status
+  quo with every cache cleared (inflow, 10 allocations, staffing, budget);
+* ``dashboard_update_ms`` — a staffing change (new target ratio) on a warm
+  cache: what a dashboard slider costs (target < 150 ms);
+* ``allocation_change_ms`` — a new allocation rule at Gemeinde level (urban
+  factor) on a warm inflow cache;
+* ``ensemble_1000_gemeinden_ms`` — 1,000 Monte Carlo draws at Gemeinde level
+  (chain from 2014 per chunk, staffing per draw, quantiles), chunk 250.
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+import time
+from typing import Any
+
+REPEATS = {"quick": 3, "full": 10}
+ENSEMBLE_REPEATS = {"quick": 1, "full": 3}
+
+
+def _median_ms(fn, repeats: int, warm: bool = True) -> float:
+    if warm:
+        fn()
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def run(size: str = "full") -> dict[str, Any]:
+    """Median times (ms) of the staffing model and the scenario pipeline.
+
+    Parameters
+    ----------
+    size : {"quick", "full"}
+        Number of repeats.
+    """
+    import numpy as np
+
+    from paktsim import pipeline, staffing, uncertainty
+    from paktsim.scenario import builtin_scenario
+
+    repeats = REPEATS[size]
+    grid = staffing.YearGrid("2025-01", "2034-12")
+    rates = staffing.CostRates.from_params(grid.years)
+    rng = np.random.default_rng(0)
+    people = rng.uniform(0, 3000, (1101, 120))
+    funded = np.repeat(rng.integers(0, 40, (1101, 10)) * 0.25, 12, axis=1)
+    frame = np.ceil(funded[:, ::12] * 68_000)
+    assumptions = staffing.StaffingAssumptions(88.0, hiring_lag_months=3, vacancy_rate=0.05)
+    out: dict[str, Any] = {}
+    out["staffing_arrays_gemeinden_ms"] = _median_ms(
+        lambda: staffing.staffing_arrays(people, funded, grid, assumptions, rates,
+                                         frame_eur=frame), repeats)
+
+    base = builtin_scenario("status_quo")
+
+    def cold() -> None:
+        pipeline.clear_caches()
+        pipeline.run_scenario(base)
+
+    out["run_scenario_cold_ms"] = _median_ms(cold, max(1, repeats // 3))
+    pipeline.run_scenario(base)
+    ratios = itertools.count(60)
+    out["dashboard_update_ms"] = _median_ms(
+        lambda: pipeline.run_scenario(base.with_changes(staffing={"target_ratio":
+                                                                  float(next(ratios))})),
+        repeats, warm=False)
+    factors = itertools.count(0)
+    out["allocation_change_ms"] = _median_ms(
+        lambda: pipeline.run_scenario(base.with_changes(allocation={
+            "rule": "population", "level": "gemeinde", "join": "landkreis",
+            "urban_factor": {"by": "degurba",
+                             "factors": {"1": 1.0 + 0.01 * next(factors), "2": 1.0,
+                                         "3": 1.0}}})), max(1, repeats // 3), warm=False)
+    gem = base.with_changes(allocation={"rule": "population", "level": "gemeinde",
+                                        "join": "landkreis"},
+                            uncertainty={"n_draws": 1000, "chunk_size": 250,
+                                         "arrivals_sigma": 0.3})
+    pipeline.run_scenario(gem, ensemble=False)
+    out["ensemble_1000_gemeinden_ms"] = _median_ms(
+        lambda: uncertainty.run_ensemble(gem), ENSEMBLE_REPEATS[size], warm=False)
+    return {k: round(v, 1) for k, v in out.items()}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(run("quick"))
