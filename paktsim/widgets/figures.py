@@ -1,0 +1,308 @@
+"""Dashboard figures, built once and updated in place (matplotlib, Agg, no pyplot).
+
+:class:`WorkshopFigure` shows the workshop state: a headline panel, needed vs
+funded vs staffed positions by year, monthly stocks by stage and a Kreis map.
+:class:`ComparerFigure` shows two Δ € per inhabitant maps (Kreise, Gemeinden)
+and the largest gains and losses.  Lines and texts are updated by setting their
+data; a map is redrawn into its own axes (44 or 1,101 paths, a few tens of
+milliseconds).  Both render to PNG bytes with a fixed layout (no constrained
+layout, no tight bounding box), so an update costs one Agg draw; the views put
+the bytes into an ``ipywidgets.Image`` so the picture changes without flicker.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+    from paktsim.widgets.comparer import ComparerController
+    from paktsim.widgets.workshop import WorkshopController
+
+__all__ = ["WorkshopFigure", "ComparerFigure", "render_png"]
+
+_FTE_STYLE = {
+    "Stellen benötigt (VZÄ)": ("#D55E00", "-"),
+    "Stellen gefördert (VZÄ)": ("#0072B2", "-"),
+    "Stellen besetzt (VZÄ)": ("#009E73", "--"),
+}
+_STOCK_STAGES = ("Erstaufnahme", "Vorläufige Unterbringung", "Anschlussunterbringung")
+_STOCK_COLORS = ("#E69F00", "#56B4E9", "#0072B2")
+
+
+def render_png(fig: "Figure", dpi: int = 100) -> bytes:
+    """Render ``fig`` to PNG bytes with the Agg renderer (one draw, fixed layout)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    buffer = io.BytesIO()
+    if dpi == fig.dpi:
+        canvas.print_png(buffer, metadata={"Software": "paktsim"})
+    else:
+        fig.savefig(buffer, format="png", dpi=dpi, facecolor="white",
+                    metadata={"Software": "paktsim"})
+    return buffer.getvalue()
+
+
+def _new_figure(size: tuple[float, float], dpi: int) -> "Figure":
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=size, dpi=dpi, facecolor="white")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+class WorkshopFigure:
+    """The workshop's figure: headline panel, two charts and a Kreis map.
+
+    Parameters
+    ----------
+    dpi : int
+        Screen resolution of the figure (``to_png`` can use another).
+    panels : {"full", "charts", "map"}
+        ``full``: title, headline panel, both charts and the map (export,
+        README); ``charts`` / ``map``: only those parts — the live view shows
+        them as two pictures, so a change that leaves the map as it was
+        (e.g. the target ratio) does not re-render it.
+
+    Attributes
+    ----------
+    changed : bool
+        Whether the last :meth:`update` changed anything drawn.
+    """
+
+    def __init__(self, dpi: int = 80, panels: str = "full") -> None:
+        from paktsim.report import format as fmt
+
+        if panels not in ("full", "charts", "map"):
+            from paktsim.errors import InputError, Problem
+
+            raise InputError(Problem("panels", "expected full, charts or map", panels))
+        self.panels = panels
+        self.changed = False
+        self._state: dict[str, Any] = {}
+        size = {"full": (13.0, 7.2), "charts": (7.0, 5.4), "map": (6.6, 5.4)}[panels]
+        self.figure = fig = _new_figure(size, dpi)
+        self.title = self.subtitle = self.ax_text = self.ax_fte = self.ax_stock = None
+        self.ax_map = None
+        if panels == "full":
+            grid = fig.add_gridspec(3, 2, width_ratios=(1.0, 0.95), left=0.06, right=0.79,
+                                    top=0.84, bottom=0.06, wspace=0.1, hspace=0.5)
+            self.title = fig.text(0.01, 0.975, "", fontsize=13, fontweight="bold", va="top")
+            self.subtitle = fig.text(0.01, 0.935, "", fontsize=8.5, color="#444444", va="top")
+            self.ax_text = fig.add_subplot(grid[0, 0])
+            self.ax_text.set_axis_off()
+            self.ax_fte = fig.add_subplot(grid[1, 0])
+            self.ax_stock = fig.add_subplot(grid[2, 0])
+            self.ax_map = fig.add_subplot(grid[:, 1])
+        elif panels == "charts":
+            grid = fig.add_gridspec(2, 1, left=0.11, right=0.98, top=0.93, bottom=0.07,
+                                    hspace=0.4)
+            self.ax_fte = fig.add_subplot(grid[0, 0])
+            self.ax_stock = fig.add_subplot(grid[1, 0])
+        else:
+            self.ax_map = fig.add_subplot(fig.add_gridspec(1, 1, left=0.0, right=0.66,
+                                                           top=0.93, bottom=0.04)[0, 0])
+        self._labels: list[Any] = []
+        self._values: list[Any] = []
+        self._lines: dict[str, Any] = {}
+        self._stock_lines: dict[str, Any] = {}
+        self._year_marks: list[Any] = []
+        if self.ax_fte is None:
+            return
+        for ax, title in ((self.ax_fte, "Stellen im Land (VZÄ, Jahresmittel)"),
+                          (self.ax_stock, "Personen nach Stufe im Land (Monatsende)")):
+            ax.set_title(title, loc="left", fontsize=10)
+            ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+            ax.set_axisbelow(True)
+            for side in ("top", "right"):
+                ax.spines[side].set_visible(False)
+            ax.yaxis.set_major_formatter(fmt.axis_formatter("number"))
+            ax.xaxis.get_major_locator().set_params(integer=True)
+            ax.tick_params(labelsize=8)
+            self._year_marks.append(ax.axvline(0, color="#999999", linewidth=0.8,
+                                               linestyle=":"))
+        for label, (color, style) in _FTE_STYLE.items():
+            (self._lines[label],) = self.ax_fte.plot([], [], color=color, linestyle=style,
+                                                     linewidth=1.8, marker="o", markersize=3,
+                                                     label=label.replace(" (VZÄ)", ""))
+        self.ax_fte.legend(frameon=False, fontsize=8, loc="lower left", ncols=3)
+        for label, color in zip(_STOCK_STAGES, _STOCK_COLORS):
+            (self._stock_lines[label],) = self.ax_stock.plot([], [], color=color, linewidth=1.6,
+                                                             label=label)
+        self.ax_stock.legend(frameon=False, fontsize=8, loc="upper left", ncols=3)
+
+    def _differs(self, part: str, key: Any) -> bool:
+        if part in self._state and _same(self._state[part], key):
+            return False
+        self._state[part] = key
+        self.changed = True
+        return True
+
+    def update(self, controller: "WorkshopController") -> "WorkshopFigure":
+        """Show the controller's current state (returns ``self``); see :attr:`changed`."""
+        from paktsim.widgets.workshop import MAP_METRICS
+
+        self.changed = False
+        year = controller.year
+        if self.title is not None:
+            title = f"Szenario-Werkstatt (Grundlage: {controller.scenario.name})"
+            if self._differs("title", (title, controller.describe())):
+                self.title.set_text(title)
+                self.subtitle.set_text(controller.describe())
+        if self.ax_text is not None:
+            headline = controller.headline_de
+            if self._differs("headline", (year, tuple(headline["Wert"]))):
+                self._update_headline(headline, year)
+        if self.ax_fte is not None:
+            series = controller.timeseries
+            stocks = controller.stocks
+            if self._differs("fte", (year, series)):
+                self._draw_fte(series, year)
+            if self._differs("stocks", (year, stocks)):
+                self._draw_stocks(stocks, year)
+        if self.ax_map is not None:
+            values = controller.kreis_values
+            title, kind = MAP_METRICS[controller.map_metric]
+            if self._differs("map", (year, title, values)):
+                from paktsim.report.maps import choropleth
+
+                self.ax_map.clear()
+                choropleth(values, level="kreis", title=f"{title}, {year}",
+                           legend_title=title, value_format=kind, ax=self.ax_map)
+        return self
+
+    def _draw_fte(self, series: Any, year: int) -> None:
+        x = series.index.to_numpy(dtype=float)
+        self._year_marks[0].set_xdata([year, year])
+        for label, line in self._lines.items():
+            line.set_data(x, series[label].to_numpy(dtype=float))
+        self._rescale(self.ax_fte, x.min() - 0.3, x.max() + 0.3)
+
+    def _draw_stocks(self, stocks: Any, year: int) -> None:
+        import numpy as np
+
+        x = np.asarray(stocks.index.year + (stocks.index.month - 0.5) / 12, dtype=float)
+        self._year_marks[1].set_xdata([year + 0.5, year + 0.5])
+        for label, line in self._stock_lines.items():
+            line.set_data(x, stocks[label].to_numpy(dtype=float))
+        self._rescale(self.ax_stock, x.min(), x.max(), headroom=1.35)
+
+    def _update_headline(self, table: Any, year: int) -> None:
+        ax = self.ax_text
+        rows = list(zip(table.index, table["Wert"]))
+        if len(self._labels) != len(rows):
+            ax.clear()
+            ax.set_axis_off()
+            half = (len(rows) + 1) // 2
+            self._heading = ax.text(0.0, 1.04, "", fontsize=10, fontweight="bold",
+                                    transform=ax.transAxes, va="bottom")
+            self._labels, self._values = [], []
+            for i in range(len(rows)):
+                col, row = divmod(i, half)
+                x0 = 0.0 if col == 0 else 0.56
+                y = 0.92 - row * (0.95 / half)
+                self._labels.append(ax.text(x0, y, "", fontsize=8, transform=ax.transAxes,
+                                            va="center", color="#333333"))
+                self._values.append(ax.text(x0 + 0.44, y, "", fontsize=8.5,
+                                            fontweight="bold", transform=ax.transAxes,
+                                            va="center", ha="right"))
+        self._heading.set_text(f"Kennzahlen {year}")
+        for (label, value), t_label, t_value in zip(rows, self._labels, self._values):
+            t_label.set_text(_short(label))
+            t_value.set_text(value)
+
+    @staticmethod
+    def _rescale(ax: Any, x0: float, x1: float, headroom: float = 1.2) -> None:
+        # the year marker is excluded: relim() would stretch the axis to include it
+        lines = [line for line in ax.get_lines() if len(line.get_xdata()) > 2]
+        top = max((float(line.get_ydata().max()) for line in lines), default=1.0)
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(0, top * headroom if top > 0 else 1.0)
+
+    def to_png(self, dpi: int | None = None) -> bytes:
+        """PNG bytes of the figure (default: its screen resolution)."""
+        return render_png(self.figure, dpi or int(self.figure.dpi))
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equality for state keys that may hold pandas objects."""
+    import pandas as pd
+
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, (pd.Series, pd.DataFrame)) or isinstance(b, (pd.Series, pd.DataFrame)):
+        return type(a) is type(b) and a.equals(b)
+    return bool(a == b)
+
+
+_SHORT = {
+    "Personen in der Zielgruppe (Jahresmittel)": "Personen in der Zielgruppe",
+    "Betreuungsschlüssel tatsächlich (Personen je VZÄ)": "Schlüssel tatsächlich",
+    "Mittel geplant (€)": "Mittel geplant",
+    "Mittel benötigt für Zielschlüssel (€)": "Mittel benötigt",
+    "Differenz benötigt − geplant (€)": "benötigt − geplant",
+    "Kommunaler Eigenanteil inkl. Sachkosten (€)": "Kommunaler Eigenanteil",
+    "Kreise mit Schlüssel über 1:120": "Kreise über 1:120",
+}
+
+
+def _short(label: str) -> str:
+    """Shorter headline labels for the figure panel."""
+    return _SHORT.get(label, label)
+
+
+class ComparerFigure:
+    """Two allocations compared: Δ € per inhabitant by Kreis and by Gemeinde, top gains/losses.
+
+    Parameters
+    ----------
+    dpi : int
+        Screen resolution.
+    gemeinden : bool
+        Also draw the Gemeinde map (1,101 areas; slower).
+    """
+
+    def __init__(self, dpi: int = 80, gemeinden: bool = True) -> None:
+        self.gemeinden = gemeinden
+        width = 15.0 if gemeinden else 11.0
+        self.figure = fig = _new_figure((width, 6.2), dpi)
+        n = 3 if gemeinden else 2
+        ratios = (1.0, 1.0, 0.8) if gemeinden else (1.0, 0.8)
+        grid = fig.add_gridspec(1, n, width_ratios=ratios, left=0.01, right=0.98, top=0.86,
+                                bottom=0.08, wspace=0.35)
+        self.title = fig.text(0.01, 0.97, "", fontsize=13, fontweight="bold", va="top")
+        self.subtitle = fig.text(0.01, 0.925, "", fontsize=8.5, color="#444444", va="top")
+        self.ax_kreis = fig.add_subplot(grid[0, 0])
+        self.ax_gemeinde = fig.add_subplot(grid[0, 1]) if gemeinden else None
+        self.ax_bars = fig.add_subplot(grid[0, n - 1])
+
+    def update(self, controller: "ComparerController") -> "ComparerFigure":
+        """Show the controller's current comparison (returns ``self``)."""
+        from paktsim.report.charts import winners_losers
+        from paktsim.report.maps import choropleth
+
+        self.title.set_text("Gewinner und Verlierer: " + controller.alt_label + " statt "
+                            + controller.base_label)
+        self.subtitle.set_text(controller.describe())
+        label = "Δ € je Einwohner"
+        self.ax_kreis.clear()
+        choropleth(controller.kreis_values, level="kreis", title="Kreise", legend_title=label,
+                   value_format="eur", decimals=2, ax=self.ax_kreis)
+        if self.ax_gemeinde is not None:
+            self.ax_gemeinde.clear()
+            choropleth(controller.gemeinde_values, level="gemeinde", title="Gemeinden",
+                       legend_title=label, value_format="eur", decimals=2,
+                       ax=self.ax_gemeinde)
+        self.ax_bars.clear()
+        winners_losers(controller.kreis_delta_eur, n=8, title="Kreise: größte Veränderungen",
+                       xlabel="Δ € im Jahr", value_format="compact_eur", ax=self.ax_bars)
+        self.ax_bars.tick_params(labelsize=7.5)
+        return self
+
+    def to_png(self, dpi: int | None = None) -> bytes:
+        """PNG bytes of the figure (default: its screen resolution)."""
+        return render_png(self.figure, dpi or int(self.figure.dpi))
