@@ -42,7 +42,7 @@ import pandas as pd
 from paktsim import staffing as st
 from paktsim.errors import InputError, Problem
 
-__all__ = ["STAFFING_KEYS", "STAFFING_STREAM", "QUANTILES", "EnsembleResult", "run_ensemble",
+__all__ = ["validate_distributions", "STAFFING_KEYS", "STAFFING_STREAM", "QUANTILES", "EnsembleResult", "run_ensemble",
            "sample_staffing", "tornado", "TORNADO_LABELS"]
 
 #: Staffing assumptions that may carry a distribution, with their valid interval.
@@ -63,6 +63,38 @@ _BAND_ROWS = {"fte_needed": "Stellen benötigt (VZÄ)",
               "gap_eur": "Fehlbetrag Landesmittel (€)",
               "needed_eur": "Mittel benötigt für Zielschlüssel (€)",
               "cofunding_eur": "Kommunaler Eigenanteil inkl. Sachkosten (€)"}
+
+
+def validate_distributions(distributions: Mapping[str, Any]) -> None:
+    """Check a scenario's ``uncertainty.distributions`` before anything runs.
+
+    Every key must be an inflow chain rate (``inflow.chain.GROUP.RATE``) or one of
+    :data:`STAFFING_KEYS`, and every distribution must build with its arguments.
+
+    Raises
+    ------
+    InputError
+        One problem per bad key or distribution, located at
+        ``uncertainty.distributions.KEY``.
+    """
+    from paktsim.inflow.arrivals import GROUPS
+    from paktsim.inflow.rates import RATE_NAMES, distribution
+
+    known = {f"inflow.chain.{g}.{n}" for g in GROUPS for n in RATE_NAMES} | set(STAFFING_KEYS)
+    problems = [Problem(f"uncertainty.distributions.{key}",
+                        "expected an inflow chain rate (inflow.chain.GROUP.RATE with GROUP in "
+                        f"{', '.join(GROUPS)} and RATE in {', '.join(RATE_NAMES)}) or one of "
+                        f"{', '.join(STAFFING_KEYS)}", key)
+                for key in sorted(set(distributions) - known)]
+    for key, spec in distributions.items():
+        if hasattr(spec, "dist"):
+            try:
+                distribution(spec)
+            except InputError as exc:
+                problems += [Problem(f"uncertainty.distributions.{key}", p.message, p.value)
+                             for p in exc.problems]
+    if problems:
+        raise InputError(problems)
 
 
 def _split_distributions(distributions: Mapping[str, Any]) -> tuple[dict, dict]:

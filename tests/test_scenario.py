@@ -130,3 +130,19 @@ def test_cli_validate_rejects_broken_with_one_line_per_problem(tmp_path):
         f"{path}: colour: unknown field (not allowed here; check the spelling) (got 'red')",
         f"{path}: staffing.target_ratio: Input should be greater than 0 (got -3)",
     ]
+
+
+def test_uncertainty_distributions_are_checked_at_validation(tmp_path):
+    path = _write(tmp_path, (
+        "name: x\nuncertainty:\n  n_draws: 10\n  distributions:\n"
+        "    staffing.target_ratio: {dist: uniform, args: {loc: 80, scale: 40}}\n"
+        "    inflow.chain.asyl.no_such_rate: {dist: uniform, args: {loc: 0, scale: 1}}\n"
+        "    staffing.colour: {dist: uniform}\n"
+        "    staffing.vacancy_rate: {dist: norm, args: {mu: 1}}\n"))
+    with pytest.raises(InputError) as info:
+        load_scenario(path)
+    lines = "\n".join(info.value.lines())
+    assert f"{path}: uncertainty.distributions.inflow.chain.asyl.no_such_rate" in lines
+    assert f"{path}: uncertainty.distributions.staffing.colour" in lines
+    assert f"{path}: uncertainty.distributions.staffing.vacancy_rate: cannot build norm" in lines
+    assert "uncertainty.distributions.staffing.target_ratio" not in lines

@@ -95,10 +95,10 @@ def test_zero_variance_reproduces_central_run():
 
 
 def test_unknown_distribution_key_is_named():
-    scen = BASE.with_changes(uncertainty={"n_draws": 2, "distributions": {
-        "staffing.foo": {"dist": "uniform", "args": {}}}})
+    # rejected when the scenario is validated, before anything runs
     with pytest.raises(InputError, match="staffing.foo"):
-        uncertainty.run_ensemble(scen)
+        BASE.with_changes(uncertainty={"n_draws": 2, "distributions": {
+            "staffing.foo": {"dist": "uniform", "args": {}}}})
 
 
 def test_sample_staffing_per_draw_streams():
