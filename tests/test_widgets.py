@@ -1,0 +1,324 @@
+"""Dashboards, headless: views are built and driven by setting widget values (observers
+fire synchronously without a kernel); assertions are on the controllers' tables."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from paktsim.errors import InputError
+from paktsim.scenario import Scenario, builtin_scenario
+from paktsim.widgets.comparer import COMPARER_RULES, REFERENCE_TOWNS, ComparerController
+from paktsim.widgets.workshop import (EXPORT_FILES, HEADLINE_ROWS, MAP_METRICS,
+                                      WorkshopController)
+
+pytest.importorskip("ipywidgets")
+
+FTE_NEEDED = "Stellen benötigt (VZÄ)"
+
+
+@pytest.fixture(scope="module")
+def base_scenario() -> Scenario:
+    # a short horizon keeps every recomputation small
+    return builtin_scenario("status_quo").with_changes(
+        horizon={"start": "2025-01", "end": "2028-12"})
+
+
+@pytest.fixture()
+def controller(base_scenario: Scenario) -> WorkshopController:
+    return WorkshopController(base_scenario)
+
+
+@pytest.fixture()
+def view(controller: WorkshopController):
+    from paktsim.widgets.views import WorkshopView
+
+    return WorkshopView(controller)
+
+
+# ---------------------------------------------------------------- workshop controller
+
+
+def test_tables_have_the_documented_shape(controller: WorkshopController) -> None:
+    assert list(controller.headline.columns) == ["2025"]
+    assert len(controller.headline) == len(HEADLINE_ROWS)
+    assert list(controller.timeseries.index) == [2025, 2026, 2027, 2028]
+    assert (controller.kreis_values.index.str.len() == 5).all()
+    assert len(controller.kreis_values) == 44
+    assert list(controller.place_table.index) == [2025, 2026, 2027, 2028]
+    assert controller.stocks.index.freqstr == "M" and len(controller.stocks) == 48
+    # the headline and the time series read the same run
+    land = controller.result.land
+    assert controller.headline.iloc[1, 0] == pytest.approx(land.loc[2025, "fte_needed"])
+    assert controller.timeseries.loc[2026, FTE_NEEDED] == pytest.approx(
+        land.loc[2026, "fte_needed"])
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ratio=st.integers(min_value=40, max_value=160))
+def test_needed_positions_are_caseload_over_ratio(controller: WorkshopController,
+                                                  ratio: int) -> None:
+    controller.set_ratio(ratio)
+    land = controller.result.land
+    np.testing.assert_allclose(controller.timeseries[FTE_NEEDED].to_numpy(),
+                               land["caseload"].to_numpy() / ratio, rtol=1e-9)
+
+
+def test_ratio_change_reuses_the_inflow_run(controller: WorkshopController) -> None:
+    from paktsim import pipeline
+
+    controller.result  # noqa: B018 - warm the cache
+    before = pipeline._inflow_cached.cache_info().misses
+    controller.set_ratio(70)
+    controller.headline  # noqa: B018
+    assert pipeline._inflow_cached.cache_info().misses == before
+    first = controller.result
+    controller.set_ratio(88)
+    controller.set_ratio(70)
+    assert controller.result is first  # moving back is a cache hit
+
+
+def test_kreis_money_per_inhabitant_adds_up_to_the_envelope(
+        controller: WorkshopController) -> None:
+    from paktsim import regions
+
+    controller.set_map_metric("eur_per_inhabitant")
+    pop = regions.kreise(2023)["population"]
+    total = (controller.kreis_values * pop.reindex(controller.kreis_values.index)).sum()
+    frame = controller.result.kreise.xs(controller.year, level="year")["frame_eur"].sum()
+    assert total == pytest.approx(frame, rel=1e-12)
+
+
+def test_gemeinde_rule_gives_gemeinde_rows_and_the_urban_factor_moves_money(
+        controller: WorkshopController) -> None:
+    controller.select_place("08416041")  # Tübingen (DEGURBA 1)
+    assert "Kreis" in controller.place_label  # Kreis-level rule: shows the Kreis
+    controller.set_rule("population")
+    assert controller.result.level == "gemeinde"
+    assert controller.place_label == "Tübingen"
+    plain = controller.place_table["Fördermittel (€)"].iloc[0]
+    controller.set_urban_factor(1.5, 1.0)
+    assert controller.scenario.allocation.urban_factor.factors == {"1": 1.5, "2": 1.0,
+                                                                   "3": 1.0}
+    assert controller.place_table["Fördermittel (€)"].iloc[0] > plain
+    controller.set_rule("kreis")  # the factor is kept for later but not applied
+    assert controller.scenario.allocation.urban_factor is None
+    assert controller.urban_factor == (1.5, 1.0)
+
+
+@pytest.mark.parametrize("call, location", [
+    (lambda c: c.set_ratio(0), "staffing.target_ratio"),
+    (lambda c: c.set_ratio(float("nan")), "staffing.target_ratio"),
+    (lambda c: c.set_arrival_scale(-1), "arrivals.scale"),
+    (lambda c: c.set_arrival_path("weltuntergang"), "arrivals.path"),
+    (lambda c: c.set_budget(-5), "allocation.budget_eur"),
+    (lambda c: c.set_mix(1.5), "allocation.qualification_mix.hochschule"),
+    (lambda c: c.set_rule("lotterie"), "allocation.rule"),
+    (lambda c: c.set_urban_factor(0.0), "allocation.urban_factor.1"),
+    (lambda c: c.set_horizon(2030, 2026), "horizon.end"),
+    (lambda c: c.set_year(2040), "year"),
+    (lambda c: c.select_place("08999"), "place"),
+    (lambda c: c.set_map_metric("farbe"), "map_metric"),
+])
+def test_bad_input_names_the_field_and_changes_nothing(controller: WorkshopController,
+                                                       call, location: str) -> None:
+    before = (controller.scenario, controller.year, controller.place, controller.map_metric,
+              controller.urban_factor)
+    with pytest.raises(InputError) as info:
+        call(controller)
+    assert info.value.problems[0].location == location
+    assert (controller.scenario, controller.year, controller.place, controller.map_metric,
+            controller.urban_factor) == before
+
+
+# ---------------------------------------------------------------- workshop view
+
+
+def test_view_widgets_drive_the_controller(view) -> None:
+    c = view.controller
+    assert view.ratio.continuous_update is False
+    view.ratio.value = 100
+    assert c.scenario.staffing.target_ratio == 100
+    assert c.timeseries[FTE_NEEDED].iloc[0] == pytest.approx(
+        c.result.land["caseload"].iloc[0] / 100)
+    view.arrival_scale.value = 1.5
+    assert c.scenario.arrivals.scale == 1.5
+    view.mix.value = 0.5
+    assert c.scenario.allocation.qualification_mix == {"hochschule": 0.5,
+                                                       "berufsausbildung": 0.5}
+    view.budget_plan.value = False
+    view.budget.value = 40.0
+    assert c.scenario.allocation.budget_eur == 40e6
+    assert c.result.kreise.xs(2025, level="year")["frame_eur"].sum() == 40_000_000
+    view.map_metric.value = "gap_fte"
+    assert c.kreis_values.name == MAP_METRICS["gap_fte"][0]
+    view.horizon.value = (2026, 2027)
+    assert c.years == [2026, 2027] and (view.year.min, view.year.max) == (2026, 2027)
+    view.year.value = 2027
+    assert c.year == 2027 and "2027" in c.headline.columns
+    view.kreis.value = "08416"
+    assert c.place == "08416" and view.gemeinde.value == "08416"
+    assert view.status.value == ""
+    assert view.chart_image.value[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_view_redraws_the_map_only_when_it_changes(view) -> None:
+    # the actual ratio per Kreis does not depend on the target ratio
+    picture = view.map_image.value
+    view.ratio.value = 120
+    assert view.map_image.value is picture
+    view.map_metric.value = "gap_fte"
+    assert view.map_image.value is not picture
+
+
+def test_view_shows_bad_export_target_and_writes_nothing(view, tmp_path) -> None:
+    blocker = tmp_path / "datei"
+    blocker.write_text("x")
+    view.folder.value = str(blocker)
+    assert view.export() == []
+    assert "Nicht exportiert" in view.status.value and "folder" in view.status.value
+    assert blocker.read_text() == "x"
+
+
+# ---------------------------------------------------------------- export
+
+
+def test_export_writes_files_that_reload(controller: WorkshopController, tmp_path) -> None:
+    import openpyxl
+
+    controller.set_rule("population")
+    controller.set_urban_factor(1.3, 1.1)
+    controller.set_ratio(100)
+    out = tmp_path / "ausgabe"
+    written = controller.export(out)
+    assert sorted(p.name for p in written) == sorted(EXPORT_FILES.values())
+    assert Scenario.from_yaml(out / EXPORT_FILES["yaml"]) == controller.scenario
+    assert (out / EXPORT_FILES["png"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    book = openpyxl.load_workbook(out / EXPORT_FILES["excel"])
+    assert {"Kennzahlen", "Zeitreihe", "Kreise 2025", "Auswahl", "Herkunft"} <= set(
+        book.sheetnames)
+    numbers = [cell.value for row in book["Zeitreihe"].iter_rows(min_row=2, min_col=2)
+               for cell in row]
+    assert numbers and all(isinstance(v, (int, float)) for v in numbers)
+    assert numbers[0] == pytest.approx(controller.timeseries.iloc[0, 0])
+    provenance = {row[0].value: row[1].value for row in book["Herkunft"].iter_rows()}
+    assert provenance["Szenario-SHA-256"] == controller.scenario.sha256
+    # the YAML is accepted by the CLI
+    done = subprocess.run([sys.executable, "-m", "paktsim", "validate",
+                           str(out / EXPORT_FILES["yaml"])], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_export_refuses_existing_files_without_force(controller: WorkshopController,
+                                                     tmp_path) -> None:
+    controller.export(tmp_path)
+    stamps = {p: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
+    with pytest.raises(InputError) as info:
+        controller.export(tmp_path)
+    assert info.value.problems[0].location == "folder"
+    assert {p: p.stat().st_mtime_ns for p in tmp_path.iterdir()} == stamps
+    assert len(controller.export(tmp_path, force=True)) == 3
+
+
+def test_export_bad_target_writes_nothing(controller: WorkshopController, tmp_path) -> None:
+    blocker = tmp_path / "datei.txt"
+    blocker.write_text("x")
+    with pytest.raises(InputError):
+        controller.export(blocker)
+    # one target blocked (a folder where the workbook should go): no other file appears
+    (tmp_path / "out" / EXPORT_FILES["excel"]).mkdir(parents=True)
+    with pytest.raises(InputError) as info:
+        controller.export(tmp_path / "out", force=True)
+    assert "directory" in info.value.problems[0].message
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [EXPORT_FILES["excel"]]
+
+
+# ---------------------------------------------------------------- comparer
+
+
+@pytest.fixture(scope="module")
+def comparer() -> ComparerController:
+    return ComparerController()
+
+
+def test_comparer_identity_is_zero_everywhere() -> None:
+    c = ComparerController(base="einwohner", alt="einwohner")
+    assert (c.comparison.regions["delta_eur"] == 0).all()
+    assert (c.kreis_values == 0).all()
+
+
+def test_comparer_moves_money_but_keeps_the_envelope(comparer: ComparerController) -> None:
+    from paktsim import regions
+
+    r = comparer.comparison.regions
+    assert r["base_eur"].sum() == r["alt_eur"].sum() == comparer.budget_eur
+    assert r["delta_eur"].sum() == 0
+    pop = regions.kreise(2023)["population"]
+    kv = comparer.kreis_values
+    assert (kv * pop.reindex(kv.index)).sum() == pytest.approx(0.0, abs=1.0)
+    # the urban factor favours the cities (DEGURBA 1)
+    degurba = comparer.strata("degurba")
+    assert degurba.loc["1 Städte", "Δ €"] > 0 > degurba.loc["3 ländlich", "Δ €"]
+    assert int(comparer.strata("size_class")["Gemeinden"].sum()) == 1101
+    assert list(comparer.reference_table.index) == list(REFERENCE_TOWNS)
+    wl = comparer.winners_losers(5)
+    assert wl["Δ €"].is_monotonic_decreasing and len(wl) == 10
+
+
+def test_comparer_view_drives_the_controller() -> None:
+    from paktsim.widgets.views import ComparerView
+
+    c = ComparerController()
+    v = ComparerView(c, gemeinde_map=False)
+    stuttgart = c.reference_table.loc["08111000", "Δ €"]
+    v.urban_city.value = 1.6
+    assert c.urban_factor == (1.6, 1.1)
+    assert c.reference_table.loc["08111000", "Δ €"] > stuttgart
+    v.alt.value = "einwohner"
+    assert c.alt == "einwohner"
+    assert v.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert sorted(COMPARER_RULES) == sorted(k for _l, k in v.base.options)
+
+
+def test_comparer_bad_input() -> None:
+    c = ComparerController()
+    for call, location in ((lambda: c.set_alt("x"), "alt"),
+                           (lambda: c.set_budget(0), "budget_eur"),
+                           (lambda: c.set_year(1999), "year"),
+                           (lambda: c.set_reference(["08000000"]), "reference"),
+                           (lambda: c.set_urban_factor(-1), "urban_factor.1")):
+        with pytest.raises(InputError) as info:
+            call()
+        assert info.value.problems[0].location == location
+
+
+def test_comparer_export(comparer: ComparerController, tmp_path) -> None:
+    import openpyxl
+
+    written = comparer.export(tmp_path, dpi=50, formats=("png",))
+    assert sorted(p.name for p in written) == sorted(
+        ["vergleich.xlsx", "karte_kreise.png", "karte_gemeinden.png",
+         "gewinner_verlierer_kreise.png"])
+    book = openpyxl.load_workbook(tmp_path / "vergleich.xlsx")
+    assert "Herkunft" in book.sheetnames and "Referenzgemeinden" in book.sheetnames
+    values = [c.value for c in next(book["Gemeinden"].iter_cols(min_row=2, max_row=5))]
+    assert all(isinstance(v, str) for v in values)  # AGS stays text
+    sums = pd.read_excel(tmp_path / "vergleich.xlsx", sheet_name="Gemeinden", engine="openpyxl")
+    assert sums["Δ €"].sum() == 0
+    with pytest.raises(InputError):
+        comparer.export(tmp_path, dpi=50, formats=("png",))
+
+
+def test_import_paktsim_does_not_import_widget_libraries() -> None:
+    code = ("import sys, paktsim, paktsim.widgets; "
+            "print(any(m in sys.modules for m in ('ipywidgets', 'matplotlib')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    assert done.stdout.strip() == "False", done.stderr
