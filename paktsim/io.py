@@ -63,6 +63,7 @@ def ensure_writable(paths: Iterable[str | os.PathLike[str]], force: bool = False
         extension, or its folder cannot be created.
     """
     problems: list[Problem] = []
+    existing_files: list[Path] = []
     result = [Path(p) for p in paths]
     allowed = tuple(s.lower() for s in suffixes) if suffixes else None
     for path in result:
@@ -72,8 +73,7 @@ def ensure_writable(paths: Iterable[str | os.PathLike[str]], force: bool = False
         elif path.is_dir():
             problems.append(Problem(location, "is a directory, expected a file path", str(path)))
         elif path.exists() and not force:
-            problems.append(Problem(location, "file exists; use --force to overwrite it",
-                                    str(path)))
+            existing_files.append(path)
         else:
             parent = path.parent
             existing = next((p for p in (parent, *parent.parents) if p.exists()), None)
@@ -82,6 +82,15 @@ def ensure_writable(paths: Iterable[str | os.PathLike[str]], force: bool = False
                                         str(existing)))
             elif existing is not None and not os.access(existing, os.W_OK):
                 problems.append(Problem(location, "folder is not writable", str(existing)))
+    if len(existing_files) > 3:  # one line, not one per file of a whole output folder
+        folders = sorted({str(p.parent) for p in existing_files})
+        names = ", ".join(p.name for p in existing_files[:3])
+        problems.append(Problem(location, f"{len(existing_files)} files exist already in "
+                                          f"{', '.join(folders)} ({names}, …); use --force to "
+                                          "overwrite them"))
+    else:
+        problems += [Problem(location, "file exists; use --force to overwrite it", str(p))
+                     for p in existing_files]
     if problems:
         raise InputError(problems)
     return result
