@@ -111,8 +111,13 @@ class WorkshopFigure:
         self._lines: dict[str, Any] = {}
         self._stock_lines: dict[str, Any] = {}
         self._year_marks: list[Any] = []
+        self._background: Any = None
+        self._limits: Any = None
         if self.ax_fte is None:
             return
+        # live chart panel: lines are blitted over a cached background (axes, ticks,
+        # legends) that is redrawn only when an axis range changes
+        live = panels == "charts"
         for ax, title in ((self.ax_fte, "Stellen im Land (VZÄ, Jahresmittel)"),
                           (self.ax_stock, "Personen nach Stufe im Land (Monatsende)")):
             ax.set_title(title, loc="left", fontsize=10)
@@ -124,15 +129,16 @@ class WorkshopFigure:
             ax.xaxis.get_major_locator().set_params(integer=True)
             ax.tick_params(labelsize=8)
             self._year_marks.append(ax.axvline(0, color="#999999", linewidth=0.8,
-                                               linestyle=":"))
+                                               linestyle=":", animated=live))
         for label, (color, style) in _FTE_STYLE.items():
             (self._lines[label],) = self.ax_fte.plot([], [], color=color, linestyle=style,
                                                      linewidth=1.8, marker="o", markersize=3,
-                                                     label=label.replace(" (VZÄ)", ""))
+                                                     label=label.replace(" (VZÄ)", ""),
+                                                     animated=live)
         self.ax_fte.legend(frameon=False, fontsize=8, loc="lower left", ncols=3)
         for label, color in zip(_STOCK_STAGES, _STOCK_COLORS):
             (self._stock_lines[label],) = self.ax_stock.plot([], [], color=color, linewidth=1.6,
-                                                             label=label)
+                                                             label=label, animated=live)
         self.ax_stock.legend(frameon=False, fontsize=8, loc="upper left", ncols=3)
 
     def _differs(self, part: str, key: Any) -> bool:
@@ -220,12 +226,53 @@ class WorkshopFigure:
         # the year marker is excluded: relim() would stretch the axis to include it
         lines = [line for line in ax.get_lines() if len(line.get_xdata()) > 2]
         top = max((float(line.get_ydata().max()) for line in lines), default=1.0)
-        ax.set_xlim(x0, x1)
-        ax.set_ylim(0, top * headroom if top > 0 else 1.0)
+        needed = top * headroom if top > 0 else 1.0
+        _lo, current = ax.get_ylim()
+        # keep the y range while the data fit well (stable ticks, cached background)
+        if not needed / 2.0 <= current <= needed * 1.6 or current < needed:
+            ax.set_ylim(0, _nice_ceiling(needed))
+        if tuple(ax.get_xlim()) != (x0, x1):
+            ax.set_xlim(x0, x1)
 
     def to_png(self, dpi: int | None = None) -> bytes:
         """PNG bytes of the figure (default: its screen resolution)."""
-        return render_png(self.figure, dpi or int(self.figure.dpi))
+        if self.panels != "charts" or dpi not in (None, self.figure.dpi):
+            return render_png(self.figure, dpi or int(self.figure.dpi))
+        canvas = self.figure.canvas
+        limits = tuple((ax.get_xlim(), ax.get_ylim()) for ax in (self.ax_fte, self.ax_stock))
+        if self._background is None or limits != self._limits:
+            canvas.draw()  # animated artists are skipped here
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+            self._limits = limits
+        else:
+            canvas.restore_region(self._background)
+        for ax, lines in ((self.ax_fte, self._lines), (self.ax_stock, self._stock_lines)):
+            for line in lines.values():
+                ax.draw_artist(line)
+        for ax, mark in zip((self.ax_fte, self.ax_stock), self._year_marks):
+            ax.draw_artist(mark)
+        return _encode(canvas.buffer_rgba())
+
+
+def _nice_ceiling(value: float) -> float:
+    """Smallest of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10 × 10^k not below ``value``."""
+    import math
+
+    exponent = math.floor(math.log10(value))
+    for step in (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
+        if step * 10 ** exponent >= value:
+            return step * 10 ** exponent
+    return 10.0 ** (exponent + 1)
+
+
+def _encode(rgba: Any) -> bytes:
+    """PNG bytes of an RGBA buffer (fast zlib level: pictures for the screen)."""
+    import numpy as np
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(np.asarray(rgba)).save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()
 
 
 def _same(a: Any, b: Any) -> bool:
