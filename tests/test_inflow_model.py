@@ -104,6 +104,23 @@ def test_user_kreis_key_and_credits():
         simulate(sc, kreis_key=pd.concat([k, pd.Series({"09999": 1.0})]))
 
 
+def test_flows_by_group_add_up_and_show_the_direct_share(historic):
+    total = historic.flows()
+    by_group = historic.flows(by_group=True)
+    assert list(by_group.columns[:2]) == ["month", "group"]
+    assert len(by_group) == len(total) * 3
+    summed = by_group.groupby("month", observed=True).sum(numeric_only=True)
+    np.testing.assert_allclose(summed.to_numpy(), total.set_index("month")[summed.columns]
+                               .to_numpy(), rtol=1e-12, atol=1e-9)
+    ukr = by_group[by_group["group"] == "ukraine"].set_index("month")
+    spring = ukr.loc[pd.Period("2022-03", freq="M")]
+    assert spring["arrivals"] > 10_000
+    share = historic.parameters["inflow.chain.ukraine.direct_share"]
+    assert spring["direct"] == pytest.approx(share * spring["arrivals"])
+    asyl = by_group[by_group["group"] == "asyl"]
+    assert (asyl["direct"] == 0).all() and asyl["arrivals"].sum() > 0
+
+
 def test_series_matches_tables(result):
     s = result.series("08111000")
     g = result.gemeinden()

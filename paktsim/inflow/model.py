@@ -126,11 +126,36 @@ class InflowResult:
             frames.append(_tidy(arr, stage, self.months, self._index(level), by_group))
         return pd.concat(frames, ignore_index=True)
 
-    def flows(self) -> pd.DataFrame:
-        """Land flows per month: columns ``month`` and one per flow (all groups, mean)."""
-        data = {name: self._land(name, flow=True).mean(axis=0).sum(axis=0)
-                for name in self.chain.flows}
-        return pd.DataFrame(data, index=self.months).rename_axis("month").reset_index()
+    def flows(self, by_group: bool = False) -> pd.DataFrame:
+        """Land flows per month (mean over draws).
+
+        Parameters
+        ----------
+        by_group : bool
+            One row per month and group (column ``group``) instead of the sum
+            over groups, e.g. to see which share of Ukrainian arrivals went
+            straight to private housing (``direct / arrivals``).
+
+        Returns
+        -------
+        DataFrame
+            Columns ``month``, [``group``,] and one per flow
+            (:data:`~paktsim.inflow.kernel.FLOWS`).
+        """
+        means = {name: self._land(name, flow=True).mean(axis=0) for name in self.chain.flows}
+        if not by_group:
+            data = {name: arr.sum(axis=0) for name, arr in means.items()}
+            return pd.DataFrame(data, index=self.months).rename_axis("month").reset_index()
+        n_t = len(self.months)
+        out = pd.DataFrame({
+            "month": pd.PeriodIndex.from_ordinals(np.tile(self.months.asi8, len(GROUPS)),
+                                                  freq="M"),
+            "group": pd.Categorical.from_codes(np.repeat(np.arange(len(GROUPS)), n_t),
+                                               categories=list(GROUPS)),
+        })
+        for name, arr in means.items():
+            out[name] = arr.reshape(-1)  # (G, T) group-major, as the index above
+        return out
 
     def series(self, ags: str, by_group: bool = False) -> pd.DataFrame:
         """Monthly stocks of one Kreis (5-digit AGS) or Gemeinde (8-digit AGS).
