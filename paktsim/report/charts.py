@@ -207,8 +207,11 @@ def stock_timeseries(stocks: "pd.DataFrame", title: str | None = None,
         ax.stackplot(x, np.nan_to_num(values), labels=labels, colors=colors, alpha=0.9,
                      linewidth=0)
     else:
-        for row, label, color in zip(values, labels, colors):
-            ax.plot(x, row, label=label, color=color, linewidth=1.8)
+        # dashes as well as colours, so lines lying on top of each other stay visible
+        styles = ("-", "--", ":", "-.")
+        for i, (row, label, color) in enumerate(zip(values, labels, colors)):
+            ax.plot(x, row, label=label, color=color, linewidth=1.8 + 0.6 * (i == 0),
+                    linestyle=styles[i % len(styles)])
     ax.yaxis.set_major_formatter(_axis(value_format, 0))
     ax.set_ylim(bottom=0)
     ax.margins(x=0)
