@@ -1,0 +1,502 @@
+"""``python -m benchmarks``: run every benchmark in one process, print one table,
+write ``benchmarks/results.md``.
+
+Usage::
+
+    python -m benchmarks                 # full run, writes benchmarks/results.md
+    python -m benchmarks --quick         # tiny sizes (smoke test), writes nothing
+    python -m benchmarks --only peers --only montecarlo
+    python -m benchmarks --repeats 5     # repeats per timing (default: per benchmark)
+
+Calling convention of a benchmark module ``benchmarks/bench_NAME.py``:
+``run(size="full") -> dict`` with medians in milliseconds under keys ending in
+``_ms``; ``size="quick"`` is a tiny setting.  Spread over repeats comes from
+
+* ``result["samples_ms"][key]`` (list of per-repeat times), if the module
+  reports them (``bench_peers``, ``bench_montecarlo``), or
+* the module's own ``_median_ms(fn, repeats, ...)`` helper, which the runner
+  wraps while the module runs (the modules written before this runner:
+  ``bench_inflow``, ``bench_allocation``, ``bench_staffing``).  Each ``*_ms`` key
+  must then come from one call, in key order; the runner checks that the
+  recorded median equals the reported one and otherwise shows the median only.
+
+``run`` may accept ``repeats=``; ``--repeats`` is passed on or applied through
+the wrapped helper.  A module that does not exist yet is reported as "not yet
+available"; one that fails is reported with its error (exit code 1) and the
+others still run.  Ratios measured in the same run are the headline, absolute
+times are context: the machines are shared and noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib
+import inspect
+import os
+import platform
+import subprocess
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from benchmarks.timing import Stats, measure
+
+__all__ = ["BENCHMARKS", "TARGETS", "run_benchmark", "run_all", "build_rows", "render_table",
+           "render_markdown", "main"]
+
+#: Benchmark modules in run order (``benchmarks/bench_NAME.py``).
+BENCHMARKS: tuple[str, ...] = ("inflow", "allocation", "dashboard", "staffing", "montecarlo",
+                               "peers")
+#: Targets from issue #7 (ms, or a ratio).
+TARGETS = {"deterministic_ms": 50.0, "dashboard_ms": 150.0, "ensemble_1000_ms": 10_000.0,
+           "pysd_ratio": 100.0}
+RESULTS = Path(__file__).with_name("results.md")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Outcome:
+    """What one benchmark module produced."""
+
+    name: str
+    status: str  # "ok", "missing", "failed"
+    result: dict[str, Any] = field(default_factory=dict)
+    samples: dict[str, list[float]] = field(default_factory=dict)
+    error: str = ""
+    seconds: float = 0.0
+
+
+class _Recorder:
+    """Stands in for a module's ``_median_ms(fn, repeats, warm=True)`` and keeps the samples."""
+
+    def __init__(self, repeats: int | None, warmup: bool = True):
+        self.repeats = repeats
+        self.warmup = warmup
+        self.calls: list[list[float]] = []
+
+    def __call__(self, fn: Any, repeats: int, *args: Any, **kwargs: Any) -> float:
+        warm = kwargs.get("warm", args[0] if args else True) and self.warmup
+        samples = measure(fn, self.repeats or repeats, warmup=1 if warm else 0)
+        self.calls.append(samples)
+        return Stats(tuple(samples)).median
+
+
+def run_benchmark(name: str, size: str = "full", repeats: int | None = None) -> Outcome:
+    """Import ``benchmarks.bench_NAME`` and run it, collecting per-repeat samples."""
+    modname = f"benchmarks.bench_{name}"
+    try:
+        module = importlib.import_module(modname)
+    except ModuleNotFoundError as exc:
+        if exc.name == modname:
+            return Outcome(name, "missing", error="not yet available")
+        return Outcome(name, "failed", error=f"import: {type(exc).__name__}: {exc}")
+    except Exception as exc:  # a module mid-edit must not stop the other benchmarks
+        return Outcome(name, "failed", error=f"import: {type(exc).__name__}: {exc}")
+
+    kwargs: dict[str, Any] = {}
+    if repeats is not None and "repeats" in inspect.signature(module.run).parameters:
+        kwargs["repeats"] = repeats
+    recorder = None
+    if hasattr(module, "_median_ms"):
+        # quick (smoke test): one timed call per case, no warm-up, whatever the module says
+        recorder = (_Recorder(repeats or 1, warmup=False) if size == "quick"
+                    else _Recorder(repeats))
+    original = getattr(module, "_median_ms", None)
+    t0 = time.perf_counter()
+    try:
+        if recorder is not None:
+            module._median_ms = recorder
+        result = dict(module.run(size, **kwargs))
+    except Exception as exc:
+        tb = traceback.extract_tb(exc.__traceback__)[-1]
+        return Outcome(name, "failed", error=f"{type(exc).__name__}: {exc} "
+                       f"({Path(tb.filename).name}:{tb.lineno})",
+                       seconds=time.perf_counter() - t0)
+    finally:
+        if recorder is not None:
+            module._median_ms = original
+    seconds = time.perf_counter() - t0
+
+    samples = {k: list(v) for k, v in dict(result.pop("samples_ms", {}) or {}).items()}
+    if recorder is not None and not samples:
+        keys = [k for k, v in result.items() if k.endswith("_ms") and isinstance(v, (int, float))]
+        if len(keys) == len(recorder.calls) and all(
+                abs(Stats(tuple(s)).median - float(result[k])) <= 0.5 + 1e-9
+                for k, s in zip(keys, recorder.calls)):
+            samples = dict(zip(keys, recorder.calls))
+    return Outcome(name, "ok", result, samples, seconds=seconds)
+
+
+def run_all(names: tuple[str, ...] = BENCHMARKS, size: str = "full",
+            repeats: int | None = None, echo: Any = None) -> dict[str, Outcome]:
+    """Run the named benchmarks in order; ``echo(str)`` reports progress."""
+    out = {}
+    for name in names:
+        if echo:
+            echo(f"running {name} ...")
+        out[name] = run_benchmark(name, size, repeats)
+        if echo:
+            o = out[name]
+            echo(f"  {name}: {o.status}" + (f" ({o.error})" if o.error else "")
+                 + (f" in {o.seconds:.1f} s" if o.status == "ok" else ""))
+    return out
+
+
+# -- table ----------------------------------------------------------------------------------
+
+@dataclass
+class Row:
+    """One line of the results table."""
+
+    label: str
+    median: float | None = None  # ms
+    spread: str = ""
+    n: int | None = None
+    target: str = ""
+    status: str = ""
+    note: str = ""
+    value: str = ""  # shown instead of a time (memory, exponents, ratios)
+
+
+def fmt_ms(ms: float | None) -> str:
+    """``12.3 ms`` below one second, ``4.56 s`` above."""
+    if ms is None:
+        return ""
+    if ms < 1:
+        return f"{ms:.3f} ms"
+    if ms < 1000:
+        return f"{ms:.1f} ms" if ms < 100 else f"{ms:.0f} ms"
+    return f"{ms / 1000:.2f} s"
+
+
+def _spread(samples: list[float] | None) -> tuple[str, int | None]:
+    if not samples:
+        return "", None
+    s = Stats(tuple(samples))
+    if s.n == 1:
+        return "(1 run)", 1
+    lo, hi = s.iqr
+    iqr = f"IQR {fmt_ms(lo)}–{fmt_ms(hi)}; " if s.n >= 4 else ""
+    return f"{iqr}min–max {fmt_ms(s.min)}–{fmt_ms(s.max)}", s.n
+
+
+def _timed(outcomes: dict[str, Outcome], bench: str, key: str, label: str, *,
+           target_ms: float | None = None, note: str = "") -> Row:
+    o = outcomes.get(bench)
+    if o is None:
+        return Row(label, note=_NOT_RUN)
+    if o.status != "ok":
+        return Row(label, note=o.error if o.status == "missing" else f"failed: {o.error}",
+                   target=f"< {fmt_ms(target_ms)}" if target_ms else "")
+    if key not in o.result:
+        return Row(label, note=f"no `{key}` in bench_{bench}")
+    median = float(o.result[key])
+    spread, n = _spread(o.samples.get(key))
+    row = Row(label, median, spread, n, note=note)
+    if target_ms is not None:
+        row.target = f"< {fmt_ms(target_ms)}"
+        row.status = "met" if median < target_ms else "missed"
+    return row
+
+
+_NOT_RUN = "not run (--only)"
+
+
+def _dashboard_key(result: dict[str, Any]) -> str | None:
+    keys = [k for k, v in result.items() if k.endswith("_ms") and isinstance(v, (int, float))]
+    for preferred in ("median_ms", "dashboard_update_ms", "update_ms"):
+        if preferred in keys:
+            return preferred
+    return next((k for k in keys if "update" in k), keys[0] if keys else None)
+
+
+def _si(x: float) -> str:
+    for unit, f in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
+        if x >= f:
+            return f"{x / f:.1f} {unit}"
+    return f"{x:.0f}"
+
+
+def build_rows(outcomes: dict[str, Outcome]) -> list[Row]:
+    """The headline rows (1)–(6) of issue #7 from the benchmark outcomes."""
+    rows = [
+        _timed(outcomes, "inflow", "deterministic_compute_ms",
+               "1 Deterministic run, 1,101 Gemeinden × 120 months, all stages (compute)",
+               target_ms=TARGETS["deterministic_ms"],
+               note="kernel (EA, vU conveyor, AU, own) + AU/own stock of every Gemeinde-month"),
+        _timed(outcomes, "inflow", "simulate_status_quo_ms",
+               "1b … end to end: simulate(status quo), chain 2014–2034 + keys",
+               note="context"),
+        _timed(outcomes, "staffing", "run_scenario_cold_ms",
+               "1c … whole pipeline, cold caches: run_scenario(status quo)", note="context"),
+        _timed(outcomes, "allocation", "population_urban_neighbours_ms",
+               "2 Allocation: one envelope over 1,101 Gemeinden, neighbour grouping, FTE rounding"),
+    ]
+    dash = outcomes.get("dashboard")
+    key = _dashboard_key(dash.result) if dash is not None and dash.status == "ok" else None
+    row = _timed(outcomes, "dashboard", key or "median_ms",
+                 "3 Dashboard update: slider → recompute → redraw (Agg)",
+                 target_ms=TARGETS["dashboard_ms"])
+    if key is not None:
+        rules = {k: v for k, v in dash.result.items()
+                 if isinstance(v, dict) and "median_ms" in v}
+        if rules and not row.spread:
+            row.spread = "p90 " + ", ".join(f"{fmt_ms(v['p90_ms'])} ({k.replace('_', ' ')})"
+                                            for k, v in rules.items() if "p90_ms" in v)
+            row.n = sum(int(v.get("moves", 0)) for v in rules.values()) or None
+            row.note = "worse of: " + ", ".join(
+                f"{k.replace('_', ' ')} {fmt_ms(v['median_ms'])}" for k, v in rules.items())
+    rows.append(row)
+    rows.append(_timed(outcomes, "staffing", "dashboard_update_ms",
+                       "3b … its model part: run_scenario after a slider change (warm cache)",
+                       note="no drawing"))
+
+    mc = outcomes.get("montecarlo")
+    mcr = mc.result if mc is not None and mc.status == "ok" else {}
+    n_gem = mcr.get("gemeinde_draws", 1000)
+    rows.append(_timed(
+        outcomes, "montecarlo", "gemeinde_inflow_ms",
+        f"4a Monte Carlo, Gemeinde level: {n_gem:,} draws, AU P10/P50/P90 per Gemeinde-month",
+        target_ms=TARGETS["ensemble_1000_ms"] if n_gem == 1000 else None,
+        note=(f"{_si(mcr['gemeinde_inflow_cells_per_s'])} cell-updates/s"
+              if "gemeinde_inflow_cells_per_s" in mcr else "")))
+    rows.append(_timed(
+        outcomes, "montecarlo", "gemeinde_pipeline_ms",
+        f"4b Monte Carlo, Gemeinde level: {n_gem:,} draws, whole pipeline (run_ensemble)",
+        target_ms=TARGETS["ensemble_1000_ms"] if n_gem == 1000 else None,
+        note=(f"{mcr['gemeinde_pipeline_draws_per_s']:.0f} draws/s"
+              if "gemeinde_pipeline_draws_per_s" in mcr else "")))
+    rows.append(_timed(
+        outcomes, "montecarlo", "land_ms",
+        f"4c Monte Carlo, Land level: {mcr.get('land_draws', 10_000):,} draws, P10/P50/P90 of 4 stocks",
+        note=(f"{_si(mcr['land_cells_per_s'])} cell-updates/s" if "land_cells_per_s" in mcr
+              else "")))
+
+    peers = outcomes.get("peers")
+    pr = peers.result if peers is not None and peers.status == "ok" else {}
+    months = pr.get("months", 252)
+    rows.append(_timed(outcomes, "peers", "paktsim_ms",
+                       f"5a Land stage chain, {months} months: paktsim (numpy kernel)"))
+    rows.append(_timed(
+        outcomes, "peers", "pandas_rowwise_ms",
+        f"5b … same chain, pandas row by row",
+        note=(f"paktsim {pr['speedup_vs_pandas']:.0f}× faster; max |Δ| "
+              f"{pr['max_abs_diff_pandas']:.1e} persons" if "speedup_vs_pandas" in pr else "")))
+    if peers is not None and peers.status == "ok" and "pysd_ms" not in pr:
+        rows.append(Row("5c … same chain, PySD (Vensim .mdl)", note=pr.get("pysd_skipped", ""),
+                        target=f"≥ {TARGETS['pysd_ratio']:.0f}× faster"))
+    else:
+        row = _timed(outcomes, "peers", "pysd_ms", "5c … same chain, PySD (Vensim .mdl)")
+        if "speedup_vs_pysd" in pr:
+            ratio = pr["speedup_vs_pysd"]
+            row.target = f"≥ {TARGETS['pysd_ratio']:.0f}× faster"
+            row.status = "met" if ratio >= TARGETS["pysd_ratio"] and pr.get("agree") else "missed"
+            row.note = (f"paktsim {ratio:.0f}× faster; max |Δ| {pr['max_abs_diff_pysd']:.1e} "
+                        f"persons (tolerance {pr['tolerance_persons']:g})")
+        rows.append(row)
+
+    if mcr:
+        rows.append(Row(f"6a Peak memory, {n_gem:,}-draw Gemeinde ensemble (tracemalloc)",
+                        value=f"{mcr['peak_mb_gemeinde_inflow']:,.0f} MB inflow (4a); "
+                              f"{mcr['peak_mb_gemeinde_pipeline']:,.0f} MB pipeline (4b)"))
+        for k, label in (("land", "Land (4c)"), ("gemeinde_pipeline", "Gemeinde pipeline (4b)")):
+            pts = mcr["scaling_ms"][k]
+            rows.append(Row(
+                f"6b Runtime vs draws, {label}: " + " → ".join(f"{int(n):,}" for n in pts),
+                value=" → ".join(fmt_ms(v) for v in pts.values()),
+                note=f"fitted exponent {mcr['scaling_exponent'][k]:.2f} (1 = linear)"))
+    elif mc is not None:
+        rows.append(Row("6 Memory and growth with draws",
+                        note=mc.error if mc.status == "missing" else f"failed: {mc.error}"))
+    return [r for r in rows if r.note != _NOT_RUN]
+
+
+def render_table(rows: list[Row]) -> str:
+    """Plain-text table for the terminal."""
+    head = ("benchmark", "median", "spread", "n", "target", "status", "notes")
+    body = [(r.label, r.value or fmt_ms(r.median), r.spread, "" if r.n is None else str(r.n),
+             r.target, r.status, r.note) for r in rows]
+    widths = [max(len(x[i]) for x in [head, *body]) for i in range(len(head))]
+    widths[-1] = min(widths[-1], 70)
+    line = "  ".join("-" * w for w in widths)
+    fmt = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    return "\n".join([fmt(head), line, *(fmt(b) for b in body)])
+
+
+def _md_table(rows: list[Row]) -> str:
+    out = ["| benchmark | median | spread | n | target | status | notes |",
+           "|---|---:|---|---:|---|---|---|"]
+    for r in rows:
+        status = {"met": "✓ met", "missed": "✗ missed"}.get(r.status, r.status)
+        out.append(f"| {r.label} | {r.value or fmt_ms(r.median)} | {r.spread} | "
+                   f"{'' if r.n is None else r.n} | {r.target} | {status} | {r.note} |")
+    return "\n".join(out)
+
+
+def machine_info() -> dict[str, str]:
+    """CPU, load, versions and commit of this run."""
+    import numpy
+    import pandas
+    import scipy
+
+    info = {"date": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+            "platform": platform.platform(), "cpu_count": str(os.cpu_count())}
+    try:
+        info["cpus_usable"] = str(len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        pass
+    try:
+        model = next(line.split(":", 1)[1].strip() for line in
+                     Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name"))
+        info["cpu"] = model
+    except (OSError, StopIteration):
+        info["cpu"] = platform.processor() or "unknown"
+    try:
+        info["load_average"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:  # pragma: no cover
+        pass
+    info["python"] = platform.python_version()
+    info["numpy"] = numpy.__version__
+    info["pandas"] = pandas.__version__
+    info["scipy"] = scipy.__version__
+    try:
+        import pysd
+
+        info["pysd"] = pysd.__version__
+    except Exception:
+        info["pysd"] = "not installed"
+    try:
+        from paktsim import __version__
+
+        info["paktsim"] = __version__
+    except Exception:  # pragma: no cover
+        pass
+    try:
+        info["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                                        capture_output=True, text=True, timeout=10,
+                                        check=True).stdout.strip()
+    except Exception:
+        pass
+    return info
+
+
+def _standing(rows: list[Row]) -> list[str]:
+    lines = []
+    for r in rows:
+        if r.status:
+            lines.append(f"- **{r.label}**: {r.value or fmt_ms(r.median)} against {r.target} — "
+                         f"{'met' if r.status == 'met' else 'missed'}"
+                         + (f" ({r.note})" if r.note else ""))
+        elif r.target:
+            lines.append(f"- **{r.label}**: no measurement ({r.note}); target {r.target}")
+    return lines
+
+
+def render_markdown(outcomes: dict[str, Outcome], rows: list[Row], info: dict[str, str],
+                    size: str, argv: list[str], notes: str = "") -> str:
+    """``results.md``: machine, table, standing against the targets, raw results."""
+    cmd = "python -m benchmarks" + ("" if not argv else " " + " ".join(argv))
+    parts = [
+        "# paktsim benchmarks",
+        "",
+        f"Measured {info.get('date', '')} with `{cmd}` ({size} size), all benchmarks in one "
+        "process. Medians over repeated runs; spread as interquartile range (IQR, with ≥ 4 "
+        "runs) and min–max. Ratios measured in the same run are the headline; absolute "
+        "times are context (shared, noisy machine — see the load average).",
+        "",
+        "**Machine:** " + "; ".join(f"{k} {v}" for k, v in info.items() if k != "date"),
+        "",
+        _md_table(rows),
+        "",
+        "## Where we stand against the targets (issue #7)",
+        "",
+        *_standing(rows),
+        "",
+        "## Definitions",
+        "",
+        "- *Cell-update* (4a): one Gemeinde-month stock value computed for one draw "
+        "(draws × 1,101 × 120). (4c): one state cell of the Land kernel updated for one draw "
+        "and month: 3 groups × (Erstaufnahme + 24 vU months-in-stage slots + AU + own) = 81 "
+        "per draw-month, over 252 months (2014–2034).",
+        "- *Peers* (5): identical inputs — the status-quo arrival path January 2014 – "
+        "December 2034 (252 months, 3 groups), chain rates in force on 2025-01-01, the "
+        "pre-2014 stock in own housing. PySD runs `benchmarks/peers/stage_chain.mdl` "
+        "(translated once, outside the timing); the vU is an aging chain of 24 monthly "
+        "slots whose exit hazard is 1 in the last slot the cap allows, which with "
+        "`TIME STEP = 1` is paktsim's months-in-stage conveyor with its hard cap, slot for "
+        "slot. The three agree on every stock (Erstaufnahme, vU, AU, own; every group and "
+        "month) within the stated tolerance; the differences are float rounding only.",
+        "- *Scaling* (6b): median runtime at 100, 1,000 and 10,000 draws; exponent = slope "
+        "of log(time) on log(draws).",
+        "",
+    ]
+    if notes:
+        parts += ["## Notes", "", notes.strip(), ""]
+    parts += ["## Raw results per benchmark module", ""]
+    for name, o in outcomes.items():
+        parts.append(f"### bench_{name}")
+        parts.append("")
+        if o.status != "ok":
+            parts += [f"{o.status}: {o.error}", ""]
+            continue
+        parts.append(f"({o.seconds:.1f} s wall clock)")
+        parts.append("")
+        for k, v in o.result.items():
+            spread, n = _spread(o.samples.get(k))
+            extra = f" — {spread}, n = {n}" if n else ""
+            if isinstance(v, float):
+                v = f"{v:.4g}" if abs(v) < 1e-3 or abs(v) >= 1e6 else f"{v:,.3f}".rstrip("0").rstrip(".")
+            parts.append(f"- `{k}`: {v}{extra}")
+        parts.append("")
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def _write(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point; returns the exit code (1 if a benchmark failed)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="tiny sizes, one repeat (smoke test); writes no results file")
+    parser.add_argument("--only", action="append", choices=BENCHMARKS, metavar="NAME",
+                        help=f"run only this benchmark (repeatable): {', '.join(BENCHMARKS)}")
+    parser.add_argument("--repeats", type=int, default=None,
+                        help="repeats per timing (default: per benchmark)")
+    parser.add_argument("--output", type=Path, default=None,
+                        help="results file (default: benchmarks/results.md for a full run of "
+                             "every benchmark, none otherwise)")
+    parser.add_argument("--notes", type=Path, default=None,
+                        help="markdown file whose text goes into the results under 'Notes'")
+    args = parser.parse_args(argv)
+    if args.repeats is not None and args.repeats < 1:
+        parser.error("--repeats: expected a whole number >= 1")
+    size = "quick" if args.quick else "full"
+    names = tuple(n for n in BENCHMARKS if not args.only or n in args.only)
+    info = machine_info()
+    print(f"paktsim benchmarks ({size}) on {info.get('cpu', '?')}, {info['cpu_count']} CPUs, "
+          f"load {info.get('load_average', '?')}", flush=True)
+    outcomes = run_all(names, size, args.repeats, echo=lambda s: print(s, flush=True))
+    rows = build_rows(outcomes)
+    print()
+    print(render_table(rows))
+    output = args.output
+    if output is None and size == "full" and names == BENCHMARKS:
+        output = RESULTS
+    if output is not None:
+        try:
+            info["load_average_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        except OSError:  # pragma: no cover
+            pass
+        notes = args.notes.read_text(encoding="utf-8") if args.notes else ""
+        _write(output, render_markdown(outcomes, rows, info, size, argv, notes))
+        print(f"\nwrote {output}")
+    return 1 if any(o.status == "failed" for o in outcomes.values()) else 0
