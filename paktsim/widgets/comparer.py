@@ -23,7 +23,8 @@ import pandas as pd
 
 from paktsim.errors import InputError, Problem
 
-__all__ = ["ComparerController", "COMPARER_RULES", "REFERENCE_TOWNS", "EXPORT_FIGURES"]
+__all__ = ["ComparerController", "COMPARER_RULES", "REFERENCE_TOWNS", "EXPORT_FIGURES",
+           "delta_classes"]
 
 #: Rules the comparer offers: key → German label.
 COMPARER_RULES: dict[str, str] = {
@@ -55,6 +56,24 @@ EXPORT_FIGURES: dict[str, str] = {
     "gewinner_verlierer_kreise": "größte Gewinne und Verluste der Kreise",
 }
 _KREIS_RULES = ("heute", "schutzsuchende")
+
+
+def delta_classes(values: pd.Series) -> list[float] | int:
+    """Symmetric class breaks for a Δ map: ±m × (1, ½, ⅕) and 0, m a round number.
+
+    Quantile classes split the few distinct per-inhabitant changes of a
+    factor rule arbitrarily; fixed symmetric breaks read the same on every map.
+    Returns 5 (quantiles) when all values are zero or missing.
+    """
+    finite = values.to_numpy(dtype=float)
+    finite = finite[np.isfinite(finite)]
+    top = float(np.abs(finite).max()) if finite.size else 0.0
+    if top <= 0:
+        return 5
+    exponent = np.floor(np.log10(top))
+    m = next(step * 10 ** exponent for step in (1.0, 2.0, 2.5, 4.0, 5.0, 8.0, 10.0)
+             if step * 10 ** exponent >= top)
+    return [-m, -m / 2, -m / 5, 0.0, m / 5, m / 2, m]
 
 
 def _problem(location: str, message: str, value: Any) -> InputError:
@@ -382,7 +401,6 @@ class ComparerController:
 
     def figures(self) -> dict[str, Any]:
         """Print figures (matplotlib, pyplot-free): the two maps and the Kreis bar chart."""
-        from paktsim.report.charts import winners_losers
         from paktsim.report.maps import choropleth
 
         label = "Δ € je Einwohner"
@@ -390,11 +408,32 @@ class ComparerController:
         return {
             "karte_kreise": choropleth(self.kreis_values, level="kreis",
                                        title=f"Kreise: {label}", legend_title=label,
-                                       value_format="eur", decimals=2),
+                                       classes=delta_classes(self.kreis_values),
+                                       diverging=True, value_format="eur", decimals=2),
             "karte_gemeinden": choropleth(self.gemeinde_values, level="gemeinde",
                                           title=f"Gemeinden: {label}", legend_title=label,
-                                          value_format="eur", decimals=2),
-            "gewinner_verlierer_kreise": winners_losers(
-                self.kreis_delta_eur, n=10, title=title, xlabel="Δ € im Jahr",
-                value_format="compact_eur"),
+                                          classes=delta_classes(self.gemeinde_values),
+                                          diverging=True, value_format="eur", decimals=2),
+            "gewinner_verlierer_kreise": self.bar_chart(title=title),
         }
+
+    def bar_chart(self, title: str | None = None, n: int = 10, ax: Any = None) -> Any:
+        """Bars of the Kreise gaining and losing most (a note when nothing changes)."""
+        from paktsim.report.charts import new_axes, winners_losers
+
+        delta = self.kreis_delta_eur
+        if (delta != 0).any():
+            from matplotlib.ticker import MaxNLocator
+
+            fig = winners_losers(delta, n=n, title=title, xlabel="Δ € im Jahr",
+                                 value_format="compact_eur", ax=ax)
+            fig.axes[-1 if ax is None else fig.axes.index(ax)].xaxis.set_major_locator(
+                MaxNLocator(4))  # whole-euro tick labels are wide
+            return fig
+        ax = new_axes(ax)
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, "Keine Veränderung: beide Regeln verteilen gleich.", ha="center",
+                va="center", transform=ax.transAxes)
+        if title:
+            ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+        return ax.figure

@@ -50,6 +50,9 @@ def _new_figure(size: tuple[float, float], dpi: int) -> "Figure":
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    from paktsim.report.charts import _enable_notebook_display
+
+    _enable_notebook_display()  # pyplot-free figures show as PNG in Jupyter
     fig = Figure(figsize=size, dpi=dpi, facecolor="white")
     FigureCanvasAgg(fig)
     return fig
@@ -287,12 +290,12 @@ def _same(a: Any, b: Any) -> bool:
 
 
 _SHORT = {
-    "Personen in der Zielgruppe (Jahresmittel)": "Personen in der Zielgruppe",
+    "Personen in der Zielgruppe (Jahresmittel)": "Personen Zielgruppe",
     "Betreuungsschlüssel tatsächlich (Personen je VZÄ)": "Schlüssel tatsächlich",
     "Mittel geplant (€)": "Mittel geplant",
     "Mittel benötigt für Zielschlüssel (€)": "Mittel benötigt",
     "Differenz benötigt − geplant (€)": "benötigt − geplant",
-    "Kommunaler Eigenanteil inkl. Sachkosten (€)": "Kommunaler Eigenanteil",
+    "Kommunaler Eigenanteil inkl. Sachkosten (€)": "Eigenanteil Kommunen",
     "Kreise mit Schlüssel über 1:120": "Kreise über 1:120",
 }
 
@@ -315,38 +318,41 @@ class ComparerFigure:
 
     def __init__(self, dpi: int = 80, gemeinden: bool = True) -> None:
         self.gemeinden = gemeinden
-        width = 15.0 if gemeinden else 11.0
+        width = 16.0 if gemeinden else 11.5
         self.figure = fig = _new_figure((width, 6.2), dpi)
-        n = 3 if gemeinden else 2
-        ratios = (1.0, 1.0, 0.8) if gemeinden else (1.0, 0.8)
-        grid = fig.add_gridspec(1, n, width_ratios=ratios, left=0.01, right=0.98, top=0.86,
-                                bottom=0.08, wspace=0.35)
+        maps_right = 0.56 if gemeinden else 0.45
+        grid = fig.add_gridspec(1, 2 if gemeinden else 1, left=0.0, right=maps_right, top=0.86,
+                                bottom=0.06, wspace=0.55)
         self.title = fig.text(0.01, 0.97, "", fontsize=13, fontweight="bold", va="top")
         self.subtitle = fig.text(0.01, 0.925, "", fontsize=8.5, color="#444444", va="top")
         self.ax_kreis = fig.add_subplot(grid[0, 0])
         self.ax_gemeinde = fig.add_subplot(grid[0, 1]) if gemeinden else None
-        self.ax_bars = fig.add_subplot(grid[0, n - 1])
+        bars = fig.add_gridspec(1, 1, left=maps_right + (0.26 if gemeinden else 0.22),
+                                right=0.96, top=0.86, bottom=0.12)
+        self.ax_bars = fig.add_subplot(bars[0, 0])
 
     def update(self, controller: "ComparerController") -> "ComparerFigure":
         """Show the controller's current comparison (returns ``self``)."""
-        from paktsim.report.charts import winners_losers
         from paktsim.report.maps import choropleth
+        from paktsim.widgets.comparer import delta_classes
 
         self.title.set_text("Gewinner und Verlierer: " + controller.alt_label + " statt "
                             + controller.base_label)
         self.subtitle.set_text(controller.describe())
         label = "Δ € je Einwohner"
         self.ax_kreis.clear()
-        choropleth(controller.kreis_values, level="kreis", title="Kreise", legend_title=label,
-                   value_format="eur", decimals=2, ax=self.ax_kreis)
+        values = controller.kreis_values
+        choropleth(values, level="kreis", title="Kreise", legend_title=label,
+                   classes=delta_classes(values), diverging=True, value_format="eur",
+                   decimals=2, ax=self.ax_kreis)
         if self.ax_gemeinde is not None:
             self.ax_gemeinde.clear()
-            choropleth(controller.gemeinde_values, level="gemeinde", title="Gemeinden",
-                       legend_title=label, value_format="eur", decimals=2,
-                       ax=self.ax_gemeinde)
+            values = controller.gemeinde_values
+            choropleth(values, level="gemeinde", title="Gemeinden", legend_title=label,
+                       classes=delta_classes(values), diverging=True, value_format="eur",
+                       decimals=2, ax=self.ax_gemeinde)
         self.ax_bars.clear()
-        winners_losers(controller.kreis_delta_eur, n=8, title="Kreise: größte Veränderungen",
-                       xlabel="Δ € im Jahr", value_format="compact_eur", ax=self.ax_bars)
+        controller.bar_chart(title="Kreise: größte Veränderungen", n=8, ax=self.ax_bars)
         self.ax_bars.tick_params(labelsize=7.5)
         return self
 
