@@ -318,22 +318,40 @@ def _make_rule(spec: Any, base_dir: str | None, model_counts: pd.Series | None) 
                              "rule is needed, not a per-capita payment)", spec.rule))
 
 
-@functools.lru_cache(maxsize=256)
+_allocation_cache = _KeyedCache(maxsize=256)
+
+
 def _allocate_cached(spec_json: str, budget_eur: int, year: int, vintage: int,
                      overrides_json: str, base_dir: str | None,
                      counts_key: tuple[tuple[str, float], ...] | None) -> pd.DataFrame:
+    """Allocation of one year's envelope, shared by all years whose programme rules
+    (Fördersätze, threshold, FTE step, …) have the same values: the years of a
+    horizon mostly do, so a 10-year run allocates once or twice, not ten times."""
     from paktsim.allocation import allocate
+    from paktsim.allocation.engine import programme_parameters
     from paktsim.scenario import AllocationSpec
 
-    spec = AllocationSpec.model_validate_json(spec_json)
-    counts = None if counts_key is None else pd.Series(dict(counts_key), dtype=float)
-    rule = _make_rule(spec, base_dir, counts)
+    date = f"{year}-01-01"
     overrides = json.loads(overrides_json) or None
-    share = spec.qualification_mix.get("hochschule", 0.0)
-    join = spec.join if rule.level == "gemeinde" else "none"
-    return allocate(rule, budget_eur, vintage=vintage, join=join, hochschule_share=share,
-                    params_date=f"{year}-01-01", pass_to_gemeinden=bool(
-                        rule.level == "kreis" and spec.pass_down), overrides=overrides)
+    rules_json = json.dumps(programme_parameters(date, overrides), sort_keys=True, default=str)
+    key = json.dumps([spec_json, budget_eur, rules_json, vintage, overrides_json, base_dir,
+                      counts_key])
+
+    def build() -> pd.DataFrame:
+        spec = AllocationSpec.model_validate_json(spec_json)
+        counts = None if counts_key is None else pd.Series(dict(counts_key), dtype=float)
+        rule = _make_rule(spec, base_dir, counts)
+        share = spec.qualification_mix.get("hochschule", 0.0)
+        join = spec.join if rule.level == "gemeinde" else "none"
+        return allocate(rule, budget_eur, vintage=vintage, join=join, hochschule_share=share,
+                        params_date=date, pass_to_gemeinden=bool(
+                            rule.level == "kreis" and spec.pass_down), overrides=overrides)
+
+    table = _allocation_cache.get(key, build)
+    if table.attrs.get("params_date") != date:  # same values, other year: say which date
+        table = table.copy(deep=False)
+        table.attrs = {**table.attrs, "params_date": date}
+    return table
 
 
 def _allocations(spec: Any, scenario: Any, grid: st.YearGrid, envelope: pd.Series,
@@ -503,6 +521,6 @@ def run_scenario(scenario: Any = None, *, base_dir: str | Path | None = None,
 
 def clear_caches() -> None:
     """Drop all cached inflow runs, allocations and results."""
-    for fn in (_inflow_cached, _allocate_cached, _run_cached, _rates):
+    for fn in (_inflow_cached, _allocation_cache, _run_cached, _rates):
         fn.cache_clear()
 

@@ -65,10 +65,10 @@ def test_kreis_level_status_quo_figures():
 def test_staffing_change_reuses_inflow_and_allocation():
     pipeline.run_scenario(SHORT)
     inflow_hits = pipeline._inflow_cached.cache_info().hits
-    alloc_misses = pipeline._allocate_cached.cache_info().misses
+    alloc_misses = pipeline._allocation_cache.cache_info().misses
     changed = pipeline.run_scenario(SHORT.with_changes(staffing={"target_ratio": 110}))
     assert pipeline._inflow_cached.cache_info().hits == inflow_hits + 1
-    assert pipeline._allocate_cached.cache_info().misses == alloc_misses
+    assert pipeline._allocation_cache.cache_info().misses == alloc_misses
     base = pipeline.run_scenario(SHORT)
     np.testing.assert_allclose(changed.land["fte_needed"] * 110, base.land["fte_needed"] * 88)
     assert pipeline.run_scenario(SHORT) is base  # whole result cached
@@ -128,3 +128,16 @@ def test_cli_run_writes_staffing_outputs(tmp_path):
     again = subprocess.run([sys.executable, "-m", "paktsim", "run", str(path), "--out", str(out)],
                            capture_output=True, text=True, timeout=300)
     assert again.returncode == 2 and "--out" in again.stderr
+
+
+def test_years_with_equal_programme_rules_share_one_allocation():
+    pipeline.clear_caches()
+    result = pipeline.run_scenario(builtin_scenario("status_quo"))
+    info = pipeline._allocation_cache.cache_info()
+    # 2025-2034 have one envelope and one set of programme rules: one allocation
+    assert info.misses == 1 and info.hits == len(result.years) - 1
+    tables = result.allocations
+    first, later = tables[result.years[0]], tables[result.years[-1]]
+    assert later.attrs["params_date"] == f"{result.years[-1]}-01-01"
+    assert first.attrs["params_date"] == f"{result.years[0]}-01-01"
+    pd.testing.assert_series_equal(first["amount_eur"], later["amount_eur"])

@@ -91,6 +91,18 @@ _PARAM_PATHS = {
 }
 
 
+def programme_parameters(date: Any, overrides: Any = None) -> dict[str, Any]:
+    """Values of the parameters an allocation reads, in force at ``date``.
+
+    Two dates with equal values give identical allocations (for the same rule,
+    envelope and data), which lets callers reuse one allocation across years.
+    """
+    from paktsim import params
+
+    snap = params.at(date, overrides)
+    return {path: snap[path] for path in _PARAM_PATHS.values()}
+
+
 def programme_rules(date: Any, *, hochschule_share: float | None = None,
                     threshold_eur: int | None = None,
                     below_minimum: Literal["top_up", "drop"] = "top_up",
