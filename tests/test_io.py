@@ -62,3 +62,15 @@ def test_write_table_csv_and_text(tmp_path):
         write_table(tmp_path / "t.json", frame)
     assert not (tmp_path / "two.csv").exists() and not (tmp_path / "t.json").exists()
     assert write_text(tmp_path / "x.txt", "ä").read_text(encoding="utf-8") == "ä"
+
+
+def test_written_files_follow_the_umask(tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        path = write_text(tmp_path / "r.txt", "x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
