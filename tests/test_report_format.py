@@ -169,3 +169,13 @@ def test_import_report_does_not_import_matplotlib():
             "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_style_de_repr_is_deterministic():
+    import pandas as pd
+
+    from paktsim.report.format import style_de
+
+    styler = style_de(pd.DataFrame({"betrag_eur": [1, 2, 3]}), uuid="kopf")
+    assert repr(styler) == "<Styler kopf: 3 Zeilen × 1 Spalten>"
+    assert 'id="T_kopf"' in styler.to_html()

@@ -30,6 +30,8 @@ A name starting with ``delta``/``diff`` or containing ``Δ`` makes the kind
 
 from __future__ import annotations
 
+import functools
+
 import math
 import numbers
 from collections.abc import Callable, Mapping
@@ -326,12 +328,25 @@ def style_de(df: "pd.DataFrame",
             continue
         column_formatters[column] = formatter_for(kind, integer=_is_integer_dtype(dtype),
                                                   signed=is_signed(column))
-    styler = df.style.set_uuid(uuid).format(column_formatters, na_rep=MISSING)
+    styler = _german_styler_class()(df).set_uuid(uuid).format(column_formatters, na_rep=MISSING)
     if caption:
         styler = styler.set_caption(caption)
     if hide_index:
         styler = styler.hide(axis="index")
     return styler
+
+
+@functools.lru_cache(maxsize=1)
+def _german_styler_class() -> type:
+    """A ``Styler`` whose text repr is deterministic (no memory address), for nbval."""
+    from pandas.io.formats.style import Styler
+
+    class GermanStyler(Styler):
+        def __repr__(self) -> str:
+            rows, cols = self.data.shape
+            return f"<Styler {self.uuid}: {rows} Zeilen × {cols} Spalten>"
+
+    return GermanStyler
 
 
 def _is_integer_dtype(dtype: Any) -> bool:
