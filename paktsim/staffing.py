@@ -50,6 +50,7 @@ import pandas as pd
 from paktsim.errors import InputError, Problem
 
 __all__ = [
+    "COLUMN_LABELS",
     "RATIO_PRESETS",
     "ratio_presets",
     "resolve_ratio",
@@ -597,3 +598,22 @@ def aggregate(table: pd.DataFrame, by: pd.Series | None = None) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         out["ratio_actual"] = np.where(staffed > 0, out["caseload"].to_numpy() / staffed, np.nan)
     return out
+
+
+#: English column → German header (kinds for number formats are kept in the names:
+#: ``€``, ``VZÄ``, ``Anteil``).
+COLUMN_LABELS: dict[str, str] = {
+    "ags": "AGS", "kreis_ags": "Kreis-AGS", "year": "Jahr", "name": "Name",
+    "target_group": "Zielgruppe Personen", "caseload": "Fallzahl",
+    "fte_needed": "Stellen benötigt VZÄ", "fte_funded": "Stellen gefördert VZÄ",
+    "fte_staffed": "Stellen besetzt VZÄ", "ratio_actual": "Personen je besetzte Stelle",
+    "gap_fte": "Fehlende Stellen VZÄ", "gap_eur": "Fehlbetrag Land €",
+    "gap_cost_eur": "Kosten fehlender Stellen €", "employer_cost_eur": "Personalkosten €",
+    "sachkosten_eur": "Sachkosten €", "land_funding_eur": "Landesförderung €",
+    "cofunding_eur": "Kommunaler Eigenanteil €", "frame_eur": "Planungsrahmen €",
+    "unused_eur": "Nicht abgerufen €", "needed_eur": "Mittel benötigt €",
+    "planned_eur": "Mittel geplant €", "fte_planned": "Stellen aus Planmitteln VZÄ",
+    "ratio_planned": "Personen je Planstelle", "cover": "Deckung Anteil",
+    "delta_frame_eur": "Δ Planungsrahmen €", "delta_frame_pct": "Δ Planungsrahmen Anteil",
+    "delta_fte_funded": "Δ Stellen gefördert VZÄ", "delta_gap_fte": "Δ Fehlende Stellen VZÄ",
+}

@@ -22,28 +22,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["build", "COLUMN_LABELS", "SUMMARY_NAME", "WORKBOOK_NAME"]
+from paktsim.staffing import COLUMN_LABELS
+
+__all__ = ["build", "SUMMARY_NAME", "WORKBOOK_NAME"]
 
 SUMMARY_NAME = "personal_uebersicht"
 WORKBOOK_NAME = "personal_budget.xlsx"
 
-#: English column → German header (kinds for number formats are kept in the names:
-#: ``€``, ``VZÄ``, ``Anteil``).
-COLUMN_LABELS: dict[str, str] = {
-    "ags": "AGS", "kreis_ags": "Kreis-AGS", "year": "Jahr", "name": "Name",
-    "target_group": "Zielgruppe Personen", "caseload": "Fallzahl",
-    "fte_needed": "Stellen benötigt VZÄ", "fte_funded": "Stellen gefördert VZÄ",
-    "fte_staffed": "Stellen besetzt VZÄ", "ratio_actual": "Personen je besetzte Stelle",
-    "gap_fte": "Fehlende Stellen VZÄ", "gap_eur": "Fehlbetrag Land €",
-    "gap_cost_eur": "Kosten fehlender Stellen €", "employer_cost_eur": "Personalkosten €",
-    "sachkosten_eur": "Sachkosten €", "land_funding_eur": "Landesförderung €",
-    "cofunding_eur": "Kommunaler Eigenanteil €", "frame_eur": "Planungsrahmen €",
-    "unused_eur": "Nicht abgerufen €", "needed_eur": "Mittel benötigt €",
-    "planned_eur": "Mittel geplant €", "fte_planned": "Stellen aus Planmitteln VZÄ",
-    "ratio_planned": "Personen je Planstelle", "cover": "Deckung Anteil",
-    "delta_frame_eur": "Δ Planungsrahmen €", "delta_frame_pct": "Δ Planungsrahmen Anteil",
-    "delta_fte_funded": "Δ Stellen gefördert VZÄ", "delta_gap_fte": "Δ Fehlende Stellen VZÄ",
-}
 
 
 def _german(frame: pd.DataFrame) -> pd.DataFrame:
