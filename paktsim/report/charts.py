@@ -212,18 +212,28 @@ def stock_timeseries(stocks: "pd.DataFrame", title: str | None = None,
         for i, (row, label, color) in enumerate(zip(values, labels, colors)):
             ax.plot(x, row, label=label, color=color, linewidth=1.8 + 0.6 * (i == 0),
                     linestyle=styles[i % len(styles)])
-    ax.yaxis.set_major_formatter(_axis(value_format, 0))
     ax.set_ylim(bottom=0)
     ax.margins(x=0)
+    _value_axis_and_legend(ax, value_format, top_layer_first=stacked)
+    _style(ax, title, None, ylabel)
+    return ax.figure
+
+
+def _value_axis_and_legend(ax: "Axes", value_format: str | Callable[[float], str],
+                           top_layer_first: bool) -> None:
+    """German y ticks, light grid and a legend right of the plot.
+
+    With ``top_layer_first`` the legend lists the series in reverse order, as
+    stacked layers appear on the chart (top first).
+    """
+    ax.yaxis.set_major_formatter(_axis(value_format, 0))
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
     handles, legend_labels = ax.get_legend_handles_labels()
-    if stacked:  # list the top layer first, as it appears on the chart
+    if top_layer_first:
         handles, legend_labels = handles[::-1], legend_labels[::-1]
     ax.legend(handles, legend_labels, frameon=False, loc="upper left",
               bbox_to_anchor=(1.0, 1.0), fontsize=9)
-    _style(ax, title, None, ylabel)
-    return ax.figure
 
 
 def stacked_bars(frame: "pd.DataFrame", title: str | None = None, ylabel: str | None = None,
@@ -257,12 +267,7 @@ def stacked_bars(frame: "pd.DataFrame", title: str | None = None, ylabel: str | 
                color=COLORS["stages"][i % len(COLORS["stages"])])
         bottom = bottom + values
     ax.set_xticks(x, [str(i) for i in frame.index])
-    ax.yaxis.set_major_formatter(_axis(value_format, 0))
-    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
-    ax.set_axisbelow(True)
-    handles, labels = ax.get_legend_handles_labels()
-    ax.legend(handles[::-1], labels[::-1], frameon=False, loc="upper left",
-              bbox_to_anchor=(1.0, 1.0), fontsize=9)
+    _value_axis_and_legend(ax, value_format, top_layer_first=True)
     _style(ax, title, None, ylabel)
     return ax.figure
 
