@@ -19,12 +19,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarks import run as runner
-from benchmarks.peers import LandInputs, RATES, land_inputs, max_abs_diff, paktsim_chain
-from benchmarks.peers import pandas_rowwise, pysd_chain
-from benchmarks.timing import Stats, fit_exponent, measure
-
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # benchmarks/ is a folder of the repository, not installed
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import run as runner  # noqa: E402
+from benchmarks.peers import (LandInputs, RATES, land_inputs, max_abs_diff,  # noqa: E402
+                              paktsim_chain)
+from benchmarks.peers import pandas_rowwise, pysd_chain  # noqa: E402
+from benchmarks.timing import Stats, fit_exponent, measure  # noqa: E402
+
 HAVE_PYSD = pysd_chain.available() is None
 TOL = 1e-6
 
