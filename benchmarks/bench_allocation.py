@@ -8,30 +8,23 @@ before timing; the timed call is :func:`paktsim.allocation.allocate_table`
 
 from __future__ import annotations
 
-import statistics
-import time
 from typing import Any
 
-REPEATS = {"quick": 5, "full": 25}
+from benchmarks.timing import Timer
+
+REPEATS = {"quick": 1, "full": 25}
 
 
-def _median_ms(fn, repeats: int) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
-
-
-def run(size: str = "full") -> dict[str, Any]:
+def run(size: str = "full", repeats: int | None = None) -> dict[str, Any]:
     """Median times (ms) of the allocation engine on the bundled data.
 
     Parameters
     ----------
     size : {"quick", "full"}
-        Number of repeats per case (5 or 25); the data is always the full Land.
+        Number of repeats per case (1 without warm-up, or 25); the data is always
+        the full Land.
+    repeats : int, optional
+        Override the number of repeats.
     """
     from paktsim import regions
     from paktsim.allocation import (CountRule, PopulationRule, UrbanFactor, allocate_table,
@@ -40,7 +33,8 @@ def run(size: str = "full") -> dict[str, Any]:
 
     if size not in REPEATS:
         raise ValueError(f"size must be one of {sorted(REPEATS)}, got {size!r}")
-    repeats = REPEATS[size]
+    repeats = repeats or REPEATS[size]
+    timer = Timer(repeats, warmup=0 if size == "quick" else 1)
     muni = regions.municipalities(2021)
     kreise = regions.kreise(2021)
     adjacency = regions.neighbours()
@@ -61,7 +55,8 @@ def run(size: str = "full") -> dict[str, Any]:
     out: dict[str, Any] = {"benchmark": "allocation", "size": size, "repeats": repeats,
                            "gemeinden": len(muni), "adjacency_pairs": len(adjacency)}
     for name, fn in cases.items():
-        out[name] = round(_median_ms(fn, repeats), 2)
+        out[name] = timer(name, fn)
+    out["samples_ms"] = timer.samples
     return out
 
 

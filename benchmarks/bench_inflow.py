@@ -14,25 +14,15 @@
 
 from __future__ import annotations
 
-import statistics
-import time
 from typing import Any
 
-REPEATS = {"quick": 3, "full": 15}
+from benchmarks.timing import Timer
+
+REPEATS = {"quick": 1, "full": 15}
 ENSEMBLE_REPEATS = {"quick": 1, "full": 3}
 
 
-def _median_ms(fn, repeats: int) -> float:
-    fn()  # warm-up (caches, imports)
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
-
-
-def run(size: str = "full") -> dict[str, Any]:
+def run(size: str = "full", repeats: int | None = None) -> dict[str, Any]:
     """Median times (ms) of the inflow model.
 
     Parameters
@@ -66,15 +56,16 @@ def run(size: str = "full") -> dict[str, Any]:
         res = simulate(ensemble)
         res.quantiles("au", "gemeinde")
 
-    n = REPEATS[size]
+    timer = Timer(repeats or REPEATS[size], warmup=0 if size == "quick" else 1)
     return {
         "size": size,
         "gemeinden": len(keys.gemeinde_ags),
         "months": 120,
-        "deterministic_compute_ms": round(_median_ms(deterministic_run, n), 2),
-        "simulate_status_quo_ms": round(_median_ms(lambda: simulate(scenario), n), 1),
+        "deterministic_compute_ms": timer("deterministic_compute_ms", deterministic_run),
+        "simulate_status_quo_ms": timer("simulate_status_quo_ms", lambda: simulate(scenario)),
         "ensemble_draws": 1000,
-        "ensemble_1000_ms": round(_median_ms(ensemble_run, ENSEMBLE_REPEATS[size]), 0),
+        "ensemble_1000_ms": timer("ensemble_1000_ms", ensemble_run, ENSEMBLE_REPEATS[size]),
+        "samples_ms": timer.samples,
     }
 
 

@@ -17,26 +17,15 @@
 from __future__ import annotations
 
 import itertools
-import statistics
-import time
 from typing import Any
 
-REPEATS = {"quick": 3, "full": 10}
+from benchmarks.timing import Timer
+
+REPEATS = {"quick": 1, "full": 10}
 ENSEMBLE_REPEATS = {"quick": 1, "full": 3}
 
 
-def _median_ms(fn, repeats: int, warm: bool = True) -> float:
-    if warm:
-        fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
-
-
-def run(size: str = "full") -> dict[str, Any]:
+def run(size: str = "full", repeats: int | None = None) -> dict[str, Any]:
     """Median times (ms) of the staffing model and the scenario pipeline.
 
     Parameters
@@ -49,7 +38,8 @@ def run(size: str = "full") -> dict[str, Any]:
     from paktsim import pipeline, staffing, uncertainty
     from paktsim.scenario import builtin_scenario
 
-    repeats = REPEATS[size]
+    repeats = repeats or REPEATS[size]
+    timer = Timer(repeats, warmup=0 if size == "quick" else 1)
     grid = staffing.YearGrid("2025-01", "2034-12")
     rates = staffing.CostRates.from_params(grid.years)
     rng = np.random.default_rng(0)
@@ -58,9 +48,10 @@ def run(size: str = "full") -> dict[str, Any]:
     frame = np.ceil(funded[:, ::12] * 68_000)
     assumptions = staffing.StaffingAssumptions(88.0, hiring_lag_months=3, vacancy_rate=0.05)
     out: dict[str, Any] = {}
-    out["staffing_arrays_gemeinden_ms"] = _median_ms(
+    out["staffing_arrays_gemeinden_ms"] = timer(
+        "staffing_arrays_gemeinden_ms",
         lambda: staffing.staffing_arrays(people, funded, grid, assumptions, rates,
-                                         frame_eur=frame), repeats)
+                                         frame_eur=frame))
 
     base = builtin_scenario("status_quo")
 
@@ -68,15 +59,17 @@ def run(size: str = "full") -> dict[str, Any]:
         pipeline.clear_caches()
         pipeline.run_scenario(base)
 
-    out["run_scenario_cold_ms"] = _median_ms(cold, max(1, repeats // 3))
+    out["run_scenario_cold_ms"] = timer("run_scenario_cold_ms", cold, max(1, repeats // 3))
     pipeline.run_scenario(base)
     ratios = itertools.count(60)
-    out["dashboard_update_ms"] = _median_ms(
+    out["dashboard_update_ms"] = timer(
+        "dashboard_update_ms",
         lambda: pipeline.run_scenario(base.with_changes(staffing={"target_ratio":
                                                                   float(next(ratios))})),
-        repeats, warm=False)
+        warm=False)
     factors = itertools.count(0)
-    out["allocation_change_ms"] = _median_ms(
+    out["allocation_change_ms"] = timer(
+        "allocation_change_ms",
         lambda: pipeline.run_scenario(base.with_changes(allocation={
             "rule": "population", "level": "gemeinde", "join": "landkreis",
             "urban_factor": {"by": "degurba",
@@ -87,9 +80,11 @@ def run(size: str = "full") -> dict[str, Any]:
                             uncertainty={"n_draws": 1000, "chunk_size": 250,
                                          "arrivals_sigma": 0.3})
     pipeline.run_scenario(gem, ensemble=False)
-    out["ensemble_1000_gemeinden_ms"] = _median_ms(
-        lambda: uncertainty.run_ensemble(gem), ENSEMBLE_REPEATS[size], warm=False)
-    return {k: round(v, 1) for k, v in out.items()}
+    out["ensemble_1000_gemeinden_ms"] = timer(
+        "ensemble_1000_gemeinden_ms", lambda: uncertainty.run_ensemble(gem),
+        ENSEMBLE_REPEATS[size], warm=False)
+    out["samples_ms"] = timer.samples
+    return out
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,19 +9,11 @@ Usage::
     python -m benchmarks --repeats 5     # repeats per timing (default: per benchmark)
 
 Calling convention of a benchmark module ``benchmarks/bench_NAME.py``:
-``run(size="full") -> dict`` with medians in milliseconds under keys ending in
-``_ms``; ``size="quick"`` is a tiny setting.  Spread over repeats comes from
-
-* ``result["samples_ms"][key]`` (list of per-repeat times), if the module
-  reports them (``bench_peers``, ``bench_montecarlo``), or
-* the module's own ``_median_ms(fn, repeats, ...)`` helper, which the runner
-  wraps while the module runs (the modules written before this runner:
-  ``bench_inflow``, ``bench_allocation``, ``bench_staffing``).  Each ``*_ms`` key
-  must then come from one call, in key order; the runner checks that the
-  recorded median equals the reported one and otherwise shows the median only.
-
-``run`` may accept ``repeats=``; ``--repeats`` is passed on or applied through
-the wrapped helper.  A module that does not exist yet is reported as "not yet
+``run(size="full", repeats=None) -> dict`` with medians in milliseconds under keys
+ending in ``_ms`` and the per-repeat times under ``result["samples_ms"][key]``
+(``benchmarks.timing.Timer`` does both); ``size="quick"`` is a smoke-test setting
+(one timed call, no warm-up, or tiny sizes).  ``--repeats`` is passed on as
+``repeats=``.  A module that does not exist yet is reported as "not yet
 available"; one that fails is reported with its error (exit code 1) and the
 others still run.  Ratios measured in the same run are the headline, absolute
 times are context: the machines are shared and noisy.
@@ -43,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks.timing import Stats, measure
+from benchmarks.timing import Stats
 
 __all__ = ["BENCHMARKS", "TARGETS", "run_benchmark", "run_all", "build_rows", "render_table",
            "render_markdown", "main"]
@@ -72,21 +64,6 @@ class Outcome:
     seconds: float = 0.0
 
 
-class _Recorder:
-    """Stands in for a module's ``_median_ms(fn, repeats, warm=True)`` and keeps the samples."""
-
-    def __init__(self, repeats: int | None, warmup: bool = True):
-        self.repeats = repeats
-        self.warmup = warmup
-        self.calls: list[list[float]] = []
-
-    def __call__(self, fn: Any, repeats: int, *args: Any, **kwargs: Any) -> float:
-        warm = kwargs.get("warm", args[0] if args else True) and self.warmup
-        samples = measure(fn, self.repeats or repeats, warmup=1 if warm else 0)
-        self.calls.append(samples)
-        return Stats(tuple(samples)).median
-
-
 def run_benchmark(name: str, size: str = "full", repeats: int | None = None) -> Outcome:
     """Import ``benchmarks.bench_NAME`` and run it, collecting per-repeat samples."""
     modname = f"benchmarks.bench_{name}"
@@ -102,34 +79,16 @@ def run_benchmark(name: str, size: str = "full", repeats: int | None = None) -> 
     kwargs: dict[str, Any] = {}
     if repeats is not None and "repeats" in inspect.signature(module.run).parameters:
         kwargs["repeats"] = repeats
-    recorder = None
-    if hasattr(module, "_median_ms"):
-        # quick (smoke test): one timed call per case, no warm-up, whatever the module says
-        recorder = (_Recorder(repeats or 1, warmup=False) if size == "quick"
-                    else _Recorder(repeats))
-    original = getattr(module, "_median_ms", None)
     t0 = time.perf_counter()
     try:
-        if recorder is not None:
-            module._median_ms = recorder
         result = dict(module.run(size, **kwargs))
     except Exception as exc:
         tb = traceback.extract_tb(exc.__traceback__)[-1]
         return Outcome(name, "failed", error=f"{type(exc).__name__}: {exc} "
                        f"({Path(tb.filename).name}:{tb.lineno})",
                        seconds=time.perf_counter() - t0)
-    finally:
-        if recorder is not None:
-            module._median_ms = original
     seconds = time.perf_counter() - t0
-
     samples = {k: list(v) for k, v in dict(result.pop("samples_ms", {}) or {}).items()}
-    if recorder is not None and not samples:
-        keys = [k for k, v in result.items() if k.endswith("_ms") and isinstance(v, (int, float))]
-        if len(keys) == len(recorder.calls) and all(
-                abs(Stats(tuple(s)).median - float(result[k])) <= 0.5 + 1e-9
-                for k, s in zip(keys, recorder.calls)):
-            samples = dict(zip(keys, recorder.calls))
     return Outcome(name, "ok", result, samples, seconds=seconds)
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Stats", "measure", "peak_memory", "fit_exponent"]
+__all__ = ["Stats", "Timer", "measure", "peak_memory", "fit_exponent"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,31 @@ def measure(fn: Callable[[], Any], repeats: int, warmup: int = 1) -> list[float]
         finally:
             gc.enable()
     return times
+
+
+class Timer:
+    """Times named cases and keeps every sample, for a benchmark module's ``run``.
+
+    Parameters
+    ----------
+    repeats : int
+        Timed calls per case (a case may ask for fewer, e.g. a slow ensemble).
+    warmup : int
+        Untimed calls before timing (0 in quick smoke runs).
+    """
+
+    def __init__(self, repeats: int, warmup: int = 1):
+        self.repeats = max(1, int(repeats))
+        self.warmup = warmup
+        self.samples: dict[str, list[float]] = {}
+
+    def __call__(self, key: str, fn: Callable[[], Any], repeats: int | None = None,
+                 warm: bool = True) -> float:
+        """Time ``fn`` under ``key``; return the median in ms (rounded to 0.01)."""
+        n = min(self.repeats, repeats) if repeats else self.repeats
+        samples = measure(fn, n, warmup=self.warmup if warm else 0)
+        self.samples[key] = samples
+        return round(statistics.median(samples), 2)
 
 
 def peak_memory(fn: Callable[[], Any]) -> float:

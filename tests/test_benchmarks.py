@@ -139,25 +139,27 @@ def _fake_module(monkeypatch: pytest.MonkeyPatch, name: str, run) -> types.Modul
     return module
 
 
-def test_runner_records_samples_through_median_helper(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A module written with its own ``_median_ms`` helper gets its samples recorded."""
+def test_timer_records_samples_and_runner_passes_repeats(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Modules time cases with ``Timer``; the runner reads ``samples_ms`` and passes ``repeats``."""
+    from benchmarks.timing import Timer
+
     calls = []
 
-    def run(size: str = "full") -> dict:
-        return {"size": size, "a_ms": module._median_ms(lambda: calls.append("a"), 3),
-                "note": "x", "b_ms": module._median_ms(lambda: calls.append("b"), 2, warm=False)}
+    def run(size: str = "full", repeats: int | None = None) -> dict:
+        timer = Timer(repeats or 3, warmup=0 if size == "quick" else 1)
+        return {"size": size, "a_ms": timer("a_ms", lambda: calls.append("a")),
+                "note": "x", "b_ms": timer("b_ms", lambda: calls.append("b"), 2, warm=False),
+                "samples_ms": timer.samples}
 
-    module = _fake_module(monkeypatch, "zz_helper", run)
-    module._median_ms = lambda fn, repeats, warm=True: 0.0
-    out = runner.run_benchmark("zz_helper", "full")
+    _fake_module(monkeypatch, "zz_timer", run)
+    out = runner.run_benchmark("zz_timer", "full")
     assert out.status == "ok" and set(out.samples) == {"a_ms", "b_ms"}
+    assert "samples_ms" not in out.result
     assert len(out.samples["a_ms"]) == 3 and len(out.samples["b_ms"]) == 2
     assert calls.count("a") == 4 and calls.count("b") == 2  # one warm-up for a only
-    assert module._median_ms(None, 1) == 0.0  # helper restored afterwards
-    out = runner.run_benchmark("zz_helper", "full", repeats=4)
-    assert len(out.samples["a_ms"]) == 4
-    out = runner.run_benchmark("zz_helper", "quick")  # quick: one call each, no warm-up
-    assert [len(v) for v in out.samples.values()] == [1, 1]
+    assert out.result["a_ms"] == round(Stats(tuple(out.samples["a_ms"])).median, 2)
+    out = runner.run_benchmark("zz_timer", "full", repeats=5)
+    assert len(out.samples["a_ms"]) == 5 and len(out.samples["b_ms"]) == 2
 
 
 def test_runner_reports_missing_and_failed(monkeypatch: pytest.MonkeyPatch) -> None:
