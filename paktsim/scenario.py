@@ -48,9 +48,10 @@ __all__ = [
     "BUILTIN_SCENARIOS",
 ]
 
+_YEAR_MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 YearMonth = Annotated[
     str,
-    StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$"),
+    StringConstraints(pattern=_YEAR_MONTH_PATTERN),
     Field(description="Month as YYYY-MM"),
 ]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -382,6 +383,9 @@ def _problems_from_validation(exc: ValidationError) -> list[Problem]:
                 message = message[len(prefix):]
         if err["type"] == "extra_forbidden":
             message = "unknown field (not allowed here; check the spelling)"
+        elif err["type"] == "string_pattern_mismatch" and err.get("ctx", {}).get(
+                "pattern") == _YEAR_MONTH_PATTERN:
+            message = "expected a month as YYYY-MM, e.g. 2025-01"
         value = err.get("input", NO_VALUE)
         if err["type"] == "missing":
             value = NO_VALUE

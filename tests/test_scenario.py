@@ -54,7 +54,8 @@ def test_defaults_do_not_change_the_hash_when_written_out():
 BAD_CASES = {
     "unknown top-level key": ("name: x\ncolour: red\n", "colour", "unknown field"),
     "unknown nested key": ("name: x\nstaffing: {ratio: 88}\n", "staffing.ratio", "unknown field"),
-    "bad month": ("name: x\nhorizon: {start: 2025-13}\n", "horizon.start", "2025-13"),
+    "bad month": ("name: x\nhorizon: {start: 2025-13}\n", "horizon.start",
+                  "expected a month as YYYY-MM, e.g. 2025-01 (got '2025-13')"),
     "end before start": ("name: x\nhorizon: {start: 2026-01, end: 2025-01}\n", "horizon",
                          "lies before"),
     "negative budget": ("name: x\nallocation: {budget_eur: -5}\n", "allocation.budget_eur", "-5"),
