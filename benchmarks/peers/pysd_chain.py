@@ -69,12 +69,12 @@ def load() -> Any:
 
 
 def _params(inputs: LandInputs) -> dict[str, Any]:
-    import pandas as pd
-    import xarray as xr
-
+    # checked before the PySD-only imports, so the refusal does not depend on the bench extra
     if int(inputs.vu_cap.max()) > SLOTS:
         raise ValueError(f"vu_cap {int(inputs.vu_cap.max())} exceeds the {SLOTS} slots of "
                          f"{MODEL_FILE.name}")
+    import pandas as pd
+    import xarray as xr
 
     def per_group(values: np.ndarray) -> Any:
         return xr.DataArray(np.asarray(values, dtype=float), {"group": list(inputs.groups)},
