@@ -5,7 +5,8 @@ and is cached on three levels so a dashboard that changes one slider recomputes
 only what depends on it:
 
 * the inflow model per (horizon, data, arrivals, overrides) — the expensive part;
-* the allocation per (allocation spec, year's envelope, parameter date, overrides);
+* the allocation per (allocation spec, year's envelope, values of the programme
+  rules in force, overrides): years with equal rules share one allocation;
 * the whole result per scenario.
 
 Staffing and budget are cheap array arithmetic and always recomputed.
@@ -47,7 +48,8 @@ from paktsim import budget as budget_mod
 from paktsim import staffing as st
 from paktsim.errors import InputError, Problem
 
-__all__ = ["ScenarioResult", "run_scenario", "target_group_segments", "SUMMARY_LABELS",
+__all__ = ["ScenarioResult", "run_scenario", "inflow_key", "target_group_segments",
+           "SUMMARY_LABELS",
            "RATIO_ALERT", "clear_caches"]
 
 #: Persons per FTE above which a place counts as overloaded in the summary (1:120).
@@ -75,7 +77,7 @@ SUMMARY_LABELS: dict[str, str] = {
 
 @dataclass(frozen=True, eq=False)
 class ScenarioResult:
-    """Everything one scenario run produces (tables are fresh copies per access).
+    """Everything one scenario run produces (cached and shared: treat it as read-only).
 
     Attributes
     ----------
@@ -100,6 +102,9 @@ class ScenarioResult:
         ``*_scenario``, ``*_comparison`` and ``delta_* = scenario − comparison``.
     ensemble : EnsembleResult or None
         Monte Carlo result (:mod:`paktsim.uncertainty`) when ``n_draws > 0``.
+    inflow : InflowResult
+        The deterministic inflow run behind the result (stocks by stage, month
+        and place; :mod:`paktsim.inflow`).
     timings : dict
         Seconds per stage of this run (not part of any output file).
     """
@@ -115,6 +120,7 @@ class ScenarioResult:
     rates: st.CostRates
     comparison: pd.DataFrame | None = None
     ensemble: Any = None
+    inflow: Any = None
     notes: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -165,7 +171,8 @@ class ScenarioResult:
 # ------------------------------------------------------------------ inflow (cached)
 
 
-def _inflow_key(scenario: Any, base_dir: str | None) -> str:
+def inflow_key(scenario: Any, base_dir: str | None = None) -> str:
+    """Key of the inflow run a scenario needs: equal keys, identical inflow results."""
     parts = {k: scenario.model_dump(mode="json")[k]
              for k in ("horizon", "data", "arrivals", "overrides")}
     parts["base_dir"] = base_dir
@@ -214,7 +221,7 @@ def _inflow(scenario: Any, base_dir: str | None) -> Any:
         det = scenario.with_changes(uncertainty={"n_draws": 0, "distributions": {}})
         return simulate(det, n_draws=0, base_dir=base_dir)
 
-    return _inflow_cached.get(_inflow_key(scenario, base_dir), build)
+    return _inflow_cached.get(inflow_key(scenario, base_dir), build)
 
 
 def target_group_segments(inflow: Any, staffing_spec: Any, draws: slice | None = None) -> np.ndarray:
@@ -282,9 +289,7 @@ def _make_rule(spec: Any, base_dir: str | None, model_counts: pd.Series | None) 
     urban = None
     if spec.urban_factor is not None:
         factors = dict(spec.urban_factor.factors)
-        if spec.urban_factor.by == "size_class":
-            factors = {int(k): v for k, v in factors.items()}
-        elif spec.urban_factor.by == "degurba":
+        if spec.urban_factor.by in ("size_class", "degurba"):
             factors = {int(k): v for k, v in factors.items()}
         elif spec.urban_factor.by == "kreis_typ":
             factors = {k.lower(): v for k, v in factors.items()}
@@ -483,7 +488,8 @@ def _run_cached(scenario: Any, base_dir: str | None, with_ensemble: bool) -> Sce
     return ScenarioResult(scenario=scenario, level=base["level"], places=base["places"],
                           kreise=base["kreise"], land=base["land"], projection=projection,
                           money_by_place=money, allocations=base["allocations"], rates=rates,
-                          comparison=comparison, ensemble=ensemble, notes=rates.notes,
+                          comparison=comparison, ensemble=ensemble, inflow=inflow,
+                          notes=rates.notes,
                           timings=timings)
 
 

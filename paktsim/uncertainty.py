@@ -280,7 +280,7 @@ def run_ensemble(scenario: Any, *, base_dir: Any = None, n_draws: int | None = N
         central = pipeline.run_scenario(scenario, base_dir=base_dir, ensemble=False)
         grid = st.YearGrid(scenario.horizon.start, scenario.horizon.end)
         rates = central.rates
-        inflow = pipeline._inflow(scenario, bd)
+        inflow = central.inflow
         key, places = pipeline._level_keys(inflow, central.level)
         funded = np.repeat(central.places["fte_funded"].to_numpy().reshape(len(places), -1),
                            grid.n_months, axis=1)

@@ -141,3 +141,12 @@ def test_years_with_equal_programme_rules_share_one_allocation():
     assert later.attrs["params_date"] == f"{result.years[-1]}-01-01"
     assert first.attrs["params_date"] == f"{result.years[0]}-01-01"
     pd.testing.assert_series_equal(first["amount_eur"], later["amount_eur"])
+
+
+def test_result_carries_its_inflow_run():
+    result = pipeline.run_scenario(SHORT)
+    assert result.inflow is pipeline._inflow(SHORT, None)
+    assert pipeline.inflow_key(SHORT) == pipeline.inflow_key(
+        SHORT.with_changes(staffing={"target_ratio": 100}))
+    assert pipeline.inflow_key(SHORT) != pipeline.inflow_key(
+        SHORT.with_changes(arrivals={"scale": 2.0}))

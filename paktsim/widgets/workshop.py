@@ -350,10 +350,8 @@ class WorkshopController:
         """Monthly Land stocks by reception stage (persons), German column names."""
         def build() -> pd.DataFrame:
             from paktsim.inflow.model import STAGE_LABELS
-            # run_scenario keeps the inflow run in its keyed cache; reuse it
-            from paktsim.pipeline import _inflow
 
-            land = _inflow(self._scenario, None).land()
+            land = self.result.inflow.land()
             table = land.pivot(index="month", columns="stage", values="persons")
             table = table[[s for s in STAGE_LABELS if s in table.columns]]
             table.columns = [STAGE_LABELS[s] for s in table.columns]
@@ -361,8 +359,9 @@ class WorkshopController:
             return table.astype(float)
 
         # the inflow depends on horizon, data, arrivals and overrides only
-        s = self._scenario
-        key = (s.horizon, s.data, s.arrivals, s.canonical_json() if s.overrides else None)
+        from paktsim.pipeline import inflow_key
+
+        key = inflow_key(self._scenario)
         if ("stocks", key) not in self._memo:
             self._memo[("stocks", key)] = build()
         return self._memo[("stocks", key)].copy()
