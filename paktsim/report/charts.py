@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "COLORS",
     "new_axes",
+    "enable_notebook_display",
     "value_formatter",
     "stock_timeseries",
     "winners_losers",
@@ -57,12 +58,12 @@ def new_axes(ax: "Axes | None" = None, figsize: tuple[float, float] = (8.0, 4.5)
         return ax
     from matplotlib.figure import Figure
 
-    _enable_notebook_display()
+    enable_notebook_display()
     figure = Figure(figsize=figsize, layout="constrained")
     return figure.add_subplot()
 
 
-def _enable_notebook_display() -> None:
+def enable_notebook_display() -> None:
     """In IPython/Jupyter, register a PNG formatter for Figure (once).
 
     The inline backend registers one only after pyplot created a figure; our

@@ -50,9 +50,9 @@ def _new_figure(size: tuple[float, float], dpi: int) -> "Figure":
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from paktsim.report.charts import _enable_notebook_display
+    from paktsim.report.charts import enable_notebook_display
 
-    _enable_notebook_display()  # pyplot-free figures show as PNG in Jupyter
+    enable_notebook_display()  # pyplot-free figures show as PNG in Jupyter
     fig = Figure(figsize=size, dpi=dpi, facecolor="white")
     FigureCanvasAgg(fig)
     return fig
