@@ -226,8 +226,10 @@ def run(args: argparse.Namespace) -> int:
     result = outputs["result"]
     last = result.land().query("month == @result.months[-1]")
     total = last["persons"].sum()
+    from paktsim.report.format import number
+
     print(f"{scenario.name}: {len(files)} Dateien in {out_dir} "
-          f"(Bestand {result.months[-1]}: {total:,.0f} Personen)".replace(",", "."))
+          f"(Bestand {result.months[-1]}: {number(total)} Personen)")
     if "staffing" in outputs:
         from paktsim.commands.run_staffing import headline
 

@@ -30,7 +30,6 @@ SUMMARY_NAME = "personal_uebersicht"
 WORKBOOK_NAME = "personal_budget.xlsx"
 
 
-
 def _german(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.reset_index() if not isinstance(frame.index, pd.RangeIndex) else frame.copy()
     rename = {}
