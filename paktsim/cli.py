@@ -66,6 +66,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("abgebrochen", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (e.g. `paktsim data | head -1`): not an error of ours;
+        # point stdout at devnull so the interpreter's final flush stays quiet
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # noqa: BLE001 - last line of defence for users
         if os.environ.get("PAKTSIM_DEBUG"):
             raise

@@ -88,3 +88,11 @@ def test_unknown_command_is_a_usage_error():
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "frobnicate" in proc.stderr
+
+
+def test_closed_pipe_is_not_an_internal_error():
+    # `true` exits without reading, so paktsim writes into a closed pipe
+    proc = subprocess.run(f"{sys.executable} -m paktsim params | true", shell=True,
+                          capture_output=True, text=True)
+    assert "interner Fehler" not in proc.stderr and "Traceback" not in proc.stderr
+    assert "Broken pipe" not in proc.stderr
