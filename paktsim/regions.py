@@ -44,6 +44,8 @@ import pandas as pd
 from paktsim.errors import InputError, Problem
 
 __all__ = [
+    "LEVELS",
+    "check_level",
     "VINTAGES",
     "DEFAULT_VINTAGE",
     "municipalities",
@@ -59,7 +61,8 @@ __all__ = [
 VINTAGES: tuple[int, ...] = (2013, 2014, 2017, 2018, 2019, 2021, 2023)
 DEFAULT_VINTAGE = 2023
 
-_LEVELS = ("gemeinde", "kreis")
+#: The two levels of regional tables: Gemeinden and Stadt-/Landkreise.
+LEVELS: tuple[str, ...] = ("gemeinde", "kreis")
 _MAX_PROBLEMS = 20  # report at most this many bad cells from one user file
 
 _GEMEINDE_COLUMNS = [
@@ -138,9 +141,10 @@ def _check_vintage(vintage: Any) -> int:
     return int(vintage)
 
 
-def _check_level(level: Any) -> str:
-    if level not in _LEVELS:
-        raise InputError(Problem("level", "expected 'gemeinde' or 'kreis'", level))
+def check_level(level: Any, location: str = "level") -> str:
+    """Return ``level`` if it is one of :data:`LEVELS`, else raise :class:`InputError`."""
+    if level not in LEVELS:
+        raise InputError(Problem(location, f"expected one of {', '.join(LEVELS)}", level))
     return level
 
 
@@ -266,7 +270,7 @@ def population_series(level: str = "gemeinde", include_uninhabited: bool = False
         (column labels are the int years).  ``attrs["stand"]`` maps year to Stand.
         Mind the Zensus 2022 series break between 2021 and 2023.
     """
-    level = _check_level(level)
+    level = check_level(level)
     table = _gemeinden_table() if level == "gemeinde" else _kreise_table()
     if level == "gemeinde" and not include_uninhabited:
         table = table[table["inhabited"]]
@@ -293,7 +297,7 @@ def boundaries(level: str = "gemeinde") -> dict[str, Any]:
         (dl-de/by-2-0) members, which maps must show.  Coordinates are rounded to
         4 decimals; the source was simplified with a 200 m tolerance.
     """
-    return json.loads(_geojson_text(_check_level(level)))
+    return json.loads(_geojson_text(check_level(level)))
 
 
 def neighbours(include_uninhabited: bool = False) -> pd.DataFrame:
@@ -387,7 +391,7 @@ def read_user_table(path: str | PathLike[str], columns: Sequence[str],
     ``8111`` at Kreis level) is accepted and padded.  All 1,103 Gemeinde AGS are
     known, including the 2 uninhabited gemeindefreie Gebiete.
     """
-    level = _check_level(level)
+    level = check_level(level)
     path = Path(path)
     name = path.name
     if not path.is_file():

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from paktsim.errors import InputError, Problem
+from paktsim.regions import LEVELS, check_level
 
 __all__ = [
     "Level",
@@ -49,7 +50,6 @@ __all__ = [
 ]
 
 Level = Literal["gemeinde", "kreis"]
-LEVELS: tuple[str, ...] = ("gemeinde", "kreis")
 _AGS_LENGTH = {"gemeinde": 8, "kreis": 5}
 
 
@@ -85,12 +85,6 @@ class OpenEndedRule(AllocationRule, Protocol):
     def envelope_eur(self, table: pd.DataFrame) -> int:
         """Total payment in whole euros for ``table``."""
         ...
-
-
-def _check_level(level: str) -> None:
-    if level not in LEVELS:
-        raise InputError.single("allocation.level", f"expected one of {', '.join(LEVELS)}",
-                                level)
 
 
 def validate_counts(counts: pd.Series, location: str = "counts",
@@ -165,7 +159,7 @@ class CountRule:
     level: Level = "gemeinde"
 
     def __post_init__(self) -> None:
-        _check_level(self.level)
+        check_level(self.level, "allocation.level")
         object.__setattr__(self, "counts", validate_counts(self.counts, "counts", self.level))
 
     def weights(self, table: pd.DataFrame) -> pd.Series:
@@ -281,7 +275,7 @@ class PopulationRule:
     level: Level = "gemeinde"
 
     def __post_init__(self) -> None:
-        _check_level(self.level)
+        check_level(self.level, "allocation.level")
 
     def weights(self, table: pd.DataFrame) -> pd.Series:
         pop = table["population"].astype(float)
@@ -415,7 +409,7 @@ class PerCapitaPayment:
     level: Level = "gemeinde"
 
     def __post_init__(self) -> None:
-        _check_level(self.level)
+        check_level(self.level, "allocation.level")
         if not (isinstance(self.rate_eur, (int, float)) and math.isfinite(self.rate_eur)
                 and self.rate_eur > 0):
             raise InputError.single("allocation.rate_eur", "rate must be a number > 0",

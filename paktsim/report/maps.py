@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from paktsim.errors import InputError, Problem
+from paktsim.regions import LEVELS, check_level
 from paktsim.report import format as fmt
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -43,7 +44,6 @@ __all__ = [
 ATTRIBUTION = "© GeoBasis-DE / BKG (Daten verändert); Destatis"
 MISSING_LABEL = "keine Angabe"
 UNINHABITED_LABEL = "gemeindefreies Gebiet"
-LEVELS = ("gemeinde", "kreis")
 KEY_LENGTH = {"gemeinde": 8, "kreis": 5}
 
 _LAT0 = 48.7
@@ -146,12 +146,6 @@ def _layer(level: str) -> _Layer:
     lo, hi = all_vertices.min(axis=0), all_vertices.max(axis=0)
     return _Layer(tuple(ags), tuple(names), tuple(paths), np.asarray(points),
                   (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])))
-
-
-def _check_level(level: Any) -> str:
-    if level not in LEVELS:
-        raise InputError(Problem("level", f"expected one of {', '.join(LEVELS)}", level))
-    return level
 
 
 def _decimals_for(edges: np.ndarray) -> int:
@@ -368,7 +362,7 @@ def choropleth(values: "pd.Series", level: str = "gemeinde", title: str | None =
 
     from paktsim.report.charts import new_axes, value_formatter
 
-    level = _check_level(level)
+    level = check_level(level)
     layer = _layer(level)
     series = _validate_values(values, level, set(layer.ags))
     aligned = series.reindex(list(layer.ags)).to_numpy()
