@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from paktsim.errors import InputError, Problem
+from paktsim.errors import InputError
 
 __all__ = ["ComparerController", "COMPARER_RULES", "REFERENCE_TOWNS", "EXPORT_FIGURES",
            "delta_classes"]
@@ -74,10 +74,6 @@ def delta_classes(values: pd.Series) -> list[float] | int:
     m = next(step * 10 ** exponent for step in (1.0, 2.0, 2.5, 4.0, 5.0, 8.0, 10.0)
              if step * 10 ** exponent >= top)
     return [-m, -m / 2, -m / 5, 0.0, m / 5, m / 2, m]
-
-
-def _problem(location: str, message: str, value: Any) -> InputError:
-    return InputError(Problem(location, message, value))
 
 
 @functools.lru_cache(maxsize=64)
@@ -154,7 +150,7 @@ class ComparerController:
     @staticmethod
     def _check_rule(rule: str, location: str) -> str:
         if rule not in COMPARER_RULES:
-            raise _problem(location, f"expected one of {', '.join(COMPARER_RULES)}", rule)
+            raise InputError.single(location, f"expected one of {', '.join(COMPARER_RULES)}", rule)
         return rule
 
     def set_urban_factor(self, city: float, town: float = 1.0) -> None:
@@ -163,7 +159,7 @@ class ComparerController:
         for name, v in (("urban_factor.1", city), ("urban_factor.2", town)):
             if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) \
                     or not np.isfinite(v) or v <= 0:
-                raise _problem(name, "expected a number > 0", v)
+                raise InputError.single(name, "expected a number > 0", v)
             values.append(float(v))
         self._urban = (values[0], values[1])
 
@@ -173,7 +169,7 @@ class ComparerController:
             if isinstance(budget_eur, bool) or not isinstance(
                     budget_eur, (int, float, np.integer, np.floating)) \
                     or not np.isfinite(budget_eur) or budget_eur <= 0:
-                raise _problem("budget_eur", "expected whole euros > 0", budget_eur)
+                raise InputError.single("budget_eur", "expected whole euros > 0", budget_eur)
             budget_eur = int(round(float(budget_eur)))
         self._budget = budget_eur
 
@@ -181,7 +177,7 @@ class ComparerController:
         """Year whose programme rules and planned envelope apply (2017 or later)."""
         if isinstance(year, bool) or not isinstance(year, (int, np.integer)) \
                 or not 2017 <= int(year) <= 2100:
-            raise _problem("year", "expected a year from 2017", year)
+            raise InputError.single("year", "expected a year from 2017", year)
         self._year = int(year)
 
     def set_reference(self, ags: tuple[str, ...] | list[str]) -> None:
@@ -192,7 +188,7 @@ class ComparerController:
         known = regions.municipalities(self._vintage).index
         unknown = [a for a in refs if a not in known]
         if unknown:
-            raise _problem("reference", "unknown Gemeinde AGS", unknown[:5])
+            raise InputError.single("reference", "unknown Gemeinde AGS", unknown[:5])
         self._reference = refs
 
     # ------------------------------------------------------------------ state
@@ -314,7 +310,7 @@ class ComparerController:
     def winners_losers(self, n: int = 10) -> pd.DataFrame:
         """The ``n`` Gemeinden gaining and the ``n`` losing most (Δ €), German columns."""
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise _problem("n", "expected a whole number >= 1", n)
+            raise InputError.single("n", "expected a whole number >= 1", n)
         r = self.comparison.regions
         order = r.sort_values(["delta_eur", "name"], ascending=[False, True])
         top = pd.concat([order.head(n), order.tail(n)])
@@ -331,7 +327,7 @@ class ComparerController:
         c = self.comparison
         tables = {"kreis": c.kreise, "size_class": c.size_classes, "degurba": c.degurba}
         if by not in tables or tables[by] is None:
-            raise _problem("by", "expected kreis, size_class or degurba", by)
+            raise InputError.single("by", "expected kreis, size_class or degurba", by)
         cols = {"regions": "Gemeinden", "population": "Einwohner", "base_eur": "Basis (€)",
                 "alt_eur": "Alternative (€)", "delta_eur": "Δ €", "delta_pct": "Δ %",
                 "base_eur_per_inhabitant": "Basis € je Einwohner",
@@ -382,7 +378,7 @@ class ComparerController:
 
         base = Path(folder)
         if base.exists() and not base.is_dir():
-            raise _problem("folder", "is a file, expected a folder", str(base))
+            raise InputError.single("folder", "is a file, expected a folder", str(base))
         figure_targets = [base / f"{stem}.{f}" for stem in EXPORT_FIGURES for f in formats]
         (excel, *_rest) = ensure_writable([base / "vergleich.xlsx", *figure_targets],
                                           force=force, location="folder")

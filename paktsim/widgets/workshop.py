@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from paktsim.errors import InputError, Problem
+from paktsim.errors import InputError
 
 __all__ = ["WorkshopController", "RULE_CHOICES", "ARRIVAL_PATHS", "MAP_METRICS",
            "HEADLINE_ROWS", "EXPORT_FILES"]
@@ -95,10 +95,6 @@ _PLACE_COLUMNS = {
     "cofunding_eur": "Kommunaler Eigenanteil (€)",
 }
 _MEMO_SIZE = 64
-
-
-def _problem(location: str, message: str, value: Any) -> InputError:
-    return InputError(Problem(location, message, value))
 
 
 class WorkshopController:
@@ -188,7 +184,7 @@ class WorkshopController:
     def set_arrival_path(self, path: str) -> None:
         """Arrival path by name (a key of :data:`ARRIVAL_PATHS`)."""
         if path not in ARRIVAL_PATHS:
-            raise _problem("arrivals.path", f"expected one of {', '.join(ARRIVAL_PATHS)}", path)
+            raise InputError.single("arrivals.path", f"expected one of {', '.join(ARRIVAL_PATHS)}", path)
         self._change(arrivals={"path": path})
 
     def set_arrival_scale(self, scale: float) -> None:
@@ -217,7 +213,7 @@ class WorkshopController:
     def set_rule(self, rule: str) -> None:
         """Allocation rule by key of :data:`RULE_CHOICES` (keeps the urban factor)."""
         if rule not in RULE_CHOICES:
-            raise _problem("allocation.rule", f"expected one of {', '.join(RULE_CHOICES)}", rule)
+            raise InputError.single("allocation.rule", f"expected one of {', '.join(RULE_CHOICES)}", rule)
         section = dict(RULE_CHOICES[rule][1])
         section["urban_factor"] = self._urban_section(rule)
         self._change(allocation=section)
@@ -248,9 +244,9 @@ class WorkshopController:
         """Simulated years, January of ``start_year`` to December of ``end_year``."""
         for name, value in (("horizon.start", start_year), ("horizon.end", end_year)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-                raise _problem(name, "expected a year (whole number)", value)
+                raise InputError.single(name, "expected a year (whole number)", value)
         if end_year < start_year:
-            raise _problem("horizon.end", f"expected a year not before {start_year}", end_year)
+            raise InputError.single("horizon.end", f"expected a year not before {start_year}", end_year)
         self._change(horizon={"start": f"{int(start_year):04d}-01",
                               "end": f"{int(end_year):04d}-12"})
 
@@ -258,7 +254,7 @@ class WorkshopController:
         """Year shown in the headline table, map and place table (within the horizon)."""
         if isinstance(year, bool) or not isinstance(year, (int, np.integer)) \
                 or int(year) not in self.years:
-            raise _problem("year", f"expected a year of the horizon "
+            raise InputError.single("year", f"expected a year of the horizon "
                                    f"{self.years[0]}–{self.years[-1]}", year)
         self._year = int(year)
 
@@ -270,14 +266,14 @@ class WorkshopController:
         known = (regions.kreise(self._scenario.data.vintage).index if len(key) == 5
                  else regions.municipalities(self._scenario.data.vintage).index)
         if key not in known:
-            raise _problem("place", "unknown AGS (expected a Kreis with 5 or a Gemeinde "
+            raise InputError.single("place", "unknown AGS (expected a Kreis with 5 or a Gemeinde "
                                     "with 8 digits)", ags)
         self._place = key
 
     def set_map_metric(self, metric: str) -> None:
         """Quantity shown on the Kreis map (a key of :data:`MAP_METRICS`)."""
         if metric not in MAP_METRICS:
-            raise _problem("map_metric", f"expected one of {', '.join(MAP_METRICS)}", metric)
+            raise InputError.single("map_metric", f"expected one of {', '.join(MAP_METRICS)}", metric)
         self._map_metric = metric
 
     # ------------------------------------------------------------------ results
@@ -489,7 +485,7 @@ class WorkshopController:
 
         base = Path(folder)
         if base.exists() and not base.is_dir():
-            raise _problem("folder", "is a file, expected a folder", str(base))
+            raise InputError.single("folder", "is a file, expected a folder", str(base))
         targets = ensure_writable([base / name for name in EXPORT_FILES.values()], force=force,
                                   location="folder")
         # build everything first, so a failure leaves no file behind
@@ -527,10 +523,10 @@ def _number(value: Any, location: str, low: float | None = None, high: float | N
     """Validate a finite number in a range (``strict``: above ``low``)."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
             or not np.isfinite(value):
-        raise _problem(location, "expected a finite number", value)
+        raise InputError.single(location, "expected a finite number", value)
     v = float(value)
     if low is not None and (v <= low if strict else v < low):
-        raise _problem(location, f"expected a number {'>' if strict else '>='} {low:g}", value)
+        raise InputError.single(location, f"expected a number {'>' if strict else '>='} {low:g}", value)
     if high is not None and v > high:
-        raise _problem(location, f"expected a number <= {high:g}", value)
+        raise InputError.single(location, f"expected a number <= {high:g}", value)
     return v
