@@ -77,6 +77,7 @@ class Entry:
     tag: str
     note: str | None = None
     range: tuple[Any, Any] | None = None
+    se: float | None = None
 
 
 @dataclass(frozen=True)
@@ -226,7 +227,7 @@ def _read_file(file: Path) -> dict[str, Parameter]:
             continue
         entries = tuple(
             Entry(date, e.central, e.reference, e.tag, e.note,
-                  tuple(e.range) if e.range is not None else None)
+                  tuple(e.range) if e.range is not None else None, e.se)
             for date, e in spec.values.items()
         )
         params[path] = Parameter(path, spec.name.de, spec.name.en, spec.description, spec.unit,

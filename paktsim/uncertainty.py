@@ -33,7 +33,7 @@ input fixed it reproduces the central run (tested).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -227,24 +227,26 @@ def _chain_chunks(scenario: Any, inflow: Any, n: int, chunk: int, inflow_dists: 
     from paktsim.inflow import rates as rates_mod
     from paktsim.inflow.arrivals import GROUPS
     from paktsim.inflow.distribute import segments
-    from paktsim.inflow.kernel import ChainRates, run_chain
+    from paktsim.inflow.kernel import run_chain
 
     first_day = pd.Period(scenario.horizon.start, freq="M").start_time.date()
     rates, factor, drawn = rates_mod.sample(
         n, scenario.seed, first_day, scenario.overrides or None, distributions=inflow_dists,
-        arrivals_sigma=scenario.uncertainty.arrivals_sigma)
+        arrivals_sigma=scenario.uncertainty.arrivals_sigma, months=inflow.all_months)
     path = inflow.arrivals
     base = path[list(GROUPS)].to_numpy().T[None, :, :]
     forward = np.asarray(inflow.all_months > arrivals_mod.HISTORIC_END)
     seg, vintages = segments(inflow.all_months, scenario.data.vintage)
-    init = np.asarray(inflow.initial_own)[:1]
+    init = np.repeat(np.asarray(inflow.initial_own)[:1], n, axis=0)
+    if "inflow.initial.own" in drawn:  # calibrated: drawn jointly with the rates
+        init[:, 0] = drawn["inflow.initial.own"]
     yield None, {**drawn, "arrivals_factor": factor}
     for lo in range(0, n, chunk):
         sl = slice(lo, min(n, lo + chunk))
-        r = ChainRates(**{f.name: np.asarray(getattr(rates, f.name))[sl] for f in fields(ChainRates)})
+        r = rates.take(sl)
         arr = np.where(forward, base * factor[sl, None, None], base)
         chain = run_chain(arr, r, seg, n_segments=len(vintages),
-                          initial_own=np.repeat(init, sl.stop - sl.start, axis=0))
+                          initial_own=init[sl])
         yield sl, chain
 
 

@@ -49,6 +49,9 @@ class ChainRates:
 
     Every field is an array broadcastable to ``(D, G)``; ``vu_exit`` may carry a
     trailing months-in-stage axis ``(D, G, A)`` for a duration-dependent hazard.
+    With ``monthly=True`` every field carries one more trailing axis, the month
+    (``(D, G, T)``, ``vu_exit`` ``(D, G, T)`` or ``(D, G, A, T)``): the rate in force
+    in each month, so a dated change acts from its month on and never before.
 
     Parameters
     ----------
@@ -82,10 +85,24 @@ class ChainRates:
     au_to_own: np.ndarray
     au_left: np.ndarray
     own_left: np.ndarray
+    monthly: bool = False
+
+    def take(self, draws: slice) -> "ChainRates":
+        """The rates of a slice of draws (first axis; broadcast rates stay as they are)."""
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name != "monthly":
+                arr = np.asarray(value)
+                value = arr[draws] if arr.ndim >= 2 and arr.shape[0] > 1 else arr
+            out[f.name] = value
+        return ChainRates(**out)
 
     def check(self) -> None:
         """Raise ``ValueError`` naming the first rate outside its range."""
         for f in fields(self):
+            if f.name == "monthly":
+                continue
             value = np.asarray(getattr(self, f.name), dtype=float)
             if not np.all(np.isfinite(value)):
                 raise ValueError(f"{f.name}: rates must be finite numbers")
@@ -114,8 +131,15 @@ class ChainResult:
     vu_age: np.ndarray | None = None
 
 
-def _bcast(value: np.ndarray, d: int, g: int) -> np.ndarray:
-    return np.broadcast_to(np.asarray(value, dtype=float), (d, g)).copy()
+def _bcast(value: np.ndarray, d: int, g: int, t_n: int | None = None) -> np.ndarray:
+    """``(D, G)`` or, with ``t_n``, ``(T, D, G)`` (time-major for the month loop)."""
+    value = np.asarray(value, dtype=float)
+    if t_n is None:
+        return np.broadcast_to(value, (d, g)).copy()
+    if value.shape[-1] != t_n:
+        raise ValueError(f"monthly rates: expected {t_n} months on the last axis, "
+                         f"got shape {value.shape}")
+    return np.ascontiguousarray(np.moveaxis(np.broadcast_to(value, (d, g, t_n)), -1, 0))
 
 
 def run_chain(arrivals: np.ndarray, rates: ChainRates, segment: np.ndarray,
@@ -157,22 +181,38 @@ def run_chain(arrivals: np.ndarray, rates: ChainRates, segment: np.ndarray,
         raise ValueError("segment: expected one segment index per month")
     s_n = int(segment.max()) + 1 if n_segments is None else int(n_segments)
 
-    cap = np.broadcast_to(np.asarray(rates.vu_cap), (d, g)).astype(np.intp)
+    tm = t_n if rates.monthly else None
+    cap = _bcast(rates.vu_cap, d, g, tm).astype(np.intp)  # (D, G) or (T, D, G)
     a_n = int(cap.max())
-    # Hazard per months-in-stage slot; 1 at the last slot allowed by the cap, so
-    # the conveyor empties exactly there (C * 1 - C == 0, no rounding residue).
     age = np.arange(a_n)
-    vu_h = np.asarray(rates.vu_exit, dtype=float)
-    vu_h = np.broadcast_to(vu_h if vu_h.ndim == 3 else vu_h[..., None], (d, g, a_n))
-    vu_h = np.where(age >= cap[..., None] - 1, 1.0, vu_h)[:, :, None, :]  # (D, G, 1, A)
+    vu_e = np.asarray(rates.vu_exit, dtype=float)
+    if rates.monthly:
+        if vu_e.ndim == 4:  # (D, G, A, T) → (T, D, G, A)
+            vu_e = np.moveaxis(np.broadcast_to(vu_e, (d, g, vu_e.shape[2], t_n)), -1, 0)
+        else:
+            vu_e = _bcast(vu_e, d, g, t_n)[..., None]
+        vu_e = np.broadcast_to(vu_e, (t_n, d, g, a_n))
+    else:
+        vu_e = vu_e if vu_e.ndim == 3 else vu_e[..., None]
+        vu_e = np.broadcast_to(vu_e, (d, g, a_n))
 
-    direct = _bcast(rates.direct_share, d, g)
-    ea_exit = _bcast(rates.ea_exit, d, g)
-    ea_left = _bcast(rates.ea_left_share, d, g)
-    vu_left = _bcast(rates.vu_left_share, d, g)[..., None]
-    au_own = _bcast(rates.au_to_own, d, g)[..., None]
-    au_left = _bcast(rates.au_left, d, g)[..., None]
-    own_left = _bcast(rates.own_left, d, g)[..., None]
+    def vu_hazard(t: int) -> np.ndarray:
+        # Hazard per months-in-stage slot; 1 at the last slot allowed by the cap, so
+        # the conveyor empties exactly there (C * 1 - C == 0, no rounding residue).
+        c = cap[t] if rates.monthly else cap
+        h = vu_e[t] if rates.monthly else vu_e
+        return np.where(age >= c[..., None] - 1, 1.0, h)[:, :, None, :]  # (D, G, 1, A)
+
+    direct = _bcast(rates.direct_share, d, g, tm)
+    ea_exit = _bcast(rates.ea_exit, d, g, tm)
+    ea_left = _bcast(rates.ea_left_share, d, g, tm)
+    vu_left = _bcast(rates.vu_left_share, d, g, tm)[..., None]
+    au_own = _bcast(rates.au_to_own, d, g, tm)[..., None]
+    au_left = _bcast(rates.au_left, d, g, tm)[..., None]
+    own_left = _bcast(rates.own_left, d, g, tm)[..., None]
+
+    def now(arr: np.ndarray, t: int) -> np.ndarray:
+        return arr[t] if rates.monthly else arr
 
     # time-major buffers: each month writes one contiguous block; returned as
     # (..., T) views via moveaxis
@@ -193,21 +233,24 @@ def run_chain(arrivals: np.ndarray, rates: ChainRates, segment: np.ndarray,
         if np.any(init < 0) or not np.all(np.isfinite(init)):
             raise ValueError("initial_own: expected finite, non-negative numbers")
         own[:, :, segment[0]] = init
-    direct_in = arrivals * direct[..., None]
+    direct_in = arrivals * (np.moveaxis(direct, 0, -1) if rates.monthly else direct[..., None])
     ea_in = arrivals - direct_in
+    vu_h = vu_hazard(0)
     for t in range(t_n):
         s = segment[t]
-        # exits, all from last month's stocks
-        ea_out = ea * ea_exit
-        ea_gone = ea_out * ea_left
+        if rates.monthly:
+            vu_h = vu_hazard(t)
+        # exits, all from last month's stocks, at the rates in force this month
+        ea_out = ea * now(ea_exit, t)
+        ea_gone = ea_out * now(ea_left, t)
         ea_vu = ea_out - ea_gone
         vu_out_age = conveyor * vu_h
         vu_out = vu_out_age.sum(axis=-1)
-        vu_gone = vu_out * vu_left
+        vu_gone = vu_out * now(vu_left, t)
         vu_au = vu_out - vu_gone
-        au_o = au * au_own
-        au_gone = au * au_left
-        own_gone = own * own_left
+        au_o = au * now(au_own, t)
+        au_gone = au * now(au_left, t)
+        own_gone = own * now(own_left, t)
         # new stocks
         ea = ea - ea_out + ea_in[..., t]
         survivors = conveyor - vu_out_age

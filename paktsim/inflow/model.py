@@ -342,20 +342,23 @@ def simulate(scenario: "Scenario | None" = None, *, n_draws: int | None = None,
                        ["inflow.initial.own"] or 0.0)
     base = path[list(GROUPS)].to_numpy().T[None, :, :]  # (1, G, T)
     drawn: dict[str, np.ndarray] = {}
+    # rates month by month over the whole run: a dated change acts from its month
+    # on, so a month's stocks never depend on the horizon a run reports
     if n == 0:
-        rates = rates_mod.deterministic(first_day, overrides, tree=tree)
+        rates = rates_mod.monthly(all_months, overrides, tree=tree)
         arr = base
         d = 1
     else:
         rates, factor, drawn = rates_mod.sample(
             n, scenario.seed, first_day, overrides,
             distributions=scenario.uncertainty.distributions,
-            arrivals_sigma=scenario.uncertainty.arrivals_sigma, tree=tree)
+            arrivals_sigma=scenario.uncertainty.arrivals_sigma, tree=tree, months=all_months)
         forward = np.asarray(all_months > arrivals_mod.HISTORIC_END)
         arr = np.where(forward, base * factor[:, None, None], base)
         d = n
     initial = np.zeros((d, len(GROUPS)))
-    initial[:, 0] = init_total  # pre-2014 protection seekers, counted with asylum seekers
+    # pre-2014 protection seekers, counted with asylum seekers (drawn when calibrated)
+    initial[:, 0] = drawn.get("inflow.initial.own", init_total)
     try:
         chain = run_chain(arr, rates, seg, n_segments=len(vintages), keep_age=keep_age,
                           initial_own=initial)
