@@ -30,7 +30,7 @@ from paktsim.errors import InputError, Problem
 from paktsim.inflow import arrivals as arrivals_mod
 from paktsim.inflow import rates as rates_mod
 from paktsim.inflow.arrivals import GROUPS, HISTORIC_START
-from paktsim.inflow.distribute import Keys, build_keys, segments
+from paktsim.inflow.distribute import Keys, month_keys
 from paktsim.inflow.kernel import ChainRates, ChainResult, run_chain
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -53,7 +53,8 @@ LEVEL_STAGES: dict[str, tuple[str, ...]] = {
 _EXITS = {"land": ("ea_left", "vu_left", "au_left", "own_left"),
           "kreis": ("vu_left", "au_left", "own_left"),
           "gemeinde": ("au_left", "own_left")}
-_INFLOWS = {"kreis": ("ea_to_vu", "direct"), "gemeinde": ("vu_to_au", "direct")}
+_INFLOWS = {"kreis": ("ea_to_vu", "direct", "own_moved"),
+            "gemeinde": ("vu_to_au", "direct", "own_moved")}
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,58 @@ class InflowResult:
 
     def _index(self, level: str) -> pd.Index:
         return self.keys.kreis_ags if level == "kreis" else self.keys.gemeinde_ags
+
+    def _reception(self, level: str, flow: bool = False) -> np.ndarray:
+        """(D, G, N, T_horizon) Erstaufnahme stock on its sites, by Kreis or Gemeinde.
+
+        The Land stock is spread over the sites open in each month by capacity
+        (:func:`~paktsim.inflow.distribute.site_weights`).
+        """
+        ea = self.chain.stocks["ea"][..., self._window]  # (D, G, T)
+        w = self.keys.site_weight[self._window]  # (T, N_sites)
+        n_places = len(self._index(level))
+        pos = (self.keys.site_gemeinde if level == "gemeinde"
+               else self.keys.kreis_of[self.keys.site_gemeinde])
+        onto = np.zeros((w.shape[1], n_places))
+        onto[np.arange(w.shape[1]), pos] = 1.0
+        return np.einsum("dgt,ts,sn->dgnt", ea, w, onto, optimize=True)
+
+    def reception(self, level: str = "kreis", by_group: bool = False) -> pd.DataFrame:
+        """Persons in Erstaufnahme by the place of the site (mean over draws).
+
+        Erstaufnahme is a Land facility, so it is not in :meth:`kreise` /
+        :meth:`gemeinden`; the population register counts these people where the
+        site is, so comparisons with it add this table.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``ags, month, stage ("ea"), [group,] persons``.
+        """
+        if level not in ("kreis", "gemeinde"):
+            raise InputError(Problem("level", "expected kreis or gemeinde", level))
+        arr = self._reception(level).mean(axis=0)
+        return _tidy(arr, "ea", self.months, self._index(level), by_group)
+
+    def assignments(self, level: str = "kreis", by_group: bool = False) -> pd.DataFrame:
+        """Modelled assignments out of Erstaufnahme per month (mean over draws).
+
+        Persons leaving Erstaufnahme into vorläufige Unterbringung in a Kreis
+        (``ea_to_vu``), plus — with ``by_group`` — per arrival group; the direct
+        path (Ukrainians in private housing) is not an assignment and not counted.
+        With ``level="gemeinde"`` the persons are placed by the Gemeinde key of
+        the month of assignment (where they will go into Anschlussunterbringung).
+
+        Returns
+        -------
+        DataFrame
+            Columns ``ags, month, [group,] persons`` (horizon months).
+        """
+        if level not in ("kreis", "gemeinde"):
+            raise InputError(Problem("level", "expected kreis or gemeinde", level))
+        arr = self._place("ea_to_vu", level, flow=True).mean(axis=0)
+        out = _tidy(arr, "vu", self.months, self._index(level), by_group)
+        return out.drop(columns="stage")
 
     # -- tables -----------------------------------------------------------------------
     def land(self, by_group: bool = False) -> pd.DataFrame:
@@ -246,7 +299,10 @@ class InflowResult:
             seg_st = sum(stocks[s] for s in LEVEL_STAGES[level])
             seg_out = sum(np.cumsum(flows[f], axis=-1) for f in _EXITS[level])
             seg_init = np.zeros(stocks["own"].shape[:3])
-            seg_init[:, :, 0] = self.initial_own
+            g_idx = np.arange(seg_init.shape[1])
+            init_seg = (self.keys.segment[:, 0] if self.keys.initial_segment is None
+                        else self.keys.initial_segment)
+            seg_init[:, g_idx, init_seg] = self.initial_own
             resid = seg_in + seg_init[..., None] - seg_st - seg_out  # (D, G, S, T)
             out[level] = float(np.abs(np.einsum("dgst,sn->dgnt", resid, key)).max())
         return out
@@ -330,7 +386,9 @@ def simulate(scenario: "Scenario | None" = None, *, n_draws: int | None = None,
         path = _check_path(arrivals, end)
     path = path.loc[:end]
     all_months = path.index
-    seg, vintages = segments(all_months, scenario.data.vintage)
+    keys = month_keys(all_months, scenario.data.vintage, groups=GROUPS, kreis_key=kreis_key,
+                      gemeinde_key=gemeinde_key, credits=credits, overrides=overrides,
+                      tree=tree)
     first_day = start.start_time.date()
     n = scenario.uncertainty.n_draws if n_draws is None else int(n_draws)
     if n < 0:
@@ -360,12 +418,14 @@ def simulate(scenario: "Scenario | None" = None, *, n_draws: int | None = None,
     # pre-2014 protection seekers, counted with asylum seekers (drawn when calibrated)
     initial[:, 0] = drawn.get("inflow.initial.own", init_total)
     try:
-        chain = run_chain(arr, rates, seg, n_segments=len(vintages), keep_age=keep_age,
-                          initial_own=initial)
+        chain = run_chain(arr, rates, keys.segment, n_segments=keys.kreis.shape[0],
+                          keep_age=keep_age, initial_own=initial,
+                          initial_segment=keys.initial_segment,
+                          move_segment=keys.initial_segment)
     except ValueError as exc:
         raise InputError(Problem("inflow", str(exc))) from None
-    keys = build_keys(vintages, kreis_key=kreis_key, gemeinde_key=gemeinde_key, credits=credits)
-    used = {k: v for k, v in snap.items() if k.startswith(("inflow.chain", "fluag.vu"))}
+    used = {k: v for k, v in snap.items()
+            if k.startswith(("inflow.chain", "fluag.vu", "fluag.privileg"))}
     used["inflow.initial.own"] = init_total
     return InflowResult(
         months=pd.period_range(start, end, freq="M", name="month"),

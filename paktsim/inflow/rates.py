@@ -30,7 +30,8 @@ __all__ = ["RATE_NAMES", "BLOCK", "deterministic", "monthly", "sample", "uncerta
            "distribution"]
 
 RATE_NAMES: tuple[str, ...] = ("direct_share", "ea_exit", "ea_left_share", "vu_exit",
-                               "vu_left_share", "au_to_own", "au_left", "own_left")
+                               "vu_left_share", "au_to_own", "au_left", "own_left",
+                               "own_relocate_share")
 BLOCK = 250
 _CAPS = {"asyl": ("fluag.vu_hoechstdauer_monate",),
          "ukraine": ("fluag.vu_hoechstdauer_ukraine_monate",
