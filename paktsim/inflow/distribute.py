@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -42,7 +43,7 @@ import pandas as pd
 from paktsim.errors import InputError, Problem
 
 __all__ = ["Keys", "vintage_for", "segments", "build_keys", "sites", "site_weights",
-           "month_keys"]
+           "month_keys", "foreign_share", "initial_key"]
 
 
 def vintage_for(month: pd.Period, latest: int | None = None) -> int:
@@ -361,12 +362,15 @@ def foreign_share() -> pd.Series:
     """Share of foreign nationals in each Kreis's population (INKAR 2017)."""
     from importlib.resources import files
 
-    from paktsim import regions
-
     with files("paktsim.data").joinpath("kreise_indikatoren.csv").open(
             "r", encoding="utf-8") as fh:
         ind = pd.read_csv(fh, dtype={"ags": str}).set_index("ags")
     return ind["auslaenderanteil_2017"].astype(float)
+
+
+@lru_cache(maxsize=1)
+def _foreign_cached() -> pd.Series:
+    return foreign_share()
 
 
 def initial_key(pop_keys: Keys, exponent: float, row: int,
@@ -376,6 +380,6 @@ def initial_key(pop_keys: Keys, exponent: float, row: int,
     Kreis weight = population share × (share of foreign nationals) ** ``exponent``;
     inside the Kreis by population.
     """
-    k = pop_keys.kreis[row] * foreign_share().reindex(pop_keys.kreis_ags).to_numpy() ** exponent
+    k = pop_keys.kreis[row] * _foreign_cached().reindex(pop_keys.kreis_ags).to_numpy() ** exponent
     k = k / k.sum()
     return k, k[pop_keys.kreis_of] * within

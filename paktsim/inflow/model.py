@@ -118,6 +118,38 @@ class InflowResult:
         onto[np.arange(w.shape[1]), pos] = 1.0
         return np.einsum("dgt,ts,sn->dgnt", ea, w, onto, optimize=True)
 
+    def array(self, name: str, level: str = "land", groups: tuple[str, ...] | None = None,
+              flow: bool = False, places: np.ndarray | None = None) -> np.ndarray:
+        """Mean over draws of one stock (or flow) as an array ``(N, T_horizon)``.
+
+        Parameters
+        ----------
+        name : str
+            A stage (``ea, vu, au, own``), ``ea_site`` (Erstaufnahme on its sites;
+            Kreis/Gemeinde level) or, with ``flow``, a flow name
+            (:data:`~paktsim.inflow.kernel.FLOWS`).
+        level : {"land", "kreis", "gemeinde"}
+            ``N`` is 1 for the Land, else the places in ``keys.kreis_ags`` /
+            ``keys.gemeinde_ags`` order (or ``places``, positions in that order).
+        groups : tuple of str, optional
+            Sum over these arrival groups only (default all).
+
+        Returns
+        -------
+        ndarray
+        """
+        gi = [GROUPS.index(g) for g in (groups or GROUPS)]
+        if level == "land":
+            if name == "ea_site":
+                raise InputError(Problem("name", "ea_site exists at kreis/gemeinde level", name))
+            return self._land(name, flow=flow).mean(axis=0)[gi].sum(axis=0)[None, :]
+        if level not in ("kreis", "gemeinde"):
+            raise InputError(Problem("level", "expected land, kreis or gemeinde", level))
+        if name == "ea_site":
+            arr = self._reception(level)
+            return (arr if places is None else arr[:, :, places]).mean(axis=0)[gi].sum(axis=0)
+        return self._place(name, level, flow=flow, places=places).mean(axis=0)[gi].sum(axis=0)
+
     def reception(self, level: str = "kreis", by_group: bool = False) -> pd.DataFrame:
         """Persons in Erstaufnahme by the place of the site (mean over draws).
 
