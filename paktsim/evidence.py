@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from paktsim.inflow.model import InflowResult
     from paktsim.scenario import Scenario
 
-__all__ = ["observations", "compare", "model_values", "evidence_run", "GERMAN_COLUMNS",
+__all__ = ["EVIDENCE_END", "observations", "compare", "model_values", "evidence_run", "GERMAN_COLUMNS",
            "german", "summary", "QUANTITY_LABELS"]
 
 #: German labels of the quantities (for tables people read).
@@ -67,6 +67,8 @@ GERMAN_COLUMNS: dict[str, str] = {
 }
 _LEVEL_DE = {"land": "Land", "kreis": "Kreis", "gemeinde": "Gemeinde"}
 _ALL = ("ea", "vu", "au", "own")
+#: Last month of the evidence run (the latest dated observation is in 2026).
+EVIDENCE_END = "2026-12"
 
 
 def observations() -> pd.DataFrame:
@@ -88,18 +90,16 @@ def observations() -> pd.DataFrame:
 
 
 def evidence_run(scenario: "Scenario | None" = None, **kwargs: Any) -> "InflowResult":
-    """Deterministic inflow run covering every observation (from 2014 to the end of 2026).
+    """Deterministic inflow run covering every observation (January 2014 to :data:`EVIDENCE_END`).
 
-    The scenario's arrivals, data vintage and overrides are used; its horizon is
-    widened so every dated observation lies inside.
+    The scenario's arrivals, data vintage and overrides are used with this horizon.
     """
     from paktsim.inflow.model import simulate
     from paktsim.scenario import builtin_scenario
 
     base = scenario if scenario is not None else builtin_scenario("status_quo")
-    end = max("2026-12", str(base.horizon.end))
-    return simulate(base.with_changes(horizon={"start": "2014-01", "end": end}), n_draws=0,
-                    **kwargs)
+    return simulate(base.with_changes(horizon={"start": "2014-01", "end": EVIDENCE_END}),
+                    n_draws=0, **kwargs)
 
 
 def _at(arr: np.ndarray, months: pd.PeriodIndex, dates: pd.Series) -> np.ndarray:

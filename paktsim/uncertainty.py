@@ -80,7 +80,8 @@ def validate_distributions(distributions: Mapping[str, Any]) -> None:
     from paktsim.inflow.arrivals import GROUPS
     from paktsim.inflow.rates import RATE_NAMES, distribution
 
-    known = {f"inflow.chain.{g}.{n}" for g in GROUPS for n in RATE_NAMES} | set(STAFFING_KEYS)
+    known = ({f"inflow.chain.{g}.{n}" for g in GROUPS for n in RATE_NAMES} | set(STAFFING_KEYS)
+             | {"inflow.initial.own"})
     problems = [Problem(f"uncertainty.distributions.{key}",
                         "expected an inflow chain rate (inflow.chain.GROUP.RATE with GROUP in "
                         f"{', '.join(GROUPS)} and RATE in {', '.join(RATE_NAMES)}) or one of "
@@ -100,7 +101,7 @@ def validate_distributions(distributions: Mapping[str, Any]) -> None:
 def _split_distributions(distributions: Mapping[str, Any]) -> tuple[dict, dict]:
     inflow, staff, problems = {}, {}, []
     for key, spec in distributions.items():
-        if key.startswith("inflow.chain."):
+        if key.startswith("inflow.chain.") or key == "inflow.initial.own":
             inflow[key] = spec
         elif key in STAFFING_KEYS:
             staff[key] = spec

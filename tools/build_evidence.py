@@ -143,8 +143,9 @@ CURATED: list[tuple] = [
      "persons", 0.05, "rel", 1.0, "Destatis 12531, Kreis table 31.12.2018 (SOURCES.md)",
      "sourced", "sum of the 44 Kreise"),
     ("land_asylblg_2019", "2019-12-31", "land", LAND, "asylblg_empfaenger", "level", 44078,
-     "persons", 0.35, "rel", 0.5, "Destatis 22221 (SOURCES.md 3b, total column only)", "sourced",
-     "model proxy: Erstaufnahme + vU + asylum seekers in AU (legal status is not modelled)"),
+     "persons", 0.6, "rel", 0.0, "Destatis 22221 (SOURCES.md 3b, total column only)", "sourced",
+     "model proxy: Erstaufnahme + vU + asylum seekers in AU (legal status is not modelled: "
+     "recognised persons in AU are counted too, so the proxy is high); shown, not fitted"),
     ("land_erstaufnahme_2017_05", "2017-05-01", "land", LAND, "ea", "level", 6123, "persons",
      0.5, "rel", 0.5, "domradio.de (EVIDENCE.md §3)", "sourced", "6,123 in 10 EA"),
     ("land_erstaufnahme_2020_01", "2020-01-15", "land", LAND, "ea", "level", 3300, "persons",

@@ -305,26 +305,26 @@ def month_keys(months: pd.PeriodIndex, latest: int | None = None, *,
     if (kreis_pos < 0).any() or (gem_pos < 0).any():
         raise InputError(Problem("erstaufnahme.csv", "site with an unknown AGS",
                                  list(table.loc[(kreis_pos < 0) | (gem_pos < 0), "ags"])))
-    host_k = np.zeros((len(months), len(kreis_ags)), dtype=bool)
-    host_g = np.zeros((len(months), len(gem_ags)), dtype=bool)
-    for j in range(len(table)):  # a handful of sites, not places
-        host_k[:, kreis_pos[j]] |= is_open[:, j]
-        host_g[:, gem_pos[j]] |= is_open[:, j]
-    stadt = regions.kreise(vintages[-1])["is_stadtkreis"].reindex(kreis_ags).to_numpy(bool)
-    p = host_k * np.where(stadt[None, :], p_sk[:, None], p_lk[:, None])  # (T, K)
-    q = host_g * q_g[:, None]  # (T, P)
     t_n = len(months)
-    # regimes: distinct (vintage, p, q) rows; the unprivileged groups use p = q = 0
-    plain = np.zeros_like(p), np.zeros_like(q)
-    rows = np.concatenate([
-        np.column_stack([v_of_month, p, q]),
-        np.column_stack([v_of_month, *plain]),
-    ])
-    uniq, inverse = np.unique(rows, axis=0, return_inverse=True)
+    # regimes: distinct (vintage, open sites, privilege shares) rows — a narrow matrix, so
+    # np.unique is cheap; the unprivileged groups see no open site
+    signature = np.column_stack([v_of_month, is_open, p_sk, p_lk, q_g]).astype(float)
+    plain = signature.copy()
+    plain[:, 1:] = 0.0
+    uniq, inverse = np.unique(np.concatenate([signature, plain]), axis=0, return_inverse=True)
     inverse = inverse.reshape(-1)
     r_v = uniq[:, 0].astype(int)
-    r_p = uniq[:, 1:1 + len(kreis_ags)]
-    r_q = uniq[:, 1 + len(kreis_ags):]
+    r_open = uniq[:, 1:1 + len(table)] > 0
+    r_psk, r_plk, r_q = uniq[:, -3], uniq[:, -2], uniq[:, -1]
+    host_k = np.zeros((len(uniq), len(kreis_ags)), dtype=bool)
+    host_g = np.zeros((len(uniq), len(gem_ags)), dtype=bool)
+    for j in range(len(table)):  # a handful of sites, not places
+        host_k[:, kreis_pos[j]] |= r_open[:, j]
+        host_g[:, gem_pos[j]] |= r_open[:, j]
+    stadt = regions.kreise(vintages[-1])["is_stadtkreis"].reindex(kreis_ags).to_numpy(bool)
+    r_p = host_k * np.where(stadt[None, :], r_psk[:, None], r_plk[:, None])  # (R, K)
+    r_q = host_g * r_q[:, None]  # (R, P)
+    p = r_p[inverse[:t_n]]  # (T, K) privilege of the asylum seekers' key, per month
     pop_keys = build_keys(sorted(set(r_v.tolist())), kreis_key=kreis_key,
                           gemeinde_key=gemeinde_key, credits=credits)
     v_row = np.searchsorted(pop_keys.vintages, r_v)

@@ -6,6 +6,12 @@ assumption gets a triangular distribution over its ``range`` with the default as
 mode (or the distribution the scenario names for that path); the arrival level
 gets a log-normal multiplier with median 1.
 
+Rates are read month by month (:func:`monthly`): a dated value acts from its month
+on.  Calibrated parameters (tag ``calibrated``, written by ``tools/calibrate.py``)
+are drawn jointly from the fitted mean and covariance (:mod:`paktsim.calibration`),
+including the pre-2014 stock (returned in ``drawn``); a scenario distribution for a
+path replaces its draw.
+
 Random numbers come from ``SeedSequence(seed).spawn``-style children, one per
 fixed block of :data:`BLOCK` draws, and every block draws all its values in a
 fixed order.  Draw ``i`` therefore has the same values whatever the number of
@@ -29,6 +35,8 @@ from paktsim.inflow.kernel import ChainRates
 __all__ = ["RATE_NAMES", "BLOCK", "deterministic", "monthly", "sample", "uncertain_paths",
            "distribution"]
 
+#: The pre-2014 stock: drawn with the rates when calibrated (not a chain rate).
+INITIAL = "inflow.initial.own"
 RATE_NAMES: tuple[str, ...] = ("direct_share", "ea_exit", "ea_left_share", "vu_exit",
                                "vu_left_share", "au_to_own", "au_left", "own_left",
                                "own_relocate_share")
@@ -156,18 +164,18 @@ def monthly(months: pd.PeriodIndex, overrides: Mapping[str, Any] | None = None, 
 
 def uncertain_paths(date: dt.date, overrides: Mapping[str, Any] | None = None, *,
                     tree: Any = None) -> dict[str, tuple[float, float, float]]:
-    """``path → (low, default, high)`` for every chain rate that is an assumption at ``date``."""
+    """``path → (low, default, high)`` for every chain rate (and the pre-2014 stock
+    ``inflow.initial.own``) that is an assumption, or calibrated (bounds and
+    estimate), at ``date``."""
     from paktsim import params
 
     base = params.apply_overrides(tree if tree is not None else params.load(), overrides)
     out = {}
-    for group in GROUPS:
-        for name in RATE_NAMES:
-            path = f"inflow.chain.{group}.{name}"
-            entries = [e for e in base[path].entries if e.date <= date]
-            if entries and entries[-1].tag == "assumption" and entries[-1].range:
-                low, high = entries[-1].range
-                out[path] = (float(low), float(entries[-1].value), float(high))
+    for path in [f"inflow.chain.{g}.{n}" for g in GROUPS for n in RATE_NAMES] + [INITIAL]:
+        entries = [e for e in base[path].entries if e.date <= date]
+        if entries and entries[-1].tag in ("assumption", "calibrated") and entries[-1].range:
+            low, high = entries[-1].range
+            out[path] = (float(low), float(entries[-1].value), float(high))
     return out
 
 
@@ -250,13 +258,15 @@ def sample(n_draws: int, seed: int, date: dt.date,
     known = {f"inflow.chain.{g}.{n}" for g in GROUPS for n in RATE_NAMES}
     user: dict[str, Any] = {}
     for path, spec in (distributions or {}).items():
-        if path not in known:
+        if path not in known | {INITIAL}:
             raise InputError(Problem(f"uncertainty.distributions.{path}",
                                      "not an inflow chain rate (inflow.chain.GROUP.RATE)", path))
         user[path] = distribution(spec) if hasattr(spec, "dist") else spec
     # per path: (month index of entries, {entry index: distribution}) for assumption entries
     assumed: dict[str, tuple[np.ndarray, dict[int, Any]]] = {}
     calibrated_paths: set[str] = set()
+    if INITIAL in user:
+        assumed[INITIAL] = (np.zeros(len(months), dtype=int), {})
     for path in sorted(known):
         param = base_tree[path]
         idx = _entry_index(param, months)
@@ -307,6 +317,9 @@ def sample(n_draws: int, seed: int, date: dt.date,
             drawn[path] = joint[:, k].copy()
     for path in order:
         u = np.concatenate(uniforms[path])[:n_draws]
+        if path == INITIAL:  # a user distribution for the pre-2014 stock
+            drawn[path] = _ppf(user[path], u)
+            continue
         idx, per_entry = assumed[path]
         group, name = path.split(".")[2:4]
         gi = GROUPS.index(group)
