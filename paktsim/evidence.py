@@ -15,6 +15,7 @@ linearly between month ends):
 ``asylblg_empfaenger``      Erstaufnahme + vU + AU of asylum seekers and humanitarian
                             admissions (proxy: the model has no legal status)
 ``ea``, ``ea_site``         Erstaufnahme (Land; on the sites of a Kreis)
+``ea_mittel_jahr``          Erstaufnahme, mean of the month ends of the year
 ``vu``, ``au``, ``vu_au``   stocks in vorläufiger / Anschlussunterbringung (all groups)
 ``zuweisungen_jahr``        assignments out of Erstaufnahme into the Kreis in the year
 ``zuweisungsanteil_jahr``   the Kreis's share of all assignments in the year
@@ -47,6 +48,7 @@ QUANTITY_LABELS: dict[str, str] = {
     "schutzsuchende_anteil_bev": "Schutzsuchende je Einwohner",
     "asylblg_empfaenger": "Empfänger AsylbLG-Regelleistungen",
     "ea": "Personen in der Erstaufnahme",
+    "ea_mittel_jahr": "Personen in der Erstaufnahme (Jahresmittel)",
     "ea_site": "Personen in der Erstaufnahme (Standort)",
     "vu": "Personen in vorläufiger Unterbringung",
     "au": "Personen in Anschlussunterbringung",
@@ -181,6 +183,11 @@ def model_values(result: "InflowResult", obs: pd.DataFrame | None = None) -> np.
                 pop = regions.kreise(2017)["population"].reindex(rows["ags"]).to_numpy(float)
                 values = values / pop
             out[idx] = values
+        elif quantity == "ea_mittel_jahr":
+            data = stock(level, ("ea",))
+            years = rows["date"].dt.year.to_numpy()
+            in_year = (months.year.to_numpy()[None, :] == years[:, None]).astype(float)
+            out[idx] = np.einsum("rt,rt->r", data[pos], in_year) / in_year.sum(axis=1)
         elif quantity in ("zuweisungen_jahr", "zuweisungsanteil_jahr"):
             flows = arr("ea_to_vu", "kreis" if level != "land" else "land", None, True)
             years = rows["date"].dt.year.to_numpy()

@@ -41,6 +41,7 @@ FREE: tuple[str, ...] = (
     "inflow.initial.auslaender_exponent",
     "inflow.chain.asyl.own_relocate_share",
     "fluag.privileg.vu_landkreis",
+    "fluag.privileg.vu_landkreis_lea",
     "inflow.chain.asyl.ea_exit",
     "inflow.chain.asyl.vu_exit",
     "inflow.chain.asyl.vu_left_share",
@@ -134,8 +135,9 @@ def fit(until: dt.date | None = None, max_nfev: int = 60) -> dict:
                         x_scale=1.0, diff_step=1e-3, max_nfev=max_nfev, verbose=0)
     n_res, n_par = len(res.fun), len(res.x)
     chi2 = float(2 * res.cost / max(n_res - n_par, 1))
-    jac = res.jac / scale[None, :]  # d r / d θ
-    cov = np.linalg.pinv(jac.T @ jac) * max(chi2, 1.0)
+    # covariance in the scaled coordinates (well conditioned), then back to θ = x · scale
+    cov_x = np.linalg.pinv(res.jac.T @ res.jac) * max(chi2, 1.0)
+    cov = cov_x * np.outer(scale, scale)
     theta = res.x * scale
     table = prob.compare(res.x)
     residuals = [

@@ -16,7 +16,8 @@ Reception credits (FlüAG privilege of Erstaufnahme sites, ``../shared/EVIDENCE.
 §1) are applied month by month from the bundled site table
 (``paktsim/data/erstaufnahme.csv``, :func:`sites`): while a privileged site is
 open, its host Kreis's vU key weight is multiplied by ``1 − p`` (``p`` =
-``fluag.privileg.vu_stadtkreis`` or ``fluag.privileg.vu_landkreis``; the other
+``fluag.privileg.vu_stadtkreis`` for a Stadtkreis, ``vu_landkreis_lea`` for a Landkreis
+hosting a permanent LEA / arrival centre, ``vu_landkreis`` for other sites; the other
 Kreise renormalise: ``s_k (1 − p_k) / Σ_j s_j (1 − p_j)``), and its host
 Gemeinde's AU weight by ``1 − fluag.privileg.au_gemeinde`` (its Kreis
 renormalises over the other Gemeinden).  Ukrainians and humanitarian admissions
@@ -297,8 +298,9 @@ def month_keys(months: pd.PeriodIndex, latest: int | None = None, *,
         values = params.monthly(path, first, last, overrides, tree=tree)
         return values.astype("Float64").fillna(0.0).to_numpy(dtype=float)
 
-    p_sk, p_lk, q_g = (share(f"fluag.privileg.{n}")
-                       for n in ("vu_stadtkreis", "vu_landkreis", "au_gemeinde"))
+    p_sk, p_lk, p_lea, q_g = (share(f"fluag.privileg.{n}") for n in
+                              ("vu_stadtkreis", "vu_landkreis", "vu_landkreis_lea",
+                               "au_gemeinde"))
     is_open = _open(table, months) & table["privileged"].to_numpy()[None, :]  # (T, N)
     kreis_pos = kreis_ags.get_indexer(table["kreis_ags"])
     gem_pos = gem_ags.get_indexer(table["ags"])
@@ -308,21 +310,24 @@ def month_keys(months: pd.PeriodIndex, latest: int | None = None, *,
     t_n = len(months)
     # regimes: distinct (vintage, open sites, privilege shares) rows — a narrow matrix, so
     # np.unique is cheap; the unprivileged groups see no open site
-    signature = np.column_stack([v_of_month, is_open, p_sk, p_lk, q_g]).astype(float)
+    signature = np.column_stack([v_of_month, is_open, p_sk, p_lk, p_lea, q_g]).astype(float)
     plain = signature.copy()
     plain[:, 1:] = 0.0
     uniq, inverse = np.unique(np.concatenate([signature, plain]), axis=0, return_inverse=True)
     inverse = inverse.reshape(-1)
     r_v = uniq[:, 0].astype(int)
     r_open = uniq[:, 1:1 + len(table)] > 0
-    r_psk, r_plk, r_q = uniq[:, -3], uniq[:, -2], uniq[:, -1]
-    host_k = np.zeros((len(uniq), len(kreis_ags)), dtype=bool)
+    r_psk, r_plk, r_plea, r_q = uniq[:, -4], uniq[:, -3], uniq[:, -2], uniq[:, -1]
+    stadt = regions.kreise(vintages[-1])["is_stadtkreis"].reindex(kreis_ags).to_numpy(bool)
+    lea = table["kind"].isin(["LEA", "AZ"]).to_numpy()
+    # each open site's strength; a Kreis takes the strongest of its open sites
+    site_p = np.where(stadt[kreis_pos][None, :], r_psk[:, None],
+                      np.where(lea[None, :], r_plea[:, None], r_plk[:, None])) * r_open
+    r_p = np.zeros((len(uniq), len(kreis_ags)))
     host_g = np.zeros((len(uniq), len(gem_ags)), dtype=bool)
     for j in range(len(table)):  # a handful of sites, not places
-        host_k[:, kreis_pos[j]] |= r_open[:, j]
+        r_p[:, kreis_pos[j]] = np.maximum(r_p[:, kreis_pos[j]], site_p[:, j])
         host_g[:, gem_pos[j]] |= r_open[:, j]
-    stadt = regions.kreise(vintages[-1])["is_stadtkreis"].reindex(kreis_ags).to_numpy(bool)
-    r_p = host_k * np.where(stadt[None, :], r_psk[:, None], r_plk[:, None])  # (R, K)
     r_q = host_g * r_q[:, None]  # (R, P)
     p = r_p[inverse[:t_n]]  # (T, K) privilege of the asylum seekers' key, per month
     pop_keys = build_keys(sorted(set(r_v.tolist())), kreis_key=kreis_key,
