@@ -227,7 +227,6 @@ def _chain_chunks(scenario: Any, inflow: Any, n: int, chunk: int, inflow_dists: 
     from paktsim.inflow import arrivals as arrivals_mod
     from paktsim.inflow import rates as rates_mod
     from paktsim.inflow.arrivals import GROUPS
-    from paktsim.inflow.distribute import segments
     from paktsim.inflow.kernel import run_chain
 
     first_day = pd.Period(scenario.horizon.start, freq="M").start_time.date()
@@ -237,7 +236,7 @@ def _chain_chunks(scenario: Any, inflow: Any, n: int, chunk: int, inflow_dists: 
     path = inflow.arrivals
     base = path[list(GROUPS)].to_numpy().T[None, :, :]
     forward = np.asarray(inflow.all_months > arrivals_mod.HISTORIC_END)
-    seg, vintages = segments(inflow.all_months, scenario.data.vintage)
+    keys = inflow.keys  # month-by-month regimes (reception credits), as the central run
     init = np.repeat(np.asarray(inflow.initial_own)[:1], n, axis=0)
     if "inflow.initial.own" in drawn:  # calibrated: drawn jointly with the rates
         init[:, 0] = drawn["inflow.initial.own"]
@@ -246,8 +245,9 @@ def _chain_chunks(scenario: Any, inflow: Any, n: int, chunk: int, inflow_dists: 
         sl = slice(lo, min(n, lo + chunk))
         r = rates.take(sl)
         arr = np.where(forward, base * factor[sl, None, None], base)
-        chain = run_chain(arr, r, seg, n_segments=len(vintages),
-                          initial_own=init[sl])
+        chain = run_chain(arr, r, keys.segment, n_segments=keys.kreis.shape[0],
+                          initial_own=init[sl], initial_segment=keys.initial_segment,
+                          move_segment=keys.initial_segment)
         yield sl, chain
 
 

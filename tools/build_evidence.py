@@ -29,6 +29,7 @@ the stated uncertainty of the figure.  ``weight`` is the figure's weight in
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import tempfile
@@ -122,6 +123,13 @@ EVIDENCE_COLUMNS = ("id", "date", "level", "ags", "quantity", "compare", "value"
 #  note).  compare: "level" = the modelled value itself; "share" = the place's share of
 # the sum of all places with the same id prefix (quantity and date).
 LAND = "08"
+# Fit weights that keep sqrt(w)/sigma of the earlier ±25 % (register) and ±60 % (AsylbLG)
+# bands while the per-row tolerance is a looser guard: w = (ln(1+new)/ln(1+old))^2 etc.
+REGISTER_WEIGHT = round((math.log(1.7) / math.log(1.25)) ** 2, 3)
+# Erstaufnahme stock: a factor-2 guard (one constant exit hazard for 2014-2026), fit weight of
+# the earlier ±50 % band with weight 0.5
+EA_WEIGHT = round(0.5 * (math.log(2.0) / math.log(1.5)) ** 2, 3)
+ASYLBLG_WEIGHT = round(0.25 * (math.log(2.5) / math.log(1.6)) ** 2, 3)
 CURATED: list[tuple] = [
     ("land_schutzsuchende_2019", "2019-12-31", "land", LAND, "schutzsuchende", "level", 210000,
      "persons", 0.05, "rel", 1.0, "Sozialministerium PM 13.09.2020 (FACTS.md §3)", "sourced",
@@ -147,17 +155,18 @@ CURATED: list[tuple] = [
      "model proxy: Erstaufnahme + vU + asylum seekers in AU (legal status is not modelled: "
      "recognised persons in AU are counted too, so the proxy is high); shown, not fitted"),
     ("land_erstaufnahme_2017_05", "2017-05-01", "land", LAND, "ea", "level", 6123, "persons",
-     0.5, "rel", 0.5, "domradio.de (EVIDENCE.md §3)", "sourced", "6,123 in 10 EA"),
+     2.0, "factor", EA_WEIGHT, "domradio.de (EVIDENCE.md §3)", "sourced", "6,123 in 10 EA"),
     ("land_erstaufnahme_2020_01", "2020-01-15", "land", LAND, "ea", "level", 3300, "persons",
-     0.5, "rel", 0.5, "welt.de 2020-01 (EVIDENCE.md §3)", "sourced", "≈ 3,300"),
+     2.0, "factor", EA_WEIGHT, "welt.de 2020-01 (EVIDENCE.md §3)", "sourced", "≈ 3,300"),
     ("land_erstaufnahme_2021_01", "2021-01-15", "land", LAND, "ea", "level", 2000, "persons",
-     0.5, "rel", 0.5, "diegemeinde.de (EVIDENCE.md §3)", "sourced", "≈ 2,000"),
+     2.0, "factor", EA_WEIGHT, "diegemeinde.de (EVIDENCE.md §3)", "sourced", "≈ 2,000"),
     ("land_erstaufnahme_mittel_2023", "2023-12-31", "land", LAND, "ea_mittel_jahr", "level",
-     6700, "persons", 0.5, "rel", 0.0,
+     6700, "persons", 2.0, "factor", 0.0,
      "augsburger-allgemeine.de (dpa/lsw, Justizministerium, Dec 2024)", "sourced",
-     "average occupied places in Erstaufnahme in 2023; shown, not fitted"),
+     "average occupied places in Erstaufnahme in 2023; shown, not fitted: the constant exit "
+     "hazard fitted to 2017-2021 overstates 2023/24 (shorter stays then)"),
     ("land_erstaufnahme_mittel_2024", "2024-12-31", "land", LAND, "ea_mittel_jahr", "level",
-     5000, "persons", 0.5, "rel", 0.0,
+     5000, "persons", 2.0, "factor", 0.0,
      "augsburger-allgemeine.de (dpa/lsw, Justizministerium, Dec 2024)", "sourced",
      "average occupied places January-November 2024 ('knapp 5.000'); shown, not fitted"),
     ("kreis_heidelberg_ea_2020", "2020-01-15", "kreis", "08221", "ea_site", "level", 1100,
@@ -294,15 +303,17 @@ def evidence(raw: Path) -> pd.DataFrame:
     for ags, v in schutz.items():
         rows.append(dict(zip(EVIDENCE_COLUMNS, (
             f"register_2018_{ags}", "2018-12-31", "kreis", ags, "schutzsuchende", "share",
-            int(v), "persons", 0.25, "rel", 1.0,
+            int(v), "persons", 0.7, "rel", REGISTER_WEIGHT,
             "Destatis 12531 Schutzsuchende, Kreise 31.12.2018 (SOURCES.md; bundled as "
             "schutzsuchende_2018)", "sourced",
-            "compared as the Kreis's share of the 44 Kreise"))))
+            "compared as the Kreis's share of the 44 Kreise; tolerance per Kreis 70 % (a guard), "
+            "the target is on the worst tenth (< 25 %, tests/test_evidence.py); the fit weight "
+            "equals that of a ±25 % band"))))
     asyl, _ = _destatis_kreise(raw / F_ASYLBLG, "empfaenger_asylbewerber", "31.12.2019")
     for ags, v in asyl.items():
         rows.append(dict(zip(EVIDENCE_COLUMNS, (
             f"asylblg_2019_{ags}", "2019-12-31", "kreis", ags, "asylblg_empfaenger", "share",
-            int(v), "persons", 0.6, "rel", 0.25,
+            int(v), "persons", 2.5, "factor", ASYLBLG_WEIGHT,
             "Destatis 22221 AsylbLG Regelleistungen, Kreise 31.12.2019 (SOURCES.md 3b; total "
             "column only)", "sourced",
             "share of the 44 Kreise; model proxy Erstaufnahme on site + vU + asylum seekers "
@@ -311,7 +322,7 @@ def evidence(raw: Path) -> pd.DataFrame:
     for ags, v in inkar.items():
         rows.append(dict(zip(EVIDENCE_COLUMNS, (
             f"inkar_2017_{ags}", "2017-12-31", "kreis", ags, "schutzsuchende_anteil_bev",
-            "level", round(float(v), 4), "share", 0.6, "rel", 0.0,
+            "level", round(float(v), 4), "share", 2.5, "factor", 0.0,
             "BBSR INKAR 2017, Anteil Schutzsuchender an Bevölkerung (SOURCES.md 3c; licence "
             "to verify)", "uncertain",
             "protection seekers per inhabitant, rounded to 0.1 %; shown, not fitted"))))

@@ -110,6 +110,10 @@ class Keys:
         vU privilege ``p`` of each Kreis per month (asylum seekers).
     initial_segment : int, optional
         Segment of the pre-2014 stock (its own key, see :func:`month_keys`).
+    site_capacity : ndarray, shape (T, N_sites), optional
+        Regular capacity of each site in the months it is open (0 when closed).
+    site_permanent : ndarray of bool, shape (N_sites,), optional
+        Permanent sites (LEA, AZ, EA); the others (BEA, NU) take only the overflow.
     """
 
     kreis_ags: pd.Index
@@ -123,6 +127,8 @@ class Keys:
     site_weight: np.ndarray | None = None
     privilege: np.ndarray | None = None
     initial_segment: int | None = None
+    site_capacity: np.ndarray | None = None
+    site_permanent: np.ndarray | None = None
 
 
 def _weights(user: pd.Series | None, default: pd.Series, name: str) -> pd.Series:
@@ -360,7 +366,9 @@ def month_keys(months: pd.PeriodIndex, latest: int | None = None, *,
     k0, g0 = initial_key(pop_keys, w, v_row[inverse[t_n]], within_pop[inverse[t_n]])
     return Keys(kreis_ags, gem_ags, kreis_of, np.vstack([k_share, k0]),
                 np.vstack([gem_share, g0]), r_v.tolist() + [int(r_v[inverse[t_n]])], seg,
-                gem_pos, site_weights(months, table), p, len(uniq))
+                gem_pos, site_weights(months, table), p, len(uniq),
+                _open(table, months) * table["capacity"].to_numpy(dtype=float)[None, :],
+                ~table["kind"].isin(["BEA", "NU"]).to_numpy())
 
 
 def foreign_share() -> pd.Series:

@@ -103,20 +103,36 @@ class InflowResult:
     def _index(self, level: str) -> pd.Index:
         return self.keys.kreis_ags if level == "kreis" else self.keys.gemeinde_ags
 
-    def _reception(self, level: str, flow: bool = False) -> np.ndarray:
+    def _reception(self, level: str) -> np.ndarray:
         """(D, G, N, T_horizon) Erstaufnahme stock on its sites, by Kreis or Gemeinde.
 
-        The Land stock is spread over the sites open in each month by capacity
-        (:func:`~paktsim.inflow.distribute.site_weights`).
+        No per-site occupancy series is published, so the Land stock is placed by
+        capacity: the permanent sites (LEA, AZ, EA) fill first, in proportion to
+        their regular capacity; what exceeds it goes to the stand-by sites open
+        that month (BEA, Notunterkunft — "bedarfsorientiert"), by their capacity.
         """
         ea = self.chain.stocks["ea"][..., self._window]  # (D, G, T)
-        w = self.keys.site_weight[self._window]  # (T, N_sites)
+        cap = self.keys.site_capacity[self._window]  # (T, N_sites)
+        perm = self.keys.site_permanent
+        c_perm = (cap * perm).sum(axis=1)  # (T,)
+        c_temp = (cap * ~perm).sum(axis=1)
+        total = ea.sum(axis=1)  # (D, T)
+        overflow = np.clip(total - c_perm, 0.0, None)
+        if np.any(c_temp == 0):  # no stand-by site open: the permanent ones hold all
+            overflow = np.where(c_temp[None, :] > 0, overflow, 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            f_temp = np.where(total > 0, overflow / total, 0.0)  # (D, T)
+        w_perm = np.divide(cap * perm, c_perm[:, None], out=np.zeros_like(cap),
+                           where=c_perm[:, None] > 0)
+        w_temp = np.divide(cap * ~perm, c_temp[:, None], out=np.zeros_like(cap),
+                           where=c_temp[:, None] > 0)
+        weights = ((1 - f_temp)[:, :, None] * w_perm[None] + f_temp[:, :, None] * w_temp[None])
         n_places = len(self._index(level))
         pos = (self.keys.site_gemeinde if level == "gemeinde"
                else self.keys.kreis_of[self.keys.site_gemeinde])
-        onto = np.zeros((w.shape[1], n_places))
-        onto[np.arange(w.shape[1]), pos] = 1.0
-        return np.einsum("dgt,ts,sn->dgnt", ea, w, onto, optimize=True)
+        onto = np.zeros((cap.shape[1], n_places))
+        onto[np.arange(cap.shape[1]), pos] = 1.0
+        return np.einsum("dgt,dts,sn->dgnt", ea, weights, onto, optimize=True)
 
     def array(self, name: str, level: str = "land", groups: tuple[str, ...] | None = None,
               flow: bool = False, places: np.ndarray | None = None) -> np.ndarray:
