@@ -53,6 +53,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="Ausgabeordner (Standard: ./ergebnisse)")
     parser.add_argument("--force", action="store_true",
                         help="vorhandene Dateien überschreiben")
+    parser.add_argument("--draws", type=int, metavar="N",
+                        help="Zahl der Monte-Carlo-Ziehungen statt uncertainty.n_draws des "
+                             "Szenarios (0 = nur die zentrale Rechnung; z. B. für schnelle "
+                             "Proben und CI)")
     parser.set_defaults(func=run)
 
 
@@ -105,11 +109,12 @@ def build_outputs(scenario: Any, base_dir: Path | None = None,
         (facts for the run record: scenario, parameters, data, inputs, extra) and
         ``result`` (the :class:`~paktsim.inflow.model.InflowResult`).
     """
-    from paktsim import regions
-    from paktsim.inflow.model import STAGE_LABELS, simulate
+    from paktsim import pipeline, regions
+    from paktsim.inflow.model import STAGE_LABELS
     from paktsim.report.charts import stock_timeseries
 
-    result = simulate(scenario, base_dir=base_dir)
+    # the central run's inflow (checks the scenario first; the ensemble adds bands)
+    result = pipeline.run_scenario(scenario, base_dir=base_dir, ensemble=False).inflow
     tables = _german_tables(result)
     december = tables["Gemeinden"][tables["Gemeinden"]["Monat"].str.endswith("-12")]
     excel_tables = {"Land": tables["Land"], "Kreise": tables["Kreise"],
@@ -118,9 +123,7 @@ def build_outputs(scenario: Any, base_dir: Path | None = None,
     land = land[["ea", "vu", "au", "own"]].rename(columns=STAGE_LABELS)
     land.index = land.index.to_timestamp()
     land.columns = [str(c) for c in land.columns]
-    draws = f", Mittel aus {result.n_draws} Ziehungen" if result.n_draws else ""
-    fig = stock_timeseries(land, title=f"Bestände nach Unterbringungsstufe – {scenario.name}"
-                                       f"{draws}")
+    fig = stock_timeseries(land, title=f"Bestände nach Unterbringungsstufe – {scenario.name}")
     inputs: dict[str, Any] = {}
     if scenario_file is not None:
         inputs["scenario_file"] = scenario_file
@@ -132,12 +135,12 @@ def build_outputs(scenario: Any, base_dir: Path | None = None,
     info = regions.data_info()
     record = {
         "scenario": scenario,
-        "parameters": {**result.parameters,
-                       **{f"drawn.{k}.mean": float(v.mean()) for k, v in result.drawn.items()}},
+        "parameters": dict(result.parameters),
         "data": {"vintage": scenario.data.vintage, "key_vintages": result.keys.vintages,
                  "sources_sha256": info.get("sources", {})},
         "inputs": inputs,
-        "extra": {"n_draws": result.n_draws, "seed": result.seed,
+        "extra": {"n_draws": scenario.uncertainty.n_draws,
+                  "seed": scenario.seed if scenario.uncertainty.n_draws else None,
                   "horizon": [str(result.months[0]), str(result.months[-1])],
                   "balance_max_residual": result.balance()},
     }
@@ -218,6 +221,10 @@ def write_outputs(outputs: dict[str, Any], out_dir: str | Path, force: bool = Fa
 def run(args: argparse.Namespace) -> int:
     """Run a scenario and write its outputs."""
     scenario, path = _load(args.scenario)
+    if args.draws is not None:
+        if args.draws < 0:
+            raise InputError(Problem("--draws", "expected 0 or more draws", args.draws))
+        scenario = scenario.with_changes(uncertainty={"n_draws": args.draws})
     outputs = build_outputs(scenario, base_dir=path.parent if path else None, scenario_file=path)
     out_dir = Path(args.out)
     if out_dir.exists() and not out_dir.is_dir():

@@ -121,7 +121,8 @@ def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True) -> 
             q, title=f"Fehlende Stellen (VZÄ), P10–P90 aus {ens.n_draws} Ziehungen – "
                      f"{scenario.name}", ylabel="Vollzeitstellen")
         record["ensemble"] = {"n_draws": ens.n_draws, "seed": ens.seed,
-                              "chunk_size": ens.chunk_size}
+                              "chunk_size": ens.chunk_size,
+                              "drawn_mean": {k: float(v.mean()) for k, v in ens.drawn.items()}}
     if tornado:
         tor = uncertainty.tornado(scenario, "gap_fte", base_dir=base_dir)
         effects = tor.set_index("label")[["value_low", "value_high"]].rename(

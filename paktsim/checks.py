@@ -1,0 +1,59 @@
+"""Every check ``paktsim run`` makes before it computes, in one place.
+
+``paktsim validate`` and :func:`paktsim.pipeline.run_scenario` both call
+:func:`check_scenario`, so what a run would reject, validation rejects first,
+with the same message.  The scenario schema (:mod:`paktsim.scenario`) checks
+structure and types; the checks here need the model's vocabulary (inflow chain
+rates, staffing keys, allocation rules, parameter ranges, input files).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from paktsim.errors import InputError, Problem
+
+__all__ = ["check_scenario"]
+
+
+def check_scenario(scenario: Any, base_dir: str | Path | None = None) -> None:
+    """Raise one :class:`~paktsim.errors.InputError` listing every problem a run would hit.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    base_dir : path, optional
+        Folder for relative CSV paths (the scenario file's folder).
+    """
+    from paktsim.allocation.factory import rule_from_spec
+    from paktsim.ensemble import validate_distributions
+    from paktsim.staffing import YearGrid
+
+    problems: list[Problem] = []
+
+    def collect(check: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return check(*args, **kwargs)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    collect(validate_distributions, scenario.uncertainty.distributions)
+    collect(YearGrid, scenario.horizon.start, scenario.horizon.end)
+    bd = None if base_dir is None else str(base_dir)
+    for name in ("allocation", "comparison"):
+        spec = getattr(scenario, name)
+        if spec is not None:
+            collect(rule_from_spec, spec, base_dir=bd, model_counts=None, location=name,
+                    check_only=True)
+    collect(_tornado_ranges, scenario)
+    if problems:
+        raise InputError(problems)
+
+
+def _tornado_ranges(scenario: Any) -> None:
+    from paktsim.uncertainty import TORNADO_RANGES, param_range
+
+    for path in TORNADO_RANGES.values():
+        param_range(path, f"{scenario.horizon.start}-01")
