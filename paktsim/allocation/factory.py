@@ -89,7 +89,7 @@ def build_rule(rule: str, *, level: str = "gemeinde", urban: UrbanFactor | None 
                counts: Sequence[pd.Series] = (), weights: Sequence[float] | None = None,
                alpha: float | None = None, rate: float | None = None,
                kreis_key: str = "population", model_counts: pd.Series | None = None,
-               location: str = "allocation") -> Any:
+               counts_label: str = "gezählte Personen", location: str = "allocation") -> Any:
     """The allocation rule for a rule name and its inputs.
 
     Parameters
@@ -111,6 +111,8 @@ def build_rule(rule: str, *, level: str = "gemeinde", urban: UrbanFactor | None 
         ``per_capita``: euros per person (default: Integrationslastenausgleich).
     model_counts : Series, optional
         ``au_model`` / ``hybrid`` in a scenario: modelled persons in AU per place.
+    counts_label : str
+        What the counts are (German, shown in the rule's description).
     location : str
         Field path prefix for error messages.
     """
@@ -127,9 +129,9 @@ def build_rule(rule: str, *, level: str = "gemeinde", urban: UrbanFactor | None 
     if rule == "population" or (rule == "kreis" and kreis_key == "population"):
         return PopulationRule(urban_factor=urban, level=rule_level)
     if rule == "kreis":
-        return CountRule(counts[0], "gezählte Personen", "kreis")
+        return CountRule(counts[0], counts_label, "kreis")
     if rule == "counts":
-        return CountRule(counts[0], "gezählte Personen", rule_level)
+        return CountRule(counts[0], counts_label, rule_level)
     if rule == "two_surveys":
         if rule_level != "gemeinde":
             raise InputError(Problem(f"{location}.level", "two_surveys is a Gemeinde rule",
@@ -150,7 +152,7 @@ def build_rule(rule: str, *, level: str = "gemeinde", urban: UrbanFactor | None 
     if model_counts is not None:
         count_rule = CountRule(model_counts, "Personen in AU (Modell)", rule_level)
     else:
-        count_rule = CountRule(counts[0], "gezählte Personen", rule_level)
+        count_rule = CountRule(counts[0], counts_label, rule_level)
     if rule == "au_model":
         return count_rule
     return hybrid_rule(count_rule, float(alpha), PopulationRule(urban_factor=urban,
