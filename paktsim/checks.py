@@ -53,7 +53,7 @@ def check_scenario(scenario: Any, base_dir: str | Path | None = None) -> None:
 
 
 def _tornado_ranges(scenario: Any) -> None:
-    from paktsim.uncertainty import TORNADO_RANGES, param_range
+    from paktsim.staffing import ASSUMPTION_PATHS, assumption_range
 
-    for path in TORNADO_RANGES.values():
-        param_range(path, f"{scenario.horizon.start}-01")
+    for path in ASSUMPTION_PATHS.values():
+        assumption_range(path, f"{scenario.horizon.start}-01")

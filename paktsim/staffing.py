@@ -52,6 +52,8 @@ from paktsim.errors import InputError, Problem
 __all__ = [
     "COLUMN_LABELS",
     "RATIO_PRESETS",
+    "ASSUMPTION_PATHS",
+    "assumption_range",
     "ratio_presets",
     "resolve_ratio",
     "StaffingAssumptions",
@@ -81,6 +83,15 @@ RATIO_PRESETS: dict[str, str] = {
     "1:100": "betreuungsschluessel.liga_forderung",
     "1:110": "betreuungsschluessel.fsa_vu",
     "1:150": "betreuungsschluessel.mbe",
+}
+
+#: Staffing assumption (scenario field) → parameter holding its default and range.
+ASSUMPTION_PATHS: dict[str, str] = {
+    "staffing.target_ratio": "betreuungsschluessel.bedarf",
+    "staffing.counselling_share": "staffing.beratungsbedarf_anteil",
+    "staffing.group_offer_share": "staffing.gruppenangebote_anteil",
+    "staffing.vacancy_rate": "staffing.vakanzquote",
+    "staffing.hiring_lag_months": "staffing.einstellungsverzug_monate",
 }
 
 MONEY_COLUMNS: tuple[str, ...] = (
@@ -136,6 +147,30 @@ def resolve_ratio(ratio: float | str, date: Any = "2025-01-01",
             or not np.isfinite(ratio) or ratio <= 0:
         raise InputError(Problem(location, "expected persons per position > 0", ratio))
     return float(ratio)
+
+
+def assumption_range(path: str, date: str) -> tuple[float, float]:
+    """Low and high end of an assumption's range in force at ``date``.
+
+    A range recorded only after ``date`` (e.g. a horizon starting in 2014 for an
+    assumption first stated in 2016) is taken from its first date: the question
+    is how much the assumption matters, and the earliest stated range is the
+    closest statement of it.
+
+    Raises
+    ------
+    InputError
+        The path has no assumption range at all.
+    """
+    from paktsim import params
+
+    rows = params.assumptions()
+    rows = rows[rows["path"] == path]
+    if rows.empty:
+        raise InputError(Problem(path, "no assumption range in the parameter files", date))
+    before = rows[rows["date"] <= pd.Timestamp(date)]
+    row = before.iloc[-1] if not before.empty else rows.sort_values("date").iloc[0]
+    return float(row["low"]), float(row["high"])
 
 
 @dataclass(frozen=True)

@@ -23,13 +23,14 @@ from typing import Any
 import pandas as pd
 
 from paktsim import pipeline
+from paktsim import staffing as st
 from paktsim.ensemble import (QUANTILES, STAFFING_KEYS, STAFFING_STREAM, EnsembleResult,
                               sample_staffing, validate_distributions)
 from paktsim.errors import InputError, Problem
 
 __all__ = ["validate_distributions", "STAFFING_KEYS", "STAFFING_STREAM", "QUANTILES",
            "EnsembleResult", "run_ensemble", "sample_staffing", "tornado", "TORNADO_LABELS",
-           "TORNADO_RANGES", "param_range"]
+           "TORNADO_RANGES"]
 
 
 def run_ensemble(scenario: Any, *, base_dir: Any = None, n_draws: int | None = None,
@@ -65,37 +66,8 @@ TORNADO_LABELS: dict[str, str] = {
     "staffing.hiring_lag_months": "Einstellungsverzug (Monate)",
     "arrivals.scale": "Zugangsniveau (Faktor)",
 }
-TORNADO_RANGES: dict[str, str] = {
-    "staffing.target_ratio": "betreuungsschluessel.bedarf",
-    "staffing.counselling_share": "staffing.beratungsbedarf_anteil",
-    "staffing.group_offer_share": "staffing.gruppenangebote_anteil",
-    "staffing.vacancy_rate": "staffing.vakanzquote",
-    "staffing.hiring_lag_months": "staffing.einstellungsverzug_monate",
-}
-
-
-def param_range(path: str, date: str) -> tuple[float, float]:
-    """Low and high end of an assumption's range in force at ``date``.
-
-    A range recorded only after ``date`` (e.g. a horizon starting in 2014 for an
-    assumption first stated in 2016) is taken from its first date: the tornado
-    asks how much the assumption matters, and the earliest stated range is the
-    closest statement of it.
-
-    Raises
-    ------
-    InputError
-        The path has no assumption range at all.
-    """
-    from paktsim import params
-
-    rows = params.assumptions()
-    rows = rows[rows["path"] == path]
-    if rows.empty:
-        raise InputError(Problem(path, "no assumption range in the parameter files", date))
-    before = rows[rows["date"] <= pd.Timestamp(date)]
-    row = before.iloc[-1] if not before.empty else rows.sort_values("date").iloc[0]
-    return float(row["low"]), float(row["high"])
+#: Scenario field → parameter whose assumption range the tornado spans.
+TORNADO_RANGES: dict[str, str] = st.ASSUMPTION_PATHS
 
 
 def tornado(scenario: Any, metric: str = "gap_fte", year: int | None = None, *,
@@ -134,7 +106,7 @@ def tornado(scenario: Any, metric: str = "gap_fte", year: int | None = None, *,
     date = f"{scenario.horizon.start}-01"
     rows = []
     for key, path in TORNADO_RANGES.items():
-        low, high = param_range(path, date)
+        low, high = st.assumption_range(path, date)
         section, name = key.split(".")
         values = []
         for v in (low, high):
