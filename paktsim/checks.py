@@ -28,7 +28,7 @@ def check_scenario(scenario: Any, base_dir: str | Path | None = None) -> None:
     """
     from paktsim.allocation.factory import rule_from_spec
     from paktsim.ensemble import validate_distributions
-    from paktsim.staffing import YearGrid
+    from paktsim.staffing import CostRates, YearGrid
 
     problems: list[Problem] = []
 
@@ -40,8 +40,12 @@ def check_scenario(scenario: Any, base_dir: str | Path | None = None) -> None:
             return None
 
     collect(validate_distributions, scenario.uncertainty.distributions)
-    collect(YearGrid, scenario.horizon.start, scenario.horizon.end)
+    grid = collect(YearGrid, scenario.horizon.start, scenario.horizon.end)
     bd = None if base_dir is None else str(base_dir)
+    if grid is not None:
+        collect(_inflow_inputs, scenario, bd)
+        collect(CostRates.from_params, tuple(int(y) for y in grid.years),
+                dict(scenario.allocation.qualification_mix), scenario.overrides or None)
     for name in ("allocation", "comparison"):
         spec = getattr(scenario, name)
         if spec is not None:
@@ -50,6 +54,22 @@ def check_scenario(scenario: Any, base_dir: str | Path | None = None) -> None:
     collect(_tornado_ranges, scenario)
     if problems:
         raise InputError(problems)
+
+
+def _inflow_inputs(scenario: Any, base_dir: str | None) -> None:
+    """The horizon lies after the start of the historic arrivals; the arrival path
+    (blocks, CSV files) builds."""
+    import pandas as pd
+
+    from paktsim.inflow import arrivals
+
+    start = pd.Period(scenario.horizon.start, freq="M")
+    if start < arrivals.HISTORIC_START:
+        raise InputError(Problem("horizon.start", f"the model starts in "
+                                 f"{arrivals.HISTORIC_START} (historic arrivals)",
+                                 scenario.horizon.start))
+    arrivals.build(scenario.arrivals, pd.Period(scenario.horizon.end, freq="M"),
+                   base_dir=base_dir, overrides=scenario.overrides or None)
 
 
 def _tornado_ranges(scenario: Any) -> None:

@@ -225,7 +225,11 @@ def run(args: argparse.Namespace) -> int:
         if args.draws < 0:
             raise InputError(Problem("--draws", "expected 0 or more draws", args.draws))
         scenario = scenario.with_changes(uncertainty={"n_draws": args.draws})
-    outputs = build_outputs(scenario, base_dir=path.parent if path else None, scenario_file=path)
+    try:
+        outputs = build_outputs(scenario, base_dir=path.parent if path else None,
+                                scenario_file=path)
+    except InputError as exc:  # name the scenario file, as `paktsim validate` does
+        raise exc.with_source(str(path)) if path and exc.source is None else exc from None
     out_dir = Path(args.out)
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(Problem("--out", "is a file, expected a folder", str(out_dir)))
