@@ -466,7 +466,7 @@ def _rates(years: tuple[int, ...], mix_json: str, overrides_json: str) -> st.Cos
 
 
 def run_scenario(scenario: Any = None, *, base_dir: str | Path | None = None,
-                 ensemble: bool = True) -> ScenarioResult:
+                 ensemble: bool = True, executor: Any = None) -> ScenarioResult:
     """Run a scenario end to end: inflow → allocation → staffing → budget (→ Monte Carlo).
 
     Parameters
@@ -478,6 +478,9 @@ def run_scenario(scenario: Any = None, *, base_dir: str | Path | None = None,
     ensemble : bool
         Run the Monte Carlo ensemble when ``scenario.uncertainty.n_draws > 0``
         (set False for a fast central run, e.g. while dragging a slider).
+    executor : concurrent.futures.Executor, optional
+        Runs the ensemble's chunks (see :func:`run_ensemble`); same numbers as
+        in-process.  The central run is cached either way.
 
     Returns
     -------
@@ -489,7 +492,14 @@ def run_scenario(scenario: Any = None, *, base_dir: str | Path | None = None,
 
     scenario = scenario if scenario is not None else builtin_scenario("status_quo")
     bd = None if base_dir is None else str(Path(base_dir).resolve())
-    return _run_cached(scenario, bd, bool(ensemble))
+    if executor is None or not ensemble or scenario.uncertainty.n_draws == 0:
+        return _run_cached(scenario, bd, bool(ensemble))
+    central = _run_cached(scenario, bd, False)
+    t0 = time.perf_counter()
+    result = run_ensemble(scenario, base_dir=bd, executor=executor)
+    timings = {**central.timings, "ensemble": time.perf_counter() - t0}
+    timings["total"] = timings.get("total", 0.0) + timings["ensemble"]
+    return dataclasses.replace(central, ensemble=result, timings=timings)
 
 
 def clear_caches() -> None:

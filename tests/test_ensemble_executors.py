@@ -113,3 +113,41 @@ def test_target_group_switches_add_their_stocks():
     np.testing.assert_allclose(tg["vu"] - tg["au"], vu, rtol=1e-9)
     np.testing.assert_allclose(tg["ua"] - tg["au"], ua, rtol=1e-9)
     assert (vu > 0).all() and (ua > 0).all()
+
+
+@pytest.mark.slow
+def test_cli_workers_gives_the_same_files(tmp_path):
+    """``paktsim run --workers 2`` writes the same Monte Carlo tables as one process."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "kurz.yaml"
+    path.write_text("name: Kurz\nhorizon: {start: '2025-01', end: '2026-12'}\n"
+                    "allocation: {rule: kreis, level: kreis, join: none}\n"
+                    "uncertainty: {n_draws: 12, chunk_size: 5, arrivals_sigma: 0.3}\n"
+                    "seed: 5\n", encoding="utf-8")
+    outs = {}
+    for name, extra in {"one": [], "two": ["--workers", "2"]}.items():
+        outs[name] = tmp_path / name
+        proc = subprocess.run([sys.executable, "-m", "paktsim", "run", str(path), "--out",
+                               str(outs[name]), *extra], capture_output=True, text=True,
+                              timeout=600)
+        assert proc.returncode == 0, proc.stderr
+    for file in ("unsicherheit_land.csv", "unsicherheit_kreise_ueber_120.csv",
+                 "personal_uebersicht.csv"):
+        assert (outs["one"] / file).read_bytes() == (outs["two"] / file).read_bytes(), file
+
+
+@pytest.mark.parametrize("args,field", [(["--workers", "0"], "--workers"),
+                                        (["--scheduler", "tcp://127.0.0.1:1"], "--scheduler")])
+def test_cli_bad_executor_options(tmp_path, args, field):
+    import subprocess
+    import sys
+
+    pytest.importorskip("distributed")
+    proc = subprocess.run([sys.executable, "-m", "paktsim", "run", "--draws", "3", "--out",
+                           str(tmp_path / "o"), *args], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith(field) and "Traceback" not in proc.stderr
+    assert not (tmp_path / "o").exists()

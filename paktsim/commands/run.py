@@ -57,6 +57,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="Zahl der Monte-Carlo-Ziehungen statt uncertainty.n_draws des "
                              "Szenarios (0 = nur die zentrale Rechnung; z. B. für schnelle "
                              "Proben und CI)")
+    from paktsim.commands.executor import add_arguments
+
+    add_arguments(parser)
     parser.set_defaults(func=run)
 
 
@@ -98,7 +101,7 @@ def _german_tables(result: Any) -> dict[str, pd.DataFrame]:
 
 
 def build_outputs(scenario: Any, base_dir: Path | None = None,
-                  scenario_file: Path | None = None) -> dict[str, Any]:
+                  scenario_file: Path | None = None, executor: Any = None) -> dict[str, Any]:
     """Run the scenario and collect everything ``paktsim run`` writes.
 
     Returns
@@ -146,15 +149,16 @@ def build_outputs(scenario: Any, base_dir: Path | None = None,
     }
     outputs = {"tables": tables, "excel_tables": excel_tables,
                "figures": {"bestand_nach_stufe": fig}, "record": record, "result": result}
-    _add_staffing(outputs, scenario, base_dir)
+    _add_staffing(outputs, scenario, base_dir, executor)
     return outputs
 
 
-def _add_staffing(outputs: dict[str, Any], scenario: Any, base_dir: Path | None) -> None:
+def _add_staffing(outputs: dict[str, Any], scenario: Any, base_dir: Path | None,
+                  executor: Any = None) -> None:
     """Add the staffing/budget tables, figures and headline facts (issue 5)."""
     from paktsim.commands import run_staffing
 
-    staff = run_staffing.build(scenario, base_dir=base_dir)
+    staff = run_staffing.build(scenario, base_dir=base_dir, executor=executor)
     outputs["files"] = staff["files"]
     outputs["figures"].update(staff["figures"])
     outputs["record"]["extra"].update(staff["record"])
@@ -225,9 +229,12 @@ def run(args: argparse.Namespace) -> int:
         if args.draws < 0:
             raise InputError(Problem("--draws", "expected 0 or more draws", args.draws))
         scenario = scenario.with_changes(uncertainty={"n_draws": args.draws})
+    from paktsim.commands.executor import executor_from_args
+
     try:
-        outputs = build_outputs(scenario, base_dir=path.parent if path else None,
-                                scenario_file=path)
+        with executor_from_args(args) as executor:
+            outputs = build_outputs(scenario, base_dir=path.parent if path else None,
+                                    scenario_file=path, executor=executor)
     except InputError as exc:  # name the scenario file, as `paktsim validate` does
         raise exc.with_source(str(path)) if path and exc.source is None else exc from None
     out_dir = Path(args.out)

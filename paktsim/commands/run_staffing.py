@@ -71,12 +71,14 @@ def _needed_vs_funded(result: Any) -> Any:
                             ylabel="Vollzeitstellen", stacked=False)
 
 
-def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True) -> dict[str, Any]:
-    """Run the staffing/budget pipeline for ``scenario`` and collect its outputs."""
+def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True,
+          executor: Any = None) -> dict[str, Any]:
+    """Run the staffing/budget pipeline for ``scenario`` and collect its outputs
+    (the ensemble's chunks on ``executor`` if given)."""
     from paktsim import pipeline, uncertainty
     from paktsim.report import charts
 
-    result = pipeline.run_scenario(scenario, base_dir=base_dir)
+    result = pipeline.run_scenario(scenario, base_dir=base_dir, executor=executor)
     summary = result.summary().round(3)
     files: dict[str, Any] = {
         f"{SUMMARY_NAME}.csv": summary,
