@@ -331,7 +331,7 @@ def _tasks(inflow: Any, inputs: PlaceInputs, rates: Any, factor: np.ndarray,
 
 
 def run(scenario: Any, inflow: Any, inputs: PlaceInputs, *, n_draws: int, chunk_size: int,
-        executor: Executor | None = None) -> "EnsembleResult":
+        executor: Executor | None = None) -> EnsembleResult:
     """Monte Carlo ensemble of the headline figures (see the module docstring).
 
     Parameters

@@ -48,7 +48,6 @@ import pandas as pd
 from paktsim import budget as budget_mod
 from paktsim import ensemble as ens
 from paktsim import staffing as st
-from paktsim.errors import InputError, Problem
 
 __all__ = ["ScenarioResult", "run_scenario", "run_ensemble", "central_inflow", "inflow_key",
            "place_keys", "SUMMARY_LABELS", "RATIO_ALERT", "clear_caches"]

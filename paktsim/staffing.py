@@ -213,7 +213,7 @@ class StaffingAssumptions:
             raise InputError(problems)
 
     @classmethod
-    def from_spec(cls, spec: Any) -> "StaffingAssumptions":
+    def from_spec(cls, spec: Any) -> StaffingAssumptions:
         """Build from a :class:`paktsim.scenario.StaffingSpec`."""
         return cls(float(spec.target_ratio), float(spec.counselling_share),
                    float(spec.group_offer_share), int(spec.hiring_lag_months),
@@ -293,7 +293,7 @@ class CostRates:
 
     @classmethod
     def from_params(cls, years: Any, qualification_mix: Mapping[str, float] | None = None,
-                    overrides: Mapping[str, Any] | None = None) -> "CostRates":
+                    overrides: Mapping[str, Any] | None = None) -> CostRates:
         """Read pay, overhead, Sachkosten and Fördersätze by year from the parameter files.
 
         Parameters
@@ -353,7 +353,7 @@ class CostRates:
                    np.asarray(foerdersatz, dtype=float), np.asarray(lowest, dtype=float),
                    tuple(notes))
 
-    def select(self, years: Any) -> "CostRates":
+    def select(self, years: Any) -> CostRates:
         """Rates for a subset of :attr:`years` (in the given order)."""
         pos = {y: i for i, y in enumerate(self.years)}
         try:
@@ -397,7 +397,7 @@ def target_group_parts(include_vu: bool = False,
 
 def target_group(stocks: Mapping[str, np.ndarray], *, include_vu: bool = False,
                  include_ukraine_private: bool = False,
-                 definition: "tuple[TargetPart, ...] | None" = None,
+                 definition: tuple[TargetPart, ...] | None = None,
                  window: slice = slice(None)) -> np.ndarray:
     """People in the programme's target group, from the inflow chain's stocks.
 

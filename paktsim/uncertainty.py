@@ -24,8 +24,14 @@ import pandas as pd
 
 from paktsim import pipeline
 from paktsim import staffing as st
-from paktsim.ensemble import (QUANTILES, STAFFING_KEYS, STAFFING_STREAM, EnsembleResult,
-                              sample_staffing, validate_distributions)
+from paktsim.ensemble import (
+    QUANTILES,
+    STAFFING_KEYS,
+    STAFFING_STREAM,
+    EnsembleResult,
+    sample_staffing,
+    validate_distributions,
+)
 from paktsim.errors import InputError, Problem
 
 __all__ = ["validate_distributions", "STAFFING_KEYS", "STAFFING_STREAM", "QUANTILES",

@@ -15,8 +15,14 @@ from typing import Any
 
 import pandas as pd
 
-from paktsim.allocation.rules import (CountRule, PerCapitaPayment, PopulationRule, UrbanFactor,
-                                      hybrid_rule, two_survey_rule)
+from paktsim.allocation.rules import (
+    CountRule,
+    PerCapitaPayment,
+    PopulationRule,
+    UrbanFactor,
+    hybrid_rule,
+    two_survey_rule,
+)
 from paktsim.errors import InputError, Problem
 
 __all__ = ["RULES", "RULE_ALIASES", "URBAN_BY", "URBAN_BY_ALIASES", "ENVELOPE_RULES",
