@@ -97,3 +97,21 @@ def test_people_conserved_with_credits():
     # assignments API: Kreise add up to the Land flow out of Erstaufnahme
     asg = r.assignments("kreis").groupby("month", observed=True)["persons"].sum()
     np.testing.assert_allclose(asg.to_numpy(), r.flows()["ea_to_vu"].to_numpy(), rtol=1e-9)
+
+
+def test_assignments_over_the_whole_run():
+    from paktsim.inflow.model import simulate
+    from paktsim.scenario import Scenario
+
+    sc = Scenario.from_dict({"name": "w", "arrivals": {"path": "historic"},
+                             "horizon": {"start": "2024-01", "end": "2024-12"}})
+    r = simulate(sc)
+    whole = r.assignments("kreis", whole_run=True)
+    assert whole["month"].min() == pd.Period("2014-01", freq="M")
+    per_month = whole.groupby("month", observed=True)["persons"].sum().to_numpy()
+    land = r.chain.flows["ea_to_vu"].sum(axis=(0, 1, 2))
+    np.testing.assert_allclose(per_month, land, rtol=1e-9)
+    # hosts of a site get fewer asylum assignments than their population share in 2016
+    y2016 = whole[whole["month"].dt.year == 2016].groupby("ags", observed=True)["persons"].sum()
+    share = y2016 / y2016.sum()
+    assert share["08212"] < 0.01  # Karlsruhe (LEA): only the unprivileged groups

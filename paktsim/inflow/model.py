@@ -183,7 +183,8 @@ class InflowResult:
         arr = self._reception(level).mean(axis=0)
         return _tidy(arr, "ea", self.months, self._index(level), by_group)
 
-    def assignments(self, level: str = "kreis", by_group: bool = False) -> pd.DataFrame:
+    def assignments(self, level: str = "kreis", by_group: bool = False,
+                    whole_run: bool = False) -> pd.DataFrame:
         """Modelled assignments out of Erstaufnahme per month (mean over draws).
 
         Persons leaving Erstaufnahme into vorläufige Unterbringung in a Kreis
@@ -192,15 +193,23 @@ class InflowResult:
         With ``level="gemeinde"`` the persons are placed by the Gemeinde key of
         the month of assignment (where they will go into Anschlussunterbringung).
 
+        ``whole_run=True`` gives every month from January 2014 (the run always
+        starts there), e.g. for a reference window before the horizon.
+
         Returns
         -------
         DataFrame
-            Columns ``ags, month, [group,] persons`` (horizon months).
+            Columns ``ags, month, [group,] persons`` (horizon months, or all months).
         """
         if level not in ("kreis", "gemeinde"):
             raise InputError(Problem("level", "expected kreis or gemeinde", level))
-        arr = self._place("ea_to_vu", level, flow=True).mean(axis=0)
-        out = _tidy(arr, "vu", self.months, self._index(level), by_group)
+        flows = self.chain.flows["ea_to_vu"]
+        key = self.keys.kreis if level == "kreis" else self.keys.gemeinde
+        months = self.all_months if whole_run else self.months
+        if not whole_run:
+            flows = flows[..., self._window]
+        arr = np.einsum("dgst,sn->dgnt", flows, key, optimize=True).mean(axis=0)
+        out = _tidy(arr, "vu", pd.PeriodIndex(months, freq="M"), self._index(level), by_group)
         return out.drop(columns="stage")
 
     # -- tables -----------------------------------------------------------------------
