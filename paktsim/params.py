@@ -92,6 +92,8 @@ class Parameter:
     choices: tuple[str, ...] | None
     file: str
     entries: tuple[Entry, ...]
+    documentation_only: str | None = None
+    """Why no model code reads this parameter (``None``: model code applies it)."""
 
     def value_at(self, date: dt.date) -> Any:
         """Value in force at ``date`` (``None`` before the first effective date)."""
@@ -230,7 +232,8 @@ def _read_file(file: Path) -> dict[str, Parameter]:
             for date, e in spec.values.items()
         )
         params[path] = Parameter(path, spec.name.de, spec.name.en, spec.description, spec.unit,
-                                 spec.period, spec.choices, source, entries)
+                                 spec.period, spec.choices, source, entries,
+                                 spec.documentation_only)
     if problems:
         raise InputError(problems, source=source)
     return params
@@ -340,7 +343,8 @@ def apply_overrides(tree: ParameterTree, overrides: Overrides | None) -> Paramet
         kept = tuple(e for e in param.entries if e.date < start)
         new = tuple(Entry(d, v, "override", "override") for d, v in rows)
         params[path] = Parameter(param.path, param.name_de, param.name_en, param.description,
-                                 param.unit, param.period, param.choices, param.file, kept + new)
+                                 param.unit, param.period, param.choices, param.file, kept + new,
+                                 param.documentation_only)
     return ParameterTree(params)
 
 

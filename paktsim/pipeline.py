@@ -281,7 +281,30 @@ def _read_counts(path: str | None, level: str, base_dir: str | None, location: s
     return table["persons"]
 
 
-def _make_rule(spec: Any, base_dir: str | None, model_counts: pd.Series | None) -> Any:
+def _kreis_key_counts(year: int, scenario: Any, inflow: Any,
+                      ) -> tuple[tuple[str, float], ...] | None:
+    """Model counts per Kreis behind the IM key in force in ``year`` (``kreis_key:
+    verteilschluessel``): assignments out of Erstaufnahme over the reference window,
+    or the AU stock on the 2017 count date; ``None`` for the population key."""
+    from paktsim.allocation.rules import KreisKey
+
+    kk = KreisKey.in_force(year, scenario.overrides or None)
+    if kk.counts == "assignments":
+        window = inflow.assignments().loc[kk.first_month:kk.last_month]
+        if window.empty:
+            raise InputError(Problem("integrationsmanagement.zuweisungen_referenzjahre",
+                                     f"the reference window of {year} lies before the model "
+                                     f"start {inflow.all_months[0]}", str(kk.first_month)))
+        counts = window.sum(axis=0)
+    elif kk.counts == "au_stock":
+        counts = inflow.stock_on("au", pd.Period(kk.count_date, freq="M"), "kreis")
+    else:
+        return None
+    return tuple(zip(counts.index.astype(str), np.round(counts.to_numpy(float), 6)))
+
+
+def _make_rule(spec: Any, base_dir: str | None, model_counts: pd.Series | None,
+               year: int | None = None, overrides: Any = None) -> Any:
     from paktsim.allocation import (CountRule, PopulationRule, UrbanFactor, hybrid_rule,
                                     two_survey_rule)
 
@@ -299,6 +322,10 @@ def _make_rule(spec: Any, base_dir: str | None, model_counts: pd.Series | None) 
     if spec.rule == "kreis":
         if spec.kreis_key == "population":
             return PopulationRule(urban_factor=urban, level="kreis")
+        if spec.kreis_key == "verteilschluessel":
+            from paktsim.allocation.rules import KreisKey
+
+            return KreisKey.in_force(int(year), overrides).rule(model_counts)
         return CountRule(_read_counts(spec.counts_csv, "kreis", base_dir, "allocation.counts_csv"),
                          "gezählte Personen", "kreis")
     if spec.rule == "counts":
@@ -345,7 +372,7 @@ def _allocate_cached(spec_json: str, budget_eur: int, year: int, vintage: int,
     def build() -> pd.DataFrame:
         spec = AllocationSpec.model_validate_json(spec_json)
         counts = None if counts_key is None else pd.Series(dict(counts_key), dtype=float)
-        rule = _make_rule(spec, base_dir, counts)
+        rule = _make_rule(spec, base_dir, counts, year, overrides)
         share = spec.qualification_mix.get("hochschule", 0.0)
         join = spec.join if rule.level == "gemeinde" else "none"
         return allocate(rule, budget_eur, vintage=vintage, join=join, hochschule_share=share,
@@ -361,6 +388,7 @@ def _allocate_cached(spec_json: str, budget_eur: int, year: int, vintage: int,
 
 def _allocations(spec: Any, scenario: Any, grid: st.YearGrid, envelope: pd.Series,
                  people: np.ndarray, places: pd.Index, base_dir: str | None,
+                 inflow: Any = None,
                  ) -> tuple[dict[int, pd.DataFrame], np.ndarray, np.ndarray]:
     """Allocate each year's envelope; return tables, frame (N, Y) and funded FTE (N, Y)."""
     from paktsim import params
@@ -383,6 +411,8 @@ def _allocations(spec: Any, scenario: Any, grid: st.YearGrid, envelope: pd.Serie
             first = grid.first_month[i]
             round_start = (first // round_months) * round_months
             counts_key = tuple(zip(places.astype(str), np.round(people[:, round_start], 6)))
+        elif spec.rule == "kreis" and spec.kreis_key == "verteilschluessel":
+            counts_key = _kreis_key_counts(int(year), scenario, inflow)
         table = _allocate_cached(spec_json, budget_eur, int(year), int(vintage),
                                  overrides_json, base_dir, counts_key)
         tables[int(year)] = table
@@ -414,7 +444,8 @@ def _staffing_for(spec: Any, scenario: Any, grid: st.YearGrid, envelope: pd.Seri
     key, places = _level_keys(inflow, level)
     segs = target_group_segments(inflow, scenario.staffing)
     people = to_places(segs, key)[0]
-    tables, frame, fte = _allocations(spec, scenario, grid, envelope, people, places, base_dir)
+    tables, frame, fte = _allocations(spec, scenario, grid, envelope, people, places, base_dir,
+                                      inflow)
     funded = np.repeat(fte, grid.n_months, axis=1)
     assumptions = st.StaffingAssumptions.from_spec(scenario.staffing)
     arrays = st.staffing_arrays(people, funded, grid, assumptions, rates, frame_eur=frame)

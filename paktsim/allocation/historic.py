@@ -1,25 +1,38 @@
-"""Historic splits of the Pakt für Integration, reproduced from sourced parameters.
+"""Historic splits of the Pakt für Integration, from sourced parameters and modelled counts.
 
 - :func:`im_2017` — 2017/18 Integrationsmanagement: 58 Mio €/year in proportion
-  to persons in Anschlussunterbringung (§ 29d FAG survey, 15.09.2017), the
-  51,000 € application threshold, positions at 64,000 € / 51,000 €.
+  to persons in Anschlussunterbringung counted on 15.09.2017 (§ 29d FAG survey),
+  the 51,000 € application threshold, positions at 64,000 € / 51,000 €.
 - :func:`ila_2017` — 2017/18 Integrationslastenausgleich: 1,125 € per counted
-  person; 90 Mio € ⇔ 80,000 persons.
+  person of its own arrival cohort; 90 Mio € ⇔ 80,000 persons.
 - :func:`soforthilfe_2022` — 2022 Ukraine Soforthilfe: 8 Mio € over the 44
   Stadt- und Landkreise by population.
 
-The per-Gemeinde survey counts of 2017 are not public.  Unless the user passes
-the real counts, these functions use :func:`proxy_counts_2017`, a **proxy**:
-80,000 persons (= 90 Mio € / 1,125 €) spread over the Kreise in proportion to
-the protection seekers of 31.12.2018 and within each Kreis in proportion to
-population (31.12.2017).  It is labelled as such everywhere and is not the
-official survey: Land totals (envelope, persons, € per person, Land-level FTE)
-are reproduced exactly, the split between places is illustrative.
+What is exact and what is modelled
+----------------------------------
+Exact (sourced parameters): the IM envelope of 58 Mio €, the Fördersätze and
+hence the Land-level 906.25 positions (58 Mio € / 64,000 €), the threshold, the
+ILA envelope of 90 Mio € and its 1,125 € per person, the Soforthilfe of 8 Mio €
+and its population key.
+
+Modelled: the per-Gemeinde survey counts of 2017 are not public.  Unless the
+user passes the real counts (they always win), :func:`au_counts_2017` gives the
+inflow model's stock of persons in Anschlussunterbringung on the count date
+(``integrationsmanagement.verteilung_2017.fag_stichtag``; the monthly model
+stock of that month).  Its Land total is a model result (≈ 72,000 with the
+default parameters), not the surveyed total, which is not published.  The ILA
+keeps its own cohort: 80,000 persons (= volume / rate, derived) spread over the
+Gemeinden like the modelled AU stock on its Stichtag — the model does not follow
+arrival cohorts, so which Gemeinde had how many of the 2015/16 arrivals is
+approximate too.  :func:`proxy_counts_2017` is the earlier, cruder proxy
+(80,000 spread by protection seekers and population), kept as a synthetic count
+for tests and benchmarks; it is no longer a default.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any, Literal
 
 import numpy as np
@@ -29,18 +42,122 @@ from paktsim.allocation.engine import allocate
 from paktsim.allocation.rounding import largest_remainder, largest_remainder_grouped
 from paktsim.allocation.rules import CountRule, PerCapitaPayment, PopulationRule
 
-__all__ = ["PROXY_LABEL", "proxy_counts_2017", "nearest_vintage", "im_2017", "ila_2017",
+__all__ = ["PROXY_LABEL", "MODEL_LABEL", "au_counts_2017", "ila_cohort_2017",
+           "proxy_counts_2017", "nearest_vintage", "im_2017", "ila_2017",
            "soforthilfe_2022", "summary"]
 
 PROXY_LABEL = ("Näherung (Proxy): 80.000 Personen nach Schutzsuchenden 31.12.2018 auf die "
                "Kreise und nach Einwohnern 31.12.2017 auf die Gemeinden verteilt – "
                "nicht die amtliche FAG-Erhebung")
+MODEL_LABEL = ("Modell: Bestand in Anschlussunterbringung im Monat des Stichtags {date} "
+               "(Zugangsmodell, historische Zugänge) – nicht die amtliche FAG-Erhebung")
 
 _DATE_2017 = dt.date(2017, 9, 15)
 
 
+def _count_date(path: str, overrides: dict[str, Any] | None) -> dt.date:
+    from paktsim import params
+
+    day = params.at(_DATE_2017, overrides)[path]
+    if day is None:
+        from paktsim.errors import InputError
+
+        raise InputError.single(path, "no count date in force in 2017")
+    return day
+
+
+_AU_STOCK_CACHE: dict[str, pd.Series] = {}
+
+
+def _au_stock(month: pd.Period, level: str, overrides: dict[str, Any] | None) -> pd.Series:
+    """The inflow model's AU stock per place in ``month`` (historic arrivals; cached)."""
+    from paktsim.inflow.model import simulate
+    from paktsim.scenario import Scenario
+
+    key = json.dumps([str(month), level, overrides or {}], sort_keys=True, default=str)
+    if key not in _AU_STOCK_CACHE:
+        scenario = Scenario.from_dict({
+            "name": "Historische Zugänge bis zum Stichtag",
+            "horizon": {"start": "2014-01", "end": f"{month.year}-12"},
+            "arrivals": {"path": "historic"}, "overrides": dict(overrides or {})})
+        while len(_AU_STOCK_CACHE) >= 8:
+            _AU_STOCK_CACHE.pop(next(iter(_AU_STOCK_CACHE)))
+        _AU_STOCK_CACHE[key] = simulate(scenario, n_draws=0).stock_on("au", month, level)
+    return _AU_STOCK_CACHE[key]
+
+
+def au_counts_2017(level: Literal["gemeinde", "kreis"] = "gemeinde", *,
+                   date: dt.date | str | None = None,
+                   overrides: dict[str, Any] | None = None) -> pd.Series:
+    """Modelled persons in Anschlussunterbringung per Gemeinde (or Kreis) on a count date.
+
+    The default count of the 2017/18 IM frame: the inflow model run on the
+    historic arrivals from January 2014, its AU stock in the month of ``date``.
+
+    Parameters
+    ----------
+    level : {"gemeinde", "kreis"}
+    date : date or str, optional
+        Default ``integrationsmanagement.verteilung_2017.fag_stichtag`` (15.09.2017).
+    overrides : mapping, optional
+        Parameter overrides for the inflow model (e.g. chain rates).
+
+    Returns
+    -------
+    Series of float
+        Persons per AGS (name ``"persons"``); ``attrs["label"]`` says it is modelled.
+    """
+    from paktsim.params import to_date
+
+    day = to_date(date) if date is not None else _count_date(
+        "integrationsmanagement.verteilung_2017.fag_stichtag", overrides)
+    stock = _au_stock(pd.Period(day, freq="M"), level, overrides)
+    out = stock.rename("persons").copy()
+    out.index.name = "ags"
+    out.attrs["label"] = MODEL_LABEL.format(date=day.strftime("%d.%m.%Y"))
+    return out
+
+
+def ila_cohort_2017(total: int | None = None,
+                    overrides: dict[str, Any] | None = None) -> pd.Series:
+    """The ILA's own cohort per Gemeinde: ``total`` persons spread like the modelled AU stock.
+
+    Parameters
+    ----------
+    total : int, optional
+        Persons in the Land; default ``pakt.integrationslastenausgleich.volumen /
+        pakt.integrationslastenausgleich.satz`` in 2017 (= 80,000, derived).
+    overrides : mapping, optional
+        Parameter overrides.
+
+    Returns
+    -------
+    Series of int64
+        Persons per 8-digit AGS (name ``"persons"``), summing to ``total``
+        (largest remainder) over the AU stock on
+        ``pakt.integrationslastenausgleich.stichtag``.
+    """
+    from paktsim import params
+
+    snap = params.at(_DATE_2017, overrides)
+    if total is None:
+        total = round(snap["pakt.integrationslastenausgleich.volumen"]
+                      / snap["pakt.integrationslastenausgleich.satz"])
+    day = _count_date("pakt.integrationslastenausgleich.stichtag", overrides)
+    stock = au_counts_2017("gemeinde", date=day, overrides=overrides)
+    persons = largest_remainder(stock.astype(float), int(total)).rename("persons")
+    persons.attrs["label"] = (f"Kohorte des Integrationslastenausgleichs: {int(total):,} "
+                              "Personen (Volumen ÷ Satz), verteilt wie der modellierte "
+                              f"AU-Bestand am {day.strftime('%d.%m.%Y')}").replace(",", ".")
+    return persons
+
+
 def proxy_counts_2017(total: int | None = None) -> pd.Series:
-    """Proxy count of persons in AU per Gemeinde for 2017 (see the module docstring).
+    """The earlier proxy count per Gemeinde for 2017 (see the module docstring).
+
+    80,000 persons spread over the Kreise by the protection seekers of
+    31.12.2018 and within each Kreis by population (31.12.2017).  Not a default
+    any more: a synthetic, realistic count for tests and benchmarks.
 
     Parameters
     ----------
@@ -80,39 +197,43 @@ def nearest_vintage(date: dt.date | str) -> int:
     return min(gaps)[1]
 
 
-def _label_counts(counts: pd.Series | None) -> tuple[pd.Series, str, bool]:
-    if counts is None:
-        return proxy_counts_2017(), "Personen in AU (Proxy)", True
-    return counts, "Personen in AU 15.09.2017", False
-
-
 def im_2017(counts: pd.Series | None = None, *,
             join: Literal["none", "landkreis", "neighbours"] = "landkreis",
-            hochschule_share: float | None = None) -> pd.DataFrame:
+            hochschule_share: float | None = None,
+            overrides: dict[str, Any] | None = None) -> pd.DataFrame:
     """2017/18 IM Planungsrahmen: 58 Mio € by persons in AU at 15.09.2017.
 
     Parameters
     ----------
     counts : Series, optional
-        Persons in AU per AGS (the § 29d FAG survey); default the proxy.
+        Persons in AU per AGS (the § 29d FAG survey); default the modelled AU
+        stock on the count date (:func:`au_counts_2017`).
     join : {"none", "landkreis", "neighbours"}
         How sub-threshold Gemeinden apply.
     hochschule_share : float, optional
         Share of positions at 64,000 € (default: parameter, 1.0).
+    overrides : mapping, optional
+        Parameter overrides (count date, envelope, Fördersätze, chain rates).
 
     Returns
     -------
     DataFrame
         :func:`~paktsim.allocation.allocate` result; ``attrs["counts_source"]``
-        names the count and whether it is the proxy.
+        names the count and whether it is modelled.
     """
     from paktsim import params
 
-    counts, label, proxy = _label_counts(counts)
-    budget = params.at(_DATE_2017)["integrationsmanagement.volumen"]
-    out = allocate(CountRule(counts, label), int(budget), vintage=2017, join=join,
-                   hochschule_share=hochschule_share, params_date=_DATE_2017)
-    out.attrs["counts_source"] = PROXY_LABEL if proxy else label
+    day = _count_date("integrationsmanagement.verteilung_2017.fag_stichtag", overrides)
+    if counts is None:
+        counts = au_counts_2017("gemeinde", date=day, overrides=overrides)
+        label, source = "Personen in AU (Modell)", counts.attrs["label"]
+    else:
+        label = source = f"Personen in AU {day.strftime('%d.%m.%Y')}"
+    budget = params.at(day, overrides)["integrationsmanagement.volumen"]
+    out = allocate(CountRule(counts, label), int(budget), vintage=nearest_vintage(day),
+                   join=join, hochschule_share=hochschule_share, params_date=day,
+                   overrides=overrides)
+    out.attrs["counts_source"] = source
     out.attrs["historic"] = "Integrationsmanagement 2017/18 (Planungsrahmen je Jahr)"
     return out
 
@@ -120,17 +241,23 @@ def im_2017(counts: pd.Series | None = None, *,
 def ila_2017(counts: pd.Series | None = None) -> pd.DataFrame:
     """2017 Integrationslastenausgleich: 1,125 € per counted person (open-ended).
 
-    With the default proxy (80,000 persons) the envelope is exactly
-    90,000,000 €, the sourced ``pakt.integrationslastenausgleich.volumen``.
+    With the default cohort (:func:`ila_cohort_2017`, 80,000 persons) the
+    envelope is exactly 90,000,000 €, the sourced
+    ``pakt.integrationslastenausgleich.volumen``.
     """
     from paktsim import params
 
-    counts, label, proxy = _label_counts(counts)
-    rate = params.at(_DATE_2017)["pakt.integrationslastenausgleich.satz"]
-    out = allocate(PerCapitaPayment(counts, float(rate), label), None, vintage=2017,
-                   params_date=_DATE_2017, positions=False)
-    out.attrs["counts_source"] = PROXY_LABEL if proxy else label
-    out.attrs["historic"] = "Integrationslastenausgleich 2017 (Stichtag 15.09.2017)"
+    day = _count_date("pakt.integrationslastenausgleich.stichtag", None)
+    if counts is None:
+        counts = ila_cohort_2017()
+        label, source = "Personen der ILA-Kohorte (Modell)", counts.attrs["label"]
+    else:
+        label = source = f"Personen in AU {day.strftime('%d.%m.%Y')}"
+    rate = params.at(day)["pakt.integrationslastenausgleich.satz"]
+    out = allocate(PerCapitaPayment(counts, float(rate), label), None,
+                   vintage=nearest_vintage(day), params_date=day, positions=False)
+    out.attrs["counts_source"] = source
+    out.attrs["historic"] = f"Integrationslastenausgleich 2017 (Stichtag {day:%d.%m.%Y})"
     return out
 
 
@@ -149,8 +276,15 @@ def soforthilfe_2022() -> pd.DataFrame:
     snap = params.at(dt.date(2022, 1, 1))
     budget = int(snap["integrationsmanagement.soforthilfe.volumen"])
     stand = snap["integrationsmanagement.soforthilfe.bevoelkerung_stand"]
+    key = snap["integrationsmanagement.soforthilfe.schluessel"]
+    rules = {"bevoelkerung": PopulationRule(level="kreis")}
+    if key not in rules:
+        from paktsim.errors import InputError
+
+        raise InputError.single("integrationsmanagement.soforthilfe.schluessel",
+                                f"expected one of {', '.join(rules)}", key)
     vintage = nearest_vintage(stand)
-    out = allocate(PopulationRule(level="kreis"), budget, vintage=vintage,
+    out = allocate(rules[key], budget, vintage=vintage,
                    params_date=dt.date(2022, 1, 1), threshold_eur=0)
     stand_text = stand.strftime("%d.%m.%Y") if hasattr(stand, "strftime") else str(stand)
     out.attrs["vintage_note"] = (

@@ -228,6 +228,51 @@ class InflowResult:
             raise InputError(Problem("ags", f"unknown {level} AGS", ags))
         return level, int(pos)
 
+    # -- whole run (from January 2014, not only the horizon) ----------------------------
+    def assignments(self) -> pd.DataFrame:
+        """Monthly assignments out of Erstaufnahme into vorläufige Unterbringung per Kreis.
+
+        The ``ea_to_vu`` flow of every month of the run (from January 2014, also
+        before the horizon), all groups, mean over draws: the quantity the IM key
+        from 2025 follows ("Zuweisungen aus der Erstaufnahme").
+
+        Returns
+        -------
+        DataFrame
+            Indexed by month (``all_months``), one column per Kreis AGS.
+        """
+        flow = self.chain.flows["ea_to_vu"].sum(axis=1).mean(axis=0)  # (S, T_all)
+        per_kreis = np.einsum("st,sn->tn", flow, self.keys.kreis, optimize=True)
+        return pd.DataFrame(per_kreis, index=self.all_months.rename("month"),
+                            columns=self.keys.kreis_ags)
+
+    def stock_on(self, stage: str, month: Any, level: str = "gemeinde") -> pd.Series:
+        """Stock of one stage per Kreis or Gemeinde in one month of the run (mean over draws).
+
+        Parameters
+        ----------
+        stage : str
+            A stage of that level (:data:`LEVEL_STAGES`).
+        month : Period or str
+            Any month from January 2014 to the horizon end (also before the horizon).
+        level : {"kreis", "gemeinde"}
+
+        Returns
+        -------
+        Series
+            Persons per AGS (index ``ags``), name ``stage``.
+        """
+        if level not in ("kreis", "gemeinde") or stage not in LEVEL_STAGES[level]:
+            raise InputError(Problem("stage", f"not a stage at {level} level", stage))
+        period = pd.Period(month, freq="M")
+        if period not in self.all_months:
+            raise InputError(Problem("month", f"outside the run ({self.all_months[0]} to "
+                                     f"{self.all_months[-1]})", str(period)))
+        t = self.all_months.get_loc(period)
+        arr = self.chain.stocks[stage][..., t].sum(axis=1).mean(axis=0)  # (S,)
+        key = self.keys.kreis if level == "kreis" else self.keys.gemeinde
+        return pd.Series(arr @ key, index=self._index(level), name=stage)
+
     # -- checks -----------------------------------------------------------------------
     def balance(self) -> dict[str, float]:
         """Largest absolute residual of ``in = Σ stocks + Σ cumulative exits`` per level.
