@@ -22,6 +22,10 @@ How the parts connect
   Soforthilfe; overrides apply).  Each year's envelope is allocated with the rule
   and the programme rules (Fördersätze, threshold, 0.25-FTE steps) in force on
   1 January of that year.
+* IM Kreis key (``rule: kreis``, ``kreis_key: verteilschluessel``): for each funding
+  year the key in force (:class:`~paktsim.allocation.rules.KreisKey`); from 2025 the
+  inflow model's assignments out of Erstaufnahme per Kreis over the reference window
+  (the years before the funding year), so the key moves from year to year.
 * Bewilligungszeitraum: for the model-based key (``rule: au_model``, weights =
   modelled persons in AU) the key is fixed at the start of each funding round
   of ``integrationsmanagement.bewilligungszeitraum.regel_monate`` months counted
@@ -284,23 +288,13 @@ def _read_counts(path: str | None, level: str, base_dir: str | None, location: s
 def _kreis_key_counts(year: int, scenario: Any, inflow: Any,
                       ) -> tuple[tuple[str, float], ...] | None:
     """Model counts per Kreis behind the IM key in force in ``year`` (``kreis_key:
-    verteilschluessel``): assignments out of Erstaufnahme over the reference window,
-    or the AU stock on the 2017 count date; ``None`` for the population key."""
+    verteilschluessel``); ``None`` for the population key."""
     from paktsim.allocation.rules import KreisKey
 
-    kk = KreisKey.in_force(year, scenario.overrides or None)
-    if kk.counts == "assignments":
-        window = inflow.assignments().loc[kk.first_month:kk.last_month]
-        if window.empty:
-            raise InputError(Problem("integrationsmanagement.zuweisungen_referenzjahre",
-                                     f"the reference window of {year} lies before the model "
-                                     f"start {inflow.all_months[0]}", str(kk.first_month)))
-        counts = window.sum(axis=0)
-    elif kk.counts == "au_stock":
-        counts = inflow.stock_on("au", pd.Period(kk.count_date, freq="M"), "kreis")
-    else:
+    counts = KreisKey.in_force(year, scenario.overrides or None).count(inflow)
+    if counts is None:
         return None
-    return tuple(zip(counts.index.astype(str), np.round(counts.to_numpy(float), 6)))
+    return tuple(zip(counts.index, np.round(counts.to_numpy(float), 6)))
 
 
 def _make_rule(spec: Any, base_dir: str | None, model_counts: pd.Series | None,

@@ -514,6 +514,36 @@ class KreisKey:
         return {"zuweisungen_erstaufnahme": "assignments",
                 "au_personen_2017": "au_stock"}.get(self.key)
 
+    def count(self, inflow: Any) -> pd.Series | None:
+        """The model counts per Kreis this key follows, from an inflow result.
+
+        Parameters
+        ----------
+        inflow : InflowResult
+            A run of :func:`paktsim.inflow.simulate` covering the window or count
+            date (runs start in January 2014).
+
+        Returns
+        -------
+        Series or None
+            Persons per 5-digit Kreis AGS (name ``"persons"``); ``None`` for the
+            population key.
+        """
+        if self.counts == "assignments":
+            window = inflow.assignments().loc[self.first_month:self.last_month]
+            if window.empty:
+                raise InputError.single("integrationsmanagement.zuweisungen_referenzjahre",
+                                        f"the reference window of {self.year} lies outside "
+                                        "the model run", str(self.first_month))
+            counts = window.sum(axis=0)
+        elif self.counts == "au_stock":
+            counts = inflow.stock_on("au", pd.Period(self.count_date, freq="M"), "kreis")
+        else:
+            return None
+        counts = counts.astype(float).rename("persons")
+        counts.index = pd.Index(counts.index.astype(str), name="ags")
+        return counts
+
     def label(self) -> str:
         """German label of the counted quantity (for tables and provenance)."""
         if self.key == "zuweisungen_erstaufnahme":
