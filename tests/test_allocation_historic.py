@@ -76,6 +76,19 @@ def test_im_2017_default_counts_are_the_model_au_stock_on_the_count_date(im_2017
     assert kreise.sum() == pytest.approx(counts.sum(), rel=1e-12)
 
 
+def test_vorerhebung_counts_are_the_modelled_assignments_to_au_2015_2016():
+    from paktsim.inflow.model import simulate
+    from paktsim.scenario import Scenario
+
+    run = simulate(Scenario.from_dict({"name": "t", "horizon": {"start": "2014-01",
+                                                                "end": "2017-12"},
+                                       "arrivals": {"path": "historic"}}))
+    flows = run.flows().set_index("month").loc["2015-01":"2016-12", "vu_to_au"]
+    counts = historic.vorerhebung_counts_2017()
+    assert counts.sum() == pytest.approx(flows.sum(), rel=1e-12)
+    assert len(counts) == 1101 and (counts >= 0).all()
+
+
 def test_user_counts_win_over_the_model():
     mine = pd.Series({"08221000": 80.0, "08111000": 5_000.0})
     out = historic.im_2017(mine).set_index("ags")

@@ -116,3 +116,23 @@ def test_status_quo_2025_money_within_factor_of_reported(status_quo, ags):
     model = float(_amounts(status_quo)[ags])
     assert regions.kreise(2023).loc[ags, "name"].startswith(name.split("-")[0])
     assert reported / FACTOR <= model <= reported * FACTOR, (name, model, reported)
+
+
+def test_inflow_accessors_add_up_to_the_land_flows(status_quo):
+    """assignments(), flow_total() and stock_on() are the Land figures split by place."""
+    inflow = status_quo.inflow
+    per_kreis = inflow.assignments()
+    land = inflow.flows().set_index("month")
+    horizon = per_kreis.loc[land.index]
+    np.testing.assert_allclose(horizon.sum(axis=1), land["ea_to_vu"], rtol=1e-12, atol=1e-9)
+    assert per_kreis.index[0] == pd.Period("2014-01", "M")  # also before the horizon
+    first, last = land.index[0], land.index[11]
+    total = inflow.flow_total("vu_to_au", first, last)
+    assert total.sum() == pytest.approx(land.loc[first:last, "vu_to_au"].sum(), rel=1e-12)
+    stock = inflow.stock_on("au", first, "kreis")
+    au = inflow.land().set_index(["month", "stage"])["persons"]
+    assert stock.sum() == pytest.approx(au[(first, "au")], rel=1e-12)
+    with pytest.raises(InputError):
+        inflow.stock_on("ea", first, "gemeinde")
+    with pytest.raises(InputError):
+        inflow.stock_on("au", "2013-12", "kreis")

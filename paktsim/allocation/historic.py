@@ -43,6 +43,7 @@ from paktsim.allocation.rounding import largest_remainder, largest_remainder_gro
 from paktsim.allocation.rules import CountRule, PerCapitaPayment, PopulationRule
 
 __all__ = ["PROXY_LABEL", "MODEL_LABEL", "au_counts_2017", "ila_cohort_2017",
+           "vorerhebung_counts_2017",
            "proxy_counts_2017", "nearest_vintage", "im_2017", "ila_2017",
            "soforthilfe_2022", "summary"]
 
@@ -66,24 +67,42 @@ def _count_date(path: str, overrides: dict[str, Any] | None) -> dt.date:
     return day
 
 
-_AU_STOCK_CACHE: dict[str, pd.Series] = {}
+_RUN_CACHE: dict[str, Any] = {}
 
 
-def _au_stock(month: pd.Period, level: str, overrides: dict[str, Any] | None) -> pd.Series:
-    """The inflow model's AU stock per place in ``month`` (historic arrivals; cached)."""
+def _historic_run(last_year: int, overrides: dict[str, Any] | None) -> Any:
+    """Inflow model on the historic arrivals from January 2014 to December ``last_year``."""
     from paktsim.inflow.model import simulate
     from paktsim.scenario import Scenario
 
-    key = json.dumps([str(month), level, overrides or {}], sort_keys=True, default=str)
-    if key not in _AU_STOCK_CACHE:
+    key = json.dumps([last_year, overrides or {}], sort_keys=True, default=str)
+    if key not in _RUN_CACHE:
         scenario = Scenario.from_dict({
             "name": "Historische Zugänge bis zum Stichtag",
-            "horizon": {"start": "2014-01", "end": f"{month.year}-12"},
+            "horizon": {"start": "2014-01", "end": f"{last_year}-12"},
             "arrivals": {"path": "historic"}, "overrides": dict(overrides or {})})
-        while len(_AU_STOCK_CACHE) >= 8:
-            _AU_STOCK_CACHE.pop(next(iter(_AU_STOCK_CACHE)))
-        _AU_STOCK_CACHE[key] = simulate(scenario, n_draws=0).stock_on("au", month, level)
-    return _AU_STOCK_CACHE[key]
+        while len(_RUN_CACHE) >= 4:
+            _RUN_CACHE.pop(next(iter(_RUN_CACHE)))
+        _RUN_CACHE[key] = simulate(scenario, n_draws=0)
+    return _RUN_CACHE[key]
+
+
+def _au_stock(month: pd.Period, level: str, overrides: dict[str, Any] | None) -> pd.Series:
+    return _historic_run(month.year, overrides).stock_on("au", month, level)
+
+
+def vorerhebung_counts_2017(overrides: dict[str, Any] | None = None) -> pd.Series:
+    """Modelled persons assigned to Anschlussunterbringung in 2015 and 2016, per Gemeinde.
+
+    What the February 2017 pre-survey counted (the first 60 % tranche); not public
+    per Gemeinde, so the inflow model's ``vu_to_au`` flow of 2015–2016 stands in.
+    """
+    counts = _historic_run(2017, overrides).flow_total("vu_to_au", "2015-01", "2016-12")
+    out = counts.rename("persons").copy()
+    out.index.name = "ags"
+    out.attrs["label"] = ("Modell: Zuweisungen in die Anschlussunterbringung 2015 und 2016 "
+                          "(Zugangsmodell) – nicht die amtliche Vorerhebung")
+    return out
 
 
 def au_counts_2017(level: Literal["gemeinde", "kreis"] = "gemeinde", *,

@@ -246,6 +246,27 @@ class InflowResult:
         return pd.DataFrame(per_kreis, index=self.all_months.rename("month"),
                             columns=self.keys.kreis_ags)
 
+    def flow_total(self, flow: str, first: Any, last: Any,
+                   level: str = "gemeinde") -> pd.Series:
+        """One flow per Kreis or Gemeinde summed over the months ``first`` to ``last``.
+
+        E.g. ``flow_total("vu_to_au", "2015-01", "2016-12")``: persons assigned to
+        Anschlussunterbringung in 2015 and 2016 per Gemeinde (mean over draws).
+        Only the assigned flows exist per place (``direct``, ``ea_to_vu`` for Kreise;
+        ``vu_to_au`` and the later ones also for Gemeinden).
+        """
+        arr = self.chain.flows.get(flow)
+        if arr is None or arr.ndim != 4 or level not in ("kreis", "gemeinde"):
+            raise InputError(Problem("flow", f"not a flow per place ({level})", flow))
+        lo = self.all_months.get_indexer([pd.Period(first, freq="M")])[0]
+        hi = self.all_months.get_indexer([pd.Period(last, freq="M")])[0]
+        if lo < 0 or hi < lo:
+            raise InputError(Problem("month", f"expected months from {self.all_months[0]} to "
+                                     f"{self.all_months[-1]}", (str(first), str(last))))
+        total = arr[..., lo:hi + 1].sum(axis=(1, 3)).mean(axis=0)  # (S,)
+        key = self.keys.kreis if level == "kreis" else self.keys.gemeinde
+        return pd.Series(total @ key, index=self._index(level), name=flow)
+
     def stock_on(self, stage: str, month: Any, level: str = "gemeinde") -> pd.Series:
         """Stock of one stage per Kreis or Gemeinde in one month of the run (mean over draws).
 
