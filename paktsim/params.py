@@ -306,6 +306,10 @@ def validate_overrides(tree: ParameterTree, overrides: Any) -> dict[str, list[tu
             problems.extend(_unknown(path, tree).problems)
             continue
         param = tree[path]
+        if param.documentation_only:
+            problems.append(Problem(path, "documentation only, no model code reads it, so an "
+                                    f"override would change nothing ({param.documentation_only})"))
+            continue
         if not isinstance(dated, Mapping) or not dated:
             problems.append(Problem(path, 'expected a mapping {"YYYY-MM-DD": value}', dated))
             continue
@@ -474,7 +478,8 @@ def describe(path: str, *, tree: ParameterTree | None = None) -> dict[str, Any]:
     -------
     dict
         ``path, name (de/en), description, unit, period, choices, file,
-        sources`` (distinct references in date order), ``tags`` and
+        documentation_only`` (why no code reads it, or ``None``), ``sources``
+        (distinct references in date order), ``tags`` and
         ``assumptions`` (date, default, range, note of assumption entries).
         A fresh dict each call.
     """
@@ -487,6 +492,7 @@ def describe(path: str, *, tree: ParameterTree | None = None) -> dict[str, Any]:
         "period": param.period,
         "choices": list(param.choices) if param.choices else None,
         "file": param.file,
+        "documentation_only": param.documentation_only,
         "sources": list(dict.fromkeys(e.reference for e in param.entries)),
         "tags": list(dict.fromkeys(e.tag for e in param.entries)),
         "assumptions": [

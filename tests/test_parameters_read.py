@@ -85,3 +85,34 @@ def test_docstrings_and_comments_do_not_count_as_readers(tmp_path):
     literals, _ = _patterns()
     assert "integrationsmanagement.verteilung_2017.anteil_vorerhebung" in literals
     assert "pakt.integrationslastenausgleich.zuzug_von" not in literals
+
+
+def test_overriding_a_documentation_only_parameter_is_refused():
+    """It would change nothing: say so instead of silently ignoring the reform."""
+    from paktsim.errors import InputError
+
+    with pytest.raises(InputError, match="documentation only"):
+        params.at("2025-01-01", {"fluag.vu_schluessel": {"2025-01-01": "bevoelkerungsanteil_kreis"}})
+
+
+def test_cli_params_shows_documentation_only():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "paktsim", "params", "integrationsmanagement.stellen"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and "Nur zur Dokumentation" in out.stdout
+
+
+def test_ila_count_date_drives_the_cohort_split():
+    """pakt.integrationslastenausgleich.stichtag: the cohort is spread like the AU stock
+    on that date; another date, another split (same 80,000 and 90 Mio €)."""
+    import datetime as dt
+
+    from paktsim.allocation import historic
+
+    base = historic.ila_cohort_2017()
+    moved = historic.ila_cohort_2017(overrides={
+        "pakt.integrationslastenausgleich.stichtag": {"2017-01-01": dt.date(2016, 3, 15)}})
+    assert int(base.sum()) == int(moved.sum()) == 80_000
+    assert not base.equals(moved)
