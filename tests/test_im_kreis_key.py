@@ -44,7 +44,7 @@ def test_key_in_force_reads_the_parameters():
 def test_status_quo_shares_follow_the_modelled_assignments(status_quo):
     """Identity: each Kreis's 2025 money = 58 Mio € split by its modelled assignments
     out of Erstaufnahme in 2022–2024 (largest remainder)."""
-    assignments = status_quo.inflow.assignments().loc["2022-01":"2024-12"].sum()
+    assignments = status_quo.inflow.flow_total("ea_to_vu", "2022-01", "2024-12", "kreis")
     expected = largest_remainder(assignments.astype(float), 58_000_000)
     amounts = _amounts(status_quo)
     assert amounts.sum() == 58_000_000
@@ -119,20 +119,30 @@ def test_status_quo_2025_money_within_factor_of_reported(status_quo, ags):
 
 
 def test_inflow_accessors_add_up_to_the_land_flows(status_quo):
-    """assignments(), flow_total() and stock_on() are the Land figures split by place."""
+    """flow_total() and stock_on() are the Land figures split by place, also before the horizon."""
     inflow = status_quo.inflow
-    per_kreis = inflow.assignments()
-    land = inflow.flows().set_index("month")
-    horizon = per_kreis.loc[land.index]
-    np.testing.assert_allclose(horizon.sum(axis=1), land["ea_to_vu"], rtol=1e-12, atol=1e-9)
-    assert per_kreis.index[0] == pd.Period("2014-01", "M")  # also before the horizon
-    first, last = land.index[0], land.index[11]
-    total = inflow.flow_total("vu_to_au", first, last)
-    assert total.sum() == pytest.approx(land.loc[first:last, "vu_to_au"].sum(), rel=1e-12)
-    stock = inflow.stock_on("au", first, "kreis")
-    au = inflow.land().set_index(["month", "stage"])["persons"]
-    assert stock.sum() == pytest.approx(au[(first, "au")], rel=1e-12)
+    run = simulate_historic()
+    land = run.flows().set_index("month")
+    for flow, level in (("ea_to_vu", "kreis"), ("vu_to_au", "gemeinde")):
+        total = run.flow_total(flow, "2022-01", "2024-12", level)
+        assert total.sum() == pytest.approx(land.loc["2022-01":"2024-12", flow].sum(), rel=1e-12)
+        before = inflow.flow_total(flow, "2022-01", "2024-12", level)  # status quo starts 2025
+        np.testing.assert_allclose(before.to_numpy(), total.to_numpy(), rtol=1e-9, atol=1e-6)
+    stock = inflow.stock_on("au", "2023-06", "kreis")
+    au = run.land().set_index(["month", "stage"])["persons"]
+    assert stock.sum() == pytest.approx(au[(pd.Period("2023-06", "M"), "au")], rel=1e-9)
     with pytest.raises(InputError):
-        inflow.stock_on("ea", first, "gemeinde")
+        inflow.stock_on("ea", "2023-06", "gemeinde")
     with pytest.raises(InputError):
         inflow.stock_on("au", "2013-12", "kreis")
+    with pytest.raises(InputError):
+        inflow.flow_total("ea_to_vu", "2024-12", "2022-01", "kreis")
+
+
+def simulate_historic():
+    from paktsim.inflow.model import simulate
+    from paktsim.scenario import Scenario
+
+    return simulate(Scenario.from_dict({"name": "t", "horizon": {"start": "2014-01",
+                                                                 "end": "2025-12"},
+                                        "arrivals": {"path": "baseline"}}))

@@ -530,12 +530,13 @@ class KreisKey:
             population key.
         """
         if self.counts == "assignments":
-            window = inflow.assignments().loc[self.first_month:self.last_month]
-            if window.empty:
+            run = inflow.all_months
+            first, last = max(self.first_month, run[0]), min(self.last_month, run[-1])
+            if first > last:
                 raise InputError.single("integrationsmanagement.zuweisungen_referenzjahre",
                                         f"the reference window of {self.year} lies outside "
                                         "the model run", str(self.first_month))
-            counts = window.sum(axis=0)
+            counts = inflow.flow_total("ea_to_vu", first, last, "kreis")
         elif self.counts == "au_stock":
             counts = inflow.stock_on("au", pd.Period(self.count_date, freq="M"), "kreis")
         else:

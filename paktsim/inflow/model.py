@@ -229,23 +229,6 @@ class InflowResult:
         return level, int(pos)
 
     # -- whole run (from January 2014, not only the horizon) ----------------------------
-    def assignments(self) -> pd.DataFrame:
-        """Monthly assignments out of Erstaufnahme into vorläufige Unterbringung per Kreis.
-
-        The ``ea_to_vu`` flow of every month of the run (from January 2014, also
-        before the horizon), all groups, mean over draws: the quantity the IM key
-        from 2025 follows ("Zuweisungen aus der Erstaufnahme").
-
-        Returns
-        -------
-        DataFrame
-            Indexed by month (``all_months``), one column per Kreis AGS.
-        """
-        flow = self.chain.flows["ea_to_vu"].sum(axis=1).mean(axis=0)  # (S, T_all)
-        per_kreis = np.einsum("st,sn->tn", flow, self.keys.kreis, optimize=True)
-        return pd.DataFrame(per_kreis, index=self.all_months.rename("month"),
-                            columns=self.keys.kreis_ags)
-
     def flow_total(self, flow: str, first: Any, last: Any,
                    level: str = "gemeinde") -> pd.Series:
         """One flow per Kreis or Gemeinde summed over the months ``first`` to ``last``.
