@@ -109,10 +109,10 @@ def test_ila_count_date_drives_the_cohort_split():
     on that date; another date, another split (same 80,000 and 90 Mio €)."""
     import datetime as dt
 
-    from paktsim.allocation import historic
+    from paktsim import history
 
-    base = historic.ila_cohort_2017()
-    moved = historic.ila_cohort_2017(overrides={
+    base = history.ila_cohort_2017()
+    moved = history.ila_cohort_2017(overrides={
         "pakt.integrationslastenausgleich.stichtag": {"2017-01-01": dt.date(2016, 3, 15)}})
     assert int(base.sum()) == int(moved.sum()) == 80_000
     assert not base.equals(moved)
