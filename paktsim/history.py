@@ -31,8 +31,8 @@ import pandas as pd
 from paktsim.allocation import historic
 from paktsim.allocation.rounding import largest_remainder
 
-__all__ = ["MODEL_LABEL", "au_counts_2017", "vorerhebung_counts_2017", "ila_cohort_2017",
-           "im_2017", "ila_2017"]
+__all__ = ["MODEL_LABEL", "au_counts_2017", "ila_2017", "ila_cohort_2017", "im_2017",
+           "vorerhebung_counts_2017"]
 
 MODEL_LABEL = ("Modell: Bestand in Anschlussunterbringung im Monat des Stichtags {date} "
                "(Zugangsmodell, historische Zugänge) – nicht die amtliche FAG-Erhebung")
