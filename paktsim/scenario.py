@@ -229,7 +229,11 @@ class AllocationSpec(_Spec):
         default=None, description="two_surveys: weights of the two counts, summing to 1")
     counts_csv: str | None = None
     second_counts_csv: str | None = None
-    kreis_key: Literal["population", "counts"] = "population"
+    kreis_key: Literal["verteilschluessel", "population", "counts"] = Field(
+        default="verteilschluessel",
+        description="kreis rule: the key in force (integrationsmanagement.verteilschluessel: "
+                    "from 2025 modelled assignments out of Erstaufnahme), population, or "
+                    "counts_csv")
     pass_down: bool = Field(default=False,
                             description="kreis level: pass Kreis amounts down to Gemeinden "
                                         "by population")
