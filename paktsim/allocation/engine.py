@@ -33,6 +33,7 @@ from paktsim.allocation.positions import QualificationMix, funded_positions
 from paktsim.allocation.rounding import largest_remainder, largest_remainder_grouped
 from paktsim.allocation.rules import AllocationRule, OpenEndedRule
 from paktsim.errors import InputError
+from paktsim.limits import MAX_ENVELOPE_EUR
 
 __all__ = ["ProgrammeRules", "allocate", "allocate_table", "pass_down", "programme_rules",
            "RESULT_COLUMNS"]
@@ -142,6 +143,9 @@ def _check_budget(budget_eur: Any) -> int:
         budget_eur, bool) and math.isfinite(budget_eur) and budget_eur > 0
     if not ok or float(budget_eur) != math.floor(float(budget_eur)):
         raise InputError.single("allocation.budget_eur", "expected whole euros > 0", budget_eur)
+    if budget_eur > MAX_ENVELOPE_EUR:
+        raise InputError.single("allocation.budget_eur", f"Budget zu groß; höchstens "
+                                f"{MAX_ENVELOPE_EUR:,} €".replace(",", "."), budget_eur)
     return int(budget_eur)
 
 
