@@ -484,7 +484,10 @@ def read_user_table(path: str | PathLike[str], columns: Sequence[str],
         found = ", ".join(df.columns[:20]) + (", …" if len(df.columns) > 20 else "")
         raise InputError([Problem(f"{name}:{c}", "missing column; columns found: " + found)
                           for c in missing])
-    dupes = [c for c in wanted if list(df.columns).count(c) > 1]
+    # pandas renames a repeated header ("persons", "persons.1"): count in the header line
+    header = [c.strip() for c in next(csv.reader(io.StringIO(text.split("\n", 1)[0]),
+                                                 delimiter=sep))]
+    dupes = [c for c in wanted if header.count(c) > 1]
     if dupes:
         raise InputError([Problem(f"{name}:{c}", "column appears more than once")
                           for c in dupes])

@@ -184,6 +184,36 @@ class LimitedSafeLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
+    def construct_yaml_timestamp(self, node: Any) -> Any:  # noqa: D102
+        # "2025-13-01" looks like a date but is none: keep the text, so the field that
+        # holds it reports the problem (with its path) instead of the whole file failing
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:  # noqa: D102
+        # a repeated key silently wins in plain YAML ("target_ratio: 88" then "… 200"):
+        # refuse it, naming the key and line (merge keys "<<" may override on purpose)
+        if isinstance(node, yaml.MappingNode):
+            seen: set[Any] = set()
+            for key_node, _value in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                if isinstance(key_node, yaml.ScalarNode):
+                    key = (key_node.tag, key_node.value)
+                    if key in seen:
+                        raise yaml.constructor.ConstructorError(
+                            None, None, f"Schlüssel '{str(key_node.value)[:40]}' kommt doppelt "
+                                        "vor", key_node.start_mark)
+                    seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+LimitedSafeLoader.add_constructor("tag:yaml.org,2002:timestamp",
+                                  LimitedSafeLoader.construct_yaml_timestamp)
+
+
 def load_yaml(text: str, source: str | None = None) -> Any:
     """Parse YAML text safely (plain data only, capped depth and expansion).
 
@@ -207,8 +237,9 @@ def load_yaml(text: str, source: str | None = None) -> Any:
     if len(text) > MAX_YAML_BYTES:
         raise InputError.single("(yaml)", f"Text zu lang: {len(text):,} Zeichen, höchstens "
                                           f"{MAX_YAML_BYTES:,}".replace(",", "."), source=source)
-    loader = LimitedSafeLoader(text)
+    loader = None
     try:
+        loader = LimitedSafeLoader(text)
         return loader.get_single_data()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -220,7 +251,8 @@ def load_yaml(text: str, source: str | None = None) -> Any:
         raise InputError.single("(yaml)", f"ungültiger Wert im YAML: {str(exc)[:80]}",
                                 source=source) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def load_yaml_file(path: str | os.PathLike[str], limit: int = MAX_YAML_BYTES) -> Any:

@@ -350,7 +350,7 @@ class Scenario(_Spec):
     :func:`builtin_scenario` (a shipped one by name).
     """
 
-    name: Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
     description: str = ""
     horizon: Horizon = Field(default_factory=Horizon)
     data: DataSpec = Field(default_factory=DataSpec)
@@ -365,6 +365,17 @@ class Scenario(_Spec):
     staffing: StaffingSpec = Field(default_factory=StaffingSpec)
     uncertainty: UncertaintySpec = Field(default_factory=UncertaintySpec)
     seed: Annotated[int, Field(ge=0, lt=2**63)] = 20260101
+
+    @field_validator("name", "description")
+    @classmethod
+    def _printable(cls, value: str, info: Any) -> str:
+        # control characters break workbooks, chart titles and one-line messages; line
+        # breaks and tabs are fine in a description only
+        allowed = "\t\n\r" if info.field_name == "description" else ""
+        bad = [c for c in value if (ord(c) < 32 and c not in allowed) or ord(c) == 127]
+        if bad:
+            raise ValueError(f"enthält Steuerzeichen ({', '.join(repr(c) for c in bad[:3])})")
+        return value
 
     @field_validator("overrides", mode="before")
     @classmethod

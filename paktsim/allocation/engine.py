@@ -427,5 +427,9 @@ def allocate(rule: AllocationRule, budget_eur: int | None = None, *, vintage: in
         if rule.level != "kreis":
             raise InputError.single("pass_to_gemeinden", "only a Kreis-level rule can be "
                                     "passed down to Gemeinden", rule.level)
+        if programme is None:
+            raise InputError.single("pass_to_gemeinden", "eine Zahlung je Person ohne Budget "
+                                    "wird nicht an Gemeinden weitergegeben; gezählte Personen "
+                                    "je Gemeinde mit Ebene gemeinde verwenden", rule.describe())
         out = pass_down(out, regions.municipalities(vintage))
     return out
