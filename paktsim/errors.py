@@ -96,7 +96,8 @@ class Problem:
     def format(self, source: str | None = None) -> str:
         """Return the one-line form ``SOURCE: location: message (got VALUE)``."""
         parts = [p for p in (source, self.location) if p]
-        text = ": ".join(parts + [self.message])
+        # one line whatever a library put into the message (pandas parser errors end in "\n")
+        text = " ".join(": ".join(parts + [self.message]).split())
         if self.value is not NO_VALUE:
             text += f" (got {_short_repr(self.value)})"
         return text

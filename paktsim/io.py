@@ -168,8 +168,16 @@ def write_bytes_with(path: str | os.PathLike[str], writer: Callable[[Any], None]
 _CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _needs_guard(value: Any) -> bool:
+    return isinstance(value, str) and (value.startswith(_CSV_TRIGGERS) or "\r" in value)
+
+
 def _guard_text(value: Any) -> Any:
-    return f"'{value}" if isinstance(value, str) and value.startswith(_CSV_TRIGGERS) else value
+    if not _needs_guard(value):
+        return value
+    # a bare CR is not quoted by the writer ("\n" line ends) and would split the row
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return f"'{value}" if value.startswith(_CSV_TRIGGERS) or value.startswith("\n") else value
 
 
 def csv_safe(frame: "pd.DataFrame") -> "pd.DataFrame":
@@ -197,8 +205,7 @@ def csv_safe(frame: "pd.DataFrame") -> "pd.DataFrame":
     def guard_index(index: "pd.Index") -> "pd.Index":
         if isinstance(index, pd.MultiIndex):
             return index.set_levels([guard_index(level) for level in index.levels])
-        if is_text(index.dtype) and index.map(
-                lambda v: isinstance(v, str) and v.startswith(_CSV_TRIGGERS)).any():
+        if is_text(index.dtype) and index.map(_needs_guard).any():
             return pd.Index([_guard_text(v) for v in index], name=index.name)
         return index
 
@@ -208,9 +215,10 @@ def csv_safe(frame: "pd.DataFrame") -> "pd.DataFrame":
         if not is_text(col.dtype):
             continue
         if pd.api.types.is_string_dtype(col.dtype) and col.dtype != object:
-            hit = col.str.startswith(_CSV_TRIGGERS).fillna(False).astype(bool)
+            hit = (col.str.startswith(_CSV_TRIGGERS) | col.str.contains("\r", regex=False)
+                   ).fillna(False).astype(bool)
         else:
-            hit = col.map(lambda v: isinstance(v, str) and v.startswith(_CSV_TRIGGERS))
+            hit = col.map(_needs_guard)
         if hit.any():
             if out is frame:
                 out = frame.copy()

@@ -466,6 +466,11 @@ def read_user_table(path: str | PathLike[str], columns: Sequence[str],
     text = read_text(path, MAX_TABLE_BYTES, location=name, source="", encoding="utf-8-sig")
     if not text.strip():
         raise InputError(Problem(name, "file is empty; expected a header line with 'ags'"))
+    if "\r" in text:  # Windows and old Mac line ends alike
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        raise InputError(Problem(name, "enthält Null-Bytes; keine Textdatei (CSV als UTF-8-Text "
+                                       "speichern)"))
     sep = _detect_delimiter(text.split("\n", 1)[0])
     try:
         with warnings.catch_warnings():
@@ -473,8 +478,12 @@ def read_user_table(path: str | PathLike[str], columns: Sequence[str],
             df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
                              skipinitialspace=True, index_col=False)
     except pd.errors.ParserWarning:
-        raise _too_many_fields(name, text, sep) from None
-    except (pd.errors.ParserError, ValueError) as exc:
+        try:
+            error = _too_many_fields(name, text, sep)
+        except csv.Error as exc:
+            error = InputError(Problem(name, f"not a readable CSV table ({str(exc)[:120]})"))
+        raise error from None
+    except (pd.errors.ParserError, ValueError, csv.Error) as exc:
         raise InputError(Problem(name, f"not a readable CSV table ({str(exc)[:120]})")) from None
     df.columns = [str(c).strip() for c in df.columns]
 

@@ -219,16 +219,24 @@ class UrbanFactorSpec(_Spec):
             unknown = sorted(set(self.factors) - {"1", "2", "3"})
             if unknown:
                 raise ValueError(f"degurba classes are 1, 2, 3; unknown: {', '.join(unknown)}")
+            needed = {"1", "2", "3"}
         elif self.by == "kreis_typ":
             unknown = sorted(set(self.factors) - {"Stadtkreis", "Landkreis"})
             if unknown:
                 raise ValueError(f"kreis_typ keys are Stadtkreis, Landkreis; unknown: "
                                  f"{', '.join(unknown)}")
+            needed = {"Stadtkreis", "Landkreis"}
         else:
             bad = [k for k in self.factors if not k.isdigit()]
             if bad:
                 raise ValueError(f"size_class keys must be whole numbers (lower bounds); "
                                  f"got {', '.join(bad)}")
+            needed = {"0"} if "0" not in {str(int(k)) for k in self.factors} else set()
+        # every region needs a factor, else the run fails after validate said "ok"
+        absent = sorted(needed - set(self.factors))
+        if absent:
+            raise ValueError(f"Faktor fehlt für {', '.join(absent)}: jede Klasse braucht einen "
+                             "Faktor (size_class: die Untergrenze 0)")
         return self
 
 
@@ -467,6 +475,7 @@ def _validate(data: Any, source: str | None) -> Scenario:
         raise InputError(_problems_from_validation(exc), source=source) from None
     if scenario.overrides:
         _check_overrides(scenario.overrides, source)
+    _check_programme_years(scenario, source)
     if scenario.uncertainty.distributions:
         from paktsim.uncertainty import validate_distributions
 
@@ -475,6 +484,26 @@ def _validate(data: Any, source: str | None) -> Scenario:
         except InputError as exc:
             raise exc.with_source(source) if source else exc from None
     return scenario
+
+
+def _check_programme_years(scenario: Scenario, source: str | None) -> None:
+    """A fixed envelope is allocated under the IM rules: they must be in force every year."""
+    specs = [("allocation", scenario.allocation)]
+    if scenario.comparison is not None:
+        specs.append(("comparison", scenario.comparison))
+    fixed = [name for name, spec in specs if spec.budget_eur is not None]
+    if not fixed:
+        return
+    from paktsim import params
+
+    first, last = int(scenario.horizon.start[:4]), int(scenario.horizon.end[:4])
+    for year in range(first, last + 1):
+        snap = params.at(f"{year}-01-01", scenario.overrides or None)
+        if snap.get("integrationsmanagement.antragsschwelle") is None:
+            raise InputError([Problem(f"{name}.budget_eur", f"im Jahr {year} gelten keine "
+                                      "Förderregeln des Integrationsmanagements; einen späteren "
+                                      "Zeitraum wählen oder budget_eur weglassen", year)
+                              for name in fixed], source=source)
 
 
 def _check_overrides(overrides: dict[str, dict[str, Any]], source: str | None) -> None:

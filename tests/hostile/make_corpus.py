@@ -230,6 +230,13 @@ def build() -> None:  # noqa: PLR0915 - a flat list of cases reads best
         ("bad-class", "{by: degurba, factors: {7: 1.2}}", "refused", "allocation.urban_factor"),
         ("empty", "{by: degurba, factors: {}}", "refused", "allocation.urban_factor"),
         ("ok", "{by: degurba, factors: {1: 1.3, 2: 1.1, 3: 1.0}}", "accepted", ""),
+        ("class-missing", "{by: degurba, factors: {1: 1.3}}", "refused",
+         "allocation.urban_factor"),
+        ("size-no-zero", "{by: size_class, factors: {20000: 1.2}}", "refused",
+         "allocation.urban_factor"),
+        ("size-ok", "{by: size_class, factors: {0: 1, 20000: 1.2}}", "accepted", ""),
+        ("kreistyp-ok", "{by: kreis_typ, factors: {Stadtkreis: 1.2, Landkreis: 1}}",
+         "accepted", ""),
     ]:
         scenario(f"urban-{case_id}", f"name: x\nallocation: {{urban_factor: {spec}}}\n",
                  expect, field)
@@ -269,6 +276,8 @@ def build() -> None:  # noqa: PLR0915 - a flat list of cases reads best
              "staffing.counselling_share")
     scenario("qualification-sum", "name: x\nallocation: {qualification_mix: {hochschule: 0.5}}"
                                   "\n", "refused", "allocation")
+    scenario("budget-before-programme", "name: x\nhorizon: {start: 2014-01, end: 2014-12}\n"
+             "allocation: {budget_eur: 1000000}\n", "refused", "allocation.budget_eur", "2014")
     scenario("counts-rule-no-file", "name: x\nallocation: {rule: counts}\n", "refused",
              "allocation")
 
