@@ -476,13 +476,6 @@ def _validate(data: Any, source: str | None) -> Scenario:
     if scenario.overrides:
         _check_overrides(scenario.overrides, source)
     _check_programme_years(scenario, source)
-    if scenario.uncertainty.distributions:
-        from paktsim.uncertainty import validate_distributions
-
-        try:
-            validate_distributions(scenario.uncertainty.distributions)
-        except InputError as exc:
-            raise exc.with_source(source) if source else exc from None
     return scenario
 
 
