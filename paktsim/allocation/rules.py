@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from paktsim.errors import InputError, Problem
+from paktsim.limits import MAX_ENVELOPE_EUR
 from paktsim.regions import LEVELS, check_level
 
 __all__ = [
@@ -457,7 +458,11 @@ class PerCapitaPayment:
 
     def envelope_eur(self, table: pd.DataFrame) -> int:
         total = math.fsum(self.weights(table).sort_index().tolist())
-        return int(math.floor(total * self.rate_eur + 0.5))
+        envelope = total * self.rate_eur
+        if not envelope <= MAX_ENVELOPE_EUR:  # checked before int(): no overflow, no wrap
+            raise InputError.single("allocation.rate_eur", f"Satz × Personen ergibt mehr als "
+                                    f"{MAX_ENVELOPE_EUR:,} €".replace(",", "."), self.rate_eur)
+        return int(math.floor(envelope + 0.5))
 
     def describe(self) -> str:
         return f"{self.rate_eur:,.2f} € je {self.label} ({self.level})"

@@ -515,7 +515,9 @@ def simulate(scenario: "Scenario | None" = None, *, n_draws: int | None = None,
     else:
         rates, factor, drawn = rates_mod.sample(
             n, scenario.seed, first_day, overrides,
-            distributions=scenario.uncertainty.distributions,
+            # staffing distributions belong to the staffing step, not to the inflow rates
+            distributions={k: v for k, v in scenario.uncertainty.distributions.items()
+                           if k.startswith("inflow.")},
             arrivals_sigma=scenario.uncertainty.arrivals_sigma, tree=tree, months=all_months)
         forward = np.asarray(all_months > arrivals_mod.HISTORIC_END)
         arr = np.where(forward, base * factor[:, None, None], base)
