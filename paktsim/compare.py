@@ -6,11 +6,20 @@ with :func:`read_allocation`) over the same regions.  :func:`compare` returns a
 :class:`Comparison` with
 
 - per region: amounts, Δ € and Δ %, € per inhabitant and per counted person,
-  funded FTE, eligibility transition (newly / no longer / still / never eligible);
+  funded FTE, who applies for the region on each side and the eligibility
+  transition (newly / no longer / still / never eligible);
 - roll-ups by Kreis and Regierungsbezirk;
 - strata by population size class and by DEGURBA (count, population, money,
   share of the envelope, € per inhabitant, transitions);
 - the reference regions the user picks.
+
+Eligibility follows each rule's own applicant level (:func:`applicants`): under
+a Kreis rule the 44 Kreise apply, so a Gemeinde "applies itself" only where it
+is a Stadtkreis; under a Gemeinde rule a Gemeinde applies alone, in a group, or
+through its Landkreis.  A region counts as eligible when it is itself an
+applicant (alone).  When one side is a Kreis table and the other a Gemeinde
+table, the Kreis side is passed down to the Gemeinden by population
+(:func:`pass_down_table`), and ``attrs["passed_down"]`` says which side.
 
 Conventions: Δ = alt − base; Δ % = Δ / base, 0 when Δ = 0, NaN when base = 0
 and Δ ≠ 0; so an identity comparison is exactly zero everywhere.
@@ -31,13 +40,24 @@ import pandas as pd
 from paktsim.allocation.rules import SIZE_CLASS_DEFAULT_BOUNDS
 from paktsim.errors import InputError, Problem
 
-__all__ = ["Comparison", "compare", "read_allocation", "size_class_labels", "TRANSITIONS_DE"]
+__all__ = ["Comparison", "compare", "read_allocation", "size_class_labels", "TRANSITIONS_DE",
+           "APPLICANT_KINDS_DE", "applicants", "pass_down_table", "german_table", "provenance"]
 
 TRANSITIONS_DE: dict[str, str] = {
     "newly": "neu antragsberechtigt",
     "no_longer": "nicht mehr antragsberechtigt",
     "still": "weiterhin antragsberechtigt",
     "never": "weiterhin nicht antragsberechtigt",
+}
+
+#: Kinds of applicant (``applicants(...)["applicant_kind"]``) → German label.
+APPLICANT_KINDS_DE: dict[str, str] = {
+    "kreis": "Stadt- oder Landkreis",
+    "alone": "Gemeinde allein",
+    "joint": "Verbund von Gemeinden",
+    "landkreis": "Landkreis für kleine Gemeinden",
+    "payment": "direkte Zahlung",
+    "none": "kein Antrag",
 }
 
 _REQUIRED = ("amount_eur",)
@@ -120,6 +140,105 @@ def read_allocation(path: str | os.PathLike[str]) -> pd.DataFrame:
     return frame
 
 
+def _truthy(values: pd.Series) -> pd.Series:
+    return values.map(lambda v: str(v).strip().lower() in ("true", "1", "ja", "wahr")).astype(bool)
+
+
+def applicants(table: pd.DataFrame) -> pd.DataFrame:
+    """Who applies for each region under one allocation.
+
+    Parameters
+    ----------
+    table : DataFrame
+        An allocation indexed by AGS (5-digit Kreise or 8-digit Gemeinden) with
+        ``amount_eur`` and, where available, ``group_kind``, ``group_id`` and
+        ``eligible_alone`` (as written by ``paktsim allocate``).
+
+    Returns
+    -------
+    DataFrame
+        Same index; ``applicant`` (AGS of the applying Kreis/Gemeinde or the
+        group id, empty when nobody applies), ``applicant_kind`` (a key of
+        :data:`APPLICANT_KINDS_DE`) and ``applies_itself`` (the region is itself
+        the applicant, alone).  A Gemeinde passed down from a Kreis rule applies
+        itself only when it is the Kreis's only Gemeinde (a Stadtkreis).
+    """
+    idx = table.index.astype(str)
+    amount = pd.to_numeric(table["amount_eur"], errors="coerce").fillna(0)
+    kreis_level = bool(len(idx)) and len(idx[0]) == 5
+    if "group_kind" in table:
+        kind = table["group_kind"].astype(str).str.strip().str.lower()
+        kind = kind.where(kind.isin(list(APPLICANT_KINDS_DE)), "none")
+    else:
+        flag = _truthy(table["eligible_alone"]) if "eligible_alone" in table else amount > 0
+        kind = pd.Series(np.where(flag, "alone", "none"), index=table.index, dtype="str")
+    if kreis_level:
+        kind = kind.where(kind == "none", "kreis")
+    gid = (table["group_id"].astype("str").where(table["group_id"].notna(), "")
+           if "group_id" in table else pd.Series("", index=table.index, dtype="str"))
+    gid = gid.where(~gid.isin(["nan", "None", "<NA>"]), "")
+    ags = pd.Series(idx, index=table.index, dtype="str")
+    itself_kinds = kind.isin(["alone", "payment"]) | (kreis_level & (kind == "kreis"))
+    applicant = ags.where(itself_kinds, gid).where(kind != "none", "")
+    applicant = applicant.where(~((kind != "none") & (applicant == "")), ags)
+    passed = (kind == "kreis") & ~kreis_level
+    if passed.any():
+        members = applicant[passed].map(applicant[passed].value_counts())
+        itself_kinds = itself_kinds | (passed & (members == 1)).reindex(table.index,
+                                                                          fill_value=False)
+    return pd.DataFrame({"applicant": applicant.astype("str"),
+                         "applicant_kind": kind.astype("str"),
+                         "applies_itself": itself_kinds.astype(bool)}, index=table.index)
+
+
+def _match_vintage(kreis_table: pd.DataFrame) -> int:
+    """Data vintage of a Kreis table: from its attrs, else by matching the population."""
+    from paktsim import regions
+
+    vintage = kreis_table.attrs.get("vintage")
+    if vintage is not None:
+        return int(vintage)
+    if "population" in kreis_table:
+        pop = pd.to_numeric(kreis_table["population"], errors="coerce")
+        pop.index = pop.index.astype(str)
+        for v in reversed(regions.VINTAGES):
+            ref = regions.kreise(v)["population"].reindex(pop.index)
+            if np.allclose(ref.to_numpy(dtype=float), pop.to_numpy(dtype=float)):
+                return int(v)
+    return int(regions.VINTAGES[-1])
+
+
+def pass_down_table(kreis_table: pd.DataFrame) -> pd.DataFrame:
+    """Pass a Kreis allocation (also one read back from a file) down to the Gemeinden.
+
+    Amounts, funded money and quarter positions are split by population within
+    each Kreis (largest remainder, exact sums); the Kreis stays the applicant.
+    The population vintage is the table's own (attrs or matched population).
+    """
+    from paktsim import params, regions
+    from paktsim.allocation.engine import pass_down
+
+    k = kreis_table.set_axis(kreis_table.index.astype(str)).copy()
+    k["amount_eur"] = pd.to_numeric(k["amount_eur"], errors="coerce").fillna(0).astype("int64")
+    k["funded_eur"] = (pd.to_numeric(k["funded_eur"], errors="coerce").fillna(0).astype("int64")
+                       if "funded_eur" in k else k["amount_eur"])
+    k["fte_funded"] = (pd.to_numeric(k["fte_funded"], errors="coerce").fillna(0.0)
+                       if "fte_funded" in k else 0.0)
+    vintage = _match_vintage(kreis_table)
+    attrs = dict(kreis_table.attrs)
+    step = (attrs.get("programme") or {}).get("step_fte")
+    if step is None:
+        step = params.at(attrs.get("params_date") or params.DEFAULT_RULES_DATE)[
+            "integrationsmanagement.vze_schritt"]
+    attrs.update({"level": "kreis", "programme": {**(attrs.get("programme") or {}),
+                                                  "step_fte": float(step)},
+                  "rule": attrs.get("rule") or "Kreisverteilung"})
+    k.attrs = attrs
+    out = pass_down(k, regions.municipalities(vintage))
+    out = out.set_index(pd.Index(out["ags"].astype(str), name="ags"))
+    return out
+
+
 def _pct(delta: pd.Series, base: pd.Series) -> pd.Series:
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = delta / base.where(base != 0)
@@ -145,6 +264,7 @@ class Comparison:
     transitions: pd.DataFrame
     reference: pd.DataFrame
     attrs: dict[str, Any] = field(default_factory=dict)
+    applicants: pd.DataFrame | None = None
 
     def tables_de(self) -> dict[str, pd.DataFrame]:
         """German tables, one per sheet, in reading order."""
@@ -159,6 +279,8 @@ class Comparison:
         if self.degurba is not None:
             sheets.append(("DEGURBA", self.degurba))
         sheets.append(("Antragsberechtigung", self.transitions))
+        if self.applicants is not None:
+            sheets.append(("Antragsteller", self.applicants))
         if len(self.reference):
             sheets.append(("Referenzgemeinden", self.reference))
         for name, frame in sheets:
@@ -172,8 +294,12 @@ class Comparison:
             "Mittel (€)": [int(r["base_eur"].sum()), int(r["alt_eur"].sum())],
             "Gewinner (Anzahl)": [np.nan, int((r["delta_eur"] > 0).sum())],
             "Verlierer (Anzahl)": [np.nan, int((r["delta_eur"] < 0).sum())],
-            "allein antragsberechtigt (Anzahl)": [int(r["base_eligible"].sum()),
-                                                  int(r["alt_eligible"].sum())],
+            "Anträge (Anzahl)": [int(r.loc[r["base_applicant"] != "", "base_applicant"]
+                                     .nunique()),
+                                 int(r.loc[r["alt_applicant"] != "", "alt_applicant"]
+                                     .nunique())],
+            "Gebiete, die selbst Antrag stellen (Anzahl)": [int(r["base_eligible"].sum()),
+                                                            int(r["alt_eligible"].sum())],
             "geförderte Stellen (VZÄ)": [float(r["base_fte"].sum()), float(r["alt_fte"].sum())],
         }
         frame = pd.DataFrame(data, index=["Basis", "Alternative"]).T
@@ -199,6 +325,11 @@ _DE = {
     "never": "weiterhin nicht antragsberechtigt",
     "base_fte": "Basis Stellen (VZÄ)", "alt_fte": "Alternative Stellen (VZÄ)",
     "delta_fte": "Δ Stellen (VZÄ)", "ags": "AGS",
+    "base_applicant": "Basis: Antragsteller", "alt_applicant": "Alternative: Antragsteller",
+    "base_applicant_kind": "Basis: Antragsform", "alt_applicant_kind": "Alternative: Antragsform",
+    "applicant_kind": "Antragsform", "base_applications": "Basis: Anträge",
+    "alt_applications": "Alternative: Anträge", "base_regions": "Basis: Gebiete",
+    "alt_regions": "Alternative: Gebiete",
 }
 
 
@@ -206,12 +337,22 @@ def _german(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     if "transition" in out:
         out["transition"] = out["transition"].map(TRANSITIONS_DE)
+    for col in ("base_applicant_kind", "alt_applicant_kind"):
+        if col in out:
+            out[col] = out[col].map(lambda v: APPLICANT_KINDS_DE.get(v, v))
     if out.index.name in _DE:
         out.index.name = _DE[out.index.name]
     out = out.rename(columns=_DE)
     if out.index.name in ("Antragsberechtigung",):
         out.index = out.index.map(lambda v: TRANSITIONS_DE.get(v, v))
+    if out.index.name == "Antragsform":
+        out.index = out.index.map(lambda v: APPLICANT_KINDS_DE.get(v, v))
     return out
+
+
+def german_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """German column labels and values of one comparison table (public alias)."""
+    return _german(frame)
 
 
 def _rollup(frame: pd.DataFrame, by: str | list[str], has_persons: bool) -> pd.DataFrame:
@@ -278,6 +419,13 @@ def compare(base: pd.DataFrame, alt: pd.DataFrame, reference: Iterable[str] | No
             problems.append(Problem(f"{label}:amount_eur", "missing column"))
     if problems:
         raise InputError(problems)
+    passed_down = None
+    lb, la = _level_of(base), _level_of(alt)
+    if lb != la and {lb, la} == {"kreis", "gemeinde"}:
+        if lb == "kreis":
+            base, passed_down = pass_down_table(base), "base"
+        else:
+            alt, passed_down = pass_down_table(alt), "alt"
     bi, ai = base.index.astype(str), alt.index.astype(str)
     if set(bi) != set(ai):
         only_b = sorted(set(bi) - set(ai))[:5]
@@ -314,14 +462,13 @@ def compare(base: pd.DataFrame, alt: pd.DataFrame, reference: Iterable[str] | No
         out["alt_eur_per_person"] = _per(out["alt_eur"], out["persons"])
         out["delta_eur_per_person"] = _per(out["delta_eur"], out["persons"])
 
-    def flag(t: pd.DataFrame) -> pd.Series:
-        if "eligible_alone" in t:
-            return t["eligible_alone"].map(lambda v: str(v).strip().lower()
-                                           in ("true", "1", "ja", "wahr")).astype(bool)
-        return t["amount_eur"] > 0
-
-    out["base_eligible"] = flag(b)
-    out["alt_eligible"] = flag(a)
+    app_b, app_a = applicants(b), applicants(a)
+    out["base_applicant"] = app_b["applicant"]
+    out["base_applicant_kind"] = app_b["applicant_kind"]
+    out["alt_applicant"] = app_a["applicant"]
+    out["alt_applicant_kind"] = app_a["applicant_kind"]
+    out["base_eligible"] = app_b["applies_itself"]
+    out["alt_eligible"] = app_a["applies_itself"]
     trans = np.select([out["base_eligible"] & out["alt_eligible"],
                        ~out["base_eligible"] & out["alt_eligible"],
                        out["base_eligible"] & ~out["alt_eligible"]],
@@ -355,15 +502,49 @@ def compare(base: pd.DataFrame, alt: pd.DataFrame, reference: Iterable[str] | No
     if unknown:
         raise InputError.single("reference", "unknown AGS, not in the allocations", unknown[:5])
     reference_table = out.loc[ref]
+    applicant_table = _applicant_summary(out)
     attrs = {"level": level, "base": dict(base.attrs), "alt": dict(alt.attrs),
+             "passed_down": passed_down,
              "base_source": base.attrs.get("source"), "alt_source": alt.attrs.get("source")}
-    return Comparison(out, kreise, rb, sizes, degurba, transitions, reference_table, attrs)
+    return Comparison(out, kreise, rb, sizes, degurba, transitions, reference_table, attrs,
+                      applicant_table)
+
+
+def _level_of(table: pd.DataFrame) -> str:
+    idx = table.index.astype(str)
+    return "kreis" if len(idx) and len(idx[0]) == 5 else "gemeinde"
+
+
+def _applicant_summary(regions_table: pd.DataFrame) -> pd.DataFrame:
+    """Applications and regions covered, by kind of applicant, on both sides."""
+    rows = []
+    for side in ("base", "alt"):
+        kind = regions_table[f"{side}_applicant_kind"]
+        app = regions_table[f"{side}_applicant"]
+        for key in APPLICANT_KINDS_DE:
+            sel = kind == key
+            rows.append((side, key, int(app[sel & (app != "")].nunique()), int(sel.sum()),
+                         int(regions_table.loc[sel, f"{side}_eur"].sum())))
+    frame = pd.DataFrame(rows, columns=["side", "applicant_kind", "applications", "regions",
+                                        "eur"])
+    wide = frame.pivot(index="applicant_kind", columns="side",
+                       values=["applications", "regions", "eur"])
+    wide.columns = [f"{side}_{what}" for what, side in wide.columns]
+    wide = wide.reindex(list(APPLICANT_KINDS_DE))[
+        ["base_applications", "alt_applications", "base_regions", "alt_regions",
+         "base_eur", "alt_eur"]].astype("int64")
+    wide.index.name = "applicant_kind"
+    return wide
 
 
 def provenance(comparison: Comparison) -> Mapping[str, Any]:
     """Provenance lines for the Excel ``Herkunft`` sheet."""
     attrs = comparison.attrs
     out: dict[str, Any] = {"Vergleich": "Alternative − Basis (Δ)"}
+    if attrs.get("passed_down"):
+        side = "Basis" if attrs["passed_down"] == "base" else "Alternative"
+        out["Ebene"] = (f"{side}: Kreisbeträge nach Einwohnerzahl an die Gemeinden "
+                        "weitergegeben (der Kreis bleibt Antragsteller)")
     for label, key in (("Basis", "base"), ("Alternative", "alt")):
         a = attrs.get(key) or {}
         out[f"{label}: Datei"] = attrs.get(f"{key}_source") or a.get("source") or "(Python)"
