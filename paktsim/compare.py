@@ -41,7 +41,8 @@ from paktsim.allocation.rules import SIZE_CLASS_DEFAULT_BOUNDS
 from paktsim.errors import InputError, Problem
 
 __all__ = ["Comparison", "compare", "read_allocation", "size_class_labels", "TRANSITIONS_DE",
-           "APPLICANT_KINDS_DE", "applicants", "pass_down_table", "german_table", "provenance"]
+           "APPLICANT_KINDS_DE", "applicants", "pass_down_table", "german_table", "provenance",
+           "read_comparison"]
 
 TRANSITIONS_DE: dict[str, str] = {
     "newly": "neu antragsberechtigt",
@@ -108,7 +109,9 @@ def read_allocation(path: str | os.PathLike[str]) -> pd.DataFrame:
         elif suffix == ".xlsx":
             sheet = "Verteilung"
             frame = pd.read_excel(p, sheet_name=sheet, dtype={"AGS": str, "Kreis-AGS": str,
-                                                              "Antrag": str, "RB": str})
+                                                              "Antrag": str, "RB": str},
+                                  engine="openpyxl")
+            frame.attrs.update(_attrs_from_herkunft(_herkunft(p)))
         else:
             raise InputError.single(src, "unsupported file type, expected .csv or .xlsx", src)
     except InputError:
@@ -135,7 +138,9 @@ def read_allocation(path: str | os.PathLike[str]) -> pd.DataFrame:
     if problems:
         raise InputError(problems)
     frame["amount_eur"] = amt.astype("int64")
+    attrs = dict(frame.attrs)
     frame = frame.set_index(pd.Index(frame["ags"], name="ags"))
+    frame.attrs.update(attrs)
     frame.attrs["source"] = src
     return frame
 
@@ -548,6 +553,69 @@ def provenance(comparison: Comparison) -> Mapping[str, Any]:
     for label, key in (("Basis", "base"), ("Alternative", "alt")):
         a = attrs.get(key) or {}
         out[f"{label}: Datei"] = attrs.get(f"{key}_source") or a.get("source") or "(Python)"
-        if a.get("rule"):
-            out[f"{label}: Regel"] = a["rule"]
+        for key_attr, text in _SIDE_FACTS.items():
+            if a.get(key_attr) not in (None, ""):
+                out[f"{label}: {text}"] = a[key_attr]
     return out
+
+
+#: attrs of an allocation ↔ keys of the Herkunft sheet (``paktsim allocate`` writes them)
+_SIDE_FACTS = {"rule": "Regel", "budget_eur": "Mittel (€)", "level": "Ebene",
+               "params_date": "Stichtag Förderregeln", "stand": "Datenstand Einwohner"}
+
+
+def _herkunft(path: Path) -> dict[str, Any]:
+    """Key/value pairs of a workbook's ``Herkunft`` sheet (empty when there is none)."""
+    try:
+        sheet = pd.read_excel(path, sheet_name="Herkunft", engine="openpyxl")
+    except (ValueError, KeyError):
+        return {}
+    if sheet.shape[1] < 2:
+        return {}
+    return {str(k): v for k, v in zip(sheet.iloc[:, 0], sheet.iloc[:, 1]) if pd.notna(k)}
+
+
+def _attrs_from_herkunft(facts: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    out = {}
+    for key_attr, text in _SIDE_FACTS.items():
+        value = facts.get(f"{prefix}{text}")
+        if value is not None and not (isinstance(value, float) and np.isnan(value)):
+            out[key_attr] = value
+    return out
+
+
+def read_comparison(path: str | os.PathLike[str]) -> Comparison:
+    """Read a comparison workbook written by ``paktsim compare`` (for maps and reports).
+
+    Raises
+    ------
+    InputError
+        Missing file, not an ``.xlsx`` comparison workbook.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise InputError.single(str(p), "file not found", str(p))
+    back = {v: k for k, v in _DE.items()}
+    try:
+        sheets = pd.read_excel(p, sheet_name=None, engine="openpyxl",
+                               dtype={"AGS": str, "Kreis-AGS": str, "RB": str})
+    except Exception as exc:  # noqa: BLE001 - any parser failure is bad input
+        raise InputError.single(str(p), "cannot read the workbook", type(exc).__name__) from None
+    if "Antragsberechtigung" not in sheets or not ({"Gemeinden", "Kreise"} & set(sheets)):
+        raise InputError.single(str(p), "not a comparison workbook of 'paktsim compare' "
+                                "(sheets Gemeinden/Kreise and Antragsberechtigung expected)",
+                                ", ".join(sheets)[:80])
+    level = "gemeinde" if "Gemeinden" in sheets else "kreis"
+    regions_sheet = sheets["Gemeinden" if level == "gemeinde" else "Kreise"].rename(columns=back)
+    regions_sheet = regions_sheet.set_index(regions_sheet["ags"].astype(str))
+    kreise = None
+    if level == "gemeinde" and "Kreise" in sheets:
+        kreise = sheets["Kreise"].rename(columns=back)
+        kreise = kreise.set_index(kreise["kreis_ags"].astype(str).str.zfill(5))
+    facts = _herkunft(p)
+    attrs = {"level": level, "base": _attrs_from_herkunft(facts, "Basis: "),
+             "alt": _attrs_from_herkunft(facts, "Alternative: "),
+             "base_source": facts.get("Basis: Datei"), "alt_source": facts.get("Alternative: Datei"),
+             "passed_down": None, "source": str(p)}
+    empty = pd.DataFrame()
+    return Comparison(regions_sheet, kreise, None, empty, None, empty, empty, attrs)
