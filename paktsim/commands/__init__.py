@@ -14,4 +14,5 @@ COMMANDS: tuple[str, ...] = (
     "params",
     "map",
     "report",
+    "verify",
 )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from typing import Any
 
 from paktsim.errors import InputError
@@ -53,7 +52,6 @@ def run(args: argparse.Namespace) -> int:
     result = compare(tables[0], tables[1], reference=reference)
     if out.suffix.lower() == ".xlsx":
         prov = dict(provenance(result))
-        prov["Datum"] = dt.date.today().isoformat()
         write_table(out, result.tables_de(), provenance=prov)
     else:
         write_table(out, german_table(result.regions))
@@ -75,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"{out}: {int((r['delta_eur'] > 0).sum())} Gewinner, "
           f"{int((r['delta_eur'] < 0).sum())} Verlierer, "
           f"{int((r['transition'] == 'newly').sum())} neu und "
-          f"{int((r['transition'] == 'no_longer').sum())} nicht mehr antragsberechtigt")
+          f"{int((r['transition'] == 'no_longer').sum())} nicht mehr antragsberechtigt "
+          f"(Förderregeln Stand {_rules_dates(result)})")
     return 0
 
 
@@ -89,3 +88,12 @@ def _map_targets(args: argparse.Namespace, out: Any) -> dict[str, list[Any]]:
         paths = [str(out.with_name(f"{out.stem}_{stem}.{f}")) for f in formats]
         targets[level] = check_targets(paths, args.force)
     return targets
+
+
+def _rules_dates(result: Any) -> str:
+    from paktsim.report.format import date_de
+
+    dates = [date_de((result.attrs.get(side) or {}).get("params_date")) for side in ("base", "alt")]
+    if dates[0] == dates[1]:
+        return dates[0] if dates[0] != "–" else "nicht in den Eingaben vermerkt (CSV)"
+    return f"Basis {dates[0]}, Alternative {dates[1]}"

@@ -230,6 +230,8 @@ def run(args: argparse.Namespace) -> int:
 
     print(f"{scenario.name}: {len(files)} Dateien in {out_dir} "
           f"(Bestand {result.months[-1]}: {number(total)} Personen)")
+    print(f"Förderregeln: Stand 1.1. jedes Jahres, {str(result.months[0])[:4]} bis "
+          f"{str(result.months[-1])[:4]}; prüfen mit: paktsim verify {out_dir / RECORD_NAME}")
     if "staffing" in outputs:
         from paktsim.commands.run_staffing import headline
 

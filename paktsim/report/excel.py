@@ -9,9 +9,9 @@ the target first and renames a finished temporary file into place.
 
 Determinism: the same tables and provenance give the same bytes. The workbook's
 "created"/"modified" properties are set to the provenance date (keys ``date``
-or ``Datum``, ISO ``YYYY-MM-DD``) or else to today at 00:00 UTC, and every zip
-member gets a fixed timestamp; without a provenance date the file is therefore
-reproducible within one day.
+or ``Datum``, ISO ``YYYY-MM-DD``) or else to a fixed 1 January 1980 (no date
+row is added then), and every zip member gets a fixed timestamp, so a rerun
+on another day gives the same file (``paktsim verify --rerun``).
 """
 
 from __future__ import annotations
@@ -228,8 +228,6 @@ def _provenance_rows(provenance: Mapping[str, Any], created: dt.datetime) -> lis
         cell = _cell_value(value)
         rows.append((str(key), cell if not isinstance(cell, str) or cell else ""))
     keys = {str(k).lower() for k in provenance}
-    if not keys & {"date", "datum"}:
-        rows.append(("Datum", created.date()))
     if not keys & {"paktsim_version", "paktsim-version", "version"}:
         rows.append(("paktsim-Version", __version__))
     if not keys & {"attribution", "quellen", "quellenvermerk"}:
@@ -250,8 +248,7 @@ def _created(provenance: Mapping[str, Any]) -> dt.datetime:
         except ValueError as exc:
             raise InputError(Problem(f"provenance.{key}", "expected an ISO date YYYY-MM-DD",
                                      value)) from exc
-    today = dt.datetime.now(dt.timezone.utc).date()
-    return dt.datetime(today.year, today.month, today.day)
+    return dt.datetime(*_ZIP_EPOCH)
 
 
 def _write_provenance(ws: Any, rows: list[tuple[str, Any]]) -> None:

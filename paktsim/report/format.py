@@ -62,6 +62,7 @@ __all__ = [
     "axis_formatter",
     "MINUS",
     "typographic_minus",
+    "date_de",
 ]
 
 LOCALE = "de_DE"
@@ -221,6 +222,22 @@ def typographic_minus(text: str) -> str:
     For charts, maps and reports; tables meant for computing keep real numbers.
     """
     return MINUS + text[1:] if text.startswith("-") else text
+
+
+def date_de(value: Any) -> str:
+    """A date (ISO text, date or Timestamp) as ``1.1.2025``; :data:`MISSING` when absent."""
+    if _is_missing(value) or value == "":
+        return MISSING
+    import datetime as _dt
+
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if not isinstance(value, _dt.date):
+        try:
+            value = _dt.date.fromisoformat(str(value)[:10])
+        except ValueError:
+            return str(value)
+    return f"{value.day}.{value.month}.{value.year}"
 
 
 def is_signed(name: Any) -> bool:

@@ -85,7 +85,8 @@ def parameters_in_force(date: Any, overrides: Mapping[str, Any] | None = None) -
             row.update(value=dated[j - 1][1], tag="override", source="Szenario",
                        since=dated[j - 1][0], low=None, high=None)
         rows.append(row)
-    return pd.DataFrame(rows).set_index("path")
+    # object dtype keeps None as None (no NaN for missing values or dates)
+    return pd.DataFrame(rows, dtype=object).set_index("path")
 
 
 def parameters_in_force_de(date: Any, overrides: Mapping[str, Any] | None = None,
@@ -100,7 +101,8 @@ def parameters_in_force_de(date: Any, overrides: Mapping[str, Any] | None = None
         "Einheit": table["unit"].map(lambda u: UNITS_DE.get(u, u)),
         "Einstufung": table["tag"].map(lambda t: TAGS_DE.get(t, t)),
         "Quelle": table["source"],
-        "gilt seit": table["since"].map(lambda d: d.strftime("%d.%m.%Y") if d else "–"),
+        "gilt seit": table["since"].map(lambda d: d.strftime("%d.%m.%Y")
+                                        if isinstance(d, dt.date) else "–"),
     }, index=table.index)
     out.index.name = "Parameter"
     return out
@@ -127,5 +129,6 @@ def record_parameters(date: Any, overrides: Mapping[str, Any] | None = None
     table = parameters_in_force(date, overrides)
     return {path: {"value": row["value"], "unit": row["unit"], "tag": row["tag"],
                    "source": row["source"],
-                   "since": row["since"].isoformat() if row["since"] else None}
+                   "since": row["since"].isoformat() if isinstance(row["since"], dt.date)
+                   else None}
             for path, row in table.iterrows()}
