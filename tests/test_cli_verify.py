@@ -72,3 +72,18 @@ def test_verify_bad_input(tmp_path):
     (tmp_path / "x.json").write_text("[1, 2]", encoding="utf-8")
     r = cli("verify", "x.json", cwd=tmp_path)
     assert r.returncode == 2 and "Laufprotokoll" in r.stderr
+
+
+@pytest.mark.slow
+def test_status_quo_workbook_prints_on_at_most_12_pages(run_dir, tmp_path):
+    from paktsim.report.brief import soffice
+
+    if soffice() is None:
+        pytest.skip("LibreOffice (soffice) not installed")
+    subprocess.run([soffice(), f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+                    "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(run_dir / "personal_budget.xlsx")], capture_output=True, timeout=300,
+                   check=True)
+    data = (tmp_path / "personal_budget.pdf").read_bytes()
+    pages = data.count(b"/Type /Page") - data.count(b"/Type /Pages")
+    assert 1 <= pages <= 12

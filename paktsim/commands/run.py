@@ -193,7 +193,8 @@ def write_outputs(outputs: dict[str, Any], out_dir: str | Path, force: bool = Fa
     provenance = {"Szenario": facts["scenario"].name,
                   "Szenario sha256": facts["scenario"].sha256,
                   "Datenstand": facts["data"]["vintage"],
-                  "Ziehungen": facts["extra"]["n_draws"]}
+                  "Ziehungen": facts["extra"]["n_draws"],
+                  "Parameterstand": f"{facts['scenario'].horizon.start}-01"}
     path = out_dir / WORKBOOK_NAME
     write_table(path, {k: v.set_index(v.columns[0]) for k, v in outputs["excel_tables"].items()},
                 provenance=provenance)
@@ -201,7 +202,8 @@ def write_outputs(outputs: dict[str, Any], out_dir: str | Path, force: bool = Fa
     for name, table in outputs.get("files", {}).items():
         path = out_dir / name
         if name.endswith(".xlsx"):
-            write_table(path, {k: v.set_index(v.columns[0]) for k, v in table.items()},
+            write_table(path, {k: v if not isinstance(v.index, pd.RangeIndex)
+                               else v.set_index(v.columns[0]) for k, v in table.items()},
                         provenance=provenance)
         else:
             write_table(path, table if not isinstance(table.index, pd.RangeIndex)
