@@ -19,7 +19,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "params",
         help="Parameter (Werte, Einheit, Quelle) zu einem Datum oder Verlauf eines Parameters",
-        description=__doc__,
+        description="Zeigt Parameter mit Wert, Einheit, Einstufung und Quelle: ohne PFAD (oder "
+                    "mit einem Präfix wie 'pakt') alle am Stichtag geltenden, mit einem "
+                    "vollständigen Pfad den Verlauf dieses Parameters (mit --date den einen "
+                    "geltenden Wert).",
     )
     parser.add_argument("path", nargs="?", default=None,
                         help="Parameterpfad (z. B. integrationsmanagement.foerdersatz.hochschule) oder Präfix (z. B. pakt)")
