@@ -39,10 +39,12 @@ import pandas as pd
 
 from paktsim.allocation.rules import SIZE_CLASS_DEFAULT_BOUNDS
 from paktsim.errors import InputError, Problem
+from paktsim.limits import MAX_ENVELOPE_EUR
+from paktsim.safeload import MAX_TABLE_BYTES, check_regular_file
 
-__all__ = ["Comparison", "compare", "read_allocation", "size_class_labels", "TRANSITIONS_DE",
-           "APPLICANT_KINDS_DE", "applicants", "pass_down_table", "german_table", "provenance",
-           "read_comparison"]
+__all__ = ["Comparison", "compare", "german", "read_allocation", "size_class_labels",
+           "TRANSITIONS_DE", "APPLICANT_KINDS_DE", "applicants", "pass_down_table",
+           "provenance", "read_comparison"]
 
 TRANSITIONS_DE: dict[str, str] = {
     "newly": "neu antragsberechtigt",
@@ -99,8 +101,7 @@ def read_allocation(path: str | os.PathLike[str]) -> pd.DataFrame:
 
     p = Path(path)
     src = str(p)
-    if not p.is_file():
-        raise InputError.single(src, "file not found", src)
+    check_regular_file(p, MAX_TABLE_BYTES, location=p.name, source="")
     suffix = p.suffix.lower()
     try:
         if suffix == ".csv":
@@ -131,9 +132,11 @@ def read_allocation(path: str | os.PathLike[str]) -> pd.DataFrame:
     if len(dup):
         problems.append(Problem(f"{p.name}:ags", "duplicate AGS", list(dup[:5])))
     amt = pd.to_numeric(frame["amount_eur"], errors="coerce")
-    bad = frame["ags"][amt.isna() | (amt < 0) | (amt != np.floor(amt))]
+    # range first: a float above 2**63 would wrap to a negative int64 below
+    bad = frame["ags"][amt.isna() | (amt < 0) | (amt != np.floor(amt)) | (amt > MAX_ENVELOPE_EUR)]
     if len(bad):
-        problems.append(Problem(f"{p.name}:amount_eur", "expected whole euros >= 0",
+        problems.append(Problem(f"{p.name}:amount_eur", "expected whole euros >= 0 "
+                                f"(höchstens {MAX_ENVELOPE_EUR:,} €)".replace(",", "."),
                                 list(bad[:5])))
     if problems:
         raise InputError(problems)
@@ -289,7 +292,7 @@ class Comparison:
         if len(self.reference):
             sheets.append(("Referenzgemeinden", self.reference))
         for name, frame in sheets:
-            out[name] = _german(frame)
+            out[name] = german(frame)
         return out
 
     def summary_de(self) -> pd.DataFrame:
@@ -338,7 +341,8 @@ _DE = {
 }
 
 
-def _german(frame: pd.DataFrame) -> pd.DataFrame:
+def german(frame: pd.DataFrame) -> pd.DataFrame:
+    """A comparison table with German column names and transition labels (for people)."""
     out = frame.copy()
     if "transition" in out:
         out["transition"] = out["transition"].map(TRANSITIONS_DE)
@@ -353,11 +357,6 @@ def _german(frame: pd.DataFrame) -> pd.DataFrame:
     if out.index.name == "Antragsform":
         out.index = out.index.map(lambda v: APPLICANT_KINDS_DE.get(v, v))
     return out
-
-
-def german_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """German column labels and values of one comparison table (public alias)."""
-    return _german(frame)
 
 
 def _rollup(frame: pd.DataFrame, by: str | list[str], has_persons: bool) -> pd.DataFrame:

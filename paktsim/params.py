@@ -43,6 +43,7 @@ __all__ = [
     "ParameterTree",
     "Snapshot",
     "UnknownParameterError",
+    "unknown_path",
     "load",
     "at",
     "series",
@@ -82,6 +83,7 @@ class Entry:
     tag: str
     note: str | None = None
     range: tuple[Any, Any] | None = None
+    se: float | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ class Parameter:
     choices: tuple[str, ...] | None
     file: str
     entries: tuple[Entry, ...]
+    documentation_only: str | None = None
+    """Why no model code reads this parameter (``None``: model code applies it)."""
 
     def value_at(self, date: dt.date) -> Any:
         """Value in force at ``date`` (``None`` before the first effective date)."""
@@ -114,7 +118,7 @@ class ParameterTree(Mapping[str, Parameter]):
         try:
             return self._params[path]
         except KeyError:
-            raise _unknown(path, self._params) from None
+            raise unknown_path(path, self._params) from None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._params)
@@ -137,7 +141,7 @@ class Snapshot(Mapping[str, Any]):
         try:
             return self._values[path]
         except KeyError:
-            raise _unknown(path, self._values) from None
+            raise unknown_path(path, self._values) from None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._values)
@@ -149,7 +153,8 @@ class Snapshot(Mapping[str, Any]):
         return f"Snapshot({self.date.isoformat()}, {len(self)} parameters)"
 
 
-def _unknown(path: Any, known: Mapping[str, Any]) -> UnknownParameterError:
+def unknown_path(path: Any, known: Mapping[str, Any]) -> UnknownParameterError:
+    """The error for an unknown parameter path, suggesting close matches from ``known``."""
     text = str(path)
     close = difflib.get_close_matches(text, list(known), n=3, cutoff=0.6)
     close += [k for k in known if text and text in k and k not in close][: 3 - len(close)]
@@ -231,11 +236,12 @@ def _read_file(file: Path) -> dict[str, Parameter]:
             continue
         entries = tuple(
             Entry(date, e.central, e.reference, e.tag, e.note,
-                  tuple(e.range) if e.range is not None else None)
+                  tuple(e.range) if e.range is not None else None, e.se)
             for date, e in spec.values.items()
         )
         params[path] = Parameter(path, spec.name.de, spec.name.en, spec.description, spec.unit,
-                                 spec.period, spec.choices, source, entries)
+                                 spec.period, spec.choices, source, entries,
+                                 spec.documentation_only)
     if problems:
         raise InputError(problems, source=source)
     return params
@@ -305,9 +311,13 @@ def validate_overrides(tree: ParameterTree, overrides: Any) -> dict[str, list[tu
     clean: dict[str, list[tuple[dt.date, Any]]] = {}
     for path, dated in overrides.items():
         if path not in tree:
-            problems.extend(_unknown(path, tree).problems)
+            problems.extend(unknown_path(path, tree).problems)
             continue
         param = tree[path]
+        if param.documentation_only:
+            problems.append(Problem(path, "documentation only, no model code reads it, so an "
+                                    f"override would change nothing ({param.documentation_only})"))
+            continue
         if not isinstance(dated, Mapping) or not dated:
             problems.append(Problem(path, 'expected a mapping {"YYYY-MM-DD": value}', dated))
             continue
@@ -345,7 +355,8 @@ def apply_overrides(tree: ParameterTree, overrides: Overrides | None) -> Paramet
         kept = tuple(e for e in param.entries if e.date < start)
         new = tuple(Entry(d, v, "override", "override") for d, v in rows)
         params[path] = Parameter(param.path, param.name_de, param.name_en, param.description,
-                                 param.unit, param.period, param.choices, param.file, kept + new)
+                                 param.unit, param.period, param.choices, param.file, kept + new,
+                                 param.documentation_only)
     return ParameterTree(params)
 
 
@@ -379,7 +390,7 @@ def at(date: DateLike, overrides: Overrides | None = None, *,
 def _param(path: str, overrides: Overrides | None, tree: ParameterTree | None) -> Parameter:
     base = tree if tree is not None else load()
     if path not in base:
-        raise _unknown(path, base)
+        raise unknown_path(path, base)
     return apply_overrides(base, overrides)[path]
 
 
@@ -475,7 +486,8 @@ def describe(path: str, *, tree: ParameterTree | None = None) -> dict[str, Any]:
     -------
     dict
         ``path, name (de/en), description, unit, period, choices, file,
-        sources`` (distinct references in date order), ``tags`` and
+        documentation_only`` (why no code reads it, or ``None``), ``sources``
+        (distinct references in date order), ``tags`` and
         ``assumptions`` (date, default, range, note of assumption entries).
         A fresh dict each call.
     """
@@ -488,6 +500,7 @@ def describe(path: str, *, tree: ParameterTree | None = None) -> dict[str, Any]:
         "period": param.period,
         "choices": list(param.choices) if param.choices else None,
         "file": param.file,
+        "documentation_only": param.documentation_only,
         "sources": list(dict.fromkeys(e.reference for e in param.entries)),
         "tags": list(dict.fromkeys(e.tag for e in param.entries)),
         "assumptions": [

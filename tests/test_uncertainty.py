@@ -63,7 +63,9 @@ def test_quantiles_converge():
     small_gap = abs(np.median(x[:25]) - np.median(x[25:50]))
     large_gap = abs(np.median(x[:500]) - np.median(x[500:]))
     assert large_gap < small_gap
-    assert large_gap / np.median(x) < 0.02
+    # calibrated parameters are drawn jointly from the fit (issue 10); the AU exit rates are
+    # only loosely pinned by the evidence, so the spread is wider than with the old guesses
+    assert large_gap / np.median(x) < 0.04
 
 
 def test_probabilities_in_unit_interval(ensemble):
@@ -95,10 +97,13 @@ def test_zero_variance_reproduces_central_run():
 
 
 def test_unknown_distribution_key_is_named():
-    # rejected when the scenario is validated, before anything runs
+    # rejected by the checks every run makes first (the same ``paktsim validate`` makes)
+    bad = BASE.with_changes(uncertainty={"n_draws": 2, "distributions": {
+        "staffing.foo": {"dist": "uniform", "args": {}}}})
     with pytest.raises(InputError, match="staffing.foo"):
-        BASE.with_changes(uncertainty={"n_draws": 2, "distributions": {
-            "staffing.foo": {"dist": "uniform", "args": {}}}})
+        uncertainty.run_ensemble(bad)
+    with pytest.raises(InputError, match="staffing.foo"):
+        pipeline.run_scenario(bad, ensemble=False)
 
 
 def test_sample_staffing_per_draw_streams():

@@ -12,6 +12,7 @@ COMMANDS: tuple[str, ...] = (
     "validate",
     "data",
     "params",
+    "evidence",
     "map",
     "report",
     "verify",

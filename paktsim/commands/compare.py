@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read both tables, compare, write atomically."""
-    from paktsim.compare import compare, german_table, provenance, read_allocation
+    from paktsim.compare import compare, german, provenance, read_allocation
     from paktsim.io import TABLE_SUFFIXES, ensure_writable, write_table
 
     (out,) = ensure_writable([args.out], force=args.force, suffixes=TABLE_SUFFIXES)
@@ -52,9 +52,9 @@ def run(args: argparse.Namespace) -> int:
     result = compare(tables[0], tables[1], reference=reference)
     if out.suffix.lower() == ".xlsx":
         prov = dict(provenance(result))
-        write_table(out, result.tables_de(), provenance=prov)
+        write_table(out, result.tables_de(), provenance=prov, overwrite=args.force)
     else:
-        write_table(out, german_table(result.regions))
+        write_table(out, german(result.regions), overwrite=args.force)
     if map_targets:
         from paktsim.commands.map import save
         from paktsim.report.comparison_maps import comparison_map

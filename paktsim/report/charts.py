@@ -153,12 +153,13 @@ def _frame(data: Any, location: str) -> "pd.DataFrame":
 
 
 def _style(ax: "Axes", title: str | None, xlabel: str | None, ylabel: str | None) -> None:
+    # parse_math=False: a "$" in a user's scenario name is text, not broken mathtext
     if title:
-        ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+        ax.set_title(title, loc="left", fontsize=11, fontweight="bold", parse_math=False)
     if xlabel is not None:
-        ax.set_xlabel(xlabel)
+        ax.set_xlabel(xlabel, parse_math=False)
     if ylabel is not None:
-        ax.set_ylabel(ylabel)
+        ax.set_ylabel(ylabel, parse_math=False)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
 
@@ -557,8 +558,12 @@ def save_figure(fig: "Figure", path_without_suffix: str | os.PathLike[str],
                               location="path")
     metadata = {"png": {"Software": "paktsim"}, "svg": {"Date": None, "Creator": "paktsim"},
                 "pdf": {"CreationDate": None, "ModDate": None, "Creator": "paktsim"}}
+    from matplotlib.text import Text
+
     if source is not False:
         add_source(fig, None if source is True else source)
+    for text in fig.findobj(Text):  # paktsim draws no mathtext: "$" from data is text
+        text.set_parse_math(False)
     # svg.fonttype "none": text stays text (editable, searchable) in Word/Inkscape
     with matplotlib.rc_context({"svg.hashsalt": "paktsim", "svg.fonttype": "none",
                                 "pdf.fonttype": 42}):
