@@ -187,3 +187,17 @@ def test_shipped_sweep_scenario_validates():
     scenario = load_scenario(ROOT / "scenarios" / "sweep_staedtetag.yaml")
     combos = sweep.check(scenario, base_dir=ROOT / "scenarios")
     assert len(combos) == 12
+
+
+def test_dask_is_an_optional_extra_not_a_core_dependency():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert not any("dask" in d or "distributed" in d for d in project["dependencies"])
+    assert any(d.startswith("dask[distributed]") for d in project["optional-dependencies"]["dask"])
+    code = ("import sys, paktsim.sweep, paktsim.ensemble, paktsim.pipeline, paktsim.cli; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
