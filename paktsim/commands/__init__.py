@@ -13,4 +13,5 @@ COMMANDS: tuple[str, ...] = (
     "data",
     "params",
     "evidence",
+    "sweep",
 )
