@@ -10,16 +10,16 @@ sane magnitudes), not model parameters: model numbers live in
 from __future__ import annotations
 
 __all__ = [
-    "MAX_ENVELOPE_EUR",
-    "MAX_RATE_EUR",
-    "MAX_COUNT",
-    "MAX_TARGET_RATIO",
-    "MIN_TARGET_RATIO",
-    "MAX_FACTOR",
-    "MAX_ARRIVALS_PER_MONTH",
-    "MAX_ARRIVALS_TOTAL",
     "FIRST_YEAR",
     "LAST_YEAR",
+    "MAX_ARRIVALS_PER_MONTH",
+    "MAX_ARRIVALS_TOTAL",
+    "MAX_COUNT",
+    "MAX_ENVELOPE_EUR",
+    "MAX_FACTOR",
+    "MAX_RATE_EUR",
+    "MAX_TARGET_RATIO",
+    "MIN_TARGET_RATIO",
 ]
 
 #: Largest envelope in whole euros (1 Billion €, ~20 times the Land's whole budget for
