@@ -12,4 +12,6 @@ COMMANDS: tuple[str, ...] = (
     "validate",
     "data",
     "params",
+    "evidence",
+    "sweep",
 )

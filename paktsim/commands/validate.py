@@ -37,6 +37,10 @@ def run(args: argparse.Namespace) -> int:
             scenario = load_scenario(name)
             try:  # everything `paktsim run` checks before it computes, same messages
                 check_scenario(scenario, base_dir=Path(name).resolve().parent)
+                if scenario.sweep is not None:  # every combination, as `paktsim sweep` does
+                    from paktsim.sweep import check
+
+                    check(scenario, base_dir=Path(name).resolve().parent)
             except InputError as exc:
                 raise exc.with_source(name) if exc.source is None else exc from None
         except InputError as exc:
