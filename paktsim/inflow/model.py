@@ -338,6 +338,55 @@ class InflowResult:
             raise InputError(Problem("ags", f"unknown {level} AGS", ags))
         return level, int(pos)
 
+    # -- whole run (from January 2014, not only the horizon) ----------------------------
+    def flow_total(self, flow: str, first: Any, last: Any,
+                   level: str = "gemeinde") -> pd.Series:
+        """One flow per Kreis or Gemeinde summed over the months ``first`` to ``last``.
+
+        E.g. ``flow_total("vu_to_au", "2015-01", "2016-12")``: persons assigned to
+        Anschlussunterbringung in 2015 and 2016 per Gemeinde (mean over draws).
+        Only the assigned flows exist per place (``direct``, ``ea_to_vu`` for Kreise;
+        ``vu_to_au`` and the later ones also for Gemeinden).
+        """
+        arr = self.chain.flows.get(flow)
+        if arr is None or arr.ndim != 4 or level not in ("kreis", "gemeinde"):
+            raise InputError(Problem("flow", f"not a flow per place ({level})", flow))
+        lo = self.all_months.get_indexer([pd.Period(first, freq="M")])[0]
+        hi = self.all_months.get_indexer([pd.Period(last, freq="M")])[0]
+        if lo < 0 or hi < lo:
+            raise InputError(Problem("month", f"expected months from {self.all_months[0]} to "
+                                     f"{self.all_months[-1]}", (str(first), str(last))))
+        total = arr[..., lo:hi + 1].sum(axis=(1, 3)).mean(axis=0)  # (S,)
+        key = self.keys.kreis if level == "kreis" else self.keys.gemeinde
+        return pd.Series(total @ key, index=self._index(level), name=flow)
+
+    def stock_on(self, stage: str, month: Any, level: str = "gemeinde") -> pd.Series:
+        """Stock of one stage per Kreis or Gemeinde in one month of the run (mean over draws).
+
+        Parameters
+        ----------
+        stage : str
+            A stage of that level (:data:`LEVEL_STAGES`).
+        month : Period or str
+            Any month from January 2014 to the horizon end (also before the horizon).
+        level : {"kreis", "gemeinde"}
+
+        Returns
+        -------
+        Series
+            Persons per AGS (index ``ags``), name ``stage``.
+        """
+        if level not in ("kreis", "gemeinde") or stage not in LEVEL_STAGES[level]:
+            raise InputError(Problem("stage", f"not a stage at {level} level", stage))
+        period = pd.Period(month, freq="M")
+        if period not in self.all_months:
+            raise InputError(Problem("month", f"outside the run ({self.all_months[0]} to "
+                                     f"{self.all_months[-1]})", str(period)))
+        t = self.all_months.get_loc(period)
+        arr = self.chain.stocks[stage][..., t].sum(axis=1).mean(axis=0)  # (S,)
+        key = self.keys.kreis if level == "kreis" else self.keys.gemeinde
+        return pd.Series(arr @ key, index=self._index(level), name=stage)
+
     # -- checks -----------------------------------------------------------------------
     def balance(self) -> dict[str, float]:
         """Largest absolute residual of ``in = Σ stocks + Σ cumulative exits`` per level.
@@ -466,7 +515,9 @@ def simulate(scenario: "Scenario | None" = None, *, n_draws: int | None = None,
     else:
         rates, factor, drawn = rates_mod.sample(
             n, scenario.seed, first_day, overrides,
-            distributions=scenario.uncertainty.distributions,
+            # staffing distributions belong to the staffing step, not to the inflow rates
+            distributions={k: v for k, v in scenario.uncertainty.distributions.items()
+                           if k.startswith("inflow.")},
             arrivals_sigma=scenario.uncertainty.arrivals_sigma, tree=tree, months=all_months)
         forward = np.asarray(all_months > arrivals_mod.HISTORIC_END)
         arr = np.where(forward, base * factor[:, None, None], base)

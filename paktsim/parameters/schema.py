@@ -174,6 +174,10 @@ class ParameterSpec(_Strict):
     unit: Unit
     period: Literal["year", "month", "none"]
     choices: tuple[str, ...] | None = None
+    documentation_only: str | None = Field(
+        default=None, min_length=1,
+        description="Why no model code reads this parameter (a reported figure kept for "
+                    "reference, or a rule the code implements without a choice to make).")
     values: dict[dt.date, EntrySpec] = Field(min_length=1)
 
     @field_validator("values", mode="before")
