@@ -308,7 +308,7 @@ def test_numpy_warnings_do_not_reach_the_terminal(tmp_path, monkeypatch, capsys)
     code = cli.main(["allocate", "--rule", "population", "--budget", "1", "--out",
                      str(tmp_path / "a.csv")])
     assert code == 2
-    assert capsys.readouterr().err.strip().splitlines() == ["--budget: kaputt (got 1)"]
+    assert capsys.readouterr().err.strip().splitlines() == ["--budget: kaputt (erhalten 1)"]
 
 
 def test_csv_and_table_helpers_do_not_touch_numbers():
