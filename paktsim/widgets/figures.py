@@ -89,7 +89,7 @@ class WorkshopFigure:
         self._state: dict[str, Any] = {}
         # live panels are drawn at the size they are shown (80 dpi: 1 inch = 80 px), so
         # the browser never scales them and 8 pt text stays 9 px
-        size = {"full": (13.0, 7.2), "charts": (4.6, 4.6), "map": (3.3, 4.6)}[panels]
+        size = {"full": (13.0, 7.2), "charts": (4.25, 4.3), "map": (2.95, 4.3)}[panels]
         self.figure = fig = _new_figure(size, dpi)
         self.title = self.subtitle = self.ax_text = self.ax_fte = self.ax_stock = None
         self.ax_map = None
@@ -185,8 +185,17 @@ class WorkshopFigure:
             title, kind = MAP_METRICS[controller.map_metric]
             if self._differs("map", (year, title, values)):
                 if self.live_map is not None:
+                    from paktsim.report.maps import classify
+                    from paktsim.widgets.livemap import nice_edges
+
+                    # one legend for all years: scrubbing the year or moving a slider
+                    # keeps the classes (comparable maps, cached legend)
+                    every = controller.kreis_values_all_years.dropna().to_numpy(float)
+                    edges, decimals = nice_edges(classify(every, 5))
+                    classes = list(edges) if edges[0] != edges[-1] and len(edges) > 2 else 5
                     self.live_map.update(values, title=f"{title}, {year}",
-                                         legend_title="Kreise")
+                                         legend_title="Kreise", classes=classes,
+                                         decimals=decimals)
                 else:
                     from paktsim.report.maps import choropleth
 

@@ -120,8 +120,8 @@ class LiveMap:
     """Kreis or Gemeinde areas in one axes, recoloured by :meth:`update`.
 
     The legend sits below the map inside the figure (it never overlaps an
-    area), so the title, legend and attribution are a cached background and an
-    update draws only the areas over it (:meth:`render`).
+    area), so the legend and attribution are a cached background and an update
+    draws only the areas and the title over it (:meth:`render`).
 
     Parameters
     ----------
@@ -157,7 +157,8 @@ class LiveMap:
         ax.set_ylim(y0 - pad, y1 + pad)
         ax.set_aspect("equal", anchor="N")
         ax.set_axis_off()
-        self.title = ax.figure.text(0.01, 0.99, "", fontsize=8.5, fontweight="bold", va="top")
+        self.title = ax.figure.text(0.01, 0.99, "", fontsize=8.5, fontweight="bold", va="top",
+                                    animated=True)
         ax.figure.text(0.99, 0.005, ATTRIBUTION, ha="right", va="bottom", fontsize=5.5,
                        color="#555555")
         self._legend: Any = None
@@ -199,7 +200,8 @@ class LiveMap:
         places = needed if decimals is None else decimals
         texts = _labels(edges, lambda v: fmt.number(v, places))
         missing = int((~present).sum())
-        static = (title, legend_title, tuple(texts), missing)
+        self.title.set_text(title)
+        static = (legend_title, tuple(texts), missing)
         if static == self._static:
             return
         self._static = static
@@ -216,7 +218,6 @@ class LiveMap:
                                       title_fontsize=7, alignment="left", handlelength=1.1,
                                       handleheight=0.8, borderpad=0.2, labelspacing=0.2,
                                       columnspacing=0.8, ncols=self.ncols)
-        self.title.set_text(title)
 
     def render(self) -> bytes:
         """PNG bytes: the cached background (title, legend), the areas drawn over it."""
@@ -231,4 +232,5 @@ class LiveMap:
         self.ax.draw_artist(self.areas)
         if self.outlines is not None:
             self.ax.draw_artist(self.outlines)
+        self.ax.figure.draw_artist(self.title)
         return encode_rgba(canvas.buffer_rgba())

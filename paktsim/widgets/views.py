@@ -34,10 +34,11 @@ from typing import Any
 
 from paktsim.errors import NO_VALUE, InputError
 
-__all__ = ["WorkshopView", "ComparerView", "NumberField", "german_problems"]
+__all__ = ["WorkshopView", "ComparerView", "NumberField", "german_problems", "html_table",
+           "rows_table", "headline_html", "bars_html", "download_link"]
 
-_LABEL = {"description_width": "9.5em"}
-_SIDEBAR = "350px"
+_LABEL = {"description_width": "10.5em"}
+_SIDEBAR = "336px"
 
 
 def german_problems(exc: InputError) -> str:
@@ -83,19 +84,26 @@ class NumberField:
         import ipywidgets as w
 
         self.label, self.low, self.high = label, low, high
+        # slider steps add up in binary floating point (1.3000000000000003): the
+        # value given to the controller is rounded to the step's decimals
+        self.step_decimals = max(0, -int(f"{float(step):e}".split("e")[1]) + 2)
         self.decimals, self.integer, self.year = decimals, integer, year
         cls = w.IntSlider if integer else w.FloatSlider
         self.slider = cls(value=value, min=low, max=high, step=step, description=label,
                           readout=False, continuous_update=True, style=_LABEL,
-                          layout=w.Layout(width="260px"))
+                          layout=w.Layout(width="262px"))
         self.text = w.Text(value=self.format(value), continuous_update=False,
-                           layout=w.Layout(width="68px"))
+                           layout=w.Layout(width="64px"))
         self.hint = w.HTML(value="")
         self.box = w.VBox([w.HBox([self.slider, self.text]), self.hint],
                           layout=w.Layout(margin="0"))
         for widget, name in ((self.slider, "slider"), (self.text, "text"), (self.box, "box")):
             widget.add_class(f"paktsim-ctl-{key}")
             widget.add_class(f"paktsim-{name}")
+
+    def clean(self, value: float) -> float:
+        """``value`` rounded to the precision of the slider's step."""
+        return int(value) if self.integer else round(float(value), self.step_decimals)
 
     def format(self, value: float) -> str:
         """German text of ``value`` for the field."""
@@ -185,8 +193,9 @@ class _View:
                 finally:
                     self._syncing = False
 
-            field.show(change["new"])
-            if not self._act(lambda: setter(change["new"]), revert):
+            value = field.clean(change["new"])
+            field.show(value)
+            if not self._act(lambda: setter(value), revert):
                 field.show(old)
 
         def on_text(change: dict[str, Any]) -> None:
@@ -240,7 +249,7 @@ def download_link(files: dict[str, bytes], name: str) -> str:
             f"({fmt.number(size)} kB: {html.escape(', '.join(files))})</a>")
 
 
-def _html_table(frame: Any) -> str:
+def html_table(frame: Any) -> str:
     """A small HTML table with German number formats.
 
     Built directly (pandas' Styler takes ~15 ms per table through jinja2);
@@ -285,7 +294,7 @@ def _row_value(label: str, value: float) -> str:
     return fmt.number(value, 2)
 
 
-def _rows_table(frame: Any) -> str:
+def rows_table(frame: Any) -> str:
     """Key figures with one row per quantity: each row formatted by its own unit."""
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
     rows = "".join(
@@ -298,7 +307,7 @@ def _rows_table(frame: Any) -> str:
             f"<tbody>{rows}</tbody></table>")
 
 
-def _headline_html(table: Any, year: int) -> str:
+def headline_html(table: Any, year: int) -> str:
     """The headline figures as a compact two-column grid (label, value)."""
     from paktsim.widgets.figures import short_label
 
@@ -395,7 +404,8 @@ class WorkshopView(_View):
         self.arrival_path = w.Dropdown(
             options=[(label, key) for key, label in ARRIVAL_PATHS.items()],
             value=s.arrivals.path if s.arrivals.path in ARRIVAL_PATHS else "baseline",
-            description="Zugangspfad", style=_LABEL, layout=w.Layout(width="330px"))
+            description="Pfad", style={"description_width": "3em"},
+            layout=w.Layout(width="330px"))
         self.arrival_scale = NumberField("Zugang × Faktor", s.arrivals.scale, 0.0, 3.0, 0.05,
                                          decimals=2, key="arrival_scale")
         self.arrival_hint = w.HTML()
@@ -403,15 +413,15 @@ class WorkshopView(_View):
                                  160, 1, integer=True, key="ratio")
         self.budget_plan = w.Checkbox(value=s.allocation.budget_eur is None,
                                       description="Mittel laut Planung", indent=False)
-        self.budget = NumberField("Mittel je Jahr (Mio. €)",
+        self.budget = NumberField("Mittel (Mio. €/Jahr)",
                                   (s.allocation.budget_eur or 58e6) / 1e6, 10.0, 150.0, 0.5,
                                   decimals=1, key="budget")
         share = float(s.allocation.qualification_mix.get("hochschule", 0.0))
-        self.mix = NumberField("Anteil Hochschule (%)", share * 100, 0.0, 100.0, 0.5,
+        self.mix = NumberField("Anteil Hochschule %", share * 100, 0.0, 100.0, 0.5,
                                key="mix")
         self.rule = w.Dropdown(options=[(label, key) for key, (label, _) in RULE_CHOICES.items()],
                                value=c.rule if c.rule in RULE_CHOICES else "kreis",
-                               description="Verteilregel", style=_LABEL,
+                               description="Regel", style={"description_width": "3em"},
                                layout=w.Layout(width="330px"))
         city, town = c.urban_factor
         self.urban_city = NumberField("Stadtfaktor Städte", city, 1.0, 2.0, 0.05, decimals=2,
@@ -421,21 +431,23 @@ class WorkshopView(_View):
         years = c.years
         self.horizon = w.IntRangeSlider(value=(years[0], years[-1]), min=2025, max=2045,
                                         description="Zeitraum", continuous_update=False,
-                                        style=_LABEL, layout=w.Layout(width="330px"))
+                                        style={"description_width": "5em"},
+                                        layout=w.Layout(width="330px"))
         self.horizon.add_class("paktsim-ctl-horizon")
         self.year = NumberField("Jahr (Karte)", c.year, years[0], years[-1], 1, integer=True,
                                 year=True, key="year")
         self.map_metric = w.Dropdown(options=[(label, key) for key, (label, _)
                                               in MAP_METRICS.items()],
-                                     value=c.map_metric, description="Karte zeigt",
-                                     style=_LABEL, layout=w.Layout(width="330px"))
+                                     value=c.map_metric, description="Karte",
+                                     style={"description_width": "3em"},
+                                     layout=w.Layout(width="330px"))
         kreis = c.place[:5]
         self.kreis = w.Dropdown(options=c.kreis_options(), value=kreis, description="Kreis",
                                 style={"description_width": "4em"},
                                 layout=w.Layout(width="300px"))
         self.gemeinde = w.Dropdown(options=self._gemeinde_options(kreis),
                                    value=c.place if len(c.place) == 8 else kreis,
-                                   description="Gemeinde", style={"description_width": "5em"},
+                                   description="Gemeinde", style={"description_width": "5.5em"},
                                    layout=w.Layout(width="300px"))
         self.gemeinde_hint = w.HTML()
         self.export_button = w.Button(description="Exportieren",
@@ -453,16 +465,18 @@ class WorkshopView(_View):
                                          tooltip="Excel, PNG und YAML in den Ordner schreiben")
             self.write_button.add_class("paktsim-write")
         self.headline = w.HTML()
-        self.headline.add_class("paktsim-out")
+        self.headline.add_class("paktsim-headline-box")
         self.place_title = w.HTML()
+        self.place_title.add_class("paktsim-place-title")
         self.place_table = w.HTML()
-        self.place_table.add_class("paktsim-out")
-        self.chart_image = w.Image(format="png", layout=w.Layout(width="368px", height="368px",
+        self.place_table.add_class("paktsim-place")
+        # the sizes the figures are drawn at (80 dpi): shown 1:1, never scaled
+        self.chart_image = w.Image(format="png", layout=w.Layout(width="340px", height="344px",
                                                                  flex="0 0 auto"))
-        self.map_image = w.Image(format="png", layout=w.Layout(width="264px", height="368px",
+        self.map_image = w.Image(format="png", layout=w.Layout(width="236px", height="344px",
                                                                flex="0 0 auto"))
-        for image in (self.chart_image, self.map_image):
-            image.add_class("paktsim-out")
+        self.chart_image.add_class("paktsim-charts")
+        self.map_image.add_class("paktsim-map")
         for name in ("arrival_path", "rule", "map_metric", "kreis", "gemeinde", "horizon",
                      "budget_plan"):
             getattr(self, name).add_class(f"paktsim-ctl-{name}")
@@ -470,14 +484,14 @@ class WorkshopView(_View):
         self._bind(self.arrival_path, c.set_arrival_path)
         self._bind_number(self.arrival_scale, c.set_arrival_scale)
         self._bind_number(self.ratio, c.set_ratio)
-        self._bind_number(self.budget, lambda v: c.set_budget(v * 1e6))
+        self._bind_number(self.budget, lambda v: c.set_budget(round(v * 1e6)))
         self._bind(self.budget_plan, self._set_plan)
         self._bind_number(self.mix, lambda v: c.set_mix(round(v / 100, 6)))
         self._bind(self.rule, c.set_rule)
         self._bind_number(self.urban_city,
-                          lambda v: c.set_urban_factor(v, self.urban_town.slider.value))
+                          lambda v: c.set_urban_factor(v, self.urban_town.clean(self.urban_town.slider.value)))
         self._bind_number(self.urban_town,
-                          lambda v: c.set_urban_factor(self.urban_city.slider.value, v))
+                          lambda v: c.set_urban_factor(self.urban_city.clean(self.urban_city.slider.value), v))
         self._bind(self.horizon, lambda v: c.set_horizon(*v))
         self._bind_number(self.year, lambda v: c.set_year(int(v)))
         self._bind(self.map_metric, c.set_map_metric)
@@ -515,7 +529,7 @@ class WorkshopView(_View):
         return [("(ganzer Kreis)", kreis)] + self.controller.gemeinde_options(kreis)
 
     def _set_plan(self, plan: bool) -> None:
-        self.controller.set_budget(None if plan else self.budget.slider.value * 1e6)
+        self.controller.set_budget(None if plan else round(self.budget.slider.value * 1e6))
 
     def _select_kreis(self, kreis: str) -> None:
         self.controller.select_place(kreis)
@@ -554,13 +568,16 @@ class WorkshopView(_View):
         self.arrival_hint.value = _hint_html(hints["arrivals"])
         self.gemeinde.disabled = bool(hints["gemeinde"])
         self.gemeinde_hint.value = _hint_html(hints["gemeinde"])
-        self.headline.value = _headline_html(c.headline_de, c.year)
+        self.headline.value = headline_html(c.headline_de, c.year)
         if self.charts.update(c).changed:
             self.chart_image.value = self.charts.to_png()
         if self.map.update(c).changed:
             self.map_image.value = self.map.to_png()
-        self.place_title.value = f"<b>{html.escape(c.place_label)}</b>"
-        self.place_table.value = _html_table(c.place_table)
+        place_key = (c.scenario, c.place)
+        if place_key != getattr(self, "_place_key", None):
+            self._place_key = place_key
+            self.place_title.value = f"<b>{html.escape(c.place_label)}</b>"
+            self.place_table.value = html_table(c.place_table)
 
     def offer_download(self) -> dict[str, bytes]:
         """Build the export in memory and show it as a download link (button handler)."""
@@ -606,10 +623,11 @@ class ComparerView(_View):
         self.controller = c = controller
         self.panels = ComparerPanels(gemeinden=gemeinde_map)
         options = [(label, key) for key, label in COMPARER_RULES.items()]
-        self.base = w.Dropdown(options=options, value=c.base, description="Basis", style=_LABEL,
-                               layout=w.Layout(width="340px"))
+        narrow = {"description_width": "6.5em"}
+        self.base = w.Dropdown(options=options, value=c.base, description="Basis", style=narrow,
+                               layout=w.Layout(width="330px"))
         self.alt = w.Dropdown(options=options, value=c.alt, description="Alternative",
-                              style=_LABEL, layout=w.Layout(width="340px"))
+                              style=narrow, layout=w.Layout(width="330px"))
         self.alt_hint = w.HTML()
         city, town = c.urban_factor
         self.urban_city = NumberField("Stadtfaktor Städte", city, 1.0, 2.0, 0.05, decimals=2,
@@ -621,7 +639,7 @@ class ComparerView(_View):
         if current != c.year:
             c.set_year(current)
         self.year = w.Dropdown(options=periods, value=current, description="Förderregeln",
-                               style=_LABEL, layout=w.Layout(width="340px"))
+                               style=narrow, layout=w.Layout(width="330px"))
         for name in ("base", "alt", "year"):
             getattr(self, name).add_class(f"paktsim-ctl-{name}")
         self.kreis_image = w.Image(format="png", layout=w.Layout(width="264px", height="360px",
@@ -632,9 +650,10 @@ class ComparerView(_View):
         self.bars = w.HTML(layout=w.Layout(width="440px"))
         self.summary = w.HTML()
         self.table = w.HTML()
-        for out in (self.kreis_image, self.gemeinde_image, self.bars, self.summary,
-                    self.table):
-            out.add_class("paktsim-out")
+        for out, name in ((self.kreis_image, "kreis-map"), (self.gemeinde_image, "gemeinde-map"),
+                          (self.bars, "bars-box"), (self.summary, "summary"),
+                          (self.table, "table")):
+            out.add_class(f"paktsim-{name}")
         self.export_button = w.Button(description="Exportieren",
                                       tooltip="Excel mit allen Tabellen, Karten und Balken "
                                               "(PNG, SVG)")
@@ -652,9 +671,9 @@ class ComparerView(_View):
         self._bind(self.base, c.set_base)
         self._bind(self.alt, c.set_alt)
         self._bind_number(self.urban_city,
-                          lambda v: c.set_urban_factor(v, self.urban_town.slider.value))
+                          lambda v: c.set_urban_factor(v, self.urban_town.clean(self.urban_town.slider.value)))
         self._bind_number(self.urban_town,
-                          lambda v: c.set_urban_factor(self.urban_city.slider.value, v))
+                          lambda v: c.set_urban_factor(self.urban_city.clean(self.urban_city.slider.value), v))
         self._bind(self.year, c.set_year)
         self.export_button.on_click(lambda _b: self.offer_download())
         if self.write_button is not None:
@@ -667,6 +686,7 @@ class ComparerView(_View):
                            _section("Export"), *export_rows])
         controls.add_class("paktsim-controls")
         self.title = w.HTML()
+        self.title.add_class("paktsim-title")
         results = w.VBox([
             self.title, self.status,
             w.HBox([self.kreis_image, self.gemeinde_image, self.bars],
@@ -697,8 +717,8 @@ class ComparerView(_View):
         if "gemeinde" in changed:
             self.gemeinde_image.value = self.panels.gemeinde_png()
         self.bars.value = bars_html(c.kreis_delta_eur)
-        self.summary.value = _rows_table(c.summary)
-        self.table.value = _html_table(c.winners_losers(5))
+        self.summary.value = rows_table(c.summary)
+        self.table.value = html_table(c.winners_losers(5))
 
     def offer_download(self) -> dict[str, bytes]:
         """Build the export in memory and show it as a download link (button handler)."""

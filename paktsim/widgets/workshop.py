@@ -17,6 +17,7 @@ ipywidgets to these methods and :mod:`paktsim.widgets.figures` draws.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -293,14 +294,11 @@ class WorkshopController:
         Faktor Vororte), ``gemeinde`` (Gemeinde choice), ``arrivals`` (arrival
         path and factor, with respect to the year shown).
         """
-        from paktsim import params
         from paktsim.inflow.arrivals import HISTORIC_END
 
         out: dict[str, str | None] = dict.fromkeys(("mix", "urban_factor", "gemeinde",
                                                     "arrivals"))
-        rates = {(params.at(f"{y}-01-01")["integrationsmanagement.foerdersatz.hochschule"],
-                  params.at(f"{y}-01-01")["integrationsmanagement.foerdersatz.berufsausbildung"])
-                 for y in self.years}
+        rates = _rates(tuple(self.years))
         if all(h == b for h, b in rates):
             from paktsim.report import format as fmt
 
@@ -423,6 +421,23 @@ class WorkshopController:
         values = self._kreis_year()[self._map_metric].astype(float)
         values = values.replace([np.inf, -np.inf], np.nan)
         return values.rename(MAP_METRICS[self._map_metric][0])
+
+    @property
+    def kreis_values_all_years(self) -> pd.Series:
+        """:attr:`map_metric` per Kreis and year (for class breaks that hold across years)."""
+        def build() -> pd.Series:
+            from paktsim import regions
+
+            kreise = self.result.kreise
+            if self._map_metric == "eur_per_inhabitant":
+                pop = regions.kreise(self._scenario.data.vintage)["population"].astype(float)
+                ags = kreise.index.get_level_values(0).astype(str)
+                values = kreise["frame_eur"].to_numpy(float) / pop.reindex(ags).to_numpy()
+            else:
+                values = kreise[self._map_metric].to_numpy(float)
+            return pd.Series(values).replace([np.inf, -np.inf], np.nan)
+
+        return self._memoised("kreis_all_years", build, self._map_metric)
 
     @property
     def kreis_table(self) -> pd.DataFrame:
@@ -601,6 +616,19 @@ class WorkshopController:
             is written.
         """
         return write_export(folder, self.export_files(dpi), force)
+
+
+@functools.lru_cache(maxsize=32)
+def _rates(years: tuple[int, ...]) -> frozenset[tuple[float, float]]:
+    """The (Hochschule, Berufsausbildung) Fördersätze in force on 1 January of ``years``."""
+    from paktsim import params
+
+    out = set()
+    for y in years:
+        snap = params.at(f"{y}-01-01")
+        out.add((float(snap["integrationsmanagement.foerdersatz.hochschule"]),
+                 float(snap["integrationsmanagement.foerdersatz.berufsausbildung"])))
+    return frozenset(out)
 
 
 def write_export(folder: str | Path, files: dict[str, bytes], force: bool) -> list[Path]:
