@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["APPS", "werkstatt", "vergleich", "app_notebook", "voila_command", "free_port"]
+__all__ = ["APPS", "app_notebook", "free_port", "vergleich", "voila_command", "werkstatt"]
 
 #: App name → (notebook in this package, German title).
 APPS: dict[str, tuple[str, str]] = {

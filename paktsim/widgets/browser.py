@@ -27,8 +27,17 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "chromium_available", "serve_app", "serve_lab",
-           "browser", "LatencyProbe", "dashboard_notebook", "wait_until"]
+__all__ = [
+    "CHROMIUM",
+    "CHROMIUM_ARGS",
+    "LatencyProbe",
+    "browser",
+    "chromium_available",
+    "dashboard_notebook",
+    "serve_app",
+    "serve_lab",
+    "wait_until",
+]
 
 CHROMIUM = os.environ.get("PAKTSIM_CHROMIUM", "/usr/bin/chromium")
 #: Flags for a headless Chromium on a machine without network: no sandbox (root in
@@ -71,7 +80,7 @@ def _free_port() -> int:
 
 def _http_ok(url: str) -> bool:
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - 127.0.0.1
+        with urllib.request.urlopen(url, timeout=5) as response:
             return 200 <= response.status < 400
     except OSError:
         return False

@@ -23,8 +23,14 @@ import pandas as pd
 
 from paktsim.errors import InputError
 
-__all__ = ["ComparerController", "COMPARER_RULES", "REFERENCE_TOWNS", "EXPORT_FIGURES",
-           "delta_classes", "rule_periods"]
+__all__ = [
+    "COMPARER_RULES",
+    "EXPORT_FIGURES",
+    "REFERENCE_TOWNS",
+    "ComparerController",
+    "delta_classes",
+    "rule_periods",
+]
 
 #: Rules the comparer offers: key → German label.
 COMPARER_RULES: dict[str, str] = {

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from paktsim.widgets.comparer import ComparerController
     from paktsim.widgets.workshop import WorkshopController
 
-__all__ = ["WorkshopFigure", "ComparerPanels", "render_png", "encode_rgba", "short_label"]
+__all__ = ["ComparerPanels", "WorkshopFigure", "encode_rgba", "render_png", "short_label"]
 
 _FTE_STYLE = {
     "Stellen benötigt (VZÄ)": ("#D55E00", "-"),
@@ -32,7 +32,7 @@ _STOCK_STAGES = ("Erstaufnahme", "Vorläufige Unterbringung", "Anschlussunterbri
 _STOCK_COLORS = ("#E69F00", "#56B4E9", "#0072B2")
 
 
-def render_png(fig: "Figure", dpi: int = 100) -> bytes:
+def render_png(fig: Figure, dpi: int = 100) -> bytes:
     """Render ``fig`` to PNG bytes with the Agg renderer (one draw, fixed layout)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -46,7 +46,7 @@ def render_png(fig: "Figure", dpi: int = 100) -> bytes:
     return buffer.getvalue()
 
 
-def _new_figure(size: tuple[float, float], dpi: int) -> "Figure":
+def _new_figure(size: tuple[float, float], dpi: int) -> Figure:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -158,7 +158,7 @@ class WorkshopFigure:
         self.changed = True
         return True
 
-    def update(self, controller: "WorkshopController") -> "WorkshopFigure":
+    def update(self, controller: WorkshopController) -> WorkshopFigure:
         """Show the controller's current state (returns ``self``); see :attr:`changed`."""
         from paktsim.widgets.workshop import MAP_METRICS
 
@@ -355,7 +355,7 @@ class ComparerPanels:
                                         "gemeinde")
         self._state: dict[str, Any] = {}
 
-    def update(self, controller: "ComparerController") -> set[str]:
+    def update(self, controller: ComparerController) -> set[str]:
         """Show the controller's comparison; return the names of the pictures that changed."""
         from paktsim.widgets.comparer import delta_classes
 

@@ -11,8 +11,9 @@ the only artist rebuilt, and the picture is encoded with a fast zlib level.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -132,7 +133,7 @@ class LiveMap:
         Columns of the legend.
     """
 
-    def __init__(self, ax: "Axes", level: str = "kreis", ncols: int = 2) -> None:
+    def __init__(self, ax: Axes, level: str = "kreis", ncols: int = 2) -> None:
         from matplotlib.collections import PathCollection
 
         from paktsim.report.maps import ATTRIBUTION
@@ -165,7 +166,7 @@ class LiveMap:
         self._static: Any = None
         self._background: Any = None
 
-    def update(self, values: "pd.Series", *, title: str, legend_title: str,
+    def update(self, values: pd.Series, *, title: str, legend_title: str,
                classes: int | list[float] = 5, diverging: bool = False,
                decimals: int | None = None) -> None:
         """Colour the areas by ``values`` (indexed by AGS; missing = grey); legend if changed.

@@ -16,7 +16,7 @@ import re
 
 from paktsim.errors import InputError
 
-__all__ = ["parse_de", "format_de"]
+__all__ = ["format_de", "parse_de"]
 
 _THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")
 _PLAIN = re.compile(r"^\d+(,\d+)?$")

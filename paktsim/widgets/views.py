@@ -34,8 +34,17 @@ from typing import Any
 
 from paktsim.errors import NO_VALUE, InputError
 
-__all__ = ["WorkshopView", "ComparerView", "NumberField", "german_problems", "html_table",
-           "rows_table", "headline_html", "bars_html", "download_link"]
+__all__ = [
+    "ComparerView",
+    "NumberField",
+    "WorkshopView",
+    "bars_html",
+    "download_link",
+    "german_problems",
+    "headline_html",
+    "html_table",
+    "rows_table",
+]
 
 _LABEL = {"description_width": "10.5em"}
 _SIDEBAR = "336px"
@@ -249,15 +258,37 @@ def download_link(files: dict[str, bytes], name: str) -> str:
             f"({fmt.number(size)} kB: {html.escape(', '.join(files))})</a>")
 
 
+def _de(value: float, decimals: int, signed: bool = False) -> str:
+    """German number text without babel (``1.234,50``): ~1 µs instead of ~0.5 ms a number."""
+    text = f"{value:,.{decimals}f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    if text.startswith("-") and not any(ch in "123456789" for ch in text):
+        text = text[1:]  # no "-0,00"
+    if signed and value > 0 and text.strip("0,.") != "":
+        text = "+" + text
+    return text
+
+
+def _column_formatter(kind: str, integer: bool, signed: bool) -> Callable[[float], str]:
+    """Fast formatter with the formats of :func:`paktsim.report.format.formatter_for`."""
+    nbsp = "\xa0"
+    if kind == "eur":
+        places = 0 if integer else 2
+        return lambda v: _de(v, places, signed) + nbsp + "€"
+    if kind == "share":
+        return lambda v: _de(v * 100, 1, signed) + nbsp + "%"
+    places = 0 if kind == "count" else 2
+    return lambda v: _de(v, places, signed)
+
+
 def html_table(frame: Any) -> str:
     """A small HTML table with German number formats.
 
-    Built directly (pandas' Styler takes ~15 ms per table through jinja2);
-    formats as :func:`paktsim.report.format.style_de`.
+    Built directly (pandas' Styler takes ~15 ms per table through jinja2, babel
+    ~0.5 ms per number); formats as :func:`paktsim.report.format.style_de`.
     """
     import pandas as pd
 
-    from paktsim.report.format import MISSING, column_kind, formatter_for, is_signed
+    from paktsim.report.format import MISSING, column_kind, is_signed
 
     columns = []
     for name in frame.columns:
@@ -266,9 +297,8 @@ def html_table(frame: Any) -> str:
         if kind is None:
             columns.append([html.escape(str(v)) for v in frame[name]])
             continue
-        f = formatter_for(kind, integer=pd.api.types.is_integer_dtype(dtype),
-                          signed=is_signed(name))
-        columns.append([MISSING if pd.isna(v) else f(v) for v in frame[name]])
+        f = _column_formatter(kind, pd.api.types.is_integer_dtype(dtype), is_signed(name))
+        columns.append([MISSING if pd.isna(v) else f(float(v)) for v in frame[name]])
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
     index_name = html.escape(str(frame.index.name or ""))
     rows = "".join(

@@ -28,8 +28,15 @@ import pandas as pd
 
 from paktsim.errors import InputError
 
-__all__ = ["WorkshopController", "RULE_CHOICES", "ARRIVAL_PATHS", "MAP_METRICS",
-           "HEADLINE_ROWS", "EXPORT_FILES", "write_export"]
+__all__ = [
+    "ARRIVAL_PATHS",
+    "EXPORT_FILES",
+    "HEADLINE_ROWS",
+    "MAP_METRICS",
+    "RULE_CHOICES",
+    "WorkshopController",
+    "write_export",
+]
 
 #: Allocation rules offered in the workshop: key → (German label, allocation section).
 RULE_CHOICES: dict[str, tuple[str, dict[str, Any]]] = {
@@ -405,11 +412,10 @@ class WorkshopController:
 
     def _kreis_year(self) -> pd.DataFrame:
         def build() -> pd.DataFrame:
-            from paktsim import regions
 
             kreise = self.result.kreise.xs(self._year, level="year")
             kreise.index = kreise.index.astype(str)
-            pop = regions.kreise(self._scenario.data.vintage)["population"].astype(float)
+            pop = _kreis_population(self._scenario.data.vintage)
             kreise["eur_per_inhabitant"] = kreise["frame_eur"] / pop.reindex(kreise.index)
             return kreise
 
@@ -426,11 +432,10 @@ class WorkshopController:
     def kreis_values_all_years(self) -> pd.Series:
         """:attr:`map_metric` per Kreis and year (for class breaks that hold across years)."""
         def build() -> pd.Series:
-            from paktsim import regions
 
             kreise = self.result.kreise
             if self._map_metric == "eur_per_inhabitant":
-                pop = regions.kreise(self._scenario.data.vintage)["population"].astype(float)
+                pop = _kreis_population(self._scenario.data.vintage)
                 ags = kreise.index.get_level_values(0).astype(str)
                 values = kreise["frame_eur"].to_numpy(float) / pop.reindex(ags).to_numpy()
             else:
@@ -616,6 +621,14 @@ class WorkshopController:
             is written.
         """
         return write_export(folder, self.export_files(dpi), force)
+
+
+@functools.lru_cache(maxsize=8)
+def _kreis_population(vintage: int) -> pd.Series:
+    """Population per Kreis (5-digit AGS) of a vintage (cached; treat as read-only)."""
+    from paktsim import regions
+
+    return regions.kreise(vintage)["population"].astype(float)
 
 
 @functools.lru_cache(maxsize=32)

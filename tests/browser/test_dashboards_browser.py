@@ -11,7 +11,6 @@ input-to-repaint latency).
 
 from __future__ import annotations
 
-import base64
 import html
 import io
 import re
