@@ -105,7 +105,7 @@ class WorkshopFigure:
             self.ax_stock = fig.add_subplot(grid[2, 0])
             self.ax_map = fig.add_subplot(grid[:, 1])
         elif panels == "charts":
-            grid = fig.add_gridspec(2, 1, left=0.13, right=0.98, top=0.93, bottom=0.07,
+            grid = fig.add_gridspec(2, 1, left=0.16, right=0.98, top=0.93, bottom=0.07,
                                     hspace=0.42)
             self.ax_fte = fig.add_subplot(grid[0, 0])
             self.ax_stock = fig.add_subplot(grid[1, 0])
