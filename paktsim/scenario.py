@@ -405,13 +405,6 @@ def _validate(data: Any, source: str | None) -> Scenario:
         raise InputError(_problems_from_validation(exc), source=source) from None
     if scenario.overrides:
         _check_overrides(scenario.overrides, source)
-    if scenario.uncertainty.distributions:
-        from paktsim.uncertainty import validate_distributions
-
-        try:
-            validate_distributions(scenario.uncertainty.distributions)
-        except InputError as exc:
-            raise exc.with_source(source) if source else exc from None
     return scenario
 
 

@@ -145,7 +145,7 @@ def test_years_with_equal_programme_rules_share_one_allocation():
 
 def test_result_carries_its_inflow_run():
     result = pipeline.run_scenario(SHORT)
-    assert result.inflow is pipeline._inflow(SHORT, None)
+    assert result.inflow is pipeline.central_inflow(SHORT, None)
     assert pipeline.inflow_key(SHORT) == pipeline.inflow_key(
         SHORT.with_changes(staffing={"target_ratio": 100}))
     assert pipeline.inflow_key(SHORT) != pipeline.inflow_key(

@@ -1,9 +1,70 @@
-"""``paktsim app [werkstatt|vergleich]``: serve a dashboard alone with Voilà on 127.0.0.1."""
+"""``paktsim app [werkstatt|vergleich]``: serve a dashboard alone with Voilà on 127.0.0.1.
+
+Why Voilà (not Solara): the dashboards are ipywidgets views already tested in
+JupyterLab; Voilà serves exactly those widgets with a kernel per page and no code
+shown, and it installs with the notebook tools.  Solara would need the views
+rewritten as Solara components.
+
+The app pages are notebooks in ``paktsim/apps`` with one cell each
+(:func:`paktsim.widgets.app.werkstatt` / ``vergleich``).  The Voilà template
+``paktsim`` (``paktsim/apps/share``, found through ``JUPYTER_PATH``) drops Voilà's
+links to font style sheets on a CDN: the page makes no request beyond 127.0.0.1.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import socket
 import sys
+from pathlib import Path
+
+#: App name → (notebook in ``paktsim/apps``, German title).
+APPS: dict[str, tuple[str, str]] = {
+    "werkstatt": ("werkstatt.ipynb", "Szenario-Werkstatt"),
+    "vergleich": ("vergleich.ipynb", "Verteilregeln im Vergleich"),
+}
+APPS_DIR = Path(__file__).resolve().parent.parent / "apps"
+
+
+def app_notebook(name: str) -> Path:
+    """Path of the app notebook ``name`` (a key of :data:`APPS`)."""
+    from paktsim.errors import InputError
+
+    if name not in APPS:
+        raise InputError.single("app", f"erwartet {' oder '.join(APPS)}", name)
+    return APPS_DIR / APPS[name][0]
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1 (asked from the operating system)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def voila_command(name: str, port: int,
+                  open_browser: bool = False) -> tuple[list[str], dict[str, str]]:
+    """Command line and environment that serve app ``name`` with Voilà on 127.0.0.1:``port``.
+
+    Returns
+    -------
+    (argv, env)
+        ``env`` is the current environment with the ``paktsim`` Voilà template on
+        ``JUPYTER_PATH`` and this package importable in the kernel.
+    """
+    notebook = app_notebook(name)
+    argv = [sys.executable, "-m", "voila", str(notebook), f"--port={int(port)}",
+            "--Voila.ip=127.0.0.1", "--template=paktsim", "--theme=light",
+            "--VoilaConfiguration.show_tracebacks=False", "--ServerApp.port_retries=0"]
+    if not open_browser:
+        argv.append("--no-browser")
+    env = dict(os.environ)
+    share = str(APPS_DIR / "share")
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (share, env.get("JUPYTER_PATH")) if p)
+    package_root = str(APPS_DIR.parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+    return argv, env
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,11 +89,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Start Voilà in the foreground until it ends or Strg+C."""
     import importlib.util
-    import socket
     import subprocess
 
     from paktsim.errors import InputError
-    from paktsim.widgets.app import APPS, free_port, voila_command
 
     if importlib.util.find_spec("voila") is None:
         raise InputError.single("app", "Voilà ist nicht installiert: python -m pip install "

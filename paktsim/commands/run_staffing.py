@@ -71,12 +71,14 @@ def _needed_vs_funded(result: Any) -> Any:
                             ylabel="Vollzeitstellen", stacked=False)
 
 
-def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True) -> dict[str, Any]:
-    """Run the staffing/budget pipeline for ``scenario`` and collect its outputs."""
+def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True,
+          executor: Any = None) -> dict[str, Any]:
+    """Run the staffing/budget pipeline for ``scenario`` and collect its outputs
+    (the ensemble's chunks on ``executor`` if given)."""
     from paktsim import pipeline, uncertainty
     from paktsim.report import charts
 
-    result = pipeline.run_scenario(scenario, base_dir=base_dir)
+    result = pipeline.run_scenario(scenario, base_dir=base_dir, executor=executor)
     summary = result.summary().round(3)
     files: dict[str, Any] = {
         f"{SUMMARY_NAME}.csv": summary,
@@ -121,7 +123,8 @@ def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True) -> 
             q, title=f"Fehlende Stellen (VZÄ), P10–P90 aus {ens.n_draws} Ziehungen – "
                      f"{scenario.name}", ylabel="Vollzeitstellen")
         record["ensemble"] = {"n_draws": ens.n_draws, "seed": ens.seed,
-                              "chunk_size": ens.chunk_size}
+                              "chunk_size": ens.chunk_size,
+                              "drawn_mean": {k: float(v.mean()) for k, v in ens.drawn.items()}}
     if tornado:
         tor = uncertainty.tornado(scenario, "gap_fte", base_dir=base_dir)
         effects = tor.set_index("label")[["value_low", "value_high"]].rename(

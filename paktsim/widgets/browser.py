@@ -73,9 +73,11 @@ def wait_until(condition: Callable[[], Any], timeout: float, what: str,
 
 
 def _free_port() -> int:
-    from paktsim.widgets.app import free_port
+    import socket
 
-    return free_port()
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def _http_ok(url: str) -> bool:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from paktsim.widgets.comparer import ComparerController
     from paktsim.widgets.workshop import WorkshopController
 
-__all__ = ["ComparerPanels", "WorkshopFigure", "encode_rgba", "render_png", "short_label"]
+__all__ = ["ComparerPanels", "WorkshopFigure", "render_png", "short_label"]
 
 _FTE_STYLE = {
     "Stellen benötigt (VZÄ)": ("#D55E00", "-"),
@@ -160,8 +160,6 @@ class WorkshopFigure:
 
     def update(self, controller: WorkshopController) -> WorkshopFigure:
         """Show the controller's current state (returns ``self``); see :attr:`changed`."""
-        from paktsim.widgets.workshop import MAP_METRICS
-
         self.changed = False
         year = controller.year
         if self.title is not None:
@@ -182,7 +180,7 @@ class WorkshopFigure:
                 self._draw_stocks(stocks, year)
         if self.ax_map is not None:
             values = controller.kreis_values
-            title, kind = MAP_METRICS[controller.map_metric]
+            title, kind = controller.map_metric_info
             if self._differs("map", (year, title, values)):
                 if self.live_map is not None:
                     from paktsim.report.maps import classify
@@ -276,7 +274,13 @@ class WorkshopFigure:
                 ax.draw_artist(line)
         for ax, mark in zip((self.ax_fte, self.ax_stock), self._year_marks):
             ax.draw_artist(mark)
-        return encode_rgba(canvas.buffer_rgba())
+        return _encode(canvas.buffer_rgba())
+
+
+def _encode(rgba: Any) -> bytes:
+    from paktsim.widgets.livemap import encode_rgba
+
+    return encode_rgba(rgba)
 
 
 def _nice_ceiling(value: float) -> float:
@@ -288,16 +292,6 @@ def _nice_ceiling(value: float) -> float:
         if step * 10 ** exponent >= value:
             return step * 10 ** exponent
     return 10.0 ** (exponent + 1)
-
-
-def encode_rgba(rgba: Any) -> bytes:
-    """PNG bytes of an RGBA buffer (fast zlib level: pictures for the screen)."""
-    import numpy as np
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.fromarray(np.asarray(rgba)).save(buffer, format="png", compress_level=1)
-    return buffer.getvalue()
 
 
 def _same(a: Any, b: Any) -> bool:

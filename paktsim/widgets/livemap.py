@@ -11,6 +11,7 @@ the only artist rebuilt, and the picture is encoded with a fast zlib level.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     from matplotlib.axes import Axes
 
-__all__ = ["LiveMap", "nice_edges"]
+__all__ = ["LiveMap", "encode_rgba", "nice_edges"]
 
 _MISSING = "#d9d9d9"
 
@@ -222,8 +223,6 @@ class LiveMap:
 
     def render(self) -> bytes:
         """PNG bytes: the cached background (title, legend), the areas drawn over it."""
-        from paktsim.widgets.figures import encode_rgba
-
         canvas = self.ax.figure.canvas
         if self._background is None:
             canvas.draw()  # animated areas are skipped
@@ -235,3 +234,13 @@ class LiveMap:
             self.ax.draw_artist(self.outlines)
         self.ax.figure.draw_artist(self.title)
         return encode_rgba(canvas.buffer_rgba())
+
+
+def encode_rgba(rgba: Any) -> bytes:
+    """PNG bytes of an RGBA buffer (fast zlib level: pictures for the screen)."""
+    import numpy as np
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(np.asarray(rgba)).save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()

@@ -439,7 +439,7 @@ class WorkshopView(_View):
         self.arrival_scale = NumberField("Zugang × Faktor", s.arrivals.scale, 0.0, 3.0, 0.05,
                                          decimals=2, key="arrival_scale")
         self.arrival_hint = w.HTML()
-        self.ratio = NumberField("Personen je Stelle", int(round(s.staffing.target_ratio)), 40,
+        self.ratio = NumberField("Personen je Stelle", round(s.staffing.target_ratio), 40,
                                  160, 1, integer=True, key="ratio")
         self.budget_plan = w.Checkbox(value=s.allocation.budget_eur is None,
                                       description="Mittel laut Planung", indent=False)

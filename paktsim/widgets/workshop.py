@@ -35,7 +35,6 @@ __all__ = [
     "MAP_METRICS",
     "RULE_CHOICES",
     "WorkshopController",
-    "write_export",
 ]
 
 #: Allocation rules offered in the workshop: key → (German label, allocation section).
@@ -323,6 +322,11 @@ class WorkshopController:
                                f"{self._year} ändern Pfad und Faktor die Kennzahlen nicht, "
                                "nur die Jahre danach")
         return out
+
+    @property
+    def map_metric_info(self) -> tuple[str, str]:
+        """``(German title, number kind)`` of the map's quantity (:data:`MAP_METRICS`)."""
+        return MAP_METRICS[self._map_metric]
 
     # ------------------------------------------------------------------ results
     def _memoised(self, name: str, build: Callable[[], Any], *extra: Any) -> Any:
@@ -620,6 +624,8 @@ class WorkshopController:
             writable (German message).  All targets are checked before anything
             is written.
         """
+        from paktsim.widgets.export import write_export
+
         return write_export(folder, self.export_files(dpi), force)
 
 
@@ -642,42 +648,6 @@ def _rates(years: tuple[int, ...]) -> frozenset[tuple[float, float]]:
         out.add((float(snap["integrationsmanagement.foerdersatz.hochschule"]),
                  float(snap["integrationsmanagement.foerdersatz.berufsausbildung"])))
     return frozenset(out)
-
-
-def write_export(folder: str | Path, files: dict[str, bytes], force: bool) -> list[Path]:
-    """Write ``files`` (name → bytes) into ``folder``: all checked first, each atomically.
-
-    Raises
-    ------
-    InputError
-        German message: the folder is a file, files exist (without ``force``),
-        or the folder is not writable.
-    """
-    import os
-
-    from paktsim.io import write_bytes_with
-
-    base = Path(folder)
-    if str(folder).strip() == "":
-        raise InputError.single("Ordner", "bitte einen Ordner angeben", str(folder))
-    if base.exists() and not base.is_dir():
-        raise InputError.single("Ordner", "ist eine Datei, kein Ordner", str(base))
-    targets = [base / name for name in files]
-    folders = [t.name for t in targets if t.is_dir()]
-    if folders:
-        raise InputError.single("Ordner", f"{', '.join(folders)} ist dort ein Ordner, keine "
-                                "Datei", str(base))
-    existing = [t.name for t in targets if t.exists()]
-    if existing and not force:
-        raise InputError.single("Ordner", f"{', '.join(existing)} gibt es dort schon; zum "
-                                "Ersetzen „überschreiben“ anhaken", str(base))
-    parent = next((q for q in (base, *base.parents) if q.exists()), None)
-    if parent is not None and (not parent.is_dir() or not os.access(parent, os.W_OK)):
-        raise InputError.single("Ordner", "kann nicht geschrieben werden", str(parent))
-    written = []
-    for target, data in zip(targets, files.values()):
-        written.append(write_bytes_with(target, lambda handle, d=data: handle.write(d)))
-    return written
 
 
 def _number(value: Any, location: str, low: float | None = None, high: float | None = None,
