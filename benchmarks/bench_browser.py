@@ -38,6 +38,9 @@ WERKSTATT: dict[str, tuple[str, str, Any]] = {
     "arrival_path": ("select", "arrival_path", ["niedrig", "Welle wie 2015/16",
                                                 "Zugang wie Ukraine 2022",
                                                 "Basis (Niveau der letzten Jahre)"]),
+    # baseline: a refused typed number changes only the status line (no model, no
+    # picture): websocket round trip + kernel dispatch + one DOM update
+    "refusal_baseline": ("typed", "ratio", ["abc", "xyz"]),
     "map_metric": ("select", "map_metric", ["Fehlende Stellen (VZÄ)",
                                             "Geförderte Stellen (VZÄ)",
                                             "Fördermittel je Einwohner (€)",
@@ -70,6 +73,12 @@ def _action(page: Any, root: str, kind: str, key: str, cycle: Any, i: int) -> Ca
             page.keyboard.press(direction)
         return press
     label = cycle[i % len(cycle)]
+    if kind == "typed":
+        def type_text() -> None:
+            field = page.locator(f"{root} .paktsim-ctl-{key}.paktsim-text input")
+            field.fill(label)
+            field.press("Enter")
+        return type_text
     return lambda: page.locator(f"{root} .paktsim-ctl-{key} select").select_option(label=label)
 
 
