@@ -33,6 +33,7 @@ from paktsim.allocation.positions import QualificationMix, funded_positions
 from paktsim.allocation.rounding import largest_remainder, largest_remainder_grouped
 from paktsim.allocation.rules import AllocationRule, OpenEndedRule
 from paktsim.errors import InputError
+from paktsim.limits import MAX_ENVELOPE_EUR
 
 __all__ = ["ProgrammeRules", "allocate", "allocate_table", "pass_down", "programme_rules",
            "RESULT_COLUMNS"]
@@ -142,6 +143,9 @@ def _check_budget(budget_eur: Any) -> int:
         budget_eur, bool) and math.isfinite(budget_eur) and budget_eur > 0
     if not ok or float(budget_eur) != math.floor(float(budget_eur)):
         raise InputError.single("allocation.budget_eur", "expected whole euros > 0", budget_eur)
+    if budget_eur > MAX_ENVELOPE_EUR:
+        raise InputError.single("allocation.budget_eur", f"Budget zu groß; höchstens "
+                                f"{MAX_ENVELOPE_EUR:,} €".replace(",", "."), budget_eur)
     return int(budget_eur)
 
 
@@ -364,7 +368,8 @@ def allocate(rule: AllocationRule, budget_eur: int | None = None, *, vintage: in
         ``verteilung.anteil_hochschule`` (an assumption).
     params_date : date-like, optional
         Date at which the programme rules (threshold, Fördersätze, FTE step)
-        are read; default 1 January of the year after the vintage.
+        are read; default :data:`paktsim.params.DEFAULT_RULES_DATE` (the same
+        default as ``paktsim run``'s first year, the CLI and the notebooks).
     threshold_eur : int, optional
         Replace the application threshold (``0`` disables it).
     below_minimum : {"top_up", "drop"}
@@ -405,7 +410,9 @@ def allocate(rule: AllocationRule, budget_eur: int | None = None, *, vintage: in
     if join is None:
         join = "landkreis" if rule.level == "gemeinde" else "none"
     if params_date is None:
-        params_date = dt.date(int(vintage) + 1, 1, 1)
+        from paktsim.params import DEFAULT_RULES_DATE
+
+        params_date = DEFAULT_RULES_DATE
     if positions is None:
         positions = not isinstance(rule, OpenEndedRule)
     if positions:
@@ -423,5 +430,9 @@ def allocate(rule: AllocationRule, budget_eur: int | None = None, *, vintage: in
         if rule.level != "kreis":
             raise InputError.single("pass_to_gemeinden", "only a Kreis-level rule can be "
                                     "passed down to Gemeinden", rule.level)
+        if programme is None:
+            raise InputError.single("pass_to_gemeinden", "eine Zahlung je Person ohne Budget "
+                                    "wird nicht an Gemeinden weitergegeben; gezählte Personen "
+                                    "je Gemeinde mit Ebene gemeinde verwenden", rule.describe())
         out = pass_down(out, regions.municipalities(vintage))
     return out

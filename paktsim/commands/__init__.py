@@ -12,5 +12,10 @@ COMMANDS: tuple[str, ...] = (
     "validate",
     "data",
     "params",
+    "evidence",
+    "map",
+    "report",
+    "verify",
+    "sweep",
     "app",
 )

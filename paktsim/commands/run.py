@@ -179,18 +179,33 @@ def output_files(outputs: dict[str, Any], out_dir: Path) -> list[Path]:
 def write_outputs(outputs: dict[str, Any], out_dir: str | Path, force: bool = False) -> list[Path]:
     """Check every target, then write tables, workbook, figures and the run record.
 
+    The whole set is written into a fresh folder next to ``out_dir`` and swapped
+    in only when complete (:func:`paktsim.io.output_set`): a run that fails or is
+    interrupted leaves ``out_dir`` exactly as it was, and two runs cannot write
+    one folder at once.
+
     Raises
     ------
     InputError
         A target exists (without ``force``) or cannot be written; nothing is
         written in that case.
     """
-    from paktsim.io import ensure_writable, write_table
+    from paktsim.io import output_set
+
+    out_dir = Path(out_dir)
+    targets = output_files(outputs, out_dir)
+    with output_set(out_dir, [p.name for p in targets], force=force,
+                    record_name=RECORD_NAME) as staging:
+        _write_set(outputs, staging)
+    return targets
+
+
+def _write_set(outputs: dict[str, Any], out_dir: Path) -> None:
+    """Write every file of the set into the (fresh, empty) folder ``out_dir``."""
+    from paktsim.io import write_table
     from paktsim.report.charts import save_figure
     from paktsim.runrecord import build_record, write_record
 
-    out_dir = Path(out_dir)
-    targets = ensure_writable(output_files(outputs, out_dir), force=force, location="--out")
     written: dict[str, Path] = {}
     for name, table in outputs["tables"].items():
         path = out_dir / f"bestand_{name.lower()}.csv"
@@ -200,7 +215,8 @@ def write_outputs(outputs: dict[str, Any], out_dir: str | Path, force: bool = Fa
     provenance = {"Szenario": facts["scenario"].name,
                   "Szenario sha256": facts["scenario"].sha256,
                   "Datenstand": facts["data"]["vintage"],
-                  "Ziehungen": facts["extra"]["n_draws"]}
+                  "Ziehungen": facts["extra"]["n_draws"],
+                  "Parameterstand": f"{facts['scenario'].horizon.start}-01"}
     path = out_dir / WORKBOOK_NAME
     write_table(path, {k: v.set_index(v.columns[0]) for k, v in outputs["excel_tables"].items()},
                 provenance=provenance)
@@ -208,7 +224,8 @@ def write_outputs(outputs: dict[str, Any], out_dir: str | Path, force: bool = Fa
     for name, table in outputs.get("files", {}).items():
         path = out_dir / name
         if name.endswith(".xlsx"):
-            write_table(path, {k: v.set_index(v.columns[0]) for k, v in table.items()},
+            write_table(path, {k: v if not isinstance(v.index, pd.RangeIndex)
+                               else v.set_index(v.columns[0]) for k, v in table.items()},
                         provenance=provenance)
         else:
             write_table(path, table if not isinstance(table.index, pd.RangeIndex)
@@ -219,12 +236,16 @@ def write_outputs(outputs: dict[str, Any], out_dir: str | Path, force: bool = Fa
             written[file.name] = file
     record = build_record(outputs=written, **facts)
     write_record(out_dir / RECORD_NAME, record)
-    return targets
 
 
 def run(args: argparse.Namespace) -> int:
     """Run a scenario and write its outputs."""
     scenario, path = _load(args.scenario)
+    if not args.force and (Path(args.out) / RECORD_NAME).exists():
+        # refuse before computing: the folder holds a previous run
+        from paktsim.io import ensure_writable
+
+        ensure_writable([Path(args.out) / RECORD_NAME], location="--out")
     if args.draws is not None:
         if args.draws < 0:
             raise InputError(Problem("--draws", "expected 0 or more draws", args.draws))
@@ -248,6 +269,8 @@ def run(args: argparse.Namespace) -> int:
 
     print(f"{scenario.name}: {len(files)} Dateien in {out_dir} "
           f"(Bestand {result.months[-1]}: {number(total)} Personen)")
+    print(f"Förderregeln: Stand 1.1. jedes Jahres, {str(result.months[0])[:4]} bis "
+          f"{str(result.months[-1])[:4]}; prüfen mit: paktsim verify {out_dir / RECORD_NAME}")
     if "staffing" in outputs:
         from paktsim.commands.run_staffing import headline
 
