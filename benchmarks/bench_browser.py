@@ -51,7 +51,7 @@ VERGLEICH: dict[str, tuple[str, str, Any]] = {
     "urban_town": ("slider", "urban_town", "ArrowRight"),
     "base": ("select", "base", ["Gemeinden nach Einwohnern", "Kreise nach Schutzsuchenden 2018",
                                 "Regel ab 2025: Kreise nach Einwohnern"]),
-    "year": ("select", "year", ["2022", "2023", "ab 2025"]),
+    "year": ("select", "year", ["2022", "2023", "2026"]),
 }
 #: quick (smoke test): one control of the workshop app only
 QUICK = {"werkstatt": ("ratio",)}

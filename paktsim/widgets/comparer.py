@@ -86,6 +86,9 @@ def rule_periods(first: int = 2017, last: int = 2035) -> list[tuple[str, int]]:
         if key != previous:
             starts.append(year)
             previous = key
+    # from the last change of the programme rules on, the Kreis key follows the modelled
+    # assignments of each year: every year there is a comparison of its own
+    starts = sorted(set(starts) | set(range(starts[-1], last + 1)))
     out = []
     for i, year in enumerate(starts):
         end = starts[i + 1] - 1 if i + 1 < len(starts) else None
