@@ -200,7 +200,8 @@ def csv_safe(frame: "pd.DataFrame") -> "pd.DataFrame":
     import pandas as pd
 
     def is_text(dtype: Any) -> bool:
-        return dtype == object or pd.api.types.is_string_dtype(dtype)
+        # numpy dtype equality, not a type check
+        return dtype == object or pd.api.types.is_string_dtype(dtype)  # noqa: E721
 
     def guard_index(index: "pd.Index") -> "pd.Index":
         if isinstance(index, pd.MultiIndex):
@@ -336,7 +337,7 @@ def output_set(out_dir: str | os.PathLike[str], names: Iterable[str], force: boo
     ensure_writable([absolute / n for n in names], force=force, location="--out")
     parent = absolute.parent
     parent.mkdir(parents=True, exist_ok=True)
-    lock = open(parent / f".{absolute.name}.lock", "a+b")  # noqa: SIM115 - held for the block
+    lock = open(parent / f".{absolute.name}.lock", "a+b")
     try:
         try:
             fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -223,7 +223,7 @@ def verify_record(path: str | os.PathLike[str], base_dir: str | os.PathLike[str]
     claimed = record.pop("record_sha256", None)
     if claimed != sha256_bytes(canonical_json(record).encode("utf-8")):
         problems.append("record_sha256 passt nicht zum Protokoll (Protokoll verändert)")
-    for name, entry in record.get("outputs", {}).items():
+    for _name, entry in record.get("outputs", {}).items():
         file = base / entry["file"]
         if not file.exists():
             problems.append(f"{entry['file']}: Datei fehlt")

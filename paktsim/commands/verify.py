@@ -96,7 +96,7 @@ def rerun_record(path: str | os.PathLike[str], base_dir: str | os.PathLike[str] 
     with tempfile.TemporaryDirectory(prefix="paktsim-verify-") as tmp:
         outputs = build_outputs(scenario, base_dir=base)
         write_outputs(outputs, tmp, force=True)
-        for name, entry in sorted(record.get("outputs", {}).items()):
+        for _name, entry in sorted(record.get("outputs", {}).items()):
             file = Path(tmp) / entry["file"]
             if not file.exists():
                 problems.append(f"{entry['file']}: bei der Neuberechnung nicht entstanden")

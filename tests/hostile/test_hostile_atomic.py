@@ -32,7 +32,7 @@ from paktsim.runrecord import verify_record
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
-import write_child
+import write_child  # noqa: E402 - after the sys.path entry it needs
 
 
 def snapshot(folder: Path) -> dict[str, str]:
