@@ -64,7 +64,7 @@ def test_errors_are_german_and_english_on_request(tmp_path):
         r = run(*case, cwd=tmp_path)
         assert r.returncode == 2, case
         assert _english_words(r.stderr) == [], r.stderr
-    r = run("compare", "fehlt.csv", "fehlt2.csv", "--out", "d.xlsx", lang="en", cwd=tmp_path)
-    assert "file not found" in r.stderr
+    r = run("allocate", "--rule", "population", "--out", "x.csv", lang="en", cwd=tmp_path)
+    assert "--budget: missing; give the envelope in euros" in r.stderr
     r = run("--help", lang="en")
     assert r.stdout.startswith("usage: ")
