@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from paktsim.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["register", "run", "build_outputs", "write_outputs", "output_files"]
 
@@ -73,6 +74,8 @@ def _load(scenario_path: str | None) -> tuple[Any, Path | None]:
 
 
 def _german_tables(result: Any) -> dict[str, pd.DataFrame]:
+    import pandas as pd
+
     from paktsim import regions
     from paktsim.inflow.arrivals import GROUP_LABELS
     from paktsim.inflow.model import STAGE_LABELS
@@ -202,6 +205,8 @@ def write_outputs(outputs: dict[str, Any], out_dir: str | Path, force: bool = Fa
 
 def _write_set(outputs: dict[str, Any], out_dir: Path) -> None:
     """Write every file of the set into the (fresh, empty) folder ``out_dir``."""
+    import pandas as pd
+
     from paktsim.io import write_table
     from paktsim.report.charts import save_figure
     from paktsim.runrecord import build_record, write_record
