@@ -237,7 +237,11 @@ class CostRates:
 
     @property
     def employer_cost(self) -> np.ndarray:
-        """Employer cost per FTE and year: table pay × (1 + overhead)."""
+        """Employer cost per FTE and year: table pay × (1 + overhead).
+
+        Table pay follows the TVöD SuE pay path with the grade/step mix of
+        :func:`paktsim.pay.table_pay`.
+        """
         return self.table_pay * (1.0 + self.overhead_share)
 
     @property
@@ -307,7 +311,10 @@ class CostRates:
         foerdersatz = sum(share * rate_by_tier[tier] for tier, share in mix.items())
         used = [rate_by_tier[t] for t, s in mix.items() if s > 0]
         lowest = np.minimum.reduce(used) if used else foerdersatz
-        return cls(years, by_year("kosten.tvoed_s12_stufe3_jahr"),
+        from paktsim import pay
+
+        by_year("kosten.tvoed_s12_stufe3_jahr")  # only for the note on years before the first table
+        return cls(years, pay.table_pay(years, overrides),
                    by_year("kosten.arbeitgeberzuschlag"), by_year("staffing.sachkosten_je_vze"),
                    np.asarray(foerdersatz, dtype=float), np.asarray(lowest, dtype=float),
                    tuple(notes))
