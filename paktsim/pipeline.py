@@ -50,10 +50,23 @@ from paktsim.errors import InputError, Problem
 
 __all__ = ["ScenarioResult", "run_scenario", "inflow_key", "target_group_segments",
            "SUMMARY_LABELS",
-           "RATIO_ALERT", "clear_caches"]
+           "ratio_alert", "alert_label", "clear_caches"]
 
-#: Persons per FTE above which a place counts as overloaded in the summary (1:120).
-RATIO_ALERT = 120.0
+
+def ratio_alert(scenario: Any = None) -> float:
+    """Persons per FTE above which a Kreis counts as overloaded
+    (the latest entry of ``betreuungsschluessel.ueberlastung``, scenario overrides applied)."""
+    from paktsim import params
+
+    overrides = None if scenario is None else (scenario.overrides or None)
+    entries = params.series("betreuungsschluessel.ueberlastung", overrides)
+    return float(entries["value"].iloc[-1])
+
+
+def alert_label(threshold: float) -> str:
+    """German row label of the overload count (``Kreise mit Schlüssel über 1:120``)."""
+    return f"Kreise mit Schlüssel über 1:{threshold:g}"
+
 
 SUMMARY_LABELS: dict[str, str] = {
     "target_group": "Personen in der Zielgruppe (Jahresmittel)",
@@ -150,14 +163,25 @@ class ScenarioResult:
             if key in land:
                 rows[key] = land[key]
         ratio = self.kreise["ratio_actual"].unstack("year")[years]
-        rows["places_over_alert"] = (ratio > RATIO_ALERT).sum(axis=0)
+        threshold = ratio_alert(self.scenario)
+        rows["places_over_alert"] = (ratio > threshold).sum(axis=0)
         out = pd.DataFrame(rows).T.astype(float)
-        out.index = [SUMMARY_LABELS[k] for k in out.index]
-        out.index.name = "Kennzahl"
+        labels = {**SUMMARY_LABELS, "places_over_alert": alert_label(threshold)}
+        out.index = [labels[k] for k in out.index]
+        out.index.name = f"Kennzahl (Zielgruppe: {self.target_group_label})"
         out.columns = [str(y) for y in years]
         if self.ensemble is not None:
-            out = self.ensemble.add_bands(out, years)
+            out = self.ensemble.add_bands(out, years, threshold)
+        out.attrs["target_group"] = self.scenario.staffing.target_group
         return out
+
+    @property
+    def target_group_label(self) -> str:
+        """German name of the scenario's target group (who counts for the caseload)."""
+        from paktsim import target_groups
+
+        spec = self.scenario.staffing
+        return target_groups.label(spec.target_group, spec.include_vu)
 
     def place_table(self) -> pd.DataFrame:
         """Per-place table in long form with names (for CSV/Excel)."""
@@ -227,21 +251,15 @@ def _inflow(scenario: Any, base_dir: str | None) -> Any:
 def target_group_segments(inflow: Any, staffing_spec: Any, draws: slice | None = None) -> np.ndarray:
     """Target-group persons per draw, key segment and month of the horizon: ``(D, S, T)``.
 
-    AU of all groups, plus vU (``include_vu``) and Ukrainians in own housing
-    (``include_ukraine_private``: the ``own`` stock of the Ukraine group — those
-    housed privately from arrival and those who moved on from AU).
+    Who counts is ``staffing_spec.target_group`` (:func:`paktsim.target_groups.persons`),
+    plus vU when ``include_vu``.
     """
-    from paktsim.inflow.arrivals import GROUPS
+    from paktsim import target_groups
 
     window = inflow._window
     sel = draws if draws is not None else slice(None)
-    stocks = inflow.chain.stocks
-    total = stocks["au"][sel, :, :, window].sum(axis=1)
-    if staffing_spec.include_vu:
-        total = total + stocks["vu"][sel, :, :, window].sum(axis=1)
-    if staffing_spec.include_ukraine_private:
-        total = total + stocks["own"][sel, GROUPS.index("ukraine"), :, window]
-    return total
+    stocks = {k: inflow.chain.stocks[k][sel, ..., window] for k in ("vu", "au", "own")}
+    return target_groups.persons(stocks, staffing_spec.target_group, staffing_spec.include_vu)
 
 
 def _level_keys(inflow: Any, level: str) -> tuple[np.ndarray, pd.Index]:
@@ -305,7 +323,7 @@ def _make_rule(spec: Any, base_dir: str | None, model_counts: pd.Series | None) 
         return CountRule(_read_counts(spec.counts_csv, rule_level, base_dir,
                                       "allocation.counts_csv"), level=rule_level)
     if spec.rule == "two_surveys":
-        w = spec.survey_weights[0] if spec.survey_weights else 0.6
+        w = spec.survey_weights[0] if spec.survey_weights else None
         return two_survey_rule(
             _read_counts(spec.counts_csv, "gemeinde", base_dir, "allocation.counts_csv"),
             _read_counts(spec.second_counts_csv, "gemeinde", base_dir,

@@ -260,19 +260,65 @@ class AllocationSpec(_Spec):
         return self
 
 
-class StaffingSpec(_Spec):
-    """Assumptions turning people into positions needed (see :mod:`paktsim.staffing`)."""
+def _latest_default(path: str) -> Any:
+    """Latest value/default of a parameter (scenario defaults live in the parameters)."""
+    from paktsim import params
 
+    return params.series(path)["value"].iloc[-1]
+
+
+TargetGroup = Literal["au", "au_ukraine_private", "all_protection_seekers"]
+
+
+class StaffingSpec(_Spec):
+    """Assumptions turning people into positions needed (see :mod:`paktsim.staffing`).
+
+    ``target_group`` names who counts (:mod:`paktsim.target_groups`); the former
+    switch ``include_ukraine_private: true/false`` is still read and means
+    ``au_ukraine_private`` / ``au``.  Defaults come from the parameters
+    (``staffing.zielgruppe``, ``betreuungsschluessel.bedarf``, ``staffing.*``).
+    """
+
+    target_group: TargetGroup = Field(
+        default_factory=lambda: _latest_default("staffing.zielgruppe"),
+        description="Who counts: au | au_ukraine_private | all_protection_seekers")
     target_ratio: PositiveFloat = Field(
-        default=88.0, description="Persons per full-time IM position (2017 design ≈ 1:88)")
+        default_factory=lambda: float(_latest_default("betreuungsschluessel.bedarf")),
+        description="Persons per full-time IM position (2017 design ≈ 1:88)")
     include_vu: bool = False
-    include_ukraine_private: bool = False
     counselling_share: Share = Field(
-        default=1.0, description="Share of the target group needing counselling (assumption)")
+        default_factory=lambda: float(_latest_default("staffing.beratungsbedarf_anteil")),
+        description="Share of the target group needing counselling (assumption)")
     group_offer_share: Share = Field(
-        default=0.0, description="Share of caseload absorbed by group offers (assumption)")
-    hiring_lag_months: Annotated[int, Field(ge=0, le=36)] = 3
-    vacancy_rate: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
+        default_factory=lambda: float(_latest_default("staffing.gruppenangebote_anteil")),
+        description="Share of caseload absorbed by group offers (assumption)")
+    hiring_lag_months: Annotated[int, Field(ge=0, le=36)] = Field(
+        default_factory=lambda: int(_latest_default("staffing.einstellungsverzug_monate")))
+    vacancy_rate: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(
+        default_factory=lambda: float(_latest_default("staffing.vakanzquote")))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_switch(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or "include_ukraine_private" not in data:
+            return data
+        data = dict(data)
+        flag = data.pop("include_ukraine_private")
+        if not isinstance(flag, bool):
+            raise ValueError("include_ukraine_private: expected true or false "
+                             "(better: target_group: au | au_ukraine_private | "
+                             "all_protection_seekers)")
+        implied = "au_ukraine_private" if flag else "au"
+        if "target_group" in data and data["target_group"] != implied:
+            raise ValueError(f"include_ukraine_private: {str(flag).lower()} contradicts "
+                             f"target_group: {data['target_group']} (give target_group only)")
+        data["target_group"] = implied
+        return data
+
+    @property
+    def include_ukraine_private(self) -> bool:
+        """True when privately housed § 24 persons count (definitions b and c)."""
+        return self.target_group != "au"
 
 
 class DistributionSpec(_Spec):

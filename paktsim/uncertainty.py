@@ -184,8 +184,9 @@ class EnsembleResult:
         return pd.DataFrame(values.T, index=pd.Index(self.years, name="year"),
                             columns=[f"P{round(x * 100)}" for x in q])
 
-    def prob_ratio_above(self, threshold: float = 120.0, year: int | None = None) -> pd.Series | pd.DataFrame:
-        """Probability that a Kreis's ratio exceeds ``threshold`` persons per FTE.
+    def prob_ratio_above(self, threshold: float, year: int | None = None) -> pd.Series | pd.DataFrame:
+        """Probability that a Kreis's ratio exceeds ``threshold`` persons per FTE
+        (the overload threshold: :func:`paktsim.pipeline.ratio_alert`).
 
         A Kreis without staff but with people counts as above.  Returns a Series
         per Kreis for one ``year``, else a DataFrame Kreis × year.
@@ -195,13 +196,13 @@ class EnsembleResult:
                             columns=pd.Index(self.years, name="year"))
         return prob if year is None else prob[int(year)].rename("probability")
 
-    def prob_any_kreis_above(self, threshold: float = 120.0) -> pd.Series:
+    def prob_any_kreis_above(self, threshold: float) -> pd.Series:
         """Probability per year that at least one Kreis exceeds ``threshold``."""
         above = np.where(np.isnan(self.kreis_ratio), True, self.kreis_ratio > threshold)
         return pd.Series(above.any(axis=1).mean(axis=0), index=pd.Index(self.years, name="year"),
                          name="probability")
 
-    def add_bands(self, summary: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    def add_bands(self, summary: pd.DataFrame, years: list[int], threshold: float) -> pd.DataFrame:
         """Insert P10/P50/P90 rows after the uncertain rows of a summary table."""
         rows = []
         pos = {y: i for i, y in enumerate(self.years)}
@@ -213,8 +214,8 @@ class EnsembleResult:
                     qs = np.nanquantile(self.land[metric][:, idx], QUANTILES, axis=0)
                     for q, v in zip(QUANTILES, qs):
                         rows.append((f"{label} P{round(q * 100)}", v))
-        prob = self.prob_any_kreis_above().to_numpy()[idx]
-        rows.append(("Wahrscheinlichkeit: mindestens ein Kreis über 1:120", prob))
+        prob = self.prob_any_kreis_above(threshold).to_numpy()[idx]
+        rows.append((f"Wahrscheinlichkeit: mindestens ein Kreis über 1:{threshold:g}", prob))
         out = pd.DataFrame([v for _, v in rows], index=[k for k, _ in rows],
                            columns=summary.columns)
         out.index.name = summary.index.name
@@ -347,15 +348,11 @@ def run_ensemble(scenario: Any, *, base_dir: Any = None, n_draws: int | None = N
 
 def _segments_from_chain(chain: Any, inflow: Any, spec: Any) -> np.ndarray:
     """Target group ``(D, S, T_horizon)`` from a chain result (as the pipeline does)."""
-    from paktsim.inflow.arrivals import GROUPS
+    from paktsim import target_groups
 
     window = inflow._window
-    total = chain.stocks["au"][..., window].sum(axis=1)
-    if spec.include_vu:
-        total = total + chain.stocks["vu"][..., window].sum(axis=1)
-    if spec.include_ukraine_private:
-        total = total + chain.stocks["own"][:, GROUPS.index("ukraine"), :, window]
-    return total
+    stocks = {k: chain.stocks[k][..., window] for k in ("vu", "au", "own")}
+    return target_groups.persons(stocks, spec.target_group, spec.include_vu)
 
 
 # ------------------------------------------------------------------ tornado

@@ -28,7 +28,8 @@ def test_every_shipped_scenario_runs(path):
     np.testing.assert_array_equal(land["land_funding_eur"] + land["unused_eur"],
                                   land["frame_eur"])
     summary = result.summary()
-    assert summary.index.name == "Kennzahl" and summary.shape[1] == len(result.years)
+    assert summary.index.name == f"Kennzahl (Zielgruppe: {result.target_group_label})"
+    assert summary.shape[1] == len(result.years)
     if scenario.uncertainty.n_draws:
         assert result.ensemble is not None
         assert any(label.endswith("P90") for label in summary.index)

@@ -67,7 +67,8 @@ def _needed_vs_funded(result: Any) -> Any:
                          index=pd.PeriodIndex([str(y) for y in land.index], freq="Y"))
     ratio = result.scenario.staffing.target_ratio
     return stock_timeseries(frame, title=f"Integrationsmanagement: Stellen benötigt (1:"
-                                         f"{ratio:g}) und gefördert – {result.scenario.name}",
+                                         f"{ratio:g}) und gefördert – {result.scenario.name}\n"
+                                         f"Zielgruppe: {result.target_group_label}",
                             ylabel="Vollzeitstellen", stacked=False)
 
 
@@ -109,7 +110,7 @@ def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True) -> 
                            ("fte_needed", "gap_fte", "ratio_actual", "gap_eur")}, axis=1)
         bands.columns = [f"{a} {b}" for a, b in bands.columns]
         files["unsicherheit_land.csv"] = bands.reset_index().rename(columns={"year": "Jahr"})
-        prob = ens.prob_ratio_above(pipeline.RATIO_ALERT)
+        prob = ens.prob_ratio_above(pipeline.ratio_alert(scenario))
         prob.columns = [str(c) for c in prob.columns]
         files["unsicherheit_kreise_ueber_120.csv"] = prob.reset_index().rename(
             columns={"kreis_ags": "Kreis-AGS"})
@@ -149,6 +150,7 @@ def headline(result: Any) -> str:
     land = result.land.loc[y]
     ratio = land["ratio_actual"]
     ratio_text = "–" if np.isnan(ratio) else f"1:{fmt.number(ratio)}"
-    return (f"{y}: {fmt.number(land['fte_needed'])} Stellen benötigt, "
+    return (f"{y} (Zielgruppe: {result.target_group_label}): "
+            f"{fmt.number(land['fte_needed'])} Stellen benötigt, "
             f"{fmt.number(land['fte_funded'])} gefördert, Schlüssel {ratio_text}, "
             f"fehlend {fmt.number(land['gap_fte'])}")
