@@ -166,7 +166,9 @@ def table_pay(years: Sequence[int], overrides: Mapping[str, Any] | None = None,
         raise InputError(Problem("pay", f"expected one of {', '.join(PAY_ASSUMPTIONS)}",
                                  unknown))
     years = [int(y) for y in years]
-    snap = params.at(f"{min(years)}-01-01", overrides)
+    # before the programme start (first entry of the assumptions) its first values apply
+    start = params.series(PAY_ASSUMPTIONS["einstellungsjahr"], overrides)["date"].min()
+    snap = params.at(max(pd.Timestamp(f"{min(years)}-01-01"), pd.Timestamp(start)), overrides)
     value = {k: (draws[k] if draws.get(k) is not None else snap[path])
              for k, path in PAY_ASSUMPTIONS.items() if k != "tarifsteigerung"}
     share = np.asarray(value["anteil_s12"], dtype=float)
