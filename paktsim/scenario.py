@@ -81,7 +81,7 @@ class Horizon(_Spec):
         months = _month_index(self.end) - _month_index(self.start) + 1
         if months < 1:
             raise ValueError(f"end {self.end} lies before start {self.start}")
-        if months > 12 * 40:
+        if months > 12 * 40:  # structural: validation limit of a horizon, 40 years
             raise ValueError(f"horizon of {months} months is longer than 40 years")
         return self
 

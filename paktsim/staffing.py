@@ -148,7 +148,8 @@ class StaffingAssumptions:
         Share of funded positions unfilled, in [0, 1).
     """
 
-    target_ratio: float = 88.0
+    target_ratio: float = field(default_factory=lambda: float(
+        _latest_param("betreuungsschluessel.bedarf")))
     counselling_share: float = 1.0
     group_offer_share: float = 0.0
     hiring_lag_months: int = 0
@@ -330,6 +331,12 @@ class CostRates:
         return CostRates(tuple(int(y) for y in years), self.table_pay[idx],
                          self.overhead_share[idx], self.sachkosten[idx], self.foerdersatz[idx],
                          self.lowest_rate[idx], self.notes)
+
+
+def _latest_param(path: str) -> Any:
+    from paktsim import params
+
+    return params.series(path)["value"].iloc[-1]
 
 
 def _check_nonnegative(x: np.ndarray, location: str) -> np.ndarray:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -69,8 +69,8 @@ class ProgrammeRules:
 
     threshold_eur: int
     mix: QualificationMix
-    step_fte: float = 0.25
-    min_fte: float = 1.0
+    step_fte: float = field(default_factory=lambda: _latest("integrationsmanagement.vze_schritt"))
+    min_fte: float = field(default_factory=lambda: _latest("integrationsmanagement.mindest_vze"))
     below_minimum: Literal["top_up", "drop"] = "top_up"
     fte_reading: Literal["anteil", "viertelstellen"] = "anteil"
 
@@ -82,6 +82,13 @@ class ProgrammeRules:
                 "rate_mix_eur": float(self.mix.rate_eur),
                 "step_fte": float(self.step_fte), "min_fte": float(self.min_fte),
                 "below_minimum": self.below_minimum, "fte_reading": self.fte_reading}
+
+
+def _latest(path: str) -> float:
+    """Latest value of a programme rule (default of :class:`ProgrammeRules`)."""
+    from paktsim import params
+
+    return float(params.series(path)["value"].iloc[-1])
 
 
 _PARAM_PATHS = {

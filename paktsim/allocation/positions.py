@@ -90,8 +90,8 @@ class QualificationMix:
         return h * float(self.rate_hochschule_eur) + (1 - h) * float(self.rate_other_eur)
 
 
-def funded_positions(frames: pd.Series, mix: QualificationMix, *, step: float = 0.25,
-                     min_fte: float = 1.0,
+def funded_positions(frames: pd.Series, mix: QualificationMix, *, step: float | None = None,
+                     min_fte: float | None = None,
                      below_minimum: Literal["top_up", "drop"] = "top_up",
                      reading: Literal["anteil", "viertelstellen"] = "anteil") -> pd.DataFrame:
     """Funded FTE, funded and unused money per application.
@@ -101,10 +101,10 @@ def funded_positions(frames: pd.Series, mix: QualificationMix, *, step: float = 
     frames : Series of int
         Frame of each application in whole euros (index: group id).
     mix : QualificationMix
-    step : float
-        Smallest fraction of a position (0.25).
-    min_fte : float
-        Minimum position per application (1.0).
+    step : float, optional
+        Smallest fraction of a position; default ``integrationsmanagement.vze_schritt``.
+    min_fte : float, optional
+        Minimum position per application; default ``integrationsmanagement.mindest_vze``.
     below_minimum : {"top_up", "drop"}
         Treatment of an application whose frame cannot pay ``min_fte`` (see the
         module docstring).
@@ -125,6 +125,13 @@ def funded_positions(frames: pd.Series, mix: QualificationMix, *, step: float = 
     if reading not in FTE_READINGS:
         raise InputError.single("integrationsmanagement.vze_lesart",
                                 f"expected one of {', '.join(FTE_READINGS)}", reading)
+    if step is None or min_fte is None:
+        from paktsim import params
+
+        latest = {p: float(params.series(p)["value"].iloc[-1]) for p in
+                  ("integrationsmanagement.vze_schritt", "integrationsmanagement.mindest_vze")}
+        step = latest["integrationsmanagement.vze_schritt"] if step is None else step
+        min_fte = latest["integrationsmanagement.mindest_vze"] if min_fte is None else min_fte
     if not (step > 0 and min_fte >= 0):
         raise InputError.single("positions.step", "expected step > 0 and min_fte >= 0",
                                 (step, min_fte))

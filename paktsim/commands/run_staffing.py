@@ -47,7 +47,7 @@ def _german(frame: pd.DataFrame) -> pd.DataFrame:
 def _history_table() -> pd.DataFrame:
     from paktsim import budget
 
-    hist, tags = budget.history(2017, 2026, with_tags=True)
+    hist, tags = budget.history(with_tags=True)
     labels = hist.attrs["labels"]
     long = hist.rename(columns=labels)
     long.index.name = "Jahr"
@@ -124,14 +124,14 @@ def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True) -> 
         record["ensemble"] = {"n_draws": ens.n_draws, "seed": ens.seed,
                               "chunk_size": ens.chunk_size}
     if tornado:
-        tor = uncertainty.tornado(scenario, "gap_fte", base_dir=base_dir)
+        tor = uncertainty.tornado(scenario, "net_gap_fte", base_dir=base_dir)
         effects = tor.set_index("label")[["value_low", "value_high"]].rename(
             columns={"value_low": "low", "value_high": "high"})
         year = tor.attrs["year"]
         figures["personal_tornado"] = charts.tornado(
             effects, base=float(tor["base"].iloc[0]),
-            title=f"Fehlende Stellen {year}: Einfluss einzelner Annahmen",
-            xlabel="Fehlende Stellen (VZÄ)", decimals=0)
+            title=f"Fehlende Stellen {year} (benötigt − besetzt): Einfluss einzelner Annahmen",
+            xlabel="Fehlende Stellen (VZÄ, negativ = Überhang)", decimals=0)
         files["sensitivitaet.csv"] = tor.reset_index().rename(columns={
             "input": "Eingabe", "label": "Bezeichnung", "low": "unterer Wert",
             "high": "oberer Wert", "value_low": "Ergebnis unten", "value_high": "Ergebnis oben",
