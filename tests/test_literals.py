@@ -16,7 +16,8 @@ Not flagged (each with its reason):
 * assignments/defaults to the names in :data:`SETTINGS` (run settings without
   model meaning: results do not depend on them, or they choose data, not a model
   value);
-* a line carrying ``# structural`` (read them: ``grep -rn "# structural" paktsim``).
+* a line carrying ``# structural`` (read them: ``grep -rn "# structural" paktsim``);
+* the body of a drawing function (name ending in ``_chart``): layout.
 
 Modules not scanned are listed in :data:`NOT_SCANNED` with the reason.
 """
@@ -43,6 +44,11 @@ SETTINGS = {
     "_MAX_PROBLEMS": "how many bad cells one error message lists",
     "limit": "length of a value shown in an error message",
     "n": "rows shown in a table",
+    "n_base": "sample size of a sensitivity analysis (a method setting)",
+    "num_resamples": "bootstrap resamples of a confidence interval",
+    "alpha": "share peeled per PRIM step (a method setting)",
+    "min_mass": "smallest PRIM box (a method setting)",
+    "min_density": "PRIM box choice (a method setting)",
 }
 NOT_SCANNED = {
     "report": "layout of charts, maps, Excel (sizes, colours, dpi, digits)",
@@ -101,8 +107,15 @@ def literals_of_model_meaning(path: Path) -> list[tuple[int, float, str]]:
             parent[id(child)] = node
         if isinstance(node, ast.arguments):
             defaults.update(_default_names(node))
+    layout: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
+                node.name.endswith("_chart"):
+            layout.update(id(sub) for sub in ast.walk(node))
     found = []
     for node in ast.walk(tree):
+        if id(node) in layout:
+            continue
         if not (isinstance(node, ast.Constant) and type(node.value) in (int, float)):
             continue
         value, here = node.value, node
