@@ -172,7 +172,11 @@ class ScenarioResult:
         out.columns = [str(y) for y in years]
         if self.ensemble is not None:
             out = self.ensemble.add_bands(out, years, threshold)
+            out.index.name = (f"{out.index.name}; Werte: deterministischer Lauf, Zeilen P10/P50/"
+                              f"P90: Quantile aus {self.ensemble.n_draws} Monte-Carlo-Ziehungen")
         out.attrs["target_group"] = self.scenario.staffing.target_group
+        out.attrs["convention"] = "deterministic" if self.ensemble is None else \
+            "deterministic; P10/P50/P90 rows: Monte Carlo quantiles"
         return out
 
     @property

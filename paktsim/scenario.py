@@ -336,6 +336,16 @@ class UncertaintySpec(_Spec):
     arrivals_sigma: NonNegativeFloat = Field(
         default=0.0, description="Log-normal sigma of the arrival level (0 = none)")
     distributions: dict[str, DistributionSpec] = Field(default_factory=dict)
+    sobol_n_base: Annotated[int, Field(ge=0, le=4096)] = Field(
+        default=0, description="Base sample N of the Sobol analysis in 'paktsim run' "
+                               "(a power of two; 0 = none; N × (factors + 2) model runs)")
+
+    @field_validator("sobol_n_base")
+    @classmethod
+    def _power_of_two(cls, value: int) -> int:
+        if value and value & (value - 1):
+            raise ValueError("expected 0 or a power of two (64, 128, 256, …)")
+        return value
 
 
 class Scenario(_Spec):

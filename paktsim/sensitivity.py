@@ -168,8 +168,12 @@ def factors(scenario: Any) -> list[Factor]:
     start = pd.Period(scenario.horizon.start, freq="M").start_time
     years = list(range(start.year, pd.Period(scenario.horizon.end, freq="M").year + 1))
     out: list[Factor] = []
+    from paktsim.inflow.arrivals import GROUP_LABELS
+
     for path, (low, mode, high) in uncertain_paths(start.date(), overrides).items():
-        out.append(Factor(path, path, _label(path), "chain", low, high, mode))
+        group = path.split(".")[2]
+        out.append(Factor(path, path, f"{_label(path)} – {GROUP_LABELS.get(group, group)}",
+                          "chain", low, high, mode))
     level = _entry_in_force(_LEVEL, start, overrides)
     lim = _range_of(level)
     if lim is not None:
@@ -746,8 +750,8 @@ def sobol_chart(indices: pd.DataFrame, *, top: int = 12, title: str | None = Non
     ax.set_xlim(0, max(1.0, float((shown["ST"] + shown["ST_conf"]).max())))
     ax.set_xlabel("Anteil an der Varianz")
     metric = indices.attrs.get("metric", "")
-    ax.set_title(title or f"{METRIC_LABELS.get(metric, metric)} {indices.attrs.get('year', '')}: "
-                          "Sobol-Indizes", fontsize=10)
+    ax.set_title(title or f"{METRIC_LABELS.get(metric, metric)} {indices.attrs.get('year', '')}:\n"
+                          "Sobol-Indizes", fontsize=10, loc="left")
     note = f"{indices.attrs.get('runs', '')} Modellläufe"
     if len(rest):
         note += f"; {len(rest)} weitere Annahmen mit ST zusammen {rest['ST'].clip(lower=0).sum():.2f}"

@@ -394,13 +394,13 @@ def _land_metric(land: pd.DataFrame, metric: str) -> pd.Series:
 
 
 def tornado(scenario: Any, metric: str = "net_gap_fte", year: int | None = None, *,
-            base_dir: Any = None, arrivals_range: tuple[float, float] = (0.5, 1.5)) -> pd.DataFrame:
+            base_dir: Any = None, arrivals_range: tuple[float, float] | None = None) -> pd.DataFrame:
     """One-at-a-time sensitivity of a Land headline figure.
 
     Each input is set to the low and the high end of its assumption range (from
     the parameter files, see :data:`_TORNADO_RANGES`) while all others stay at
     the scenario's values; the arrival level is scaled by ``arrivals_range``
-    (an assumption: half to one and a half times the scenario's path).
+    (default: the range of ``sensitivitaet.zugangsniveau``).
 
     Parameters
     ----------
@@ -444,6 +444,8 @@ def tornado(scenario: Any, metric: str = "net_gap_fte", year: int | None = None,
                 changed, base_dir=base_dir, ensemble=False).land, metric).loc[year]))
         rows.append((key, low, high, *values))
     scale = scenario.arrivals.scale
+    if arrivals_range is None:
+        arrivals_range = _param_range("sensitivitaet.zugangsniveau", date)
     values = []
     for f in arrivals_range:
         changed = scenario.with_changes(arrivals={"scale": scale * f})

@@ -103,3 +103,22 @@ def test_prim_finds_a_known_box():
     assert (trajectory["coverage"].diff().dropna() <= 1e-12).all()  # peeling never adds cases
     chosen = trajectory[trajectory["chosen"]].iloc[0]
     assert chosen["density"] >= 0.9
+
+
+def test_run_outputs_carry_sobol_table_and_chart():
+    from paktsim.commands import run_staffing
+
+    scenario = SHORT.with_changes(uncertainty={"sobol_n_base": 8})
+    out = run_staffing.build(scenario, tornado=False)
+    table = out["files"]["sensitivitaet_sobol.csv"]
+    assert {"Haupteffekt S1", "Gesamteffekt ST", "Annahme"} <= set(table.columns)
+    assert set(table["Kennzahl"]) == {se.METRIC_LABELS["net_gap_fte"],
+                                      se.METRIC_LABELS["cofunding_eur"]}
+    assert "Sobol" in out["files"][run_staffing.WORKBOOK_NAME]
+    assert {"personal_sobol", "personal_sobol_eigenanteil"} <= set(out["figures"])
+    assert out["record"]["sobol"]["runs"] == 8 * (out["record"]["sobol"]["factors"] + 2)
+
+
+def test_sobol_size_must_be_a_power_of_two_in_the_scenario():
+    with pytest.raises(InputError, match="sobol_n_base"):
+        SHORT.with_changes(uncertainty={"sobol_n_base": 100})

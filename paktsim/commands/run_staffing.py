@@ -106,8 +106,9 @@ def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True) -> 
         for y in result.years}}
     ens = result.ensemble
     if ens is not None:
-        bands = pd.concat({COLUMN_LABELS[m]: ens.quantiles(m) for m in
-                           ("fte_needed", "gap_fte", "ratio_actual", "gap_eur")}, axis=1)
+        bands = pd.concat({COLUMN_LABELS[m]: pd.concat(
+            [result.land[m].rename("deterministisch"), ens.quantiles(m)], axis=1)
+            for m in ("fte_needed", "gap_fte", "ratio_actual", "gap_eur")}, axis=1)
         bands.columns = [f"{a} {b}" for a, b in bands.columns]
         files["unsicherheit_land.csv"] = bands.reset_index().rename(columns={"year": "Jahr"})
         prob = ens.prob_ratio_above(pipeline.ratio_alert(scenario))
@@ -119,12 +120,15 @@ def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True) -> 
         q = ens.quantiles("gap_fte")
         q.index = pd.PeriodIndex([str(y) for y in q.index], freq="Y")
         figures["personal_faecher_fehlende_stellen"] = charts.fan_chart(
-            q, title=f"Fehlende Stellen (VZÄ), P10–P90 aus {ens.n_draws} Ziehungen – "
-                     f"{scenario.name}", ylabel="Vollzeitstellen")
+            q, title=f"Fehlende Stellen (VZÄ), Monte Carlo P10–P90 und Median aus "
+                     f"{ens.n_draws} Ziehungen – {scenario.name}", ylabel="Vollzeitstellen")
         record["ensemble"] = {"n_draws": ens.n_draws, "seed": ens.seed,
                               "chunk_size": ens.chunk_size}
+    sobol_year = None
+    if scenario.uncertainty.sobol_n_base:
+        sobol_year = _add_sobol(scenario, base_dir, files, sheets, figures, record)
     if tornado:
-        tor = uncertainty.tornado(scenario, "net_gap_fte", base_dir=base_dir)
+        tor = uncertainty.tornado(scenario, "net_gap_fte", sobol_year, base_dir=base_dir)
         effects = tor.set_index("label")[["value_low", "value_high"]].rename(
             columns={"value_low": "low", "value_high": "high"})
         year = tor.attrs["year"]
@@ -142,6 +146,40 @@ def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True) -> 
             "summary": summary, "notes": list(result.notes)}
 
 
+#: German headers of the Sobol table
+SOBOL_COLUMNS = {"metric": "Kennzahl", "year": "Jahr", "factor": "Annahme (Schlüssel)",
+                 "label": "Annahme", "low": "unterer Wert", "high": "oberer Wert",
+                 "S1": "Haupteffekt S1", "S1_conf": "S1 ± (95 %)",
+                 "ST": "Gesamteffekt ST", "ST_conf": "ST ± (95 %)"}
+
+
+def _add_sobol(scenario: Any, base_dir: Any, files: dict, sheets: dict, figures: dict,
+               record: dict) -> int:
+    """Sobol indices of the net gap and the co-funding (year of the largest median gap);
+    returns that year."""
+    from paktsim import sensitivity
+
+    res = sensitivity.sobol(scenario, n_base=scenario.uncertainty.sobol_n_base,
+                            base_dir=base_dir)
+    parts = []
+    for metric in ("net_gap_fte", "cofunding_eur"):
+        ix = res.indices(metric)
+        table = ix.drop(columns="path").reset_index()
+        table.insert(0, "year", res.year)
+        table.insert(0, "metric", sensitivity.METRIC_LABELS[metric])
+        parts.append(table)
+        name = "personal_sobol" if metric == "net_gap_fte" else "personal_sobol_eigenanteil"
+        figures[name] = sensitivity.sobol_chart(
+            ix, title=f"{sensitivity.METRIC_LABELS[metric]} {res.year}:\nSobol-Indizes – "
+                      f"{scenario.name}")
+    table = pd.concat(parts, ignore_index=True).rename(columns=SOBOL_COLUMNS)
+    files["sensitivitaet_sobol.csv"] = table
+    sheets["Sobol"] = table
+    record["sobol"] = {"n_base": res.n_base, "runs": int(len(res.X)), "year": res.year,
+                       "seed": res.seed, "factors": len(res.factors)}
+    return res.year
+
+
 def headline(result: Any) -> str:
     """One German line for the terminal: first year's needed vs funded positions."""
     from paktsim.report import format as fmt
@@ -150,7 +188,13 @@ def headline(result: Any) -> str:
     land = result.land.loc[y]
     ratio = land["ratio_actual"]
     ratio_text = "–" if np.isnan(ratio) else f"1:{fmt.number(ratio)}"
-    return (f"{y} (Zielgruppe: {result.target_group_label}): "
+    text = (f"{y} (Zielgruppe: {result.target_group_label}): "
             f"{fmt.number(land['fte_needed'])} Stellen benötigt, "
             f"{fmt.number(land['fte_funded'])} gefördert, Schlüssel {ratio_text}, "
-            f"fehlend {fmt.number(land['gap_fte'])}")
+            f"fehlend {fmt.number(land['gap_fte'])} (deterministisch)")
+    ens = result.ensemble
+    if ens is not None:
+        q = ens.quantiles("gap_fte").loc[y]
+        text += (f"; Monte Carlo ({ens.n_draws} Ziehungen) fehlend P10/P50/P90: "
+                 f"{fmt.number(q['P10'])} / {fmt.number(q['P50'])} / {fmt.number(q['P90'])}")
+    return text
