@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from paktsim.errors import InputError, Problem
-from paktsim.staffing import CostRates
+from paktsim.staffing import CostRates, euros, needed_eur
 
 __all__ = ["COMPONENTS", "history", "planned_envelope", "projection", "by_place"]
 
@@ -160,7 +160,7 @@ def projection(land: pd.DataFrame, rates: CostRates, planned: pd.Series) -> pd.D
     out = pd.DataFrame(index=pd.Index(years, name="year"))
     out["caseload"] = land["caseload"].to_numpy(float)
     out["fte_needed"] = need_fte
-    out["needed_eur"] = np.rint(need_fte * r.foerdersatz).astype(np.int64)
+    out["needed_eur"] = needed_eur(need_fte, r)
     plan = planned.reindex(years)
     if plan.isna().any():
         raise InputError(Problem("planned", "missing years", years[plan.isna().to_numpy()].tolist()))
@@ -202,7 +202,7 @@ def by_place(table: pd.DataFrame, rates: CostRates) -> pd.DataFrame:
     r = rates.select(uniq)
     rate = pd.Series(r.foerdersatz, index=uniq).reindex(years).to_numpy()
     out = pd.DataFrame(index=table.index)
-    out["needed_eur"] = np.rint(table["fte_needed"].to_numpy(float) * rate).astype(np.int64)
+    out["needed_eur"] = euros(table["fte_needed"].to_numpy(float) * rate)
     out["frame_eur"] = table["frame_eur"].to_numpy(dtype=np.int64)
     out["gap_eur"] = out["needed_eur"] - out["frame_eur"]
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -31,7 +31,7 @@ import pandas as pd
 from paktsim.allocation.rules import SIZE_CLASS_DEFAULT_BOUNDS
 from paktsim.errors import InputError, Problem
 
-__all__ = ["Comparison", "compare", "read_allocation", "size_class_labels", "TRANSITIONS_DE"]
+__all__ = ["Comparison", "compare", "german", "read_allocation", "size_class_labels", "TRANSITIONS_DE"]
 
 TRANSITIONS_DE: dict[str, str] = {
     "newly": "neu antragsberechtigt",
@@ -162,7 +162,7 @@ class Comparison:
         if len(self.reference):
             sheets.append(("Referenzgemeinden", self.reference))
         for name, frame in sheets:
-            out[name] = _german(frame)
+            out[name] = german(frame)
         return out
 
     def summary_de(self) -> pd.DataFrame:
@@ -202,7 +202,8 @@ _DE = {
 }
 
 
-def _german(frame: pd.DataFrame) -> pd.DataFrame:
+def german(frame: pd.DataFrame) -> pd.DataFrame:
+    """A comparison table with German column names and transition labels (for people)."""
     out = frame.copy()
     if "transition" in out:
         out["transition"] = out["transition"].map(TRANSITIONS_DE)

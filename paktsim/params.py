@@ -42,6 +42,7 @@ __all__ = [
     "ParameterTree",
     "Snapshot",
     "UnknownParameterError",
+    "unknown_path",
     "load",
     "at",
     "series",
@@ -109,7 +110,7 @@ class ParameterTree(Mapping[str, Parameter]):
         try:
             return self._params[path]
         except KeyError:
-            raise _unknown(path, self._params) from None
+            raise unknown_path(path, self._params) from None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._params)
@@ -132,7 +133,7 @@ class Snapshot(Mapping[str, Any]):
         try:
             return self._values[path]
         except KeyError:
-            raise _unknown(path, self._values) from None
+            raise unknown_path(path, self._values) from None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._values)
@@ -144,7 +145,8 @@ class Snapshot(Mapping[str, Any]):
         return f"Snapshot({self.date.isoformat()}, {len(self)} parameters)"
 
 
-def _unknown(path: Any, known: Mapping[str, Any]) -> UnknownParameterError:
+def unknown_path(path: Any, known: Mapping[str, Any]) -> UnknownParameterError:
+    """The error for an unknown parameter path, suggesting close matches from ``known``."""
     text = str(path)
     close = difflib.get_close_matches(text, list(known), n=3, cutoff=0.6)
     close += [k for k in known if text and text in k and k not in close][: 3 - len(close)]
@@ -300,7 +302,7 @@ def validate_overrides(tree: ParameterTree, overrides: Any) -> dict[str, list[tu
     clean: dict[str, list[tuple[dt.date, Any]]] = {}
     for path, dated in overrides.items():
         if path not in tree:
-            problems.extend(_unknown(path, tree).problems)
+            problems.extend(unknown_path(path, tree).problems)
             continue
         param = tree[path]
         if not isinstance(dated, Mapping) or not dated:
@@ -374,7 +376,7 @@ def at(date: DateLike, overrides: Overrides | None = None, *,
 def _param(path: str, overrides: Overrides | None, tree: ParameterTree | None) -> Parameter:
     base = tree if tree is not None else load()
     if path not in base:
-        raise _unknown(path, base)
+        raise unknown_path(path, base)
     return apply_overrides(base, overrides)[path]
 
 

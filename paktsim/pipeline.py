@@ -33,6 +33,7 @@ How the parts connect
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import time
@@ -45,12 +46,11 @@ import numpy as np
 import pandas as pd
 
 from paktsim import budget as budget_mod
+from paktsim import ensemble as ens
 from paktsim import staffing as st
-from paktsim.errors import InputError, Problem
 
-__all__ = ["ScenarioResult", "run_scenario", "inflow_key", "target_group_segments",
-           "SUMMARY_LABELS",
-           "ratio_alert", "alert_label", "clear_caches"]
+__all__ = ["ScenarioResult", "run_scenario", "run_ensemble", "central_inflow", "inflow_key",
+           "place_keys", "SUMMARY_LABELS", "ratio_alert", "alert_label", "clear_caches"]
 
 
 def ratio_alert(scenario: Any = None) -> float:
@@ -66,7 +66,6 @@ def ratio_alert(scenario: Any = None) -> float:
 def alert_label(threshold: float) -> str:
     """German row label of the overload count (``Kreise mit Schlüssel über 1:120``)."""
     return f"Kreise mit Schlüssel über 1:{threshold:g}"
-
 
 SUMMARY_LABELS: dict[str, str] = {
     "target_group": "Personen in der Zielgruppe (Jahresmittel)",
@@ -118,6 +117,9 @@ class ScenarioResult:
     inflow : InflowResult
         The deterministic inflow run behind the result (stocks by stage, month
         and place; :mod:`paktsim.inflow`).
+    place_inputs : PlaceInputs
+        Allocation, funding and rates per place: what the ensemble step needs
+        besides the stocks (:mod:`paktsim.ensemble`).
     timings : dict
         Seconds per stage of this run (not part of any output file).
     """
@@ -134,6 +136,7 @@ class ScenarioResult:
     comparison: pd.DataFrame | None = None
     ensemble: Any = None
     inflow: Any = None
+    place_inputs: Any = None
     notes: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -145,9 +148,11 @@ class ScenarioResult:
     def summary(self, years: list[int] | None = None) -> pd.DataFrame:
         """The one-page summary: headline figures (rows, German labels) by year (columns).
 
-        With an ensemble, rows of uncertain figures are followed by ``P10``/``P90``
-        rows and the alert row by the probability that at least one Kreis exceeds
-        1:120.
+        Values are those of the deterministic (central) run.  With an ensemble,
+        rows of uncertain figures are followed by ``P10``/``P50``/``P90`` rows and
+        the alert row by the probability that at least one Kreis exceeds the
+        overload threshold (:func:`ratio_alert`).  The header names the target
+        group and the convention.
         """
         years = years or self.years
         land = self.land.loc[years]
@@ -242,43 +247,25 @@ class _KeyedCache:
 _inflow_cached = _KeyedCache(maxsize=16)
 
 
-def _inflow(scenario: Any, base_dir: str | None) -> Any:
+def central_inflow(scenario: Any, base_dir: str | None = None) -> Any:
+    """The deterministic inflow run a scenario's central result uses (cached per
+    :func:`inflow_key`): every rate at its default, no arrival factor."""
     from paktsim.inflow.model import simulate
+
+    bd = None if base_dir is None else str(base_dir)
 
     def build() -> Any:
         det = scenario.with_changes(uncertainty={"n_draws": 0, "distributions": {}})
-        return simulate(det, n_draws=0, base_dir=base_dir)
+        return simulate(det, n_draws=0, base_dir=bd)
 
-    return _inflow_cached.get(inflow_key(scenario, base_dir), build)
-
-
-def target_group_segments(inflow: Any, staffing_spec: Any, draws: slice | None = None) -> np.ndarray:
-    """Target-group persons per draw, key segment and month of the horizon: ``(D, S, T)``.
-
-    Who counts is ``staffing_spec.target_group`` (:func:`paktsim.target_groups.persons`),
-    plus vU when ``include_vu``.
-    """
-    from paktsim import target_groups
-
-    window = inflow._window
-    sel = draws if draws is not None else slice(None)
-    stocks = {k: inflow.chain.stocks[k][sel, ..., window] for k in ("vu", "au", "own")}
-    return target_groups.persons(stocks, staffing_spec.target_group, staffing_spec.include_vu)
+    return _inflow_cached.get(inflow_key(scenario, bd), build)
 
 
-def _level_keys(inflow: Any, level: str) -> tuple[np.ndarray, pd.Index]:
+def place_keys(inflow: Any, level: str) -> tuple[np.ndarray, pd.Index]:
+    """Segment → place key ``(S, N)`` and the place index for ``"kreis"`` or ``"gemeinde"``."""
     if level == "kreis":
         return inflow.keys.kreis, pd.Index(inflow.keys.kreis_ags, name="ags")
     return inflow.keys.gemeinde, pd.Index(inflow.keys.gemeinde_ags, name="ags")
-
-
-def to_places(segments: np.ndarray, key: np.ndarray) -> np.ndarray:
-    """``(D, S, T)`` segment totals × ``(S, N)`` key → ``(D, N, T)`` per place.
-
-    A plain broadcast-and-sum over the (few) segments, so each draw's numbers do
-    not depend on how many draws are processed together.
-    """
-    return (segments[:, :, None, :] * key[None, :, :, None]).sum(axis=1)
 
 
 # ------------------------------------------------------------------ allocation (cached)
@@ -289,60 +276,6 @@ def _result_level(spec: Any) -> str:
     if level == "kreis" and spec.pass_down:
         return "gemeinde"
     return level
-
-
-def _read_counts(path: str | None, level: str, base_dir: str | None, location: str) -> pd.Series:
-    from paktsim import regions
-
-    if path is None:
-        raise InputError(Problem(location, "a CSV file is needed for this rule"))
-    p = Path(path)
-    if not p.is_absolute() and base_dir is not None:
-        p = Path(base_dir) / p
-    table = regions.read_user_table(p, columns=["persons"], level=level)
-    return table["persons"]
-
-
-def _make_rule(spec: Any, base_dir: str | None, model_counts: pd.Series | None) -> Any:
-    from paktsim.allocation import (CountRule, PopulationRule, UrbanFactor, hybrid_rule,
-                                    two_survey_rule)
-
-    rule_level = "kreis" if spec.rule == "kreis" else spec.level
-    urban = None
-    if spec.urban_factor is not None:
-        factors = dict(spec.urban_factor.factors)
-        if spec.urban_factor.by in ("size_class", "degurba"):
-            factors = {int(k): v for k, v in factors.items()}
-        elif spec.urban_factor.by == "kreis_typ":
-            factors = {k.lower(): v for k, v in factors.items()}
-        urban = UrbanFactor(spec.urban_factor.by, factors)
-    if spec.rule == "population":
-        return PopulationRule(urban_factor=urban, level=rule_level)
-    if spec.rule == "kreis":
-        if spec.kreis_key == "population":
-            return PopulationRule(urban_factor=urban, level="kreis")
-        return CountRule(_read_counts(spec.counts_csv, "kreis", base_dir, "allocation.counts_csv"),
-                         "gezählte Personen", "kreis")
-    if spec.rule == "counts":
-        return CountRule(_read_counts(spec.counts_csv, rule_level, base_dir,
-                                      "allocation.counts_csv"), level=rule_level)
-    if spec.rule == "two_surveys":
-        w = spec.survey_weights[0] if spec.survey_weights else None
-        return two_survey_rule(
-            _read_counts(spec.counts_csv, "gemeinde", base_dir, "allocation.counts_csv"),
-            _read_counts(spec.second_counts_csv, "gemeinde", base_dir,
-                         "allocation.second_counts_csv"), w)
-    if spec.rule in ("au_model", "hybrid"):
-        if model_counts is None:
-            raise InputError(Problem("allocation.rule", "needs the inflow model's counts",
-                                     spec.rule))
-        count_rule = CountRule(model_counts, "Personen in AU (Modell)", rule_level)
-        if spec.rule == "au_model":
-            return count_rule
-        return hybrid_rule(count_rule, spec.alpha,
-                           PopulationRule(urban_factor=urban, level=rule_level))
-    raise InputError(Problem("allocation.rule", "not supported by run_scenario (an envelope "
-                             "rule is needed, not a per-capita payment)", spec.rule))
 
 
 _allocation_cache = _KeyedCache(maxsize=256)
@@ -356,6 +289,7 @@ def _allocate_cached(spec_json: str, budget_eur: int, year: int, vintage: int,
     horizon mostly do, so a 10-year run allocates once or twice, not ten times."""
     from paktsim.allocation import allocate
     from paktsim.allocation.engine import programme_parameters
+    from paktsim.allocation.factory import rule_from_spec
     from paktsim.scenario import AllocationSpec
 
     date = f"{year}-01-01"
@@ -367,7 +301,7 @@ def _allocate_cached(spec_json: str, budget_eur: int, year: int, vintage: int,
     def build() -> pd.DataFrame:
         spec = AllocationSpec.model_validate_json(spec_json)
         counts = None if counts_key is None else pd.Series(dict(counts_key), dtype=float)
-        rule = _make_rule(spec, base_dir, counts)
+        rule = rule_from_spec(spec, base_dir=base_dir, model_counts=counts)
         share = spec.qualification_mix.get("hochschule", 0.0)
         join = spec.join if rule.level == "gemeinde" else "none"
         return allocate(rule, budget_eur, vintage=vintage, join=join, hochschule_share=share,
@@ -432,29 +366,37 @@ def _place_info(level: str, places: pd.Index, vintage: int) -> pd.DataFrame:
 
 def _staffing_for(spec: Any, scenario: Any, grid: st.YearGrid, envelope: pd.Series,
                   inflow: Any, rates: st.CostRates, base_dir: str | None) -> dict[str, Any]:
+    """The central run for one allocation spec: the ensemble step with one draw."""
+    from paktsim import regions
+
     level = _result_level(spec)
-    key, places = _level_keys(inflow, level)
-    segs = target_group_segments(inflow, scenario.staffing)
-    people = to_places(segs, key)[0]
+    key, places = place_keys(inflow, level)
+    target = st.target_group_parts(scenario.staffing.include_vu,
+                                   definition=scenario.staffing.target_group)
+    window = ens.horizon_window(inflow)
+    # monthly persons per place: the model-based key counts them at a round's start
+    segs = st.target_group(inflow.chain.stocks, definition=target, window=window)
+    people = ens.to_places(segs, key)[0]
     tables, frame, fte = _allocations(spec, scenario, grid, envelope, people, places, base_dir)
-    funded = np.repeat(fte, grid.n_months, axis=1)
     assumptions = st.StaffingAssumptions.from_spec(scenario.staffing)
-    arrays = st.staffing_arrays(people, funded, grid, assumptions, rates, frame_eur=frame)
-    table = st._to_frame(arrays, places, grid.years)
+    funded, filled = st.annual_inputs(np.repeat(fte, grid.n_months, axis=1), grid,
+                                      assumptions.hiring_lag_months)
+    inputs = ens.PlaceInputs(key=key, places=places, funded=funded, filled=filled, frame=frame,
+                             grid=grid, assumptions=assumptions, rates=rates, target=target,
+                             window=window)
+    arrays = ens.place_staffing(inflow.chain.stocks, inputs)
+    table = st.to_frame({k: v[0] for k, v in arrays.items()}, places, grid.years)
     info = _place_info(level, places, scenario.data.vintage)
     table.insert(0, "name", info["name"].reindex(table.index.get_level_values(0)).to_numpy())
     table.insert(1, "kreis_ags", info["kreis_ags"].reindex(
         table.index.get_level_values(0)).to_numpy())
     kreis_of = info["kreis_ags"].rename("kreis_ags")
     kreise = st.aggregate(table, kreis_of)
-    from paktsim import regions
-
     knames = regions.kreise(scenario.data.vintage)["name"]
     kreise.insert(0, "name", knames.reindex(kreise.index.get_level_values(0)).to_numpy())
     land = st.aggregate(table)
     return {"level": level, "places": table, "kreise": kreise, "land": land,
-            "allocations": tables, "key": key, "place_index": places, "funded": funded,
-            "frame": frame}
+            "allocations": tables, "inputs": inputs, "frame": frame}
 
 
 def _compare(scen: dict[str, Any], comp: dict[str, Any]) -> pd.DataFrame:
@@ -476,9 +418,19 @@ def _compare(scen: dict[str, Any], comp: dict[str, Any]) -> pd.DataFrame:
 
 @functools.lru_cache(maxsize=32)
 def _run_cached(scenario: Any, base_dir: str | None, with_ensemble: bool) -> ScenarioResult:
+    from paktsim.checks import check_scenario
+
+    check_scenario(scenario, base_dir)
+    if with_ensemble and scenario.uncertainty.n_draws > 0:
+        central = _run_cached(scenario, base_dir, False)
+        t0 = time.perf_counter()
+        ensemble = run_ensemble(scenario, base_dir=base_dir)
+        timings = {**central.timings, "ensemble": time.perf_counter() - t0}
+        timings["total"] = timings.get("total", 0.0) + timings["ensemble"]
+        return dataclasses.replace(central, ensemble=ensemble, timings=timings)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    inflow = _inflow(scenario, base_dir)
+    inflow = central_inflow(scenario, base_dir)
     timings["inflow"] = time.perf_counter() - t0
     grid = st.YearGrid(scenario.horizon.start, scenario.horizon.end)
     overrides = scenario.overrides or None
@@ -498,21 +450,42 @@ def _run_cached(scenario: Any, base_dir: str | None, with_ensemble: bool) -> Sce
         if scenario.allocation.budget_eur else envelope
     projection = budget_mod.projection(base["land"], rates, planned)
     money = budget_mod.by_place(base["places"], rates)
-    ensemble = None
-    if with_ensemble and scenario.uncertainty.n_draws > 0:
-        from paktsim import uncertainty
-
-        t2 = time.perf_counter()
-        ensemble = uncertainty.run_ensemble(scenario, base_dir=base_dir, _base=base,
-                                            _grid=grid, _rates=rates)
-        timings["ensemble"] = time.perf_counter() - t2
     timings["total"] = time.perf_counter() - t0
     return ScenarioResult(scenario=scenario, level=base["level"], places=base["places"],
                           kreise=base["kreise"], land=base["land"], projection=projection,
                           money_by_place=money, allocations=base["allocations"], rates=rates,
-                          comparison=comparison, ensemble=ensemble, inflow=inflow,
-                          notes=rates.notes,
-                          timings=timings)
+                          comparison=comparison, ensemble=None, inflow=inflow,
+                          place_inputs=base["inputs"], notes=rates.notes, timings=timings)
+
+
+def run_ensemble(scenario: Any, *, base_dir: str | Path | None = None,
+                 n_draws: int | None = None, chunk_size: int | None = None,
+                 executor: Any = None) -> ens.EnsembleResult:
+    """Monte Carlo ensemble of a scenario around its central run.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Uses ``uncertainty`` (n_draws, chunk_size, arrivals_sigma, distributions)
+        and ``seed``.
+    base_dir : path, optional
+        Folder for relative CSV paths in the scenario.
+    n_draws, chunk_size : int, optional
+        Override the scenario's values.
+    executor : concurrent.futures.Executor, optional
+        Runs the chunks (default in-process); the result is bit-identical for
+        every executor and chunk size (:mod:`paktsim.ensemble`).
+
+    Returns
+    -------
+    EnsembleResult
+    """
+    bd = None if base_dir is None else str(Path(base_dir).resolve())
+    central = _run_cached(scenario, bd, False)
+    n = int(scenario.uncertainty.n_draws if n_draws is None else n_draws)
+    chunk = int(scenario.uncertainty.chunk_size if chunk_size is None else chunk_size)
+    return ens.run(scenario, central.inflow, central.place_inputs, n_draws=n, chunk_size=chunk,
+                   executor=executor)
 
 
 @functools.lru_cache(maxsize=32)
@@ -521,7 +494,7 @@ def _rates(years: tuple[int, ...], mix_json: str, overrides_json: str) -> st.Cos
 
 
 def run_scenario(scenario: Any = None, *, base_dir: str | Path | None = None,
-                 ensemble: bool = True) -> ScenarioResult:
+                 ensemble: bool = True, executor: Any = None) -> ScenarioResult:
     """Run a scenario end to end: inflow → allocation → staffing → budget (→ Monte Carlo).
 
     Parameters
@@ -533,6 +506,9 @@ def run_scenario(scenario: Any = None, *, base_dir: str | Path | None = None,
     ensemble : bool
         Run the Monte Carlo ensemble when ``scenario.uncertainty.n_draws > 0``
         (set False for a fast central run, e.g. while dragging a slider).
+    executor : concurrent.futures.Executor, optional
+        Runs the ensemble's chunks (see :func:`run_ensemble`); same numbers as
+        in-process.  The central run is cached either way.
 
     Returns
     -------
@@ -544,7 +520,14 @@ def run_scenario(scenario: Any = None, *, base_dir: str | Path | None = None,
 
     scenario = scenario if scenario is not None else builtin_scenario("status_quo")
     bd = None if base_dir is None else str(Path(base_dir).resolve())
-    return _run_cached(scenario, bd, bool(ensemble))
+    if executor is None or not ensemble or scenario.uncertainty.n_draws == 0:
+        return _run_cached(scenario, bd, bool(ensemble))
+    central = _run_cached(scenario, bd, False)
+    t0 = time.perf_counter()
+    result = run_ensemble(scenario, base_dir=bd, executor=executor)
+    timings = {**central.timings, "ensemble": time.perf_counter() - t0}
+    timings["total"] = timings.get("total", 0.0) + timings["ensemble"]
+    return dataclasses.replace(central, ensemble=result, timings=timings)
 
 
 def clear_caches() -> None:

@@ -419,6 +419,9 @@ class Scenario(_Spec):
         """
         data = self.model_dump(mode="json")
         for key, value in sections.items():
+            if key == "staffing" and isinstance(value, dict) and \
+                    "include_ukraine_private" in value and "target_group" not in value:
+                data[key].pop("target_group", None)  # the old switch replaces the definition
             if isinstance(value, dict) and isinstance(data.get(key), dict):
                 data[key] = {**data[key], **value}
             else:
@@ -461,13 +464,6 @@ def _validate(data: Any, source: str | None) -> Scenario:
         raise InputError(_problems_from_validation(exc), source=source) from None
     if scenario.overrides:
         _check_overrides(scenario.overrides, source)
-    if scenario.uncertainty.distributions:
-        from paktsim.uncertainty import validate_distributions
-
-        try:
-            validate_distributions(scenario.uncertainty.distributions)
-        except InputError as exc:
-            raise exc.with_source(source) if source else exc from None
     return scenario
 
 

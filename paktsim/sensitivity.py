@@ -305,7 +305,8 @@ class Evaluator:
 
     def _chain_people(self, X: np.ndarray) -> np.ndarray:
         """Target-group persons per sample, place and year ``(M, N, Y)``."""
-        from paktsim import pipeline, target_groups
+        from paktsim import ensemble
+        from paktsim import staffing as st
         from paktsim.inflow import arrivals as arrivals_mod
         from paktsim.inflow import rates as rates_mod
         from paktsim.inflow.arrivals import GROUPS
@@ -339,11 +340,10 @@ class Evaluator:
             init = init * (self._column(X, _INITIAL, init_default) / init_default)[:, None]
         seg, vintages = segments(inflow.all_months, sc.data.vintage)
         chain = run_chain(arr, rates, seg, n_segments=len(vintages), initial_own=init)
-        first = inflow.all_months.get_loc(inflow.months[0])
-        window = slice(first, first + len(inflow.months))
-        stocks = {k: chain.stocks[k][..., window] for k in ("vu", "au", "own")}
-        segs = target_groups.persons(stocks, sc.staffing.target_group, sc.staffing.include_vu)
-        return pipeline.to_places(self.grid.mean(segs), self.place_key)
+        parts = st.target_group_parts(sc.staffing.include_vu, definition=sc.staffing.target_group)
+        segs = st.target_group(chain.stocks, definition=parts,
+                               window=ensemble.horizon_window(inflow))
+        return ensemble.to_places(self.grid.mean(segs), self.place_key)
 
     def _factor_by_year(self, X: np.ndarray, kind: str, path: str) -> np.ndarray:
         """Sample value ÷ scenario value per year for a dated factor ``(M, Y)`` (1 where

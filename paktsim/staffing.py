@@ -52,6 +52,8 @@ from paktsim.errors import InputError, Problem
 __all__ = [
     "COLUMN_LABELS",
     "RATIO_PRESETS",
+    "ASSUMPTION_PATHS",
+    "assumption_range",
     "ratio_presets",
     "resolve_ratio",
     "StaffingAssumptions",
@@ -62,6 +64,12 @@ __all__ = [
     "fte_needed",
     "staffed_fte",
     "staffing_arrays",
+    "annual_inputs",
+    "annual_staffing",
+    "euros",
+    "needed_eur",
+    "target_group_parts",
+    "to_frame",
     "staffing_table",
     "aggregate",
     "ADDITIVE_COLUMNS",
@@ -75,6 +83,15 @@ RATIO_PRESETS: dict[str, str] = {
     "1:100": "betreuungsschluessel.liga_forderung",
     "1:110": "betreuungsschluessel.fsa_vu",
     "1:150": "betreuungsschluessel.mbe",
+}
+
+#: Staffing assumption (scenario field) → parameter holding its default and range.
+ASSUMPTION_PATHS: dict[str, str] = {
+    "staffing.target_ratio": "betreuungsschluessel.bedarf",
+    "staffing.counselling_share": "staffing.beratungsbedarf_anteil",
+    "staffing.group_offer_share": "staffing.gruppenangebote_anteil",
+    "staffing.vacancy_rate": "staffing.vakanzquote",
+    "staffing.hiring_lag_months": "staffing.einstellungsverzug_monate",
 }
 
 MONEY_COLUMNS: tuple[str, ...] = (
@@ -132,6 +149,30 @@ def resolve_ratio(ratio: float | str, date: Any = "2025-01-01",
     return float(ratio)
 
 
+def assumption_range(path: str, date: str) -> tuple[float, float]:
+    """Low and high end of an assumption's range in force at ``date``.
+
+    A range recorded only after ``date`` (e.g. a horizon starting in 2014 for an
+    assumption first stated in 2016) is taken from its first date: the question
+    is how much the assumption matters, and the earliest stated range is the
+    closest statement of it.
+
+    Raises
+    ------
+    InputError
+        The path has no assumption range at all.
+    """
+    from paktsim import params
+
+    rows = params.assumptions()
+    rows = rows[rows["path"] == path]
+    if rows.empty:
+        raise InputError(Problem(path, "no assumption range in the parameter files", date))
+    before = rows[rows["date"] <= pd.Timestamp(date)]
+    row = before.iloc[-1] if not before.empty else rows.sort_values("date").iloc[0]
+    return float(row["low"]), float(row["high"])
+
+
 @dataclass(frozen=True)
 class StaffingAssumptions:
     """Assumptions turning people into positions (mirrors ``Scenario.staffing``).
@@ -173,7 +214,7 @@ class StaffingAssumptions:
             raise InputError(problems)
 
     @classmethod
-    def from_spec(cls, spec: Any) -> "StaffingAssumptions":
+    def from_spec(cls, spec: Any) -> StaffingAssumptions:
         """Build from a :class:`paktsim.scenario.StaffingSpec`."""
         return cls(float(spec.target_ratio), float(spec.counselling_share),
                    float(spec.group_offer_share), int(spec.hiring_lag_months),
@@ -257,7 +298,7 @@ class CostRates:
 
     @classmethod
     def from_params(cls, years: Any, qualification_mix: Mapping[str, float] | None = None,
-                    overrides: Mapping[str, Any] | None = None) -> "CostRates":
+                    overrides: Mapping[str, Any] | None = None) -> CostRates:
         """Read pay, overhead, Sachkosten and Fördersätze by year from the parameter files.
 
         Parameters
@@ -320,7 +361,7 @@ class CostRates:
                    np.asarray(foerdersatz, dtype=float), np.asarray(lowest, dtype=float),
                    tuple(notes))
 
-    def select(self, years: Any) -> "CostRates":
+    def select(self, years: Any) -> CostRates:
         """Rates for a subset of :attr:`years` (in the given order)."""
         pos = {y: i for i, y in enumerate(self.years)}
         try:
@@ -348,25 +389,81 @@ def _check_nonnegative(x: np.ndarray, location: str) -> np.ndarray:
     return x
 
 
-def target_group(stocks: Mapping[str, np.ndarray], include_vu: bool = False,
-                 include_ukraine_private: bool = False) -> np.ndarray:
-    """People in the programme's target group: AU, optionally vU and private Ukrainians.
+#: One part of the target group: a stage of the inflow chain and a group (``None``: all groups).
+TargetPart = tuple[str, "str | None"]
+
+
+def target_group_parts(include_vu: bool = False,
+                       include_ukraine_private: bool = False, *,
+                       definition: str | None = None) -> tuple[TargetPart, ...]:
+    """The target group's parts for a definition or the scenario switches.
+
+    ``definition`` (a scenario's ``staffing.target_group``) names who counts
+    (:mod:`paktsim.target_groups`: ``au``, ``au_ukraine_private``,
+    ``all_protection_seekers``); ``include_vu`` adds the vU stock.  Without a
+    definition: AU of all groups, plus vU (``include_vu``) and Ukrainians in own
+    housing (``include_ukraine_private``: the ``own`` stock of the Ukraine group —
+    those housed privately from arrival and those who moved on from AU).
+    """
+    if definition is not None:
+        from paktsim import target_groups
+
+        return target_groups.parts(definition, include_vu)
+    parts: list[TargetPart] = [("au", None)]
+    if include_vu:
+        parts.append(("vu", None))
+    if include_ukraine_private:
+        parts.append(("own", "ukraine"))
+    return tuple(parts)
+
+
+def target_group(stocks: Mapping[str, np.ndarray], *, include_vu: bool = False,
+                 include_ukraine_private: bool = False,
+                 definition: tuple[TargetPart, ...] | None = None,
+                 window: slice = slice(None)) -> np.ndarray:
+    """People in the programme's target group, from the inflow chain's stocks.
+
+    The one place where the target group is defined: the central run and every
+    Monte Carlo chunk call it.
 
     Parameters
     ----------
-    stocks : mapping
-        Arrays of equal shape with keys ``"au"`` and, when included, ``"vu"``
-        and ``"ukraine_private"``.
+    stocks : mapping stage → ndarray (D, G, S, T)
+        Stocks by draw, group (:data:`paktsim.inflow.arrivals.GROUPS`), key
+        segment and month (:attr:`paktsim.inflow.kernel.ChainResult.stocks`).
+    include_vu, include_ukraine_private : bool
+        Scenario switches (see :func:`target_group_parts`); ignored when
+        ``definition`` is given.
+    definition : tuple of (stage, group or None), optional
+        Explicit parts, e.g. ``(("au", None), ("own", "ukraine"))``.
+    window : slice
+        Months to keep (the scenario horizon within the chain's months).
+
+    Returns
+    -------
+    ndarray (D, S, T_window)
+        Persons per draw, key segment and month.
     """
-    needed = ["au"] + (["vu"] if include_vu else []) + (
-        ["ukraine_private"] if include_ukraine_private else [])
-    missing = [k for k in needed if k not in stocks]
-    if missing:
-        raise InputError(Problem("stocks", f"missing stage(s) {', '.join(missing)}",
-                                 sorted(stocks)))
-    total = _check_nonnegative(stocks["au"], "stocks.au").copy()
-    for key in needed[1:]:
-        total += _check_nonnegative(stocks[key], f"stocks.{key}")
+    from paktsim.inflow.arrivals import GROUPS
+
+    parts = definition if definition is not None else target_group_parts(
+        include_vu, include_ukraine_private)
+    if not parts:
+        raise InputError(Problem("staffing.target_group", "expected at least one part", parts))
+    total = None
+    for stage, group in parts:
+        if stage not in stocks:
+            raise InputError(Problem("staffing.target_group", f"unknown stage, expected one of "
+                                     f"{', '.join(stocks)}", stage))
+        arr = stocks[stage]
+        if group is None:
+            part = arr[..., window].sum(axis=1)
+        elif group in GROUPS:
+            part = arr[:, GROUPS.index(group), :, window]
+        else:
+            raise InputError(Problem("staffing.target_group", f"unknown group, expected one of "
+                                     f"{', '.join(GROUPS)}", group))
+        total = part if total is None else total + part
     return total
 
 
@@ -447,7 +544,11 @@ def staffing_arrays(people: np.ndarray, funded: np.ndarray, grid: YearGrid,
                     group_offer_share: np.ndarray | None = None,
                     target_ratio: np.ndarray | None = None,
                     vacancy_rate: np.ndarray | None = None) -> dict[str, np.ndarray]:
-    """The staffing model on arrays: monthly inputs in, annual outputs out.
+    """The staffing model on monthly arrays: monthly inputs in, annual outputs out.
+
+    Averages the months of each year (:func:`annual_inputs`) and applies
+    :func:`annual_staffing`; everything after the monthly stocks is linear up to
+    the annual mean, so this equals the month-by-month model.
 
     Parameters
     ----------
@@ -463,6 +564,8 @@ def staffing_arrays(people: np.ndarray, funded: np.ndarray, grid: YearGrid,
         Rates for ``grid.years`` (selected by year).
     frame_eur : ndarray (..., place, year), optional
         Allocated frame per year; gives ``frame_eur`` and ``unused_eur``.
+    funded_before : ndarray (..., place), optional
+        Funded FTE before the first month (see :func:`staffed_fte`).
     counselling_share, group_offer_share, target_ratio, vacancy_rate : ndarray, optional
         Per-draw values overriding ``assumptions`` (shape broadcastable to
         ``(..., 1, 1)``), for Monte Carlo.
@@ -477,35 +580,90 @@ def staffing_arrays(people: np.ndarray, funded: np.ndarray, grid: YearGrid,
     if people.shape[-1] != n:
         raise InputError(Problem("people", f"expected {n} months on the last axis",
                                  people.shape))
-    funded = np.broadcast_to(np.asarray(funded, dtype=float), people.shape)
+    people_y = grid.mean(_check_nonnegative(people, "people"))
+    funded_y, filled_y = annual_inputs(np.broadcast_to(np.asarray(funded, dtype=float),
+                                                       people.shape),
+                                       grid, assumptions.hiring_lag_months, funded_before)
+    return annual_staffing(people_y, funded_y, filled_y, grid, assumptions, rates,
+                           frame_eur=frame_eur, counselling_share=counselling_share,
+                           group_offer_share=group_offer_share, target_ratio=target_ratio,
+                           vacancy_rate=vacancy_rate)
+
+
+def annual_inputs(funded: np.ndarray, grid: YearGrid, hiring_lag_months: int = 0,
+                  funded_before: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Monthly funded FTE → annual means of funded and of filled FTE (before vacancy).
+
+    Returns
+    -------
+    funded_y, filled_y : ndarray (..., place, year)
+        ``filled_y`` applies the hiring lag (:func:`staffed_fte` with no vacancy);
+        the vacancy rate is a factor and is applied in :func:`annual_staffing`.
+    """
+    funded = np.asarray(funded, dtype=float)
+    filled = staffed_fte(funded, hiring_lag_months, 0.0, funded_before)
+    return grid.mean(funded), grid.mean(filled)
+
+
+def annual_staffing(people: np.ndarray, funded: np.ndarray, filled: np.ndarray,
+                    grid: YearGrid, assumptions: StaffingAssumptions, rates: CostRates, *,
+                    frame_eur: np.ndarray | None = None,
+                    counselling_share: np.ndarray | None = None,
+                    group_offer_share: np.ndarray | None = None,
+                    target_ratio: np.ndarray | None = None,
+                    vacancy_rate: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """The one staffing and money formula, on annual means per place.
+
+    Every result of the package (central run, Monte Carlo draws, dashboards)
+    comes from this function.
+
+    Parameters
+    ----------
+    people : ndarray (..., place, year)
+        Annual mean target-group persons.
+    funded, filled : ndarray (place, year) or (..., place, year)
+        Annual mean funded FTE and filled FTE before vacancy
+        (:func:`annual_inputs`); broadcast against ``people``.
+    grid : YearGrid
+        The horizon (years and the share of each year covered).
+    assumptions, rates, frame_eur, counselling_share, group_offer_share, target_ratio,
+    vacancy_rate
+        See :func:`staffing_arrays`.
+
+    Returns
+    -------
+    dict of ndarray (..., place, year)
+        Keys as in the module docstring; money as int64 whole euros.
+    """
+    people = np.asarray(people, dtype=float)
     rates = rates.select(grid.years)
     a = assumptions
     cs = a.counselling_share if counselling_share is None else counselling_share
     go = a.group_offer_share if group_offer_share is None else group_offer_share
     ratio = a.target_ratio if target_ratio is None else target_ratio
-    vac = a.vacancy_rate if vacancy_rate is None else vacancy_rate
-    cl_m = caseload(people, cs, go)
-    need_m = fte_needed(cl_m, ratio)
-    staffed_m = staffed_fte(funded, a.hiring_lag_months, vac, funded_before)
+    vac = np.asarray(a.vacancy_rate if vacancy_rate is None else vacancy_rate, dtype=float)
+    if np.any((vac < 0) | (vac >= 1)):
+        raise InputError(Problem("staffing.vacancy_rate", "expected a share in [0, 1)",
+                                 vacancy_rate))
     frac = grid.months_fraction()
-
+    cl = caseload(people, cs, go)
+    staffed = np.asarray(filled, dtype=float) * (1.0 - vac)
     out: dict[str, np.ndarray] = {
-        "target_group": grid.mean(people),
-        "caseload": grid.mean(cl_m),
-        "fte_needed": grid.mean(need_m),
-        "fte_funded": grid.mean(funded),
-        "fte_staffed": grid.mean(staffed_m),
+        "target_group": people,
+        "caseload": cl,
+        "fte_needed": fte_needed(cl, ratio),
+        "fte_funded": np.broadcast_to(np.asarray(funded, dtype=float), cl.shape),
+        "fte_staffed": np.broadcast_to(staffed, cl.shape),
     }
     staffed = out["fte_staffed"]
     with np.errstate(divide="ignore", invalid="ignore"):
         out["ratio_actual"] = np.where(staffed > 0, out["caseload"] / staffed, np.nan)
     out["gap_fte"] = np.maximum(out["fte_needed"] - staffed, 0.0)
-    euro = lambda x: np.rint(x).astype(np.int64)  # noqa: E731 - local shorthand
-    out["gap_eur"] = euro(out["gap_fte"] * rates.foerdersatz * frac)
-    out["gap_cost_eur"] = euro(out["gap_fte"] * (rates.employer_cost + rates.sachkosten) * frac)
-    out["employer_cost_eur"] = euro(staffed * rates.employer_cost * frac)
-    out["sachkosten_eur"] = euro(staffed * rates.sachkosten * frac)
-    land = euro(staffed * rates.land_per_fte * frac)
+    out["gap_eur"] = euros(out["gap_fte"] * rates.foerdersatz * frac)
+    out["gap_cost_eur"] = euros(out["gap_fte"] * (rates.employer_cost + rates.sachkosten) * frac)
+    out["employer_cost_eur"] = euros(staffed * rates.employer_cost * frac)
+    out["sachkosten_eur"] = euros(staffed * rates.sachkosten * frac)
+    land = euros(staffed * rates.land_per_fte * frac)
     if frame_eur is not None:
         frame = np.broadcast_to(np.asarray(frame_eur), out["caseload"].shape)
         if np.any(frame < 0) or not np.all(np.isfinite(frame)):
@@ -519,6 +677,16 @@ def staffing_arrays(people: np.ndarray, funded: np.ndarray, grid: YearGrid,
         out["frame_eur"] = frame
         out["unused_eur"] = frame - land
     return out
+
+
+def euros(x: np.ndarray) -> np.ndarray:
+    """Round to whole euros (int64): the one rounding rule for money."""
+    return np.rint(x).astype(np.int64)
+
+
+def needed_eur(fte: np.ndarray, rates: CostRates) -> np.ndarray:
+    """Land money needed to fund ``fte`` positions (..., year) at the Fördersatz."""
+    return euros(np.asarray(fte, dtype=float) * rates.foerdersatz)
 
 
 def staffing_table(people: pd.DataFrame, funded: pd.DataFrame, assumptions: StaffingAssumptions,
@@ -559,7 +727,7 @@ def staffing_table(people: pd.DataFrame, funded: pd.DataFrame, assumptions: Staf
     before = None if funded_before is None else funded_before.reindex(people.index).to_numpy(float)
     arrays = staffing_arrays(people.to_numpy(float), funded.to_numpy(float), grid, assumptions,
                              rates, frame_eur=frame, funded_before=before)
-    return _to_frame(arrays, people.index, grid.years)
+    return to_frame(arrays, people.index, grid.years)
 
 
 def _check_frames(people: pd.DataFrame, funded: pd.DataFrame) -> None:
@@ -571,7 +739,7 @@ def _check_frames(people: pd.DataFrame, funded: pd.DataFrame) -> None:
         raise InputError(Problem("people.index", "duplicate place keys"))
 
 
-def _to_frame(arrays: Mapping[str, np.ndarray], places: pd.Index, years: np.ndarray) -> pd.DataFrame:
+def to_frame(arrays: Mapping[str, np.ndarray], places: pd.Index, years: np.ndarray) -> pd.DataFrame:
     """(place, year) arrays -> tidy frame with MultiIndex (place, year)."""
     index = pd.MultiIndex.from_product([places, years.astype(int)],
                                        names=[places.name or "ags", "year"])

@@ -26,7 +26,7 @@ import numpy as np
 from paktsim.errors import InputError, Problem
 
 __all__ = ["TARGET_GROUPS", "LABELS_DE", "SHORT_LABELS_DE", "default_target_group", "label",
-           "persons"]
+           "parts"]
 
 TARGET_GROUPS: tuple[str, ...] = ("au", "au_ukraine_private", "all_protection_seekers")
 #: German name of each definition (headlines, tables, charts).
@@ -63,36 +63,20 @@ def label(definition: str, include_vu: bool = False) -> str:
     return text
 
 
-def persons(stocks: Mapping[str, np.ndarray], definition: str, include_vu: bool = False,
-            ukraine: int | None = None) -> np.ndarray:
-    """Target-group persons from stage stocks ``(..., G, S, T)`` → ``(..., S, T)``.
+def parts(definition: str, include_vu: bool = False) -> tuple[tuple[str, str | None], ...]:
+    """Stages (and groups) a definition counts: ``((stage, group or None), …)``.
 
-    Parameters
-    ----------
-    stocks : mapping stage → ndarray (..., G, S, T)
-        Needs ``"au"``, and ``"own"`` / ``"vu"`` where the definition uses them
-        (stocks already cut to the months wanted).
-    definition : str
-        One of :data:`TARGET_GROUPS`.
-    include_vu : bool
-        Add the vU stock.
-    ukraine : int, optional
-        Index of the Ukraine group on the G axis (default: from
-        :data:`paktsim.inflow.arrivals.GROUPS`).
+    The parts are summed by :func:`paktsim.staffing.target_group`, the one place
+    where people become the target group.
     """
     if definition not in TARGET_GROUPS:
         raise InputError(Problem("staffing.target_group",
                                  f"expected one of {', '.join(TARGET_GROUPS)}", definition))
-    if ukraine is None:
-        from paktsim.inflow.arrivals import GROUPS
-
-        ukraine = GROUPS.index("ukraine")
-    total = np.asarray(stocks["au"]).sum(axis=-3)
     if definition == "all_protection_seekers":
-        return total + np.asarray(stocks["vu"]).sum(axis=-3) + np.asarray(stocks["own"]).sum(axis=-3)
-    if definition == "au_ukraine_private":
-        total = total + np.asarray(stocks["own"])[..., ukraine, :, :]
+        return (("au", None), ("vu", None), ("own", None))
+    out: list[tuple[str, str | None]] = [("au", None)]
     if include_vu:
-        total = total + np.asarray(stocks["vu"]).sum(axis=-3)
-    return total
-
+        out.append(("vu", None))
+    if definition == "au_ukraine_private":
+        out.append(("own", "ukraine"))
+    return tuple(out)

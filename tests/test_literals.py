@@ -38,6 +38,7 @@ SETTINGS = {
     "seed": "label of the random streams",
     "chunk_size": "memory chunking; results do not depend on it (tested)",
     "chunk": "memory chunking; results do not depend on it",
+    "MAX_CELLS": "memory cap of an ensemble chunk; results do not depend on it (tested)",
     "BLOCK": "random-number block size; results do not depend on it",
     "STAFFING_STREAM": "spawn key separating random streams",
     "_INT_LIMIT": "int64 safety limit",

@@ -140,9 +140,11 @@ def test_uncertainty_distributions_are_checked_at_validation(tmp_path):
         "    inflow.chain.asyl.no_such_rate: {dist: uniform, args: {loc: 0, scale: 1}}\n"
         "    staffing.colour: {dist: uniform}\n"
         "    staffing.vacancy_rate: {dist: norm, args: {mu: 1}}\n"))
+    from paktsim.checks import check_scenario
+
     with pytest.raises(InputError) as info:
-        load_scenario(path)
-    lines = "\n".join(info.value.lines())
+        check_scenario(load_scenario(path))
+    lines = "\n".join(info.value.with_source(str(path)).lines())
     assert f"{path}: uncertainty.distributions.inflow.chain.asyl.no_such_rate" in lines
     assert f"{path}: uncertainty.distributions.staffing.colour" in lines
     assert f"{path}: uncertainty.distributions.staffing.vacancy_rate: cannot build norm" in lines

@@ -38,17 +38,22 @@ def test_all_protection_seekers_close_to_statistics_2023():
     assert abs(land / 369_800 - 1) < 0.10
 
 
-def test_persons_on_arrays():
+def test_parts_summed_by_the_one_target_group_function():
+    from paktsim import staffing
+
     rng = np.random.default_rng(1)
     stocks = {k: rng.random((2, 3, 4, 5)) for k in ("vu", "au", "own")}
-    a = target_groups.persons(stocks, "au")
-    np.testing.assert_allclose(a, stocks["au"].sum(axis=1))
-    b = target_groups.persons(stocks, "au_ukraine_private", ukraine=1)
-    np.testing.assert_allclose(b, a + stocks["own"][:, 1])
-    c = target_groups.persons(stocks, "all_protection_seekers")
-    np.testing.assert_allclose(c, sum(stocks[k].sum(axis=1) for k in stocks))
+    tg = {d: staffing.target_group(stocks, definition=staffing.target_group_parts(definition=d))
+          for d in target_groups.TARGET_GROUPS}
+    np.testing.assert_allclose(tg["au"], stocks["au"].sum(axis=1))
+    np.testing.assert_allclose(tg["au_ukraine_private"], tg["au"] + stocks["own"][:, 1])
+    np.testing.assert_allclose(tg["all_protection_seekers"],
+                               sum(stocks[k].sum(axis=1) for k in stocks))
+    with_vu = staffing.target_group(stocks, definition=staffing.target_group_parts(
+        True, definition="au"))
+    np.testing.assert_allclose(with_vu, tg["au"] + stocks["vu"].sum(axis=1))
     with pytest.raises(InputError, match="staffing.target_group"):
-        target_groups.persons(stocks, "everyone")
+        target_groups.parts("everyone")
 
 
 def test_legacy_switch_and_contradiction():

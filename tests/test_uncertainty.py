@@ -95,10 +95,13 @@ def test_zero_variance_reproduces_central_run():
 
 
 def test_unknown_distribution_key_is_named():
-    # rejected when the scenario is validated, before anything runs
+    # rejected by the checks every run makes first (the same ``paktsim validate`` makes)
+    bad = BASE.with_changes(uncertainty={"n_draws": 2, "distributions": {
+        "staffing.foo": {"dist": "uniform", "args": {}}}})
     with pytest.raises(InputError, match="staffing.foo"):
-        BASE.with_changes(uncertainty={"n_draws": 2, "distributions": {
-            "staffing.foo": {"dist": "uniform", "args": {}}}})
+        uncertainty.run_ensemble(bad)
+    with pytest.raises(InputError, match="staffing.foo"):
+        pipeline.run_scenario(bad, ensemble=False)
 
 
 def test_sample_staffing_per_draw_streams():

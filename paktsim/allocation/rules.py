@@ -239,7 +239,15 @@ class UrbanFactor:
             raise InputError(problems)
 
     def multiplier(self, table: pd.DataFrame) -> pd.Series:
-        """Factor per row of ``table``."""
+        """Factor per row of ``table``.
+
+        DEGURBA classifies Gemeinden; for a Kreis table (no ``degurba`` column) a
+        Kreis's factor is the population-weighted mean of its Gemeinden's factors
+        (same population vintage), so that Kreis population × factor equals the sum
+        of its Gemeinden's population × factor.
+        """
+        if self.by == "degurba" and "degurba" not in table.columns:
+            return self._kreis_degurba(table)
         if self.by == "degurba":
             cls = table["degurba"].astype("Int64")
             keys = cls
@@ -257,6 +265,23 @@ class UrbanFactor:
                                     f"no factor for class(es) present in the data ({self.by})",
                                     missing)
         return mult.astype(float)
+
+    def _kreis_degurba(self, table: pd.DataFrame) -> pd.Series:
+        from paktsim import regions
+
+        vintage = table.attrs.get("vintage")
+        if vintage is None:
+            raise InputError.single("allocation.urban_factor", "DEGURBA classes Gemeinden; a "
+                                    "Kreis factor needs the bundled Kreis table (its vintage)",
+                                    self.by)
+        gem = regions.municipalities(int(vintage))
+        weighted = (gem["population"] * self.multiplier(gem)).groupby(gem["kreis_ags"]).sum()
+        population = gem["population"].groupby(gem["kreis_ags"]).sum()
+        factor = (weighted / population).reindex(table.index)
+        if factor.isna().any():
+            raise InputError.single("allocation.urban_factor", "no Gemeinden with population "
+                                    "for Kreis(e)", table.index[factor.isna()].tolist()[:3])
+        return factor.astype(float)
 
     def describe(self) -> str:
         pairs = ", ".join(f"{k}={v:g}" for k, v in self.factors.items())

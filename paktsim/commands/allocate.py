@@ -102,18 +102,7 @@ def _parse_factors(text: str, by: str) -> dict[Any, float]:
     return factors
 
 
-def _read_counts(path: str, level: str) -> Any:
-    from paktsim import regions
-
-    table = regions.read_user_table(path, columns=["persons"], level=level)
-    return table["persons"].rename("persons")
-
-
 def _build_rule(args: argparse.Namespace) -> tuple[Any, int | None]:
-    from paktsim import params
-    from paktsim.allocation import (CountRule, PerCapitaPayment, PopulationRule, UrbanFactor,
-                                    hybrid_rule, two_survey_rule)
-
     problems: list[Problem] = []
     counts_files = args.counts or []
     need = {"counts": 1, "hybrid": 1, "per-capita": 1, "two-survey": 2, "population": 0}[args.rule]
@@ -147,44 +136,31 @@ def _build_rule(args: argparse.Namespace) -> tuple[Any, int | None]:
     if problems:
         raise InputError(problems)
 
+    from paktsim.allocation.factory import build_rule, read_counts, urban_factor
+
     level = args.level
     urban = None
     if args.urban_factor:
         by = _BY[args.urban_factor_by]
-        urban = UrbanFactor(by, _parse_factors(args.urban_factor, by))
+        urban = urban_factor(by, _parse_factors(args.urban_factor, by), "--urban-factor")
     budget = int(args.budget) if args.budget is not None else None
-    if args.rule == "counts":
-        rule = CountRule(_read_counts(counts_files[0], level), "gezählte Personen", level)
-    elif args.rule == "two-survey":
+    weights = None
+    if args.rule == "two-survey":
+        if level == "kreis":
+            raise InputError.single("--level", "two-survey is a Gemeinde rule", level)
         if args.weights:
             try:
-                w = [float(x) for x in args.weights.split(",")]
+                weights = [float(x) for x in args.weights.split(",")]
             except ValueError:
                 raise InputError.single("--weights", "expected two numbers W1,W2",
                                         args.weights) from None
-            if len(w) != 2 or any(not (math.isfinite(x) and x >= 0) for x in w):
+            if len(weights) != 2 or any(not (math.isfinite(x) and x >= 0) for x in weights):
                 raise InputError.single("--weights", "expected two numbers >= 0", args.weights)
-            if abs(sum(w) - 1) > 1e-9:
+            if abs(sum(weights) - 1) > 1e-9:
                 raise InputError.single("--weights", "weights must sum to 1", args.weights)
-        else:
-            snap = params.at("2017-09-15")
-            w = [snap["integrationsmanagement.verteilung_2017.anteil_vorerhebung"],
-                 snap["integrationsmanagement.verteilung_2017.anteil_fag_erhebung"]]
-        first = _read_counts(counts_files[0], level)
-        second = _read_counts(counts_files[1], level)
-        rule = two_survey_rule(first, second, w[0])
-        if level == "kreis":
-            raise InputError.single("--level", "two-survey is a Gemeinde rule", level)
-    elif args.rule == "population":
-        rule = PopulationRule(urban, level)
-    elif args.rule == "hybrid":
-        rule = hybrid_rule(CountRule(_read_counts(counts_files[0], level), level=level),
-                           args.alpha, PopulationRule(urban, level))
-    else:
-        rate = args.rate
-        if rate is None:
-            rate = params.at("2017-09-15")["pakt.integrationslastenausgleich.satz"]
-        rule = PerCapitaPayment(_read_counts(counts_files[0], level), rate, level=level)
+    counts = [read_counts(path, level) for path in counts_files]
+    rule = build_rule(args.rule, level=level, urban=urban, counts=counts, weights=weights,
+                      alpha=args.alpha, rate=args.rate, location="--rule")
     return rule, budget
 
 

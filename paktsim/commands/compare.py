@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read both tables, compare, write atomically."""
-    from paktsim.compare import _german, compare, provenance, read_allocation
+    from paktsim.compare import compare, german, provenance, read_allocation
     from paktsim.io import TABLE_SUFFIXES, ensure_writable, write_table
 
     (out,) = ensure_writable([args.out], force=args.force, suffixes=TABLE_SUFFIXES)
@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         prov["Datum"] = dt.date.today().isoformat()
         write_table(out, result.tables_de(), provenance=prov)
     else:
-        write_table(out, _german(result.regions))
+        write_table(out, german(result.regions))
     r = result.regions
     print(f"{out}: {int((r['delta_eur'] > 0).sum())} Gewinner, "
           f"{int((r['delta_eur'] < 0).sum())} Verlierer, "

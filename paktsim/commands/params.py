@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     if path is not None:
         paths = [p for p in paths if p.startswith(path + ".")]
         if not paths:
-            raise params._unknown(path, tree)
+            raise params.unknown_path(path, tree)
     snap = params.at(day)
     rows = []
     for p in paths:

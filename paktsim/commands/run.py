@@ -53,6 +53,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="Ausgabeordner (Standard: ./ergebnisse)")
     parser.add_argument("--force", action="store_true",
                         help="vorhandene Dateien überschreiben")
+    parser.add_argument("--draws", type=int, metavar="N",
+                        help="Zahl der Monte-Carlo-Ziehungen statt uncertainty.n_draws des "
+                             "Szenarios (0 = nur die zentrale Rechnung; z. B. für schnelle "
+                             "Proben und CI)")
+    from paktsim.commands.executor import add_arguments
+
+    add_arguments(parser)
     parser.set_defaults(func=run)
 
 
@@ -94,7 +101,7 @@ def _german_tables(result: Any) -> dict[str, pd.DataFrame]:
 
 
 def build_outputs(scenario: Any, base_dir: Path | None = None,
-                  scenario_file: Path | None = None) -> dict[str, Any]:
+                  scenario_file: Path | None = None, executor: Any = None) -> dict[str, Any]:
     """Run the scenario and collect everything ``paktsim run`` writes.
 
     Returns
@@ -105,11 +112,12 @@ def build_outputs(scenario: Any, base_dir: Path | None = None,
         (facts for the run record: scenario, parameters, data, inputs, extra) and
         ``result`` (the :class:`~paktsim.inflow.model.InflowResult`).
     """
-    from paktsim import regions
-    from paktsim.inflow.model import STAGE_LABELS, simulate
+    from paktsim import pipeline, regions
+    from paktsim.inflow.model import STAGE_LABELS
     from paktsim.report.charts import stock_timeseries
 
-    result = simulate(scenario, base_dir=base_dir)
+    # the central run's inflow (checks the scenario first; the ensemble adds bands)
+    result = pipeline.run_scenario(scenario, base_dir=base_dir, ensemble=False).inflow
     tables = _german_tables(result)
     december = tables["Gemeinden"][tables["Gemeinden"]["Monat"].str.endswith("-12")]
     excel_tables = {"Land": tables["Land"], "Kreise": tables["Kreise"],
@@ -118,9 +126,7 @@ def build_outputs(scenario: Any, base_dir: Path | None = None,
     land = land[["ea", "vu", "au", "own"]].rename(columns=STAGE_LABELS)
     land.index = land.index.to_timestamp()
     land.columns = [str(c) for c in land.columns]
-    draws = f", Mittel aus {result.n_draws} Ziehungen" if result.n_draws else ""
-    fig = stock_timeseries(land, title=f"Bestände nach Unterbringungsstufe – {scenario.name}"
-                                       f"{draws}")
+    fig = stock_timeseries(land, title=f"Bestände nach Unterbringungsstufe – {scenario.name}")
     inputs: dict[str, Any] = {}
     if scenario_file is not None:
         inputs["scenario_file"] = scenario_file
@@ -132,26 +138,27 @@ def build_outputs(scenario: Any, base_dir: Path | None = None,
     info = regions.data_info()
     record = {
         "scenario": scenario,
-        "parameters": {**result.parameters,
-                       **{f"drawn.{k}.mean": float(v.mean()) for k, v in result.drawn.items()}},
+        "parameters": dict(result.parameters),
         "data": {"vintage": scenario.data.vintage, "key_vintages": result.keys.vintages,
                  "sources_sha256": info.get("sources", {})},
         "inputs": inputs,
-        "extra": {"n_draws": result.n_draws, "seed": result.seed,
+        "extra": {"n_draws": scenario.uncertainty.n_draws,
+                  "seed": scenario.seed if scenario.uncertainty.n_draws else None,
                   "horizon": [str(result.months[0]), str(result.months[-1])],
                   "balance_max_residual": result.balance()},
     }
     outputs = {"tables": tables, "excel_tables": excel_tables,
                "figures": {"bestand_nach_stufe": fig}, "record": record, "result": result}
-    _add_staffing(outputs, scenario, base_dir)
+    _add_staffing(outputs, scenario, base_dir, executor)
     return outputs
 
 
-def _add_staffing(outputs: dict[str, Any], scenario: Any, base_dir: Path | None) -> None:
+def _add_staffing(outputs: dict[str, Any], scenario: Any, base_dir: Path | None,
+                  executor: Any = None) -> None:
     """Add the staffing/budget tables, figures and headline facts (issue 5)."""
     from paktsim.commands import run_staffing
 
-    staff = run_staffing.build(scenario, base_dir=base_dir)
+    staff = run_staffing.build(scenario, base_dir=base_dir, executor=executor)
     outputs["files"] = staff["files"]
     outputs["figures"].update(staff["figures"])
     outputs["record"]["extra"].update(staff["record"])
@@ -218,7 +225,18 @@ def write_outputs(outputs: dict[str, Any], out_dir: str | Path, force: bool = Fa
 def run(args: argparse.Namespace) -> int:
     """Run a scenario and write its outputs."""
     scenario, path = _load(args.scenario)
-    outputs = build_outputs(scenario, base_dir=path.parent if path else None, scenario_file=path)
+    if args.draws is not None:
+        if args.draws < 0:
+            raise InputError(Problem("--draws", "expected 0 or more draws", args.draws))
+        scenario = scenario.with_changes(uncertainty={"n_draws": args.draws})
+    from paktsim.commands.executor import executor_from_args
+
+    try:
+        with executor_from_args(args) as executor:
+            outputs = build_outputs(scenario, base_dir=path.parent if path else None,
+                                    scenario_file=path, executor=executor)
+    except InputError as exc:  # name the scenario file, as `paktsim validate` does
+        raise exc.with_source(str(path)) if path and exc.source is None else exc from None
     out_dir = Path(args.out)
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(Problem("--out", "is a file, expected a folder", str(out_dir)))

@@ -72,12 +72,14 @@ def _needed_vs_funded(result: Any) -> Any:
                             ylabel="Vollzeitstellen", stacked=False)
 
 
-def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True) -> dict[str, Any]:
-    """Run the staffing/budget pipeline for ``scenario`` and collect its outputs."""
+def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True,
+          executor: Any = None) -> dict[str, Any]:
+    """Run the staffing/budget pipeline for ``scenario`` and collect its outputs
+    (the ensemble's chunks on ``executor`` if given)."""
     from paktsim import pipeline, uncertainty
     from paktsim.report import charts
 
-    result = pipeline.run_scenario(scenario, base_dir=base_dir)
+    result = pipeline.run_scenario(scenario, base_dir=base_dir, executor=executor)
     summary = result.summary().round(3)
     files: dict[str, Any] = {
         f"{SUMMARY_NAME}.csv": summary,
@@ -123,7 +125,8 @@ def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True) -> 
             q, title=f"Fehlende Stellen (VZÄ), Monte Carlo P10–P90 und Median aus "
                      f"{ens.n_draws} Ziehungen – {scenario.name}", ylabel="Vollzeitstellen")
         record["ensemble"] = {"n_draws": ens.n_draws, "seed": ens.seed,
-                              "chunk_size": ens.chunk_size}
+                              "chunk_size": ens.chunk_size,
+                              "drawn_mean": {k: float(v.mean()) for k, v in ens.drawn.items()}}
     sobol_year = None
     if scenario.uncertainty.sobol_n_base:
         sobol_year = _add_sobol(scenario, base_dir, files, sheets, figures, record)

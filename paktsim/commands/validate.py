@@ -1,4 +1,8 @@
-"""``paktsim validate FILE…``: check scenario files without running them."""
+"""``paktsim validate FILE…``: check scenario files without running them.
+
+Runs the same checks as ``paktsim run`` does before computing
+(:func:`paktsim.checks.check_scenario`), so a file that validates also runs.
+"""
 
 from __future__ import annotations
 
@@ -22,12 +26,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Validate every file; report all problems of all files, then exit 2 if any."""
+    from pathlib import Path
+
+    from paktsim.checks import check_scenario
     from paktsim.scenario import load_scenario
 
     failed = False
     for name in args.files:
         try:
             scenario = load_scenario(name)
+            try:  # everything `paktsim run` checks before it computes, same messages
+                check_scenario(scenario, base_dir=Path(name).resolve().parent)
+            except InputError as exc:
+                raise exc.with_source(name) if exc.source is None else exc from None
         except InputError as exc:
             failed = True
             for line in exc.lines():

@@ -81,21 +81,23 @@ def _allocation(rule: str, urban: tuple[float, float] | None, budget_eur: int, y
                 vintage: int) -> pd.DataFrame:
     """Gemeinde-level allocation of one rule (cached; treat as read-only)."""
     from paktsim import regions
-    from paktsim.allocation import CountRule, PopulationRule, UrbanFactor, allocate
+    from paktsim.allocation import allocate
+    from paktsim.allocation.factory import build_rule, urban_factor
 
     date = f"{year}-01-01"
     if rule in _KREIS_RULES:
         if rule == "heute":
-            kreis_rule: Any = PopulationRule(level="kreis")
+            kreis_rule = build_rule("kreis", kreis_key="population")
         else:
             counts = regions.kreise(vintage)["schutzsuchende_2018"].astype(float)
-            kreis_rule = CountRule(counts, "Schutzsuchende 31.12.2018", "kreis")
+            kreis_rule = build_rule("kreis", kreis_key="counts", counts=[counts],
+                                    counts_label="Schutzsuchende 31.12.2018")
         return allocate(kreis_rule, budget_eur, vintage=vintage, join="none", params_date=date,
                         pass_to_gemeinden=True)
     factor = None
     if rule == "stadtfaktor" and urban is not None:
-        factor = UrbanFactor("degurba", {1: urban[0], 2: urban[1], 3: 1.0})
-    return allocate(PopulationRule(urban_factor=factor, level="gemeinde"), budget_eur,
+        factor = urban_factor("degurba", {1: urban[0], 2: urban[1], 3: 1.0})
+    return allocate(build_rule("population", level="gemeinde", urban=factor), budget_eur,
                     vintage=vintage, join="landkreis", params_date=date)
 
 

@@ -153,8 +153,6 @@ class WorkshopFigure:
 
     def update(self, controller: "WorkshopController") -> "WorkshopFigure":
         """Show the controller's current state (returns ``self``); see :attr:`changed`."""
-        from paktsim.widgets.workshop import MAP_METRICS
-
         self.changed = False
         year = controller.year
         if self.title is not None:
@@ -175,7 +173,7 @@ class WorkshopFigure:
                 self._draw_stocks(stocks, year)
         if self.ax_map is not None:
             values = controller.kreis_values
-            title, kind = MAP_METRICS[controller.map_metric]
+            title, kind = controller.map_metric_info
             if self._differs("map", (year, title, values)):
                 from paktsim.report.maps import choropleth
 

@@ -276,6 +276,11 @@ class WorkshopController:
             raise InputError.single("map_metric", f"expected one of {', '.join(MAP_METRICS)}", metric)
         self._map_metric = metric
 
+    @property
+    def map_metric_info(self) -> tuple[str, str]:
+        """``(German title, number kind)`` of the map's quantity (:data:`MAP_METRICS`)."""
+        return MAP_METRICS[self._map_metric]
+
     # ------------------------------------------------------------------ results
     def _memoised(self, name: str, build: Callable[[], Any], *extra: Any) -> Any:
         key = (name, self._scenario, *extra)
