@@ -118,6 +118,8 @@ def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True,
         files["unsicherheit_kreise_ueber_120.csv"] = prob.reset_index().rename(
             columns={"kreis_ags": "Kreis-AGS"})
         sheets["Unsicherheit Land"] = files["unsicherheit_land.csv"]
+        files["unsicherheit_kreise.csv"] = kreis_bands(result)
+        sheets["Unsicherheit Kreise"] = files["unsicherheit_kreise.csv"]
         sheets["Wahrsch. über 1 zu 120"] = files["unsicherheit_kreise_ueber_120.csv"]
         q = ens.quantiles("gap_fte")
         q.index = pd.PeriodIndex([str(y) for y in q.index], freq="Y")
@@ -147,6 +149,22 @@ def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True,
     files[WORKBOOK_NAME] = sheets
     return {"files": files, "figures": figures, "record": record, "result": result,
             "summary": summary, "notes": list(result.notes)}
+
+
+def kreis_bands(result: Any) -> pd.DataFrame:
+    """Per Kreis and year: positions needed and missing, deterministic beside the Monte
+    Carlo P10/P50/P90 (German headers)."""
+    ens = result.ensemble
+    parts = {}
+    for metric in ("fte_needed", "gap_fte"):
+        bands = ens.kreis_bands(metric)
+        det = result.kreise[metric].reindex(bands.index)
+        parts[COLUMN_LABELS[metric]] = pd.concat([det.rename("deterministisch"), bands], axis=1)
+    table = pd.concat(parts, axis=1)
+    table.columns = [f"{a} {b}" for a, b in table.columns]
+    table.index.names = ["kreis_ags", "year"]
+    table.insert(0, "name", result.kreise["name"].reindex(table.index).to_numpy())
+    return _german(table)
 
 
 #: German headers of the Sobol table
