@@ -693,11 +693,14 @@ def prim(X: np.ndarray, y: np.ndarray, names: Sequence[str], *, alpha: float = 0
 
 
 def discover(result: SobolResult, threshold: float, *, metric: str = "net_gap_fte",
-             year: int | None = None, min_density: float = 0.8) -> PrimResult:
+             year: int | None = None, min_density: float = 0.8,
+             min_total_effect: float = 0.01) -> PrimResult:
     """Assumption ranges under which ``metric`` exceeds ``threshold`` in ``year`` (PRIM).
 
     Uses the runs of a :class:`SobolResult` (a space-filling sample of every
-    factor).  The chosen box is the one with the largest coverage whose density
+    factor).  Only factors whose total-effect index exceeds ``min_total_effect``
+    are peeled: greedy peeling on factors without effect would cut their ranges
+    by chance.  The chosen box is the one with the largest coverage whose density
     is at least ``min_density`` (default 80 % of the runs in the box exceed the
     threshold).
     """
@@ -707,13 +710,21 @@ def discover(result: SobolResult, threshold: float, *, metric: str = "net_gap_ft
     if metric not in result.outputs:
         raise InputError(Problem("metric", f"expected one of {', '.join(result.outputs)}", metric))
     y = result.outputs[metric][:, result.years.index(year)] > float(threshold)
-    names = [f.key for f in result.factors]
-    limits, trajectory = prim(result.X, y, names, min_density=min_density)
-    full_lo, full_hi = result.X.min(axis=0), result.X.max(axis=0)
+    total = result.indices(metric, year)["ST"]
+    cols = [i for i, f in enumerate(result.factors) if total.get(f.key, 0.0) > min_total_effect]
+    if not cols:
+        raise InputError(Problem("min_total_effect", "no factor has a larger total effect",
+                                 min_total_effect))
+    chosen_factors = [result.factors[i] for i in cols]
+    X = result.X[:, cols]
+    names = [f.key for f in chosen_factors]
+    limits, trajectory = prim(X, y, names, min_density=min_density)
+    full_lo, full_hi = X.min(axis=0), X.max(axis=0)
     restricted = (limits[:, 0] > full_lo) | (limits[:, 1] < full_hi)
     box = pd.DataFrame({
-        "label": [f.label for f in result.factors], "low": limits[:, 0], "high": limits[:, 1],
-        "range_low": [f.low for f in result.factors], "range_high": [f.high for f in result.factors],
+        "label": [f.label for f in chosen_factors], "low": limits[:, 0], "high": limits[:, 1],
+        "range_low": [f.low for f in chosen_factors],
+        "range_high": [f.high for f in chosen_factors],
     }, index=pd.Index(names, name="factor"))[restricted]
     chosen = trajectory[trajectory["chosen"]].iloc[0]
     return PrimResult(box, float(chosen["coverage"]), float(chosen["density"]),
