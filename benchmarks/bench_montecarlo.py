@@ -25,7 +25,6 @@ runtime against draws (1 = linear).
 
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import Any
 
 from benchmarks.timing import Stats, fit_exponent, measure, peak_memory
@@ -91,7 +90,7 @@ class LandEnsemble:
         """P10/P50/P90 of ``ea, vu, au, own`` (Land, all groups), shape ``(3, 4, T_horizon)``."""
         import numpy as np
 
-        from paktsim.inflow.kernel import ChainRates, run_chain
+        from paktsim.inflow.kernel import run_chain
         from paktsim.inflow.rates import sample
 
         rates, factor, _ = sample(n, self.scenario.seed, self.start.start_time.date(),
@@ -102,8 +101,7 @@ class LandEnsemble:
         for lo in range(0, n, LAND_CHUNK):
             sl = slice(lo, min(n, lo + LAND_CHUNK))
             c = sl.stop - sl.start
-            r = ChainRates(**{f.name: np.asarray(getattr(rates, f.name))[sl]
-                              for f in fields(ChainRates)})
+            r = rates.take(sl)
             arr = np.where(self.forward, self.base * factor[sl, None, None], self.base)
             init = np.zeros((c, arr.shape[1]))
             init[:, 0] = self.initial

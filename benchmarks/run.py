@@ -42,7 +42,7 @@ __all__ = ["BENCHMARKS", "TARGETS", "run_benchmark", "run_all", "build_rows", "r
 
 #: Benchmark modules in run order (``benchmarks/bench_NAME.py``).
 BENCHMARKS: tuple[str, ...] = ("inflow", "allocation", "dashboard", "staffing", "montecarlo",
-                               "peers")
+                               "peers", "hostile")
 #: Targets from issue #7 (ms, or a ratio).
 TARGETS = {"deterministic_ms": 50.0, "dashboard_ms": 150.0, "ensemble_1000_ms": 10_000.0,
            "pysd_ratio": 100.0}

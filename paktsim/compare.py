@@ -30,6 +30,8 @@ import pandas as pd
 
 from paktsim.allocation.rules import SIZE_CLASS_DEFAULT_BOUNDS
 from paktsim.errors import InputError, Problem
+from paktsim.limits import MAX_ENVELOPE_EUR
+from paktsim.safeload import MAX_TABLE_BYTES, check_regular_file
 
 __all__ = ["Comparison", "compare", "german", "read_allocation", "size_class_labels", "TRANSITIONS_DE"]
 
@@ -78,8 +80,7 @@ def read_allocation(path: str | os.PathLike[str]) -> pd.DataFrame:
 
     p = Path(path)
     src = str(p)
-    if not p.is_file():
-        raise InputError.single(src, "file not found", src)
+    check_regular_file(p, MAX_TABLE_BYTES, location=p.name, source="")
     suffix = p.suffix.lower()
     try:
         if suffix == ".csv":
@@ -108,9 +109,11 @@ def read_allocation(path: str | os.PathLike[str]) -> pd.DataFrame:
     if len(dup):
         problems.append(Problem(f"{p.name}:ags", "duplicate AGS", list(dup[:5])))
     amt = pd.to_numeric(frame["amount_eur"], errors="coerce")
-    bad = frame["ags"][amt.isna() | (amt < 0) | (amt != np.floor(amt))]
+    # range first: a float above 2**63 would wrap to a negative int64 below
+    bad = frame["ags"][amt.isna() | (amt < 0) | (amt != np.floor(amt)) | (amt > MAX_ENVELOPE_EUR)]
     if len(bad):
-        problems.append(Problem(f"{p.name}:amount_eur", "expected whole euros >= 0",
+        problems.append(Problem(f"{p.name}:amount_eur", "expected whole euros >= 0 "
+                                f"(höchstens {MAX_ENVELOPE_EUR:,} €)".replace(",", "."),
                                 list(bad[:5])))
     if problems:
         raise InputError(problems)

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Executor
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -83,10 +83,11 @@ def _expected_keys() -> tuple[set[str], str]:
     from paktsim.inflow.arrivals import GROUPS
     from paktsim.inflow.rates import RATE_NAMES
 
-    known = {f"inflow.chain.{g}.{n}" for g in GROUPS for n in RATE_NAMES} | set(STAFFING_KEYS)
+    known = ({f"inflow.chain.{g}.{n}" for g in GROUPS for n in RATE_NAMES} | set(STAFFING_KEYS)
+             | {"inflow.initial.own"})
     text = ("expected an inflow chain rate (inflow.chain.GROUP.RATE with GROUP in "
-            f"{', '.join(GROUPS)} and RATE in {', '.join(RATE_NAMES)}) or one of "
-            f"{', '.join(STAFFING_KEYS)}")
+            f"{', '.join(GROUPS)} and RATE in {', '.join(RATE_NAMES)}), inflow.initial.own "
+            f"or one of {', '.join(STAFFING_KEYS)}")
     return known, text
 
 
@@ -121,7 +122,8 @@ def validate_distributions(distributions: Mapping[str, Any]) -> None:
 def split_distributions(distributions: Mapping[str, Any]) -> tuple[dict, dict]:
     """``(inflow chain rates, staffing keys)`` of a checked distributions mapping."""
     validate_distributions(distributions)
-    inflow = {k: v for k, v in distributions.items() if k.startswith("inflow.chain.")}
+    inflow = {k: v for k, v in distributions.items()
+              if k.startswith("inflow.chain.") or k == "inflow.initial.own"}
     staff = {k: v for k, v in distributions.items() if k in STAFFING_KEYS}
     return inflow, staff
 
@@ -266,10 +268,11 @@ class ChunkTask:
     arrivals: np.ndarray       # (1, G, T_all) central monthly arrivals
     forward: np.ndarray        # (T_all,) months the arrival factor applies to
     factor: np.ndarray         # (c,) arrival-level factor per draw
-    rates: Any                 # ChainRates with arrays (c, G)
-    segment: np.ndarray        # (T_all,) key segment per month
+    rates: Any                 # ChainRates with arrays (c, G, T_all) (monthly)
+    segment: np.ndarray        # (G, T_all) key segment (regime) per group and month
     n_segments: int
-    initial_own: np.ndarray    # (1, G)
+    initial_own: np.ndarray    # (c, G) pre-2014 stock per draw
+    initial_segment: int | None  # segment of the pre-2014 stock and of movers
     staff: dict[str, np.ndarray]  # key → (c,)
     inputs: PlaceInputs
 
@@ -291,7 +294,8 @@ def run_chunk(task: ChunkTask) -> dict[str, Any]:
     arr = np.where(task.forward, task.arrivals * task.factor[:, None, None], task.arrivals)
     try:
         chain = run_chain(arr, task.rates, task.segment, n_segments=task.n_segments,
-                          initial_own=np.repeat(task.initial_own, task.size, axis=0))
+                          initial_own=task.initial_own, initial_segment=task.initial_segment,
+                          move_segment=task.initial_segment)
     except ValueError as exc:
         raise InputError(Problem("inflow", str(exc))) from None
     out = place_staffing(chain.stocks, task.inputs, task.staff)
@@ -314,22 +318,19 @@ def run_chunk(task: ChunkTask) -> dict[str, Any]:
 
 
 def _tasks(inflow: Any, inputs: PlaceInputs, rates: Any, factor: np.ndarray,
-           staff: Mapping[str, np.ndarray], vintage: int, chunk: int) -> Iterator[ChunkTask]:
+           staff: Mapping[str, np.ndarray], initial: np.ndarray, chunk: int
+           ) -> Iterator[ChunkTask]:
     from paktsim.inflow import arrivals as arrivals_mod
     from paktsim.inflow.arrivals import GROUPS
-    from paktsim.inflow.distribute import segments
-    from paktsim.inflow.kernel import ChainRates
 
     n = len(factor)
     base = inflow.arrivals[list(GROUPS)].to_numpy().T[None, :, :]
     forward = np.asarray(inflow.all_months > arrivals_mod.HISTORIC_END)
-    seg, vintages = segments(inflow.all_months, vintage)
-    init = np.asarray(inflow.initial_own)[:1]
+    keys = inflow.keys  # month-by-month regimes (reception credits), as the central run
     for lo in range(0, n, chunk):
         sl = slice(lo, min(n, lo + chunk))
-        r = ChainRates(**{f.name: np.asarray(getattr(rates, f.name))[sl]
-                          for f in fields(ChainRates)})
-        yield ChunkTask(lo, base, forward, factor[sl], r, seg, len(vintages), init,
+        yield ChunkTask(lo, base, forward, factor[sl], rates.take(sl), keys.segment,
+                        keys.kreis.shape[0], initial[sl], keys.initial_segment,
                         {k: v[sl] for k, v in staff.items()}, inputs)
 
 
@@ -368,7 +369,10 @@ def run(scenario: Any, inflow: Any, inputs: PlaceInputs, *, n_draws: int, chunk_
     first_day = pd.Period(scenario.horizon.start, freq="M").start_time.date()
     rates, factor, drawn = rates_mod.sample(
         n, scenario.seed, first_day, scenario.overrides or None, distributions=inflow_dists,
-        arrivals_sigma=scenario.uncertainty.arrivals_sigma)
+        arrivals_sigma=scenario.uncertainty.arrivals_sigma, months=inflow.all_months)
+    initial = np.repeat(np.asarray(inflow.initial_own)[:1], n, axis=0)
+    if "inflow.initial.own" in drawn:  # calibrated: drawn jointly with the rates
+        initial[:, 0] = drawn["inflow.initial.own"]
     staff = sample_staffing(staff_dists, scenario.seed, np.arange(n))
     years = inputs.grid.years
     kreise = inputs.kreis_index
@@ -386,7 +390,7 @@ def run(scenario: Any, inflow: Any, inputs: PlaceInputs, *, n_draws: int, chunk_
         kreis_needed[lo:lo + size] = part["kreis_needed"]
         kreis_gap[lo:lo + size] = part["kreis_gap"]
 
-    tasks = _tasks(inflow, inputs, rates, factor, staff, scenario.data.vintage, work)
+    tasks = _tasks(inflow, inputs, rates, factor, staff, initial, work)
     if executor is None:
         for task in tasks:
             store(run_chunk(task))

@@ -26,8 +26,52 @@ NO_VALUE: Any = _NoValue()
 
 
 def _short_repr(value: Any, limit: int = 80) -> str:
-    text = repr(value)
+    """``repr(value)`` cut to ``limit`` characters, without ever building the full repr.
+
+    A hostile input (a YAML alias bomb, a megabyte cell) must not cost time or
+    memory just to be quoted in an error line: containers are shortened before
+    they are formatted, long strings are sliced first.
+    """
+    text = _bounded_repr(value, limit, depth=0)
+    text = text.replace("\n", "\\n").replace("\r", "\\r")
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _bounded_repr(value: Any, limit: int, depth: int) -> str:
+    if depth > 3:
+        return "..."
+    if isinstance(value, str):
+        return repr(value[: limit + 1])
+    if isinstance(value, (bytes, bytearray)):
+        return repr(bytes(value[: limit + 1]))
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 4 * limit:
+        return f"<ganze Zahl mit {value.bit_length()} Bit>"
+    if isinstance(value, dict):
+        parts, size = [], 0
+        for key, item in value.items():
+            if size > limit:
+                parts.append("...")
+                break
+            part = f"{_bounded_repr(key, limit, depth + 1)}: {_bounded_repr(item, limit, depth + 1)}"
+            parts.append(part)
+            size += len(part) + 2
+        return "{" + ", ".join(parts) + "}"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        parts, size = [], 0
+        for item in value:
+            if size > limit:
+                parts.append("...")
+                break
+            part = _bounded_repr(item, limit, depth + 1)
+            parts.append(part)
+            size += len(part) + 2
+        open_, close = {list: "[]", tuple: "()"}.get(type(value), "{}")
+        return open_ + ", ".join(parts) + close
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real problem
+        return f"<{type(value).__name__}>"
+    return text[: limit + 1]
 
 
 @dataclass(frozen=True)
@@ -52,7 +96,8 @@ class Problem:
     def format(self, source: str | None = None) -> str:
         """Return the one-line form ``SOURCE: location: message (got VALUE)``."""
         parts = [p for p in (source, self.location) if p]
-        text = ": ".join(parts + [self.message])
+        # one line whatever a library put into the message (pandas parser errors end in "\n")
+        text = " ".join(": ".join(parts + [self.message]).split())
         if self.value is not NO_VALUE:
             text += f" (got {_short_repr(self.value)})"
         return text

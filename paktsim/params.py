@@ -78,6 +78,7 @@ class Entry:
     tag: str
     note: str | None = None
     range: tuple[Any, Any] | None = None
+    se: float | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,8 @@ class Parameter:
     choices: tuple[str, ...] | None
     file: str
     entries: tuple[Entry, ...]
+    documentation_only: str | None = None
+    """Why no model code reads this parameter (``None``: model code applies it)."""
 
     def value_at(self, date: dt.date) -> Any:
         """Value in force at ``date`` (``None`` before the first effective date)."""
@@ -228,11 +231,12 @@ def _read_file(file: Path) -> dict[str, Parameter]:
             continue
         entries = tuple(
             Entry(date, e.central, e.reference, e.tag, e.note,
-                  tuple(e.range) if e.range is not None else None)
+                  tuple(e.range) if e.range is not None else None, e.se)
             for date, e in spec.values.items()
         )
         params[path] = Parameter(path, spec.name.de, spec.name.en, spec.description, spec.unit,
-                                 spec.period, spec.choices, source, entries)
+                                 spec.period, spec.choices, source, entries,
+                                 spec.documentation_only)
     if problems:
         raise InputError(problems, source=source)
     return params
@@ -305,6 +309,10 @@ def validate_overrides(tree: ParameterTree, overrides: Any) -> dict[str, list[tu
             problems.extend(unknown_path(path, tree).problems)
             continue
         param = tree[path]
+        if param.documentation_only:
+            problems.append(Problem(path, "documentation only, no model code reads it, so an "
+                                    f"override would change nothing ({param.documentation_only})"))
+            continue
         if not isinstance(dated, Mapping) or not dated:
             problems.append(Problem(path, 'expected a mapping {"YYYY-MM-DD": value}', dated))
             continue
@@ -342,7 +350,8 @@ def apply_overrides(tree: ParameterTree, overrides: Overrides | None) -> Paramet
         kept = tuple(e for e in param.entries if e.date < start)
         new = tuple(Entry(d, v, "override", "override") for d, v in rows)
         params[path] = Parameter(param.path, param.name_de, param.name_en, param.description,
-                                 param.unit, param.period, param.choices, param.file, kept + new)
+                                 param.unit, param.period, param.choices, param.file, kept + new,
+                                 param.documentation_only)
     return ParameterTree(params)
 
 
@@ -472,7 +481,8 @@ def describe(path: str, *, tree: ParameterTree | None = None) -> dict[str, Any]:
     -------
     dict
         ``path, name (de/en), description, unit, period, choices, file,
-        sources`` (distinct references in date order), ``tags`` and
+        documentation_only`` (why no code reads it, or ``None``), ``sources``
+        (distinct references in date order), ``tags`` and
         ``assumptions`` (date, default, range, note of assumption entries).
         A fresh dict each call.
     """
@@ -485,6 +495,7 @@ def describe(path: str, *, tree: ParameterTree | None = None) -> dict[str, Any]:
         "period": param.period,
         "choices": list(param.choices) if param.choices else None,
         "file": param.file,
+        "documentation_only": param.documentation_only,
         "sources": list(dict.fromkeys(e.reference for e in param.entries)),
         "tags": list(dict.fromkeys(e.tag for e in param.entries)),
         "assumptions": [

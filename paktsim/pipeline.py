@@ -22,6 +22,10 @@ How the parts connect
   Soforthilfe; overrides apply).  Each year's envelope is allocated with the rule
   and the programme rules (Fördersätze, threshold, 0.25-FTE steps) in force on
   1 January of that year.
+* IM Kreis key (``rule: kreis``, ``kreis_key: verteilschluessel``): for each funding
+  year the key in force (:class:`~paktsim.allocation.rules.KreisKey`); from 2025 the
+  inflow model's assignments out of Erstaufnahme per Kreis over the reference window
+  (the years before the funding year), so the key moves from year to year.
 * Bewilligungszeitraum: for the model-based key (``rule: au_model``, weights =
   modelled persons in AU) the key is fixed at the start of each funding round
   of ``integrationsmanagement.bewilligungszeitraum.regel_monate`` months counted
@@ -278,6 +282,18 @@ def _result_level(spec: Any) -> str:
     return level
 
 
+def _kreis_key_counts(year: int, scenario: Any, inflow: Any,
+                      ) -> tuple[tuple[str, float], ...] | None:
+    """Model counts per Kreis behind the IM key in force in ``year`` (``kreis_key:
+    verteilschluessel``); ``None`` for the population key."""
+    from paktsim.allocation.rules import KreisKey
+
+    counts = KreisKey.in_force(year, scenario.overrides or None).count(inflow)
+    if counts is None:
+        return None
+    return tuple(zip(counts.index, np.round(counts.to_numpy(float), 6)))
+
+
 _allocation_cache = _KeyedCache(maxsize=256)
 
 
@@ -301,7 +317,8 @@ def _allocate_cached(spec_json: str, budget_eur: int, year: int, vintage: int,
     def build() -> pd.DataFrame:
         spec = AllocationSpec.model_validate_json(spec_json)
         counts = None if counts_key is None else pd.Series(dict(counts_key), dtype=float)
-        rule = rule_from_spec(spec, base_dir=base_dir, model_counts=counts)
+        rule = rule_from_spec(spec, base_dir=base_dir, model_counts=counts, year=year,
+                              overrides=overrides)
         share = spec.qualification_mix.get("hochschule", 0.0)
         join = spec.join if rule.level == "gemeinde" else "none"
         return allocate(rule, budget_eur, vintage=vintage, join=join, hochschule_share=share,
@@ -317,6 +334,7 @@ def _allocate_cached(spec_json: str, budget_eur: int, year: int, vintage: int,
 
 def _allocations(spec: Any, scenario: Any, grid: st.YearGrid, envelope: pd.Series,
                  people: np.ndarray, places: pd.Index, base_dir: str | None,
+                 inflow: Any = None,
                  ) -> tuple[dict[int, pd.DataFrame], np.ndarray, np.ndarray]:
     """Allocate each year's envelope; return tables, frame (N, Y) and funded FTE (N, Y)."""
     from paktsim import params
@@ -339,6 +357,8 @@ def _allocations(spec: Any, scenario: Any, grid: st.YearGrid, envelope: pd.Serie
             first = grid.first_month[i]
             round_start = (first // round_months) * round_months
             counts_key = tuple(zip(places.astype(str), np.round(people[:, round_start], 6)))
+        elif spec.rule == "kreis" and spec.kreis_key == "verteilschluessel":
+            counts_key = _kreis_key_counts(int(year), scenario, inflow)
         table = _allocate_cached(spec_json, budget_eur, int(year), int(vintage),
                                  overrides_json, base_dir, counts_key)
         tables[int(year)] = table
@@ -377,7 +397,8 @@ def _staffing_for(spec: Any, scenario: Any, grid: st.YearGrid, envelope: pd.Seri
     # monthly persons per place: the model-based key counts them at a round's start
     segs = st.target_group(inflow.chain.stocks, definition=target, window=window)
     people = ens.to_places(segs, key)[0]
-    tables, frame, fte = _allocations(spec, scenario, grid, envelope, people, places, base_dir)
+    tables, frame, fte = _allocations(spec, scenario, grid, envelope, people, places, base_dir,
+                                      inflow)
     assumptions = st.StaffingAssumptions.from_spec(scenario.staffing)
     funded, filled = st.annual_inputs(np.repeat(fte, grid.n_months, axis=1), grid,
                                       assumptions.hiring_lag_months)

@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from paktsim.errors import InputError, Problem
+from paktsim.limits import MAX_COUNT
 
 __all__ = [
     "LEVELS",
@@ -55,6 +56,8 @@ __all__ = [
     "boundaries",
     "neighbours",
     "read_user_table",
+    "parse_numbers",
+    "MAX_TABLE_VALUE",
     "data_info",
 ]
 
@@ -356,6 +359,65 @@ def _too_many_fields(name: str, text: str, sep: str) -> InputError:
     return InputError(Problem(name, "a row has more fields than the header line"))
 
 
+_GERMAN_NUMBER = r"[+-]?(?:(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d*)?|,\d+)(?:[eE][+-]?\d+)?"
+_ENGLISH_NUMBER = r"[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+#: Largest value accepted in a user table (persons, counts): far above any real count,
+#: far below where float64 stops representing whole numbers exactly (2**53).
+MAX_TABLE_VALUE = MAX_COUNT
+
+
+def parse_numbers(raw: pd.Series, sep: str) -> tuple[pd.Series, pd.Series]:
+    """Parse number cells as a user of that delimiter writes them.
+
+    In a ``;`` file (German spreadsheets) ``.`` groups thousands and ``,`` is the
+    decimal mark: ``1.000`` is one thousand, ``1.234,5`` is 1234.5.  In a ``,``
+    file (English) ``,`` groups thousands (in a quoted cell) and ``.`` is the
+    decimal mark: ``"1,000.5"``.  A cell that fits neither the pattern of its file
+    nor a plain number (``1.5`` in a ``;`` file, ``"1,5"`` in a ``,`` file) is
+    ambiguous and refused.
+
+    Parameters
+    ----------
+    raw : Series of str
+        Stripped cell texts.
+    sep : {";", ","}
+        Delimiter of the file.
+
+    Returns
+    -------
+    values : Series of float64
+        Parsed numbers, NaN where the cell was refused.
+    refused : Series of bool
+        Cells that are not a number in that file's convention.
+    """
+    if sep == ";":
+        ok = raw.str.fullmatch(_GERMAN_NUMBER).fillna(False).astype(bool)
+        cleaned = raw.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    else:
+        ok = raw.str.fullmatch(_ENGLISH_NUMBER).fillna(False).astype(bool)
+        cleaned = raw.str.replace(",", "", regex=False)
+    values = pd.to_numeric(cleaned.where(ok, ""), errors="coerce").astype("float64")
+    return values.where(ok), ~ok
+
+
+def _how_read(value: str, sep: str) -> str:
+    """Why a cell was refused, naming the reading of its file's convention."""
+    if value == "":
+        return "leere Zelle; erwartet eine Zahl ≥ 0"
+    if sep == ";":
+        if "." in value and "," not in value:
+            return ("mehrdeutige Zahl: in einer ';'-Datei trennt '.' Tausender (1.000 = "
+                    "eintausend) und ',' Dezimalstellen (1,5); dieser Wert passt zu keinem; "
+                    "bitte z. B. 1,5 oder 1.500 schreiben")
+        return ("keine Zahl: in einer ';'-Datei gilt deutsche Schreibweise, '.' für Tausender "
+                "und ',' für Dezimalstellen (1.234,5)")
+    if "," in value:
+        return ("mehrdeutige Zahl: in einer ','-Datei trennt ',' Tausender (\"1,000\" = "
+                "eintausend) und '.' Dezimalstellen (1.5); dieser Wert passt zu keinem; "
+                "für deutsche Zahlen ';' als Trennzeichen verwenden")
+    return "keine Zahl; erwartet eine Zahl ≥ 0 (z. B. 1234.5)"
+
+
 def read_user_table(path: str | PathLike[str], columns: Sequence[str],
                     level: str = "gemeinde", complete: bool = False) -> pd.DataFrame:
     """Read and validate a user CSV keyed by ``ags`` with non-negative numbers.
@@ -364,7 +426,9 @@ def read_user_table(path: str | PathLike[str], columns: Sequence[str],
     ----------
     path : path-like
         CSV file, UTF-8 (a BOM is fine).  The delimiter is ``,`` or ``;`` (detected
-        from the header line); with ``;`` a decimal comma is accepted as well.
+        from the header line).  Numbers follow the delimiter's convention (see
+        :func:`parse_numbers`): ``;`` files German (``1.234,5``), ``,`` files
+        English (``1234.5``, quoted ``"1,234.5"``); ambiguous cells are refused.
     columns : sequence of str
         Numeric columns to read besides ``ags``; other columns are ignored.
     level : {"gemeinde", "kreis"}
@@ -380,29 +444,33 @@ def read_user_table(path: str | PathLike[str], columns: Sequence[str],
     Raises
     ------
     InputError
-        Missing file or column, empty file, malformed, unknown or duplicate AGS,
-        empty, non-numeric or negative values.  Each problem names the file, the row
-        (as numbered in a spreadsheet: header = row 1) and column, and the value.
+        Missing file or column, not a regular file, too large, empty file,
+        malformed, unknown or duplicate AGS, empty, non-numeric, ambiguous,
+        negative or implausibly large (> :data:`MAX_TABLE_VALUE`) values.  Each
+        problem names the file, the row (as numbered in a spreadsheet: header =
+        row 1) and column, and the value.
 
     Notes
     -----
     AGS are read as text.  Because spreadsheet programs drop the leading zero of
     ``08111000``, a key of 7 digits starting with ``8`` (``8111000``; 4 digits
     ``8111`` at Kreis level) is accepted and padded.  All 1,103 Gemeinde AGS are
-    known, including the 2 uninhabited gemeindefreie Gebiete.
+    known, including the 2 uninhabited gemeindefreie Gebiete.  Validation is
+    linear in the number of rows.
     """
+    from paktsim.safeload import MAX_TABLE_BYTES, read_text
+
     level = check_level(level)
     path = Path(path)
     name = path.name
-    if not path.is_file():
-        raise InputError(Problem(name, "file not found", str(path)))
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(Problem(name, "not UTF-8 text; save the CSV as UTF-8",
-                                 f"byte {exc.start}")) from None
+    text = read_text(path, MAX_TABLE_BYTES, location=name, source="", encoding="utf-8-sig")
     if not text.strip():
         raise InputError(Problem(name, "file is empty; expected a header line with 'ags'"))
+    if "\r" in text:  # Windows and old Mac line ends alike
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        raise InputError(Problem(name, "enthält Null-Bytes; keine Textdatei (CSV als UTF-8-Text "
+                                       "speichern)"))
     sep = _detect_delimiter(text.split("\n", 1)[0])
     try:
         with warnings.catch_warnings():
@@ -410,71 +478,96 @@ def read_user_table(path: str | PathLike[str], columns: Sequence[str],
             df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
                              skipinitialspace=True, index_col=False)
     except pd.errors.ParserWarning:
-        raise _too_many_fields(name, text, sep) from None
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise InputError(Problem(name, f"not a readable CSV table ({exc})")) from None
+        try:
+            error = _too_many_fields(name, text, sep)
+        except csv.Error as exc:
+            error = InputError(Problem(name, f"not a readable CSV table ({str(exc)[:120]})"))
+        raise error from None
+    except (pd.errors.ParserError, ValueError, csv.Error) as exc:
+        raise InputError(Problem(name, f"not a readable CSV table ({str(exc)[:120]})")) from None
     df.columns = [str(c).strip() for c in df.columns]
 
     wanted = ["ags", *columns]
     missing = [c for c in wanted if c not in df.columns]
     if missing:
-        raise InputError([Problem(f"{name}:{c}", "missing column; columns found: "
-                                  + ", ".join(df.columns)) for c in missing])
-    dupes = [c for c in wanted if list(df.columns).count(c) > 1]
+        found = ", ".join(df.columns[:20]) + (", …" if len(df.columns) > 20 else "")
+        raise InputError([Problem(f"{name}:{c}", "missing column; columns found: " + found)
+                          for c in missing])
+    # pandas renames a repeated header ("persons", "persons.1"): count in the header line
+    header = [c.strip() for c in next(csv.reader(io.StringIO(text.split("\n", 1)[0]),
+                                                 delimiter=sep))]
+    dupes = [c for c in wanted if header.count(c) > 1]
     if dupes:
         raise InputError([Problem(f"{name}:{c}", "column appears more than once")
                           for c in dupes])
 
-    rows = pd.RangeIndex(2, len(df) + 2)  # spreadsheet row numbers (header is row 1)
+    rows = np.arange(2, len(df) + 2)  # spreadsheet row numbers (header is row 1)
     problems: list[Problem] = []
+    n_problems = 0
+
+    def report(mask: np.ndarray, values: np.ndarray, location: str, message: Any) -> None:
+        # only the first few problems become Problem objects: linear time at 10**6 rows
+        nonlocal n_problems
+        hits = np.flatnonzero(mask)
+        n_problems += len(hits)
+        for i in hits[: max(0, _MAX_PROBLEMS - len(problems))]:
+            msg = message(values[i]) if callable(message) else message
+            problems.append(Problem(location.format(row=rows[i]), msg, values[i]))
+
     known = _gemeinden_table().index if level == "gemeinde" else _kreise_table().index
     width = 8 if level == "gemeinde" else 5
     keys = _normalise_keys(df["ags"], level)
-    well_formed = keys.str.fullmatch(r"08\d{%d}" % (width - 2)).to_numpy()
-    for row, value in zip(rows[~well_formed], df["ags"].to_numpy()[~well_formed]):
-        problems.append(Problem(f"{name}:row {row}:ags",
-                                f"expected a {width}-digit AGS starting with 08", value))
+    raw_ags = df["ags"].to_numpy()
+    well_formed = keys.str.fullmatch(r"08\d{%d}" % (width - 2)).to_numpy(dtype=bool)
+    report(~well_formed, raw_ags, f"{name}:row {{row}}:ags",
+           f"expected a {width}-digit AGS starting with 08")
+    what = "Gemeinde" if level == "gemeinde" else "Kreis"
     unknown = well_formed & ~keys.isin(known).to_numpy()
-    for row, value in zip(rows[unknown], df["ags"].to_numpy()[unknown]):
-        what = "Gemeinde" if level == "gemeinde" else "Kreis"
-        problems.append(Problem(f"{name}:row {row}:ags", f"unknown {what} AGS in Baden-Württemberg",
-                                value))
+    report(unknown, raw_ags, f"{name}:row {{row}}:ags", f"unknown {what} AGS in Baden-Württemberg")
+    key_values = keys.to_numpy()
     dup = keys.duplicated(keep="first").to_numpy() & well_formed
-    for row, value in zip(rows[dup], keys.to_numpy()[dup]):
-        first = int(rows[(keys == value).to_numpy()][0])
-        problems.append(Problem(f"{name}:row {row}:ags",
-                                f"duplicate AGS (first in row {first})", value))
+    if dup.any():
+        first_row = pd.Series(rows, index=keys.to_numpy()).groupby(level=0, sort=False).first()
+        report(dup, key_values, f"{name}:row {{row}}:ags",
+               lambda v: f"duplicate AGS (first in row {int(first_row[v])})")
 
-    out = pd.DataFrame(index=pd.Index(keys.to_numpy(), name="ags"))
+    out = pd.DataFrame(index=pd.Index(key_values, name="ags"))
     for col in columns:
         raw = df[col].str.strip()
-        cleaned = raw.str.replace(",", ".", regex=False) if sep == ";" else raw
-        values = pd.to_numeric(cleaned, errors="coerce").astype("float64")
-        bad_number = (values.isna() | ~np.isfinite(values)).to_numpy()
-        negative = (values < 0).to_numpy()
-        for row, value in zip(rows[bad_number], raw.to_numpy()[bad_number]):
-            msg = "empty cell; expected a number ≥ 0" if value == "" else "expected a number ≥ 0"
-            problems.append(Problem(f"{name}:row {row}:{col}", msg, value))
-        for row, value in zip(rows[negative], raw.to_numpy()[negative]):
-            problems.append(Problem(f"{name}:row {row}:{col}", "negative value; expected ≥ 0",
-                                    value))
+        raw_values = raw.to_numpy()
+        values, refused = parse_numbers(raw, sep)
+        report(refused.to_numpy(), raw_values, f"{name}:row {{row}}:{col}",
+               lambda v: _how_read(v, sep))
+        finite = np.isfinite(values.to_numpy())
+        report(~refused.to_numpy() & ~finite, raw_values, f"{name}:row {{row}}:{col}",
+               "expected a number ≥ 0")
+        report((values < 0).to_numpy(), raw_values, f"{name}:row {{row}}:{col}",
+               "negative value; expected ≥ 0")
+        report(finite & (values > MAX_TABLE_VALUE).to_numpy(), raw_values, f"{name}:row {{row}}:{col}",
+               lambda v: f"Wert zu groß (gelesen als {float(_as_float(v, sep)):.6g}); "
+                         f"höchstens {MAX_TABLE_VALUE:.0e}")
         out[col] = values.to_numpy()
 
-    if complete and not problems:
+    if complete and not n_problems:
         expected = (_gemeinden_table().index[_gemeinden_table()["inhabited"]]
                     if level == "gemeinde" else known)
         absent = expected.difference(out.index)
         if len(absent):
             problems.append(Problem(f"{name}:ags", f"{len(absent)} AGS have no row, e.g. "
                                     + ", ".join(absent[:5]), len(absent)))
+            n_problems += 1
     if problems:
-        if len(problems) > _MAX_PROBLEMS:
-            extra = len(problems) - _MAX_PROBLEMS
-            problems = problems[:_MAX_PROBLEMS] + [Problem(name, f"... and {extra} more problems")]
+        if n_problems > len(problems):
+            problems.append(Problem(name, f"... and {n_problems - len(problems)} more problems"))
         raise InputError(problems)
     out = out.sort_index()
     out.attrs = {"source": str(path), "level": level}
     return out
+
+
+def _as_float(text: str, sep: str) -> float:
+    values, _ = parse_numbers(pd.Series([text], dtype="str"), sep)
+    return float(values.iloc[0])
 
 
 # --------------------------------------------------------------------------- info

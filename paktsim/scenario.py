@@ -30,6 +30,7 @@ from pydantic import (
     model_validator,
 )
 
+from paktsim import limits
 from paktsim.errors import NO_VALUE, InputError, Problem
 
 __all__ = [
@@ -57,12 +58,17 @@ YearMonth = Annotated[
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 PositiveFloat = Annotated[float, Field(gt=0.0)]
 NonNegativeFloat = Annotated[float, Field(ge=0.0)]
+# bounded ranges (paktsim.limits): validate refuses what a run cannot compute
+Factor = Annotated[float, Field(gt=0.0, le=limits.MAX_FACTOR)]
+Arrivals = Annotated[float, Field(ge=0.0, le=limits.MAX_ARRIVALS_PER_MONTH)]
+Envelope = Annotated[float, Field(gt=0.0, le=limits.MAX_ENVELOPE_EUR)]
 
 
 class _Spec(BaseModel):
     """Base for every scenario section: frozen, unknown keys forbidden."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              allow_inf_nan=False)
 
 
 def _month_index(value: str) -> int:
@@ -70,11 +76,20 @@ def _month_index(value: str) -> int:
     return int(year) * 12 + int(month) - 1
 
 
+def _check_year(value: str | None) -> str | None:
+    if value is not None and not limits.FIRST_YEAR <= int(value[:4]) <= limits.LAST_YEAR:
+        raise ValueError(f"Jahr außerhalb des Modells; erwartet {limits.FIRST_YEAR} bis "
+                         f"{limits.LAST_YEAR}")
+    return value
+
+
 class Horizon(_Spec):
     """Months simulated, inclusive of both ends (``YYYY-MM``)."""
 
     start: YearMonth = "2025-01"
     end: YearMonth = "2034-12"
+
+    _years = field_validator("start", "end")(_check_year)
 
     @model_validator(mode="after")
     def _ordered(self) -> "Horizon":
@@ -95,12 +110,16 @@ class DataSpec(_Spec):
     """Which bundled data vintage (population reference year) to use."""
 
     vintage: int = 2023
-    persons_csv: str | None = Field(
-        default=None,
-        description="Optional CSV 'ags,persons' with counted persons per Gemeinde "
-                    "(e.g. the § 29d FAG survey); relative paths are relative to the "
-                    "scenario file.",
-    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_persons_csv(cls, value: Any) -> Any:
+        # the field existed but nothing read it: refuse it instead of ignoring counts silently
+        if isinstance(value, dict) and "persons_csv" in value:
+            raise ValueError("data.persons_csv wird nicht mehr unterstützt (es wurde nie "
+                             "gelesen); gezählte Personen gehören nach allocation.counts_csv "
+                             "(mit rule: counts oder hybrid)")
+        return value
 
     @field_validator("vintage")
     @classmethod
@@ -129,11 +148,13 @@ class ArrivalBlock(_Spec):
     group: Literal["asyl", "ukraine", "humanitaer"] = "asyl"
     start: YearMonth | None = None
     end: YearMonth | None = None
-    per_month: NonNegativeFloat | None = None
-    per_month_end: NonNegativeFloat | None = None
-    total: NonNegativeFloat | None = None
-    factors: list[PositiveFloat] | None = None
+    per_month: Arrivals | None = None
+    per_month_end: Arrivals | None = None
+    total: Annotated[float, Field(ge=0.0, le=limits.MAX_ARRIVALS_TOTAL)] | None = None
+    factors: list[Factor] | None = None
     file: str | None = None
+
+    _years = field_validator("start", "end")(_check_year)
 
     @model_validator(mode="after")
     def _fields_for_kind(self) -> "ArrivalBlock":
@@ -162,7 +183,7 @@ class ArrivalsSpec(_Spec):
         description="Named path from paktsim.inflow.arrivals (e.g. historic, baseline, "
                     "wave_2015, ukraine_surge, low) or 'custom' (blocks only).",
     )
-    scale: NonNegativeFloat = 1.0
+    scale: Annotated[float, Field(ge=0.0, le=limits.MAX_FACTOR)] = 1.0
     blocks: tuple[ArrivalBlock, ...] = ()
 
     @model_validator(mode="after")
@@ -181,7 +202,7 @@ class UrbanFactorSpec(_Spec):
     """
 
     by: Literal["degurba", "kreis_typ", "size_class"] = "degurba"
-    factors: dict[str, PositiveFloat]
+    factors: dict[str, Factor]
 
     @field_validator("factors", mode="before")
     @classmethod
@@ -198,16 +219,24 @@ class UrbanFactorSpec(_Spec):
             unknown = sorted(set(self.factors) - {"1", "2", "3"})
             if unknown:
                 raise ValueError(f"degurba classes are 1, 2, 3; unknown: {', '.join(unknown)}")
+            needed = {"1", "2", "3"}
         elif self.by == "kreis_typ":
             unknown = sorted(set(self.factors) - {"Stadtkreis", "Landkreis"})
             if unknown:
                 raise ValueError(f"kreis_typ keys are Stadtkreis, Landkreis; unknown: "
                                  f"{', '.join(unknown)}")
+            needed = {"Stadtkreis", "Landkreis"}
         else:
             bad = [k for k in self.factors if not k.isdigit()]
             if bad:
                 raise ValueError(f"size_class keys must be whole numbers (lower bounds); "
                                  f"got {', '.join(bad)}")
+            needed = {"0"} if "0" not in {str(int(k)) for k in self.factors} else set()
+        # every region needs a factor, else the run fails after validate said "ok"
+        absent = sorted(needed - set(self.factors))
+        if absent:
+            raise ValueError(f"Faktor fehlt für {', '.join(absent)}: jede Klasse braucht einen "
+                             "Faktor (size_class: die Untergrenze 0)")
         return self
 
 
@@ -217,10 +246,17 @@ class AllocationSpec(_Spec):
     rule: Literal["counts", "two_surveys", "population", "hybrid", "kreis",
                   "per_capita", "au_model"] = "population"
     level: Literal["gemeinde", "kreis"] = "gemeinde"
-    budget_eur: PositiveFloat | None = Field(
+    budget_eur: Envelope | None = Field(
         default=None,
         description="Envelope in euros; default: integrationsmanagement.volumen in force.",
     )
+
+    @field_validator("budget_eur")
+    @classmethod
+    def _whole_euros(cls, value: float | None) -> float | None:
+        if value is not None and value != int(value):
+            raise ValueError("erwartet ganze Euro")
+        return value
     vintage: int | None = Field(default=None, description="Population vintage; default data.vintage")
     urban_factor: UrbanFactorSpec | None = None
     alpha: Share | None = Field(default=None,
@@ -229,7 +265,11 @@ class AllocationSpec(_Spec):
         default=None, description="two_surveys: weights of the two counts, summing to 1")
     counts_csv: str | None = None
     second_counts_csv: str | None = None
-    kreis_key: Literal["population", "counts"] = "population"
+    kreis_key: Literal["verteilschluessel", "population", "counts"] = Field(
+        default="verteilschluessel",
+        description="kreis rule: the key in force (integrationsmanagement.verteilschluessel: "
+                    "from 2025 modelled assignments out of Erstaufnahme), population, or "
+                    "counts_csv")
     pass_down: bool = Field(default=False,
                             description="kreis level: pass Kreis amounts down to Gemeinden "
                                         "by population")
@@ -282,7 +322,8 @@ class StaffingSpec(_Spec):
     target_group: TargetGroup = Field(
         default_factory=lambda: _latest_default("staffing.zielgruppe"),
         description="Who counts: au | au_ukraine_private | all_protection_seekers")
-    target_ratio: PositiveFloat = Field(
+    target_ratio: Annotated[float, Field(ge=limits.MIN_TARGET_RATIO,
+                                         le=limits.MAX_TARGET_RATIO)] = Field(
         default_factory=lambda: float(_latest_default("betreuungsschluessel.bedarf")),
         description="Persons per full-time IM position (2017 design ≈ 1:88)")
     include_vu: bool = False
@@ -327,13 +368,35 @@ class DistributionSpec(_Spec):
     dist: Literal["uniform", "triang", "norm", "lognorm", "truncnorm", "beta"]
     args: dict[str, float] = Field(default_factory=dict)
 
+    @model_validator(mode="after")
+    def _proper(self) -> "DistributionSpec":
+        if self.args.get("scale", 1.0) < 0:
+            raise ValueError(f"scale muss ≥ 0 sein, ist {self.args['scale']:g}")
+        if self.args.get("scale", 1.0) == 0:
+            return self  # a point mass at loc (used to switch a distribution off)
+        if any(abs(v) > 1e12 for v in self.args.values()):  # structural: validation bound
+            raise ValueError("Argumente außerhalb von ±10¹²")
+        import numpy as np
+        from scipy import stats
+
+        try:
+            frozen = getattr(stats, self.dist)(**self.args)
+            with np.errstate(all="ignore"):
+                quantiles = np.asarray(frozen.ppf([0.001, 0.5, 0.999]), dtype=float)
+        except (TypeError, ValueError):
+            return self  # unknown argument names: reported by validate_distributions
+        if not np.all(np.isfinite(quantiles)):
+            raise ValueError(f"{self.dist} mit diesen Argumenten ist keine gültige Verteilung "
+                             "(Parameter außerhalb ihres Bereichs)")
+        return self
+
 
 class UncertaintySpec(_Spec):
     """Monte Carlo settings; ``n_draws: 0`` means a single deterministic run."""
 
     n_draws: Annotated[int, Field(ge=0, le=100_000)] = 0
     chunk_size: Annotated[int, Field(ge=1, le=100_000)] = 1000
-    arrivals_sigma: NonNegativeFloat = Field(
+    arrivals_sigma: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
         default=0.0, description="Log-normal sigma of the arrival level (0 = none)")
     distributions: dict[str, DistributionSpec] = Field(default_factory=dict)
     sobol_n_base: Annotated[int, Field(ge=0, le=4096)] = Field(
@@ -355,7 +418,7 @@ class Scenario(_Spec):
     :func:`builtin_scenario` (a shipped one by name).
     """
 
-    name: Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
     description: str = ""
     horizon: Horizon = Field(default_factory=Horizon)
     data: DataSpec = Field(default_factory=DataSpec)
@@ -370,6 +433,17 @@ class Scenario(_Spec):
     staffing: StaffingSpec = Field(default_factory=StaffingSpec)
     uncertainty: UncertaintySpec = Field(default_factory=UncertaintySpec)
     seed: Annotated[int, Field(ge=0, lt=2**63)] = 20260101
+
+    @field_validator("name", "description")
+    @classmethod
+    def _printable(cls, value: str, info: Any) -> str:
+        # control characters break workbooks, chart titles and one-line messages; line
+        # breaks and tabs are fine in a description only
+        allowed = "\t\n\r" if info.field_name == "description" else ""
+        bad = [c for c in value if (ord(c) < 32 and c not in allowed) or ord(c) == 127]
+        if bad:
+            raise ValueError(f"enthält Steuerzeichen ({', '.join(repr(c) for c in bad[:3])})")
+        return value
 
     @field_validator("overrides", mode="before")
     @classmethod
@@ -464,7 +538,28 @@ def _validate(data: Any, source: str | None) -> Scenario:
         raise InputError(_problems_from_validation(exc), source=source) from None
     if scenario.overrides:
         _check_overrides(scenario.overrides, source)
+    _check_programme_years(scenario, source)
     return scenario
+
+
+def _check_programme_years(scenario: Scenario, source: str | None) -> None:
+    """A fixed envelope is allocated under the IM rules: they must be in force every year."""
+    specs = [("allocation", scenario.allocation)]
+    if scenario.comparison is not None:
+        specs.append(("comparison", scenario.comparison))
+    fixed = [name for name, spec in specs if spec.budget_eur is not None]
+    if not fixed:
+        return
+    from paktsim import params
+
+    first, last = int(scenario.horizon.start[:4]), int(scenario.horizon.end[:4])
+    for year in range(first, last + 1):
+        snap = params.at(f"{year}-01-01", scenario.overrides or None)
+        if snap.get("integrationsmanagement.antragsschwelle") is None:
+            raise InputError([Problem(f"{name}.budget_eur", f"im Jahr {year} gelten keine "
+                                      "Förderregeln des Integrationsmanagements; einen späteren "
+                                      "Zeitraum wählen oder budget_eur weglassen", year)
+                              for name in fixed], source=source)
 
 
 def _check_overrides(overrides: dict[str, dict[str, Any]], source: str | None) -> None:
@@ -489,21 +584,11 @@ def load_scenario(path: str | Path) -> Scenario:
         File missing or unreadable, invalid YAML (with line number), or any
         field problem, each naming the field path and the bad value.
     """
+    from paktsim.safeload import MAX_YAML_BYTES, load_yaml, read_text
+
     path = Path(path)
     source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError.single("(file)", "file not found", source) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError.single("(file)", f"cannot read the file: {exc}", source) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(yaml)"
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise InputError.single(where, f"invalid YAML: {reason}", source=source) from None
+    data = load_yaml(read_text(path, MAX_YAML_BYTES, source=source), source=source)
     if data is None:
         raise InputError.single("(scenario)", "file is empty", source=source)
     return _validate(data, source)

@@ -276,6 +276,8 @@ class CostRates:
     foerdersatz: np.ndarray
     lowest_rate: np.ndarray
     notes: tuple[str, ...] = ()
+    sachkosten_funded: np.ndarray | None = None
+    """Per year, whether the Land funds Sachkosten (``kosten.sachkosten_gefoerdert``)."""
 
     @property
     def employer_cost(self) -> np.ndarray:
@@ -288,8 +290,12 @@ class CostRates:
 
     @property
     def land_per_fte(self) -> np.ndarray:
-        """What the Land pays per staffed FTE: the Fördersatz, capped at the employer cost."""
-        return np.minimum(self.foerdersatz, self.employer_cost)
+        """What the Land pays per staffed FTE: the Fördersatz, capped at the employer cost
+        (plus the Sachkosten in years they are funded, ``kosten.sachkosten_gefoerdert``)."""
+        cap = self.employer_cost
+        if self.sachkosten_funded is not None:
+            cap = cap + np.where(self.sachkosten_funded, self.sachkosten, 0.0)
+        return np.minimum(self.foerdersatz, cap)
 
     @property
     def cofunding_per_fte(self) -> np.ndarray:
@@ -359,7 +365,7 @@ class CostRates:
         return cls(years, pay.table_pay(years, overrides),
                    by_year("kosten.arbeitgeberzuschlag"), by_year("staffing.sachkosten_je_vze"),
                    np.asarray(foerdersatz, dtype=float), np.asarray(lowest, dtype=float),
-                   tuple(notes))
+                   tuple(notes), by_year("kosten.sachkosten_gefoerdert").astype(bool))
 
     def select(self, years: Any) -> CostRates:
         """Rates for a subset of :attr:`years` (in the given order)."""
@@ -371,7 +377,8 @@ class CostRates:
                                      exc.args[0])) from None
         return CostRates(tuple(int(y) for y in years), self.table_pay[idx],
                          self.overhead_share[idx], self.sachkosten[idx], self.foerdersatz[idx],
-                         self.lowest_rate[idx], self.notes)
+                         self.lowest_rate[idx], self.notes,
+                         None if self.sachkosten_funded is None else self.sachkosten_funded[idx])
 
 
 def _latest_param(path: str) -> Any:

@@ -112,4 +112,4 @@ def test_compare_bad_input(tmp_path):
     assert r.returncode == 2 and "amount_eur" in r.stderr
     assert not (tmp_path / "d.xlsx").exists()
     r = run("compare", "a.csv", "missing.csv", "--out", "d.xlsx", cwd=tmp_path)
-    assert r.returncode == 2 and "not found" in r.stderr
+    assert r.returncode == 2 and "nicht gefunden" in r.stderr

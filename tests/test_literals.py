@@ -12,7 +12,8 @@ Not flagged (each with its reason):
 * the structural values in :data:`STRUCTURAL` (identities, months per year,
   per cent, numerical tolerances, the Unix epoch of numpy datetimes);
 * exponents of ``2 ** k`` (integer limits);
-* comparisons with ``len(...)`` or ``.ndim`` (AGS key lengths, array ranks);
+* comparisons with ``len(...)``, ``ord(...)`` or ``.ndim`` (AGS key lengths, character
+  codes, array ranks);
 * assignments/defaults to the names in :data:`SETTINGS` (run settings without
   model meaning: results do not depend on them, or they choose data, not a model
   value);
@@ -50,6 +51,7 @@ SETTINGS = {
     "alpha": "share peeled per PRIM step (a method setting)",
     "min_mass": "smallest PRIM box (a method setting)",
     "min_density": "PRIM box choice (a method setting)",
+    "min_total_effect": "which factors PRIM peels (a method setting)",
 }
 NOT_SCANNED = {
     "report": "layout of charts, maps, Excel (sizes, colours, dpi, digits)",
@@ -59,6 +61,8 @@ NOT_SCANNED = {
     "errors.py": "message formatting",
     "runrecord.py": "hashing buffers and JSON integer limits",
     "testing.py": "conformance-check tooling for rule authors (test inputs)",
+    "limits.py": "validation bounds of inputs (what a run can compute), not model values",
+    "safeload.py": "file size and nesting limits of safe loading",
 }
 
 
@@ -92,7 +96,8 @@ def _default_names(args: ast.arguments) -> dict[int, str]:
 
 
 def _is_len_or_ndim(node: ast.AST) -> bool:
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len":
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+            node.func.id in ("len", "ord"):  # key lengths, character codes
         return True
     return isinstance(node, ast.Attribute) and node.attr == "ndim"
 

@@ -263,7 +263,7 @@ def test_read_user_table_bad(tmp_path, text, location, value):
 
 
 def test_read_user_table_bad_files(tmp_path):
-    with pytest.raises(InputError, match="file not found"):
+    with pytest.raises(InputError, match="Datei nicht gefunden"):
         regions.read_user_table(tmp_path / "nope.csv", ["x"])
     with pytest.raises(InputError, match="empty"):
         regions.read_user_table(_write(tmp_path, "\n"), ["x"])

@@ -89,11 +89,11 @@ def test_invalid_yaml_reports_line(tmp_path):
     path = _write(tmp_path, "name: x\nhorizon: {start: [\n")
     with pytest.raises(InputError) as info:
         load_scenario(path)
-    assert "line" in info.value.lines()[0] and "invalid YAML" in info.value.lines()[0]
+    assert "Zeile" in info.value.lines()[0] and "ungültiges YAML" in info.value.lines()[0]
 
 
 def test_missing_and_empty_files(tmp_path):
-    with pytest.raises(InputError, match="file not found"):
+    with pytest.raises(InputError, match="Datei nicht gefunden"):
         load_scenario(tmp_path / "nope.yaml")
     with pytest.raises(InputError, match="empty"):
         load_scenario(_write(tmp_path, ""))
@@ -129,7 +129,7 @@ def test_cli_validate_rejects_broken_with_one_line_per_problem(tmp_path):
     lines = sorted(proc.stderr.strip().splitlines())
     assert lines == [
         f"{path}: colour: unknown field (not allowed here; check the spelling) (got 'red')",
-        f"{path}: staffing.target_ratio: Input should be greater than 0 (got -3)",
+        f"{path}: staffing.target_ratio: Input should be greater than or equal to 1 (got -3)",
     ]
 
 

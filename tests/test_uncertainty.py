@@ -63,7 +63,9 @@ def test_quantiles_converge():
     small_gap = abs(np.median(x[:25]) - np.median(x[25:50]))
     large_gap = abs(np.median(x[:500]) - np.median(x[500:]))
     assert large_gap < small_gap
-    assert large_gap / np.median(x) < 0.02
+    # calibrated parameters are drawn jointly from the fit (issue 10); the AU exit rates are
+    # only loosely pinned by the evidence, so the spread is wider than with the old guesses
+    assert large_gap / np.median(x) < 0.04
 
 
 def test_probabilities_in_unit_interval(ensemble):

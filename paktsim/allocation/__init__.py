@@ -14,7 +14,8 @@ Building blocks: :func:`largest_remainder`, :func:`form_applications`,
 :func:`funded_positions`, :class:`QualificationMix`.
 
 Historic splits (:mod:`paktsim.allocation.historic`): :func:`im_2017`,
-:func:`ila_2017`, :func:`soforthilfe_2022`, :func:`proxy_counts_2017`.
+:func:`ila_2017`, :func:`soforthilfe_2022`, :func:`proxy_counts_2017`; with the
+inflow model's counts as defaults: :mod:`paktsim.history`.
 """
 
 from paktsim.allocation.applications import JOIN_MODES, form_applications

@@ -33,6 +33,7 @@ from paktsim.allocation.positions import QualificationMix, funded_positions
 from paktsim.allocation.rounding import largest_remainder, largest_remainder_grouped
 from paktsim.allocation.rules import AllocationRule, OpenEndedRule
 from paktsim.errors import InputError
+from paktsim.limits import MAX_ENVELOPE_EUR
 
 __all__ = ["ProgrammeRules", "allocate", "allocate_table", "pass_down", "programme_rules",
            "RESULT_COLUMNS"]
@@ -153,6 +154,9 @@ def _check_budget(budget_eur: Any) -> int:
         budget_eur, bool) and math.isfinite(budget_eur) and budget_eur > 0
     if not ok or float(budget_eur) != math.floor(float(budget_eur)):
         raise InputError.single("allocation.budget_eur", "expected whole euros > 0", budget_eur)
+    if budget_eur > MAX_ENVELOPE_EUR:
+        raise InputError.single("allocation.budget_eur", f"Budget zu groß; höchstens "
+                                f"{MAX_ENVELOPE_EUR:,} €".replace(",", "."), budget_eur)
     return int(budget_eur)
 
 
@@ -447,5 +451,9 @@ def allocate(rule: AllocationRule, budget_eur: int | None = None, *, vintage: in
         if rule.level != "kreis":
             raise InputError.single("pass_to_gemeinden", "only a Kreis-level rule can be "
                                     "passed down to Gemeinden", rule.level)
+        if programme is None:
+            raise InputError.single("pass_to_gemeinden", "eine Zahlung je Person ohne Budget "
+                                    "wird nicht an Gemeinden weitergegeben; gezählte Personen "
+                                    "je Gemeinde mit Ebene gemeinde verwenden", rule.describe())
         out = pass_down(out, regions.municipalities(vintage))
     return out

@@ -17,6 +17,7 @@ import pandas as pd
 
 from paktsim.allocation.rules import (
     CountRule,
+    KreisKey,
     PerCapitaPayment,
     PopulationRule,
     UrbanFactor,
@@ -95,7 +96,8 @@ def build_rule(rule: str, *, level: str = "gemeinde", urban: UrbanFactor | None 
                counts: Sequence[pd.Series] = (), weights: Sequence[float] | None = None,
                alpha: float | None = None, rate: float | None = None,
                kreis_key: str = "population", model_counts: pd.Series | None = None,
-               counts_label: str = "gezählte Personen", location: str = "allocation") -> Any:
+               counts_label: str = "gezählte Personen", location: str = "allocation",
+               year: int | None = None, overrides: Mapping[str, Any] | None = None) -> Any:
     """The allocation rule for a rule name and its inputs.
 
     Parameters
@@ -116,7 +118,13 @@ def build_rule(rule: str, *, level: str = "gemeinde", urban: UrbanFactor | None 
     rate : float, optional
         ``per_capita``: euros per person (default: Integrationslastenausgleich).
     model_counts : Series, optional
-        ``au_model`` / ``hybrid`` in a scenario: modelled persons in AU per place.
+        ``au_model`` / ``hybrid`` in a scenario: modelled persons in AU per place;
+        ``kreis`` with ``kreis_key="verteilschluessel"``: the model counts per Kreis the
+        key in force follows (:meth:`~paktsim.allocation.rules.KreisKey.count`).
+    year : int, optional
+        ``kreis_key="verteilschluessel"``: funding year whose key is in force.
+    overrides : mapping, optional
+        Parameter overrides (for the key in force).
     counts_label : str
         What the counts are (German, shown in the rule's description).
     location : str
@@ -134,6 +142,11 @@ def build_rule(rule: str, *, level: str = "gemeinde", urban: UrbanFactor | None 
                                  "counted persons", len(counts)))
     if rule == "population" or (rule == "kreis" and kreis_key == "population"):
         return PopulationRule(urban_factor=urban, level=rule_level)
+    if rule == "kreis" and kreis_key == "verteilschluessel":
+        if year is None:
+            raise InputError(Problem(f"{location}.kreis_key", "the key in force needs a "
+                                     "funding year", kreis_key))
+        return KreisKey.in_force(int(year), overrides).rule(model_counts)
     if rule == "kreis":
         return CountRule(counts[0], counts_label, "kreis")
     if rule == "counts":
@@ -167,13 +180,16 @@ def build_rule(rule: str, *, level: str = "gemeinde", urban: UrbanFactor | None 
 
 def rule_from_spec(spec: Any, *, base_dir: str | Path | None = None,
                    model_counts: pd.Series | None = None, location: str = "allocation",
-                   check_only: bool = False) -> Any:
+                   check_only: bool = False, year: int | None = None,
+                   overrides: Mapping[str, Any] | None = None) -> Any:
     """The rule of a scenario's ``allocation`` (or ``comparison``) section.
 
     With ``check_only`` the rules that need the inflow model's counts
-    (``au_model``, ``hybrid``) are checked without them and ``None`` is returned
-    for them; every other problem (unknown rule, missing or bad CSV, a
-    per-capita payment where an envelope rule is needed) raises as in a run.
+    (``au_model``, ``hybrid``, ``kreis`` with the key in force) are checked without
+    them and ``None`` is returned for them; every other problem (unknown rule,
+    missing or bad CSV, a per-capita payment where an envelope rule is needed)
+    raises as in a run.  ``year`` and ``overrides`` select the Kreis key in force
+    (``kreis_key: verteilschluessel``).
     """
     if spec.rule not in ENVELOPE_RULES:
         raise InputError(Problem(f"{location}.rule", "not supported by run_scenario (an "
@@ -203,6 +219,9 @@ def rule_from_spec(spec: Any, *, base_dir: str | Path | None = None,
                 problems.extend(exc.problems)
         if problems:
             raise InputError(problems)
+    if spec.rule == "kreis" and spec.kreis_key == "verteilschluessel" and year is None:
+        if check_only:
+            return None
     if spec.rule in ("au_model", "hybrid") and model_counts is None:
         if check_only:
             return None
@@ -210,5 +229,6 @@ def rule_from_spec(spec: Any, *, base_dir: str | Path | None = None,
                                  spec.rule))
     return build_rule(spec.rule, level=rule_level, urban=urban, counts=counts,
                       weights=spec.survey_weights, alpha=spec.alpha, kreis_key=spec.kreis_key,
-                      model_counts=model_counts, location=location)
+                      model_counts=model_counts, location=location, year=year,
+                      overrides=overrides)
 

@@ -1,20 +1,23 @@
-"""Historic splits of the Pakt für Integration, reproduced from sourced parameters.
+"""Historic splits of the Pakt für Integration by the rules of their year.
 
 - :func:`im_2017` — 2017/18 Integrationsmanagement: 58 Mio €/year in proportion
-  to persons in Anschlussunterbringung (§ 29d FAG survey, 15.09.2017), the
-  51,000 € application threshold, positions at 64,000 € / 51,000 €.
+  to persons in Anschlussunterbringung counted on 15.09.2017 (§ 29d FAG survey),
+  the 51,000 € application threshold, positions at 64,000 € / 51,000 €.
 - :func:`ila_2017` — 2017/18 Integrationslastenausgleich: 1,125 € per counted
-  person; 90 Mio € ⇔ 80,000 persons.
+  person of its own arrival cohort; 90 Mio € ⇔ 80,000 persons.
 - :func:`soforthilfe_2022` — 2022 Ukraine Soforthilfe: 8 Mio € over the 44
   Stadt- und Landkreise by population.
 
-The per-Gemeinde survey counts of 2017 are not public.  Unless the user passes
-the real counts, these functions use :func:`proxy_counts_2017`, a **proxy**:
-80,000 persons (= 90 Mio € / 1,125 €) spread over the Kreise in proportion to
-the protection seekers of 31.12.2018 and within each Kreis in proportion to
-population (31.12.2017).  It is labelled as such everywhere and is not the
-official survey: Land totals (envelope, persons, € per person, Land-level FTE)
-are reproduced exactly, the split between places is illustrative.
+The functions here apply a rule to given counts.  The counts per Gemeinde of
+2017 are not public: :mod:`paktsim.history` gives the inflow model's counts
+(the AU stock on the count date) and calls these functions with them by
+default; user counts always win.  Exact (sourced parameters): the envelopes of
+58 Mio €, 90 Mio € and 8 Mio €, the Fördersätze and the Land-level 906.25
+positions (58 Mio € / 64,000 €), the threshold, the Soforthilfe's population
+key.  Everything per place depends on the counts passed in.
+:func:`proxy_counts_2017` is an earlier, cruder proxy (80,000 spread by
+protection seekers and population), kept as a synthetic count for tests and
+benchmarks.
 """
 
 from __future__ import annotations
@@ -29,8 +32,8 @@ from paktsim.allocation.engine import allocate
 from paktsim.allocation.rounding import largest_remainder, largest_remainder_grouped
 from paktsim.allocation.rules import CountRule, PerCapitaPayment, PopulationRule
 
-__all__ = ["PROXY_LABEL", "proxy_counts_2017", "nearest_vintage", "im_2017", "ila_2017",
-           "soforthilfe_2022", "summary"]
+__all__ = ["PROXY_LABEL", "proxy_counts_2017", "nearest_vintage", "count_date", "im_2017",
+           "ila_2017", "soforthilfe_2022", "summary"]
 
 PROXY_LABEL = ("Näherung (Proxy): 80.000 Personen nach Schutzsuchenden 31.12.2018 auf die "
                "Kreise und nach Einwohnern 31.12.2017 auf die Gemeinden verteilt – "
@@ -40,7 +43,11 @@ _DATE_2017 = dt.date(2017, 9, 15)
 
 
 def proxy_counts_2017(total: int | None = None) -> pd.Series:
-    """Proxy count of persons in AU per Gemeinde for 2017 (see the module docstring).
+    """The earlier proxy count per Gemeinde for 2017 (see the module docstring).
+
+    80,000 persons spread over the Kreise by the protection seekers of
+    31.12.2018 and within each Kreis by population (31.12.2017).  Not a default
+    any more: a synthetic, realistic count for tests and benchmarks.
 
     Parameters
     ----------
@@ -80,57 +87,81 @@ def nearest_vintage(date: dt.date | str) -> int:
     return min(gaps)[1]
 
 
-def _label_counts(counts: pd.Series | None) -> tuple[pd.Series, str, bool]:
-    if counts is None:
-        return proxy_counts_2017(), "Personen in AU (Proxy)", True
-    return counts, "Personen in AU 15.09.2017", False
+def count_date(path: str, overrides: dict[str, Any] | None = None) -> dt.date:
+    """A count date parameter in force in 2017 (e.g. ``integrationsmanagement.verteilung_2017.
+    fag_stichtag``, ``pakt.integrationslastenausgleich.stichtag``)."""
+    from paktsim import params
+
+    day = params.at(_DATE_2017, overrides)[path]
+    if day is None:
+        from paktsim.errors import InputError
+
+        raise InputError.single(path, "no count date in force in 2017")
+    return day
 
 
-def im_2017(counts: pd.Series | None = None, *,
+def _source(counts: pd.Series, default: str) -> tuple[str, str]:
+    """(short label for the rule, full provenance) of a count."""
+    full = counts.attrs.get("label")
+    if full:
+        return counts.attrs.get("short_label", default), full
+    return default, default
+
+
+def im_2017(counts: pd.Series, *,
             join: Literal["none", "landkreis", "neighbours"] = "landkreis",
-            hochschule_share: float | None = None) -> pd.DataFrame:
+            hochschule_share: float | None = None,
+            overrides: dict[str, Any] | None = None) -> pd.DataFrame:
     """2017/18 IM Planungsrahmen: 58 Mio € by persons in AU at 15.09.2017.
 
     Parameters
     ----------
-    counts : Series, optional
-        Persons in AU per AGS (the § 29d FAG survey); default the proxy.
+    counts : Series
+        Persons in AU per AGS (the § 29d FAG survey, or the model's count from
+        :func:`paktsim.history.au_counts_2017`; ``attrs["label"]`` is kept as
+        the provenance).
     join : {"none", "landkreis", "neighbours"}
         How sub-threshold Gemeinden apply.
     hochschule_share : float, optional
         Share of positions at 64,000 € (default: parameter, 1.0).
+    overrides : mapping, optional
+        Parameter overrides (count date, envelope, Fördersätze).
 
     Returns
     -------
     DataFrame
         :func:`~paktsim.allocation.allocate` result; ``attrs["counts_source"]``
-        names the count and whether it is the proxy.
+        names the count and whether it is modelled.
     """
     from paktsim import params
 
-    counts, label, proxy = _label_counts(counts)
-    budget = params.at(_DATE_2017)["integrationsmanagement.volumen"]
-    out = allocate(CountRule(counts, label), int(budget), vintage=2017, join=join,
-                   hochschule_share=hochschule_share, params_date=_DATE_2017)
-    out.attrs["counts_source"] = PROXY_LABEL if proxy else label
+    day = count_date("integrationsmanagement.verteilung_2017.fag_stichtag", overrides)
+    label, source = _source(counts, f"Personen in AU {day.strftime('%d.%m.%Y')}")
+    budget = params.at(day, overrides)["integrationsmanagement.volumen"]
+    out = allocate(CountRule(counts, label), int(budget), vintage=nearest_vintage(day),
+                   join=join, hochschule_share=hochschule_share, params_date=day,
+                   overrides=overrides)
+    out.attrs["counts_source"] = source
     out.attrs["historic"] = "Integrationsmanagement 2017/18 (Planungsrahmen je Jahr)"
     return out
 
 
-def ila_2017(counts: pd.Series | None = None) -> pd.DataFrame:
+def ila_2017(counts: pd.Series) -> pd.DataFrame:
     """2017 Integrationslastenausgleich: 1,125 € per counted person (open-ended).
 
-    With the default proxy (80,000 persons) the envelope is exactly
-    90,000,000 €, the sourced ``pakt.integrationslastenausgleich.volumen``.
+    With the ILA's own cohort (:func:`paktsim.history.ila_cohort_2017`, 80,000
+    persons) the envelope is exactly 90,000,000 €, the sourced
+    ``pakt.integrationslastenausgleich.volumen``.
     """
     from paktsim import params
 
-    counts, label, proxy = _label_counts(counts)
-    rate = params.at(_DATE_2017)["pakt.integrationslastenausgleich.satz"]
-    out = allocate(PerCapitaPayment(counts, float(rate), label), None, vintage=2017,
-                   params_date=_DATE_2017, positions=False)
-    out.attrs["counts_source"] = PROXY_LABEL if proxy else label
-    out.attrs["historic"] = "Integrationslastenausgleich 2017 (Stichtag 15.09.2017)"
+    day = count_date("pakt.integrationslastenausgleich.stichtag")
+    label, source = _source(counts, f"Personen in AU {day.strftime('%d.%m.%Y')}")
+    rate = params.at(day)["pakt.integrationslastenausgleich.satz"]
+    out = allocate(PerCapitaPayment(counts, float(rate), label), None,
+                   vintage=nearest_vintage(day), params_date=day, positions=False)
+    out.attrs["counts_source"] = source
+    out.attrs["historic"] = f"Integrationslastenausgleich 2017 (Stichtag {day:%d.%m.%Y})"
     return out
 
 
@@ -149,8 +180,15 @@ def soforthilfe_2022() -> pd.DataFrame:
     snap = params.at(dt.date(2022, 1, 1))
     budget = int(snap["integrationsmanagement.soforthilfe.volumen"])
     stand = snap["integrationsmanagement.soforthilfe.bevoelkerung_stand"]
+    key = snap["integrationsmanagement.soforthilfe.schluessel"]
+    rules = {"bevoelkerung": PopulationRule(level="kreis")}
+    if key not in rules:
+        from paktsim.errors import InputError
+
+        raise InputError.single("integrationsmanagement.soforthilfe.schluessel",
+                                f"expected one of {', '.join(rules)}", key)
     vintage = nearest_vintage(stand)
-    out = allocate(PopulationRule(level="kreis"), budget, vintage=vintage,
+    out = allocate(rules[key], budget, vintage=vintage,
                    params_date=dt.date(2022, 1, 1), threshold_eur=0)
     stand_text = stand.strftime("%d.%m.%Y") if hasattr(stand, "strftime") else str(stand)
     out.attrs["vintage_note"] = (

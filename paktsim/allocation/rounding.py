@@ -23,6 +23,7 @@ import pandas as pd
 __all__ = ["largest_remainder", "largest_remainder_grouped"]
 
 _INT_LIMIT = 2**62
+_EXACT_LIMIT = 2**53
 
 
 def _as_weights(weights: np.ndarray) -> np.ndarray:
@@ -112,6 +113,9 @@ def largest_remainder(weights: pd.Series | np.ndarray, total: int,
     total_int = int(total)
     if total_int != total or total_int < 0:
         raise ValueError(f"total must be a non-negative integer, got {total!r}")
+    if total_int > _EXACT_LIMIT:
+        # beyond 2**53 float quotas lose whole units: parts could go negative
+        raise ValueError(f"total must be at most 2**53 for an exact split, got {total!r}")
     is_series = isinstance(weights, pd.Series)
     w = _as_weights(weights.to_numpy() if is_series else weights)
     if keys is None:

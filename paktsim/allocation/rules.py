@@ -20,10 +20,16 @@ Rules
   two-survey tranche (:func:`two_survey_rule`) and the hybrid
   (:func:`hybrid_rule`) are mixes.
 - :class:`PerCapitaPayment` — a rate per counted person (Integrationslastenausgleich).
+- :class:`KreisKey` — the IM Kreis key in force in a funding year
+  (``integrationsmanagement.verteilschluessel``): from 2025 the modelled
+  assignments out of Erstaufnahme over a reference window, in 2017–2024 persons
+  in Anschlussunterbringung on the 2017 count date, or population.  It says what
+  to count; the caller (the pipeline) counts it in the inflow model.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -33,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from paktsim.errors import InputError, Problem
+from paktsim.limits import MAX_ENVELOPE_EUR
 from paktsim.regions import LEVELS, check_level
 
 __all__ = [
@@ -44,6 +51,8 @@ __all__ = [
     "UrbanFactor",
     "MixRule",
     "PerCapitaPayment",
+    "KreisKey",
+    "KREIS_KEYS",
     "two_survey_rule",
     "hybrid_rule",
     "validate_counts",
@@ -456,7 +465,11 @@ class PerCapitaPayment:
 
     def envelope_eur(self, table: pd.DataFrame) -> int:
         total = math.fsum(self.weights(table).sort_index().tolist())
-        return int(math.floor(total * self.rate_eur + 0.5))
+        envelope = total * self.rate_eur
+        if not envelope <= MAX_ENVELOPE_EUR:  # checked before int(): no overflow, no wrap
+            raise InputError.single("allocation.rate_eur", f"Satz × Personen ergibt mehr als "
+                                    f"{MAX_ENVELOPE_EUR:,} €".replace(",", "."), self.rate_eur)
+        return int(math.floor(envelope + 0.5))
 
     def describe(self) -> str:
         return f"{self.rate_eur:,.2f} € je {self.label} ({self.level})"
@@ -464,3 +477,126 @@ class PerCapitaPayment:
     def parameters(self) -> dict[str, Any]:
         return {"rule": "per_capita", "level": self.level, "rate_eur": float(self.rate_eur),
                 "label": self.label, "total_count": float(math.fsum(self.counts.tolist()))}
+
+
+#: Values of ``integrationsmanagement.verteilschluessel`` (the IM Kreis key).
+KREIS_KEYS: tuple[str, ...] = ("zuweisungen_erstaufnahme", "au_personen_2017", "bevoelkerung")
+
+
+@dataclass(frozen=True)
+class KreisKey:
+    """The IM Kreis key in force for one funding year, read from the parameters.
+
+    Use :meth:`in_force`.  :attr:`counts` says which model quantity the key
+    follows; the caller counts it (per Kreis) and passes it to :meth:`rule`.
+
+    Attributes
+    ----------
+    key : str
+        One of :data:`KREIS_KEYS`.
+    year : int
+        Funding year.
+    first_month, last_month : Period or None
+        ``zuweisungen_erstaufnahme``: the reference window, the
+        ``integrationsmanagement.zuweisungen_referenzjahre`` calendar years before
+        ``year`` (3: 2022-01 to 2024-12 for 2025).
+    count_date : date or None
+        ``au_personen_2017``: the count date
+        (``integrationsmanagement.verteilung_2017.fag_stichtag``, 15.09.2017).
+    """
+
+    key: str
+    year: int
+    first_month: pd.Period | None = None
+    last_month: pd.Period | None = None
+    count_date: dt.date | None = None
+
+    @classmethod
+    def in_force(cls, year: int, overrides: Mapping[str, Any] | None = None) -> KreisKey:
+        """The key of ``integrationsmanagement.verteilschluessel`` on 1 January of ``year``.
+
+        Raises
+        ------
+        InputError
+            No key in force that year (before 2017), or a window/count date missing.
+        """
+        from paktsim import params
+
+        snap = params.at(dt.date(int(year), 1, 1), overrides)
+        key = snap["integrationsmanagement.verteilschluessel"]
+        if key is None:
+            raise InputError.single("integrationsmanagement.verteilschluessel",
+                                    f"no IM key in force in {year}; use kreis_key: population "
+                                    "or give the parameter by an override")
+        if key == "zuweisungen_erstaufnahme":
+            n_years = snap["integrationsmanagement.zuweisungen_referenzjahre"]
+            if n_years is None or int(n_years) < 1:
+                raise InputError.single("integrationsmanagement.zuweisungen_referenzjahre",
+                                        f"expected a window of at least one year in {year}",
+                                        n_years)
+            first = pd.Period(year=int(year) - int(n_years), month=1, freq="M")
+            last = pd.Period(year=int(year) - 1, month=12, freq="M")
+            return cls(key, int(year), first_month=first, last_month=last)
+        if key == "au_personen_2017":
+            day = snap["integrationsmanagement.verteilung_2017.fag_stichtag"]
+            if day is None:
+                raise InputError.single("integrationsmanagement.verteilung_2017.fag_stichtag",
+                                        f"no count date in force in {year}")
+            return cls(key, int(year), count_date=day)
+        return cls(key, int(year))
+
+    @property
+    def counts(self) -> str | None:
+        """What the caller must count per Kreis: ``"assignments"``, ``"au_stock"`` or ``None``."""
+        return {"zuweisungen_erstaufnahme": "assignments",
+                "au_personen_2017": "au_stock"}.get(self.key)
+
+    def count(self, inflow: Any) -> pd.Series | None:
+        """The model counts per Kreis this key follows, from an inflow result.
+
+        Parameters
+        ----------
+        inflow : InflowResult
+            A run of :func:`paktsim.inflow.simulate` covering the window or count
+            date (runs start in January 2014).
+
+        Returns
+        -------
+        Series or None
+            Persons per 5-digit Kreis AGS (name ``"persons"``); ``None`` for the
+            population key.
+        """
+        if self.counts == "assignments":
+            run = inflow.all_months
+            first, last = max(self.first_month, run[0]), min(self.last_month, run[-1])
+            if first > last:
+                raise InputError.single("integrationsmanagement.zuweisungen_referenzjahre",
+                                        f"the reference window of {self.year} lies outside "
+                                        "the model run", str(self.first_month))
+            counts = inflow.flow_total("ea_to_vu", first, last, "kreis")
+        elif self.counts == "au_stock":
+            counts = inflow.stock_on("au", pd.Period(self.count_date, freq="M"), "kreis")
+        else:
+            return None
+        counts = counts.astype(float).rename("persons")
+        counts.index = pd.Index(counts.index.astype(str), name="ags")
+        return counts
+
+    def label(self) -> str:
+        """German label of the counted quantity (for tables and provenance)."""
+        if self.key == "zuweisungen_erstaufnahme":
+            return (f"Zuweisungen aus der Erstaufnahme {self.first_month.strftime('%m/%Y')}–"
+                    f"{self.last_month.strftime('%m/%Y')} (Modell)")
+        if self.key == "au_personen_2017":
+            return (f"Personen in AU am {self.count_date.strftime('%d.%m.%Y')} (Modell)")
+        return "Einwohner"
+
+    def rule(self, counts: pd.Series | None = None) -> AllocationRule:
+        """The Kreis-level rule: population, or proportional to ``counts`` per Kreis AGS."""
+        if self.counts is None:
+            return PopulationRule(level="kreis")
+        if counts is None:
+            raise InputError.single("allocation.kreis_key",
+                                    f"the key {self.key} needs the model's counts per Kreis",
+                                    self.key)
+        return CountRule(counts, self.label(), "kreis")

@@ -12,4 +12,5 @@ COMMANDS: tuple[str, ...] = (
     "validate",
     "data",
     "params",
+    "evidence",
 )

@@ -21,6 +21,7 @@ import sys
 from typing import Any
 
 from paktsim.errors import InputError, Problem
+from paktsim.limits import MAX_ENVELOPE_EUR
 
 RULES = ("counts", "two-survey", "population", "hybrid", "per-capita")
 _BY = {"degurba": "degurba", "kreistyp": "kreis_typ", "groesse": "size_class"}
@@ -118,6 +119,9 @@ def _build_rule(args: argparse.Namespace) -> tuple[Any, int | None]:
     elif not (math.isfinite(args.budget) and args.budget > 0
               and args.budget == math.floor(args.budget)):
         problems.append(Problem("--budget", "expected whole euros > 0", args.budget))
+    elif args.budget > MAX_ENVELOPE_EUR:
+        problems.append(Problem("--budget", f"Budget zu groß; höchstens {MAX_ENVELOPE_EUR:,} €"
+                                .replace(",", "."), args.budget))
     if args.urban_factor and args.rule not in ("population", "hybrid"):
         problems.append(Problem("--urban-factor", "only for --rule population or hybrid",
                                 args.urban_factor))
@@ -131,8 +135,9 @@ def _build_rule(args: argparse.Namespace) -> tuple[Any, int | None]:
     if args.hochschule_share is not None and not 0 <= args.hochschule_share <= 1:
         problems.append(Problem("--hochschule-share", "expected a share in [0, 1]",
                                 args.hochschule_share))
-    if args.threshold is not None and not (math.isfinite(args.threshold) and args.threshold >= 0):
-        problems.append(Problem("--threshold", "expected euros >= 0", args.threshold))
+    if args.threshold is not None and not 0 <= args.threshold <= MAX_ENVELOPE_EUR:
+        problems.append(Problem("--threshold", f"expected euros >= 0 (höchstens "
+                                f"{MAX_ENVELOPE_EUR:,} €)".replace(",", "."), args.threshold))
     if problems:
         raise InputError(problems)
 
@@ -203,9 +208,10 @@ def run(args: argparse.Namespace) -> int:
                       below_minimum=args.below_minimum, pass_to_gemeinden=args.pass_down)
     table = result.drop(columns="ags")
     if out.suffix.lower() == ".xlsx":
-        write_table(out, {"Verteilung": to_german(table)}, provenance=_provenance(result, args))
+        write_table(out, {"Verteilung": to_german(table)}, provenance=_provenance(result, args),
+                    overwrite=args.force)
     else:
-        write_table(out, table)
+        write_table(out, table, overwrite=args.force)
     from paktsim.report.format import eur, number
 
     a = result.attrs

@@ -47,9 +47,9 @@ def run(args: argparse.Namespace) -> int:
     if out.suffix.lower() == ".xlsx":
         prov = dict(provenance(result))
         prov["Datum"] = dt.date.today().isoformat()
-        write_table(out, result.tables_de(), provenance=prov)
+        write_table(out, result.tables_de(), provenance=prov, overwrite=args.force)
     else:
-        write_table(out, german(result.regions))
+        write_table(out, german(result.regions), overwrite=args.force)
     r = result.regions
     print(f"{out}: {int((r['delta_eur'] > 0).sum())} Gewinner, "
           f"{int((r['delta_eur'] < 0).sum())} Verlierer, "

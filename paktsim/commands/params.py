@@ -58,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"{param.path}: {param.name_de} / {param.name_en}")
         print(f"Einheit: {param.unit}   Periode: {param.period}   Datei: {param.file}")
         print(param.description)
+        if param.documentation_only:
+            print(f"Nur zur Dokumentation (kein Modellcode liest ihn): {param.documentation_only}")
         if args.date:
             entry = next((e for e in reversed(param.entries) if e.date <= day), None)
             value = entry.value if entry else None

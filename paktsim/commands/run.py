@@ -179,18 +179,33 @@ def output_files(outputs: dict[str, Any], out_dir: Path) -> list[Path]:
 def write_outputs(outputs: dict[str, Any], out_dir: str | Path, force: bool = False) -> list[Path]:
     """Check every target, then write tables, workbook, figures and the run record.
 
+    The whole set is written into a fresh folder next to ``out_dir`` and swapped
+    in only when complete (:func:`paktsim.io.output_set`): a run that fails or is
+    interrupted leaves ``out_dir`` exactly as it was, and two runs cannot write
+    one folder at once.
+
     Raises
     ------
     InputError
         A target exists (without ``force``) or cannot be written; nothing is
         written in that case.
     """
-    from paktsim.io import ensure_writable, write_table
+    from paktsim.io import output_set
+
+    out_dir = Path(out_dir)
+    targets = output_files(outputs, out_dir)
+    with output_set(out_dir, [p.name for p in targets], force=force,
+                    record_name=RECORD_NAME) as staging:
+        _write_set(outputs, staging)
+    return targets
+
+
+def _write_set(outputs: dict[str, Any], out_dir: Path) -> None:
+    """Write every file of the set into the (fresh, empty) folder ``out_dir``."""
+    from paktsim.io import write_table
     from paktsim.report.charts import save_figure
     from paktsim.runrecord import build_record, write_record
 
-    out_dir = Path(out_dir)
-    targets = ensure_writable(output_files(outputs, out_dir), force=force, location="--out")
     written: dict[str, Path] = {}
     for name, table in outputs["tables"].items():
         path = out_dir / f"bestand_{name.lower()}.csv"
@@ -219,12 +234,16 @@ def write_outputs(outputs: dict[str, Any], out_dir: str | Path, force: bool = Fa
             written[file.name] = file
     record = build_record(outputs=written, **facts)
     write_record(out_dir / RECORD_NAME, record)
-    return targets
 
 
 def run(args: argparse.Namespace) -> int:
     """Run a scenario and write its outputs."""
     scenario, path = _load(args.scenario)
+    if not args.force and (Path(args.out) / RECORD_NAME).exists():
+        # refuse before computing: the folder holds a previous run
+        from paktsim.io import ensure_writable
+
+        ensure_writable([Path(args.out) / RECORD_NAME], location="--out")
     if args.draws is not None:
         if args.draws < 0:
             raise InputError(Problem("--draws", "expected 0 or more draws", args.draws))

@@ -12,23 +12,39 @@ follow the keys of the month they leave Erstaufnahme (or arrive, on the direct
 path), so place stocks are exactly ``Σ_segment key[segment, place] ×
 land_stock[segment]`` (see :mod:`paktsim.inflow.kernel`).
 
-Users may replace either key by their own weights (e.g. real assignments) and
-may give reception credits: a Kreis hosting a reception facility gets its key
-weight reduced by the credit share (the rest renormalised).  FACTS.md marks the
-real credit rules as uncertain, so there is no default credit.
+Reception credits (FlüAG privilege of Erstaufnahme sites, ``../shared/EVIDENCE.md``
+§1) are applied month by month from the bundled site table
+(``paktsim/data/erstaufnahme.csv``, :func:`sites`): while a privileged site is
+open, its host Kreis's vU key weight is multiplied by ``1 − p`` (``p`` =
+``fluag.privileg.vu_stadtkreis`` for a Stadtkreis, ``vu_landkreis_lea`` for a Landkreis
+hosting a permanent LEA / arrival centre, ``vu_landkreis`` for other sites; the other
+Kreise renormalise: ``s_k (1 − p_k) / Σ_j s_j (1 − p_j)``), and its host
+Gemeinde's AU weight by ``1 − fluag.privileg.au_gemeinde`` (its Kreis
+renormalises over the other Gemeinden).  Ukrainians and humanitarian admissions
+carry no privilege: they follow the plain keys.  A segment is therefore a
+*regime* — a distinct (population vintage, privilege) combination — and asylum
+seekers and the other groups may be in different segments in the same month
+(``Keys.segment`` has one row per group).  Setting the three privilege
+parameters to 0 gives the pure population keys.
+
+Users may also replace either key by their own weights (e.g. real assignments)
+and give extra constant credits per Kreis (``credits``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from paktsim.errors import InputError, Problem
 
-__all__ = ["Keys", "vintage_for", "segments", "build_keys"]
+__all__ = ["Keys", "vintage_for", "segments", "build_keys", "sites", "site_weights",
+           "month_keys", "foreign_share", "initial_key"]
 
 
 def vintage_for(month: pd.Period, latest: int | None = None) -> int:
@@ -83,6 +99,21 @@ class Keys:
         ``= kreis[:, kreis_of] × share within the Kreis``).
     vintages : list of int
         Population vintage of each segment.
+    segment : ndarray of int, shape (G, T), optional
+        Segment in force per group and month (:func:`month_keys`).
+    site_gemeinde : ndarray of int, shape (N_sites,), optional
+        Position of each Erstaufnahme site's host Gemeinde in ``gemeinde_ags``.
+    site_weight : ndarray, shape (T, N_sites), optional
+        Share of the Erstaufnahme stock on each site per month (capacity of the
+        open sites).
+    privilege : ndarray, shape (T, K), optional
+        vU privilege ``p`` of each Kreis per month (asylum seekers).
+    initial_segment : int, optional
+        Segment of the pre-2014 stock (its own key, see :func:`month_keys`).
+    site_capacity : ndarray, shape (T, N_sites), optional
+        Regular capacity of each site in the months it is open (0 when closed).
+    site_permanent : ndarray of bool, shape (N_sites,), optional
+        Permanent sites (LEA, AZ, EA); the others (BEA, NU) take only the overflow.
     """
 
     kreis_ags: pd.Index
@@ -91,6 +122,13 @@ class Keys:
     kreis: np.ndarray
     gemeinde: np.ndarray
     vintages: list[int]
+    segment: np.ndarray | None = None
+    site_gemeinde: np.ndarray | None = None
+    site_weight: np.ndarray | None = None
+    privilege: np.ndarray | None = None
+    initial_segment: int | None = None
+    site_capacity: np.ndarray | None = None
+    site_permanent: np.ndarray | None = None
 
 
 def _weights(user: pd.Series | None, default: pd.Series, name: str) -> pd.Series:
@@ -177,3 +215,184 @@ def build_keys(vintages: list[int], *, kreis_key: pd.Series | None = None,
         gem_rows.append(k_share[kreis_of] * within)
     return Keys(kreis_ags, gem_ags, kreis_of, np.array(kreis_rows), np.array(gem_rows),
                 list(vintages))
+
+
+def sites() -> pd.DataFrame:
+    """The bundled Erstaufnahme sites (``paktsim/data/erstaufnahme.csv``).
+
+    Returns
+    -------
+    DataFrame
+        One row per site: ``site, name, kind, ags, kreis_ags, open_from, open_to``
+        (``Period`` months; ``NaT`` = open before 2014 / still open), ``capacity,
+        capacity_peak, privileged, source, tag, note``.
+    """
+    from importlib.resources import files
+
+    with files("paktsim.data").joinpath("erstaufnahme.csv").open("r", encoding="utf-8") as fh:
+        frame = pd.read_csv(fh, dtype={"ags": str, "kreis_ags": str, "open_from": str,
+                                       "open_to": str}, keep_default_na=False)
+    for col in ("open_from", "open_to"):
+        frame[col] = pd.PeriodIndex([pd.Period(v, freq="M") if v else pd.NaT
+                                     for v in frame[col]], freq="M")
+    frame["privileged"] = frame["privileged"].astype(str).str.lower().eq("true")
+    return frame
+
+
+def _open(table: pd.DataFrame, months: pd.PeriodIndex) -> np.ndarray:
+    """(T, N_sites) bool: site open in the month."""
+    t = months.asi8[:, None]
+    lo = np.array([p.ordinal if not pd.isna(p) else np.iinfo(np.int64).min
+                   for p in table["open_from"]])[None, :]
+    hi = np.array([p.ordinal if not pd.isna(p) else np.iinfo(np.int64).max
+                   for p in table["open_to"]])[None, :]
+    return (t >= lo) & (t <= hi)
+
+
+def site_weights(months: pd.PeriodIndex, table: pd.DataFrame | None = None) -> np.ndarray:
+    """Share of the Erstaufnahme stock on each site, ``(T, N_sites)`` (rows sum to 1).
+
+    The stock is spread over the sites open in a month in proportion to their
+    published regular capacity (no per-site occupancy series is published).
+    """
+    table = sites() if table is None else table
+    w = _open(table, months) * table["capacity"].to_numpy(dtype=float)[None, :]
+    tot = w.sum(axis=1, keepdims=True)
+    return np.divide(w, tot, out=np.zeros_like(w), where=tot > 0)
+
+
+def month_keys(months: pd.PeriodIndex, latest: int | None = None, *,
+               groups: tuple[str, ...] = ("asyl", "ukraine", "humanitaer"),
+               privileged_groups: tuple[str, ...] = ("asyl",),
+               kreis_key: pd.Series | None = None, gemeinde_key: pd.Series | None = None,
+               credits: Mapping[str, float] | None = None,
+               overrides: Mapping[str, Any] | None = None, tree: Any = None) -> Keys:
+    """Keys month by month: population vintage × reception credits of the open sites.
+
+    Parameters
+    ----------
+    months : PeriodIndex
+        Contiguous months of the run.
+    latest : int, optional
+        Latest population vintage to use (the scenario's data vintage).
+    groups : tuple of str
+        Arrival groups (rows of ``Keys.segment``).
+    privileged_groups : tuple of str
+        Groups the privilege applies to (asylum seekers; not Ukrainians or
+        humanitarian admissions, EVIDENCE.md §1).
+    kreis_key, gemeinde_key, credits
+        As :func:`build_keys`.
+    overrides, tree
+        Parameters (the ``fluag.privileg.*`` shares are read month by month).
+
+    Returns
+    -------
+    Keys
+        With ``segment`` (G, T), ``site_weight``, ``site_gemeinde`` and ``privilege``.
+    """
+    from paktsim import params, regions
+
+    seg_v, vintages = segments(months, latest)
+    v_of_month = np.asarray(vintages)[seg_v]
+    table = sites()
+    base = build_keys([vintages[-1]], kreis_key=kreis_key, gemeinde_key=gemeinde_key,
+                      credits=credits)
+    kreis_ags, gem_ags, kreis_of = base.kreis_ags, base.gemeinde_ags, base.kreis_of
+    first, last = months[0].start_time, months[-1].start_time
+
+    def share(path: str) -> np.ndarray:
+        values = params.monthly(path, first, last, overrides, tree=tree)
+        return values.astype("Float64").fillna(0.0).to_numpy(dtype=float)
+
+    p_sk, p_lk, p_lea, q_g = (share(f"fluag.privileg.{n}") for n in
+                              ("vu_stadtkreis", "vu_landkreis", "vu_landkreis_lea",
+                               "au_gemeinde"))
+    is_open = _open(table, months) & table["privileged"].to_numpy()[None, :]  # (T, N)
+    kreis_pos = kreis_ags.get_indexer(table["kreis_ags"])
+    gem_pos = gem_ags.get_indexer(table["ags"])
+    if (kreis_pos < 0).any() or (gem_pos < 0).any():
+        raise InputError(Problem("erstaufnahme.csv", "site with an unknown AGS",
+                                 list(table.loc[(kreis_pos < 0) | (gem_pos < 0), "ags"])))
+    t_n = len(months)
+    # regimes: distinct (vintage, open sites, privilege shares) rows — a narrow matrix, so
+    # np.unique is cheap; the unprivileged groups see no open site
+    signature = np.column_stack([v_of_month, is_open, p_sk, p_lk, p_lea, q_g]).astype(float)
+    plain = signature.copy()
+    plain[:, 1:] = 0.0
+    uniq, inverse = np.unique(np.concatenate([signature, plain]), axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    r_v = uniq[:, 0].astype(int)
+    r_open = uniq[:, 1:1 + len(table)] > 0
+    r_psk, r_plk, r_plea, r_q = uniq[:, -4], uniq[:, -3], uniq[:, -2], uniq[:, -1]
+    stadt = regions.kreise(vintages[-1])["is_stadtkreis"].reindex(kreis_ags).to_numpy(bool)
+    lea = table["kind"].isin(["LEA", "AZ"]).to_numpy()
+    # each open site's strength; a Kreis takes the strongest of its open sites
+    site_p = np.where(stadt[kreis_pos][None, :], r_psk[:, None],
+                      np.where(lea[None, :], r_plea[:, None], r_plk[:, None])) * r_open
+    r_p = np.zeros((len(uniq), len(kreis_ags)))
+    host_g = np.zeros((len(uniq), len(gem_ags)), dtype=bool)
+    for j in range(len(table)):  # a handful of sites, not places
+        r_p[:, kreis_pos[j]] = np.maximum(r_p[:, kreis_pos[j]], site_p[:, j])
+        host_g[:, gem_pos[j]] |= r_open[:, j]
+    r_q = host_g * r_q[:, None]  # (R, P)
+    p = r_p[inverse[:t_n]]  # (T, K) privilege of the asylum seekers' key, per month
+    pop_keys = build_keys(sorted(set(r_v.tolist())), kreis_key=kreis_key,
+                          gemeinde_key=gemeinde_key, credits=credits)
+    v_row = np.searchsorted(pop_keys.vintages, r_v)
+    k_pop = pop_keys.kreis[v_row]  # (R, K) shares before privilege
+    within_pop = np.divide(pop_keys.gemeinde[v_row], pop_keys.kreis[v_row][:, kreis_of],
+                           out=np.zeros((len(uniq), len(gem_ags))),
+                           where=pop_keys.kreis[v_row][:, kreis_of] > 0)
+    wk = k_pop * (1.0 - r_p)
+    tot = wk.sum(axis=1, keepdims=True)
+    if np.any(tot <= 0):
+        raise InputError(Problem("fluag.privileg", "every Kreis is fully privileged", 1.0))
+    k_share = wk / tot
+    wg = within_pop * (1.0 - r_q)
+    wtot = np.zeros((len(uniq), len(kreis_ags)))
+    np.add.at(wtot, (slice(None), kreis_of), wg)
+    # a Kreis whose every Gemeinde is privileged (a host Stadtkreis) keeps its plain key
+    # inside (its own share is then only what its vU privilege leaves)
+    empty = wtot[:, kreis_of] <= 0
+    within = np.where(empty, within_pop, np.divide(wg, wtot[:, kreis_of],
+                                                    out=np.zeros_like(wg), where=~empty))
+    gem_share = k_share[:, kreis_of] * within
+    seg = np.empty((len(groups), t_n), dtype=np.intp)
+    for gi, group in enumerate(groups):
+        seg[gi] = inverse[:t_n] if group in privileged_groups else inverse[t_n:]
+    # the pre-2014 stock and movers: their own key (population × foreign share^w), no privilege
+    w = float(params.at(months[0].start_time.date(), overrides, tree=tree)
+              ["inflow.initial.auslaender_exponent"] or 0.0)
+    k0, g0 = initial_key(pop_keys, w, v_row[inverse[t_n]], within_pop[inverse[t_n]])
+    return Keys(kreis_ags, gem_ags, kreis_of, np.vstack([k_share, k0]),
+                np.vstack([gem_share, g0]), r_v.tolist() + [int(r_v[inverse[t_n]])], seg,
+                gem_pos, site_weights(months, table), p, len(uniq),
+                _open(table, months) * table["capacity"].to_numpy(dtype=float)[None, :],
+                ~table["kind"].isin(["BEA", "NU"]).to_numpy())
+
+
+def foreign_share() -> pd.Series:
+    """Share of foreign nationals in each Kreis's population (INKAR 2017)."""
+    from importlib.resources import files
+
+    with files("paktsim.data").joinpath("kreise_indikatoren.csv").open(
+            "r", encoding="utf-8") as fh:
+        ind = pd.read_csv(fh, dtype={"ags": str}).set_index("ags")
+    return ind["auslaenderanteil_2017"].astype(float)
+
+
+@lru_cache(maxsize=1)
+def _foreign_cached() -> pd.Series:
+    return foreign_share()
+
+
+def initial_key(pop_keys: Keys, exponent: float, row: int,
+                within: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Kreis and Gemeinde key of the pre-2014 stock and of movers into own housing.
+
+    Kreis weight = population share × (share of foreign nationals) ** ``exponent``;
+    inside the Kreis by population.
+    """
+    k = pop_keys.kreis[row] * _foreign_cached().reindex(pop_keys.kreis_ags).to_numpy() ** exponent
+    k = k / k.sum()
+    return k, k[pop_keys.kreis_of] * within

@@ -30,7 +30,7 @@ from paktsim.errors import InputError, Problem
 from paktsim.inflow import arrivals as arrivals_mod
 from paktsim.inflow import rates as rates_mod
 from paktsim.inflow.arrivals import GROUPS, HISTORIC_START
-from paktsim.inflow.distribute import Keys, build_keys, segments
+from paktsim.inflow.distribute import Keys, month_keys
 from paktsim.inflow.kernel import ChainRates, ChainResult, run_chain
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -53,7 +53,8 @@ LEVEL_STAGES: dict[str, tuple[str, ...]] = {
 _EXITS = {"land": ("ea_left", "vu_left", "au_left", "own_left"),
           "kreis": ("vu_left", "au_left", "own_left"),
           "gemeinde": ("au_left", "own_left")}
-_INFLOWS = {"kreis": ("ea_to_vu", "direct"), "gemeinde": ("vu_to_au", "direct")}
+_INFLOWS = {"kreis": ("ea_to_vu", "direct", "own_moved"),
+            "gemeinde": ("vu_to_au", "direct", "own_moved")}
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,115 @@ class InflowResult:
 
     def _index(self, level: str) -> pd.Index:
         return self.keys.kreis_ags if level == "kreis" else self.keys.gemeinde_ags
+
+    def _reception(self, level: str) -> np.ndarray:
+        """(D, G, N, T_horizon) Erstaufnahme stock on its sites, by Kreis or Gemeinde.
+
+        No per-site occupancy series is published, so the Land stock is placed by
+        capacity: the permanent sites (LEA, AZ, EA) fill first, in proportion to
+        their regular capacity; what exceeds it goes to the stand-by sites open
+        that month (BEA, Notunterkunft — "bedarfsorientiert"), by their capacity.
+        """
+        ea = self.chain.stocks["ea"][..., self._window]  # (D, G, T)
+        cap = self.keys.site_capacity[self._window]  # (T, N_sites)
+        perm = self.keys.site_permanent
+        c_perm = (cap * perm).sum(axis=1)  # (T,)
+        c_temp = (cap * ~perm).sum(axis=1)
+        total = ea.sum(axis=1)  # (D, T)
+        overflow = np.clip(total - c_perm, 0.0, None)
+        if np.any(c_temp == 0):  # no stand-by site open: the permanent ones hold all
+            overflow = np.where(c_temp[None, :] > 0, overflow, 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            f_temp = np.where(total > 0, overflow / total, 0.0)  # (D, T)
+        w_perm = np.divide(cap * perm, c_perm[:, None], out=np.zeros_like(cap),
+                           where=c_perm[:, None] > 0)
+        w_temp = np.divide(cap * ~perm, c_temp[:, None], out=np.zeros_like(cap),
+                           where=c_temp[:, None] > 0)
+        weights = ((1 - f_temp)[:, :, None] * w_perm[None] + f_temp[:, :, None] * w_temp[None])
+        n_places = len(self._index(level))
+        pos = (self.keys.site_gemeinde if level == "gemeinde"
+               else self.keys.kreis_of[self.keys.site_gemeinde])
+        onto = np.zeros((cap.shape[1], n_places))
+        onto[np.arange(cap.shape[1]), pos] = 1.0
+        return np.einsum("dgt,dts,sn->dgnt", ea, weights, onto, optimize=True)
+
+    def array(self, name: str, level: str = "land", groups: tuple[str, ...] | None = None,
+              flow: bool = False, places: np.ndarray | None = None) -> np.ndarray:
+        """Mean over draws of one stock (or flow) as an array ``(N, T_horizon)``.
+
+        Parameters
+        ----------
+        name : str
+            A stage (``ea, vu, au, own``), ``ea_site`` (Erstaufnahme on its sites;
+            Kreis/Gemeinde level) or, with ``flow``, a flow name
+            (:data:`~paktsim.inflow.kernel.FLOWS`).
+        level : {"land", "kreis", "gemeinde"}
+            ``N`` is 1 for the Land, else the places in ``keys.kreis_ags`` /
+            ``keys.gemeinde_ags`` order (or ``places``, positions in that order).
+        groups : tuple of str, optional
+            Sum over these arrival groups only (default all).
+
+        Returns
+        -------
+        ndarray
+        """
+        gi = [GROUPS.index(g) for g in (groups or GROUPS)]
+        if level == "land":
+            if name == "ea_site":
+                raise InputError(Problem("name", "ea_site exists at kreis/gemeinde level", name))
+            return self._land(name, flow=flow).mean(axis=0)[gi].sum(axis=0)[None, :]
+        if level not in ("kreis", "gemeinde"):
+            raise InputError(Problem("level", "expected land, kreis or gemeinde", level))
+        if name == "ea_site":
+            arr = self._reception(level)
+            return (arr if places is None else arr[:, :, places]).mean(axis=0)[gi].sum(axis=0)
+        return self._place(name, level, flow=flow, places=places).mean(axis=0)[gi].sum(axis=0)
+
+    def reception(self, level: str = "kreis", by_group: bool = False) -> pd.DataFrame:
+        """Persons in Erstaufnahme by the place of the site (mean over draws).
+
+        Erstaufnahme is a Land facility, so it is not in :meth:`kreise` /
+        :meth:`gemeinden`; the population register counts these people where the
+        site is, so comparisons with it add this table.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``ags, month, stage ("ea"), [group,] persons``.
+        """
+        if level not in ("kreis", "gemeinde"):
+            raise InputError(Problem("level", "expected kreis or gemeinde", level))
+        arr = self._reception(level).mean(axis=0)
+        return _tidy(arr, "ea", self.months, self._index(level), by_group)
+
+    def assignments(self, level: str = "kreis", by_group: bool = False,
+                    whole_run: bool = False) -> pd.DataFrame:
+        """Modelled assignments out of Erstaufnahme per month (mean over draws).
+
+        Persons leaving Erstaufnahme into vorläufige Unterbringung in a Kreis
+        (``ea_to_vu``), plus — with ``by_group`` — per arrival group; the direct
+        path (Ukrainians in private housing) is not an assignment and not counted.
+        With ``level="gemeinde"`` the persons are placed by the Gemeinde key of
+        the month of assignment (where they will go into Anschlussunterbringung).
+
+        ``whole_run=True`` gives every month from January 2014 (the run always
+        starts there), e.g. for a reference window before the horizon.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``ags, month, [group,] persons`` (horizon months, or all months).
+        """
+        if level not in ("kreis", "gemeinde"):
+            raise InputError(Problem("level", "expected kreis or gemeinde", level))
+        flows = self.chain.flows["ea_to_vu"]
+        key = self.keys.kreis if level == "kreis" else self.keys.gemeinde
+        months = self.all_months if whole_run else self.months
+        if not whole_run:
+            flows = flows[..., self._window]
+        arr = np.einsum("dgst,sn->dgnt", flows, key, optimize=True).mean(axis=0)
+        out = _tidy(arr, "vu", pd.PeriodIndex(months, freq="M"), self._index(level), by_group)
+        return out.drop(columns="stage")
 
     # -- tables -----------------------------------------------------------------------
     def land(self, by_group: bool = False) -> pd.DataFrame:
@@ -228,6 +338,55 @@ class InflowResult:
             raise InputError(Problem("ags", f"unknown {level} AGS", ags))
         return level, int(pos)
 
+    # -- whole run (from January 2014, not only the horizon) ----------------------------
+    def flow_total(self, flow: str, first: Any, last: Any,
+                   level: str = "gemeinde") -> pd.Series:
+        """One flow per Kreis or Gemeinde summed over the months ``first`` to ``last``.
+
+        E.g. ``flow_total("vu_to_au", "2015-01", "2016-12")``: persons assigned to
+        Anschlussunterbringung in 2015 and 2016 per Gemeinde (mean over draws).
+        Only the assigned flows exist per place (``direct``, ``ea_to_vu`` for Kreise;
+        ``vu_to_au`` and the later ones also for Gemeinden).
+        """
+        arr = self.chain.flows.get(flow)
+        if arr is None or arr.ndim != 4 or level not in ("kreis", "gemeinde"):
+            raise InputError(Problem("flow", f"not a flow per place ({level})", flow))
+        lo = self.all_months.get_indexer([pd.Period(first, freq="M")])[0]
+        hi = self.all_months.get_indexer([pd.Period(last, freq="M")])[0]
+        if lo < 0 or hi < lo:
+            raise InputError(Problem("month", f"expected months from {self.all_months[0]} to "
+                                     f"{self.all_months[-1]}", (str(first), str(last))))
+        total = arr[..., lo:hi + 1].sum(axis=(1, 3)).mean(axis=0)  # (S,)
+        key = self.keys.kreis if level == "kreis" else self.keys.gemeinde
+        return pd.Series(total @ key, index=self._index(level), name=flow)
+
+    def stock_on(self, stage: str, month: Any, level: str = "gemeinde") -> pd.Series:
+        """Stock of one stage per Kreis or Gemeinde in one month of the run (mean over draws).
+
+        Parameters
+        ----------
+        stage : str
+            A stage of that level (:data:`LEVEL_STAGES`).
+        month : Period or str
+            Any month from January 2014 to the horizon end (also before the horizon).
+        level : {"kreis", "gemeinde"}
+
+        Returns
+        -------
+        Series
+            Persons per AGS (index ``ags``), name ``stage``.
+        """
+        if level not in ("kreis", "gemeinde") or stage not in LEVEL_STAGES[level]:
+            raise InputError(Problem("stage", f"not a stage at {level} level", stage))
+        period = pd.Period(month, freq="M")
+        if period not in self.all_months:
+            raise InputError(Problem("month", f"outside the run ({self.all_months[0]} to "
+                                     f"{self.all_months[-1]})", str(period)))
+        t = self.all_months.get_loc(period)
+        arr = self.chain.stocks[stage][..., t].sum(axis=1).mean(axis=0)  # (S,)
+        key = self.keys.kreis if level == "kreis" else self.keys.gemeinde
+        return pd.Series(arr @ key, index=self._index(level), name=stage)
+
     # -- checks -----------------------------------------------------------------------
     def balance(self) -> dict[str, float]:
         """Largest absolute residual of ``in = Σ stocks + Σ cumulative exits`` per level.
@@ -246,7 +405,10 @@ class InflowResult:
             seg_st = sum(stocks[s] for s in LEVEL_STAGES[level])
             seg_out = sum(np.cumsum(flows[f], axis=-1) for f in _EXITS[level])
             seg_init = np.zeros(stocks["own"].shape[:3])
-            seg_init[:, :, 0] = self.initial_own
+            g_idx = np.arange(seg_init.shape[1])
+            init_seg = (self.keys.segment[:, 0] if self.keys.initial_segment is None
+                        else self.keys.initial_segment)
+            seg_init[:, g_idx, init_seg] = self.initial_own
             resid = seg_in + seg_init[..., None] - seg_st - seg_out  # (D, G, S, T)
             out[level] = float(np.abs(np.einsum("dgst,sn->dgnt", resid, key)).max())
         return out
@@ -330,7 +492,9 @@ def simulate(scenario: "Scenario | None" = None, *, n_draws: int | None = None,
         path = _check_path(arrivals, end)
     path = path.loc[:end]
     all_months = path.index
-    seg, vintages = segments(all_months, scenario.data.vintage)
+    keys = month_keys(all_months, scenario.data.vintage, groups=GROUPS, kreis_key=kreis_key,
+                      gemeinde_key=gemeinde_key, credits=credits, overrides=overrides,
+                      tree=tree)
     first_day = start.start_time.date()
     n = scenario.uncertainty.n_draws if n_draws is None else int(n_draws)
     if n < 0:
@@ -342,27 +506,34 @@ def simulate(scenario: "Scenario | None" = None, *, n_draws: int | None = None,
                        ["inflow.initial.own"] or 0.0)
     base = path[list(GROUPS)].to_numpy().T[None, :, :]  # (1, G, T)
     drawn: dict[str, np.ndarray] = {}
+    # rates month by month over the whole run: a dated change acts from its month
+    # on, so a month's stocks never depend on the horizon a run reports
     if n == 0:
-        rates = rates_mod.deterministic(first_day, overrides, tree=tree)
+        rates = rates_mod.monthly(all_months, overrides, tree=tree)
         arr = base
         d = 1
     else:
         rates, factor, drawn = rates_mod.sample(
             n, scenario.seed, first_day, overrides,
-            distributions=scenario.uncertainty.distributions,
-            arrivals_sigma=scenario.uncertainty.arrivals_sigma, tree=tree)
+            # staffing distributions belong to the staffing step, not to the inflow rates
+            distributions={k: v for k, v in scenario.uncertainty.distributions.items()
+                           if k.startswith("inflow.")},
+            arrivals_sigma=scenario.uncertainty.arrivals_sigma, tree=tree, months=all_months)
         forward = np.asarray(all_months > arrivals_mod.HISTORIC_END)
         arr = np.where(forward, base * factor[:, None, None], base)
         d = n
     initial = np.zeros((d, len(GROUPS)))
-    initial[:, 0] = init_total  # pre-2014 protection seekers, counted with asylum seekers
+    # pre-2014 protection seekers, counted with asylum seekers (drawn when calibrated)
+    initial[:, 0] = drawn.get("inflow.initial.own", init_total)
     try:
-        chain = run_chain(arr, rates, seg, n_segments=len(vintages), keep_age=keep_age,
-                          initial_own=initial)
+        chain = run_chain(arr, rates, keys.segment, n_segments=keys.kreis.shape[0],
+                          keep_age=keep_age, initial_own=initial,
+                          initial_segment=keys.initial_segment,
+                          move_segment=keys.initial_segment)
     except ValueError as exc:
         raise InputError(Problem("inflow", str(exc))) from None
-    keys = build_keys(vintages, kreis_key=kreis_key, gemeinde_key=gemeinde_key, credits=credits)
-    used = {k: v for k, v in snap.items() if k.startswith(("inflow.chain", "fluag.vu"))}
+    used = {k: v for k, v in snap.items()
+            if k.startswith(("inflow.chain", "fluag.vu", "fluag.privileg"))}
     used["inflow.initial.own"] = init_total
     return InflowResult(
         months=pd.period_range(start, end, freq="M", name="month"),

@@ -55,7 +55,9 @@ UNIT_KINDS: dict[str, str] = {
 UNITS: tuple[str, ...] = tuple(UNIT_KINDS)
 
 #: Tags allowed in files (FACTS.md [SRC] / [DERIVED] / [UNCERTAIN] / named assumption).
-TAGS: tuple[str, ...] = ("sourced", "derived", "uncertain", "assumption")
+#: ``calibrated``: fitted to the evidence by ``tools/calibrate.py``; ``value`` is the
+#: estimate, ``range`` the bounds of the fit, ``se`` its standard error.
+TAGS: tuple[str, ...] = ("sourced", "derived", "uncertain", "assumption", "calibrated")
 
 PATH_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 
@@ -64,7 +66,7 @@ Unit = Literal[
     "persons", "persons_per_year", "persons_per_month", "persons_per_fte", "count",
     "months", "share", "factor", "date", "text", "bool",
 ]
-Tag = Literal["sourced", "derived", "uncertain", "assumption"]
+Tag = Literal["sourced", "derived", "uncertain", "assumption", "calibrated"]
 _MISSING: Any = object()
 
 
@@ -122,6 +124,7 @@ class EntrySpec(_Strict):
     reference: str = Field(min_length=1)
     tag: Tag
     note: str | None = Field(default=None, min_length=1)
+    se: float | None = Field(default=None, ge=0)
 
     @model_validator(mode="after")
     def _value_or_default(self) -> "EntrySpec":
@@ -130,11 +133,17 @@ class EntrySpec(_Strict):
                 raise ValueError("an assumption gives 'default' and 'range', not 'value'")
             if self.default is _MISSING or self.range is None or self.note is None:
                 raise ValueError("an assumption needs 'default', 'range' and a 'note' saying why")
+        elif self.tag == "calibrated":
+            if self.value is _MISSING or self.range is None or self.se is None:
+                raise ValueError("a calibrated entry needs 'value', 'range' (the bounds of the "
+                                 "fit) and 'se' (its standard error)")
         else:
             if self.default is not _MISSING:
                 raise ValueError("'default' is only for tag: assumption (use 'value')")
             if self.value is _MISSING:
                 raise ValueError("required field 'value' missing (null if no value is in force)")
+        if self.se is not None and self.tag != "calibrated":
+            raise ValueError("'se' is only for tag: calibrated")
         if self.range is not None:
             low, high = self.range
             for bound in (low, high):
@@ -165,6 +174,10 @@ class ParameterSpec(_Strict):
     unit: Unit
     period: Literal["year", "month", "none"]
     choices: tuple[str, ...] | None = None
+    documentation_only: str | None = Field(
+        default=None, min_length=1,
+        description="Why no model code reads this parameter (a reported figure kept for "
+                    "reference, or a rule the code implements without a choice to make).")
     values: dict[dt.date, EntrySpec] = Field(min_length=1)
 
     @field_validator("values", mode="before")

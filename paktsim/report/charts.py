@@ -142,12 +142,13 @@ def _frame(data: Any, location: str) -> "pd.DataFrame":
 
 
 def _style(ax: "Axes", title: str | None, xlabel: str | None, ylabel: str | None) -> None:
+    # parse_math=False: a "$" in a user's scenario name is text, not broken mathtext
     if title:
-        ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+        ax.set_title(title, loc="left", fontsize=11, fontweight="bold", parse_math=False)
     if xlabel is not None:
-        ax.set_xlabel(xlabel)
+        ax.set_xlabel(xlabel, parse_math=False)
     if ylabel is not None:
-        ax.set_ylabel(ylabel)
+        ax.set_ylabel(ylabel, parse_math=False)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
 
@@ -530,6 +531,10 @@ def save_figure(fig: "Figure", path_without_suffix: str | os.PathLike[str],
                               location="path")
     metadata = {"png": {"Software": "paktsim"}, "svg": {"Date": None, "Creator": "paktsim"},
                 "pdf": {"CreationDate": None, "ModDate": None, "Creator": "paktsim"}}
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):  # paktsim draws no mathtext: "$" from data is text
+        text.set_parse_math(False)
     with matplotlib.rc_context({"svg.hashsalt": "paktsim", "svg.fonttype": "path"}):
         for target, kind in zip(targets, formats):
             write_bytes_with(target, lambda handle, kind=kind: fig.savefig(

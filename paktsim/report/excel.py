@@ -35,7 +35,9 @@ __all__ = [
     "ATTRIBUTION",
     "PROVENANCE_SHEET",
     "default_number_format",
+    "safe_cell",
     "sheet_names",
+    "write_row",
     "write_workbook",
 ]
 
@@ -53,6 +55,11 @@ _FORMATS = {
 _MAX_WIDTH = 60
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+#: First characters that make Excel/LibreOffice read typed text as a formula (or DDE).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+_GUARDED = (*FORMULA_TRIGGERS, "#")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_MAX_CELL_TEXT = 32_767  # Excel's limit per cell
 
 
 def _signed(fmt: str) -> str:
@@ -122,6 +129,56 @@ def sheet_names(names: list[Any], reserved: tuple[str, ...] = (PROVENANCE_SHEET,
         taken.add(candidate.lower())
         result.append(candidate)
     return result
+
+
+def safe_cell(value: Any) -> Any:
+    """The value to put into one worksheet cell: real numbers, never a formula.
+
+    pandas/numpy scalars become Python numbers, dates become naive datetimes,
+    NaN/inf become empty cells, other objects text.  Text loses the control
+    characters a workbook cannot hold and is cut to Excel's 32,767 characters.
+
+    Text is *data*: a writer must store every ``str`` as a string cell, never
+    let it be parsed (openpyxl: :func:`write_row`; xlsxwriter: ``write_string``).
+    Text starting with ``= + - @`` (or tab/CR/LF) additionally gets the
+    "quote prefix" style, so Excel and LibreOffice also keep it text when the
+    user edits the cell.
+
+    Parameters
+    ----------
+    value : Any
+
+    Returns
+    -------
+    None, bool, int, float, str, date or datetime
+    """
+    value = _cell_value(value)
+    if isinstance(value, str):
+        if _CONTROL.search(value):
+            value = _CONTROL.sub("", value)
+        if len(value) > _MAX_CELL_TEXT:
+            value = value[: _MAX_CELL_TEXT - 1] + "…"
+    return value
+
+
+def write_row(ws: Any, values: list[Any]) -> None:
+    """Append one row to an openpyxl worksheet; the only place paktsim writes cells.
+
+    Every value goes through :func:`safe_cell`; every text cell is stored as a
+    string (openpyxl would otherwise turn ``=…`` into a live formula and
+    ``#N/A`` into an error value), and text starting with a formula trigger gets
+    the quote prefix.
+    """
+    row = [safe_cell(v) for v in values]
+    ws.append(row)
+    r = ws.max_row
+    for col, value in enumerate(row, start=1):
+        # only "=…" (formula) and "#…" (error codes such as #N/A) are re-typed by openpyxl
+        if isinstance(value, str) and value.startswith(_GUARDED):
+            cell = ws.cell(row=r, column=col)
+            cell.data_type = "s"
+            if value.startswith(FORMULA_TRIGGERS):
+                cell.quotePrefix = True
 
 
 def _cell_value(value: Any) -> Any:
@@ -199,14 +256,14 @@ def _write_sheet(ws: Any, frame: "pd.DataFrame", formats: Mapping[str, str]) -> 
             column_formats.append(default_number_format(original, dtype))
 
     bold = Font(bold=True)
-    ws.append(header)
+    write_row(ws, header)
     for cell in ws[1]:
         cell.font = bold
         cell.alignment = Alignment(wrap_text=True, vertical="top")
 
     widths = [len(h) for h in header]
     for row_values in zip(*(values for _dtype, values in series)):
-        ws.append([_cell_value(v) for v in row_values])
+        write_row(ws, list(row_values))
     for col_idx, fmt in enumerate(column_formats, start=1):
         letter = get_column_letter(col_idx)
         for (cell,) in ws.iter_rows(min_row=2, min_col=col_idx, max_col=col_idx):
@@ -257,11 +314,11 @@ def _created(provenance: Mapping[str, Any]) -> dt.datetime:
 def _write_provenance(ws: Any, rows: list[tuple[str, Any]]) -> None:
     from openpyxl.styles import Alignment, Font
 
-    ws.append(["Angabe", "Wert"])
+    write_row(ws, ["Angabe", "Wert"])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for key, value in rows:
-        ws.append([key, value])
+        write_row(ws, [key, value])
         if isinstance(value, dt.date):
             ws.cell(row=ws.max_row, column=2).number_format = "yyyy-mm-dd"
     ws.column_dimensions["A"].width = min(_MAX_WIDTH, max(len(k) for k, _ in rows) + 2)

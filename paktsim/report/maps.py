@@ -430,7 +430,7 @@ def choropleth(values: "pd.Series", level: str = "gemeinde", title: str | None =
     ax.set_aspect("equal")
     ax.set_axis_off()
     if title:
-        ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+        ax.set_title(title, loc="left", fontsize=12, fontweight="bold", parse_math=False)
     ax.legend(handles=handles, title=legend_title, loc="upper left", bbox_to_anchor=(1.0, 1.0),
               frameon=False, fontsize=8, title_fontsize=9, alignment="left")
     ax.text(1.0, -0.01, ATTRIBUTION, transform=ax.transAxes, ha="right", va="top", fontsize=6,

@@ -2,8 +2,9 @@
 
 Both allocations are made over the 1,101 Gemeinden with the programme rules in
 force on 1 January of the chosen year (threshold, joint applications, Fördersätze,
-0.25-FTE steps).  Kreis-level rules (today's rule from 2025) are passed down to
-the Gemeinden by population so both sides cover the same regions;
+0.25-FTE steps).  Kreis-level rules (the rule from 2025: the status quo's modelled
+assignments out of Erstaufnahme, ``integrationsmanagement.verteilschluessel``) are
+passed down to the Gemeinden by population so both sides cover the same regions;
 :func:`paktsim.compare.compare` then gives Δ € and Δ € per inhabitant per
 Gemeinde, roll-ups by Kreis, size class and DEGURBA, eligibility transitions and
 the reference towns.  Allocations are cached per (rule, factor, envelope, year,
@@ -28,7 +29,8 @@ __all__ = ["ComparerController", "COMPARER_RULES", "REFERENCE_TOWNS", "EXPORT_FI
 
 #: Rules the comparer offers: key → German label.
 COMPARER_RULES: dict[str, str] = {
-    "heute": "Regel ab 2025: Kreise nach Einwohnern",
+    "heute": "Regel ab 2025: Kreise nach Zuweisungen aus der Erstaufnahme (Modell)",
+    "kreise_einwohner": "Kreise nach Einwohnern",
     "schutzsuchende": "Kreise nach Schutzsuchenden 2018",
     "einwohner": "Gemeinden nach Einwohnern",
     "stadtfaktor": "Gemeinden nach Einwohnern mit Stadtfaktor",
@@ -55,7 +57,7 @@ EXPORT_FIGURES: dict[str, str] = {
     "karte_gemeinden": "Δ € je Einwohner nach Gemeinden",
     "gewinner_verlierer_kreise": "größte Gewinne und Verluste der Kreise",
 }
-_KREIS_RULES = ("heute", "schutzsuchende")
+_KREIS_RULES = ("heute", "kreise_einwohner", "schutzsuchende")
 
 
 def delta_classes(values: pd.Series) -> list[float] | int:
@@ -86,7 +88,15 @@ def _allocation(rule: str, urban: tuple[float, float] | None, budget_eur: int, y
 
     date = f"{year}-01-01"
     if rule in _KREIS_RULES:
-        if rule == "heute":
+        if rule == "heute":  # the key in force: the status quo's modelled assignments
+            from paktsim.allocation.rules import KreisKey
+            from paktsim.pipeline import run_scenario
+            from paktsim.scenario import builtin_scenario
+
+            inflow = run_scenario(builtin_scenario("status_quo"), ensemble=False).inflow
+            kreis_rule: Any = build_rule("kreis", kreis_key="verteilschluessel", year=year,
+                                         model_counts=KreisKey.in_force(year).count(inflow))
+        elif rule == "kreise_einwohner":
             kreis_rule = build_rule("kreis", kreis_key="population")
         else:
             counts = regions.kreise(vintage)["schutzsuchende_2018"].astype(float)

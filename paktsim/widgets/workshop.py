@@ -32,9 +32,12 @@ __all__ = ["WorkshopController", "RULE_CHOICES", "ARRIVAL_PATHS", "MAP_METRICS",
 
 #: Allocation rules offered in the workshop: key → (German label, allocation section).
 RULE_CHOICES: dict[str, tuple[str, dict[str, Any]]] = {
-    "kreis": ("Regel ab 2025: Stadt- und Landkreise nach Einwohnern",
-              {"rule": "kreis", "level": "kreis", "kreis_key": "population", "join": "none",
-               "pass_down": False}),
+    "kreis": ("Regel ab 2025: Stadt- und Landkreise nach Zuweisungen aus der Erstaufnahme",
+              {"rule": "kreis", "level": "kreis", "kreis_key": "verteilschluessel",
+               "join": "none", "pass_down": False}),
+    "kreis_einwohner": ("Stadt- und Landkreise nach Einwohnern",
+                        {"rule": "kreis", "level": "kreis", "kreis_key": "population",
+                         "join": "none", "pass_down": False}),
     "population": ("Gemeinden nach Einwohnern (mit Stadtfaktor)",
                    {"rule": "population", "level": "gemeinde", "join": "landkreis",
                     "pass_down": False}),

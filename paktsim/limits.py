@@ -1,0 +1,42 @@
+"""Bounds on user-supplied numbers: one range per kind of field.
+
+Every boundary (scenario schema, CLI arguments, user tables, allocation entry
+points) checks against these, so ``paktsim validate`` refuses what a run could
+not compute.  They are technical limits (exact integer arithmetic in float64,
+sane magnitudes), not model parameters: model numbers live in
+``paktsim/parameters``.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "MAX_ENVELOPE_EUR",
+    "MAX_RATE_EUR",
+    "MAX_COUNT",
+    "MAX_TARGET_RATIO",
+    "MIN_TARGET_RATIO",
+    "MAX_FACTOR",
+    "MAX_ARRIVALS_PER_MONTH",
+    "MAX_ARRIVALS_TOTAL",
+    "FIRST_YEAR",
+    "LAST_YEAR",
+]
+
+#: Largest envelope in whole euros (1 Billion €, ~20 times the Land's whole budget for
+#: integration); far below 2**53, so every whole-euro split is exact in float64 and int64.
+MAX_ENVELOPE_EUR = 10**12
+#: Largest per-person rate in euros (per-capita payments).
+MAX_RATE_EUR = 10**7
+#: Largest count or amount in a user table (persons, euros).
+MAX_COUNT = 1e12
+#: Persons per full-time position: below 1 or above 100,000 is no staffing ratio.
+MIN_TARGET_RATIO = 1.0
+MAX_TARGET_RATIO = 100_000.0
+#: Largest multiplier (urban factors, arrival scale, seasonal factors).
+MAX_FACTOR = 1_000.0
+#: Largest arrivals per month and per pulse (BW received ~100,000 persons in 2015/16).
+MAX_ARRIVALS_PER_MONTH = 10_000_000.0
+MAX_ARRIVALS_TOTAL = 100_000_000.0
+#: Calendar years a scenario may name (the model starts in January 2014).
+FIRST_YEAR = 2014
+LAST_YEAR = 2100

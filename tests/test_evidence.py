@@ -1,0 +1,110 @@
+"""Evidence: every bundled observation beside the model, under the tolerance in the data file."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from paktsim import evidence
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def table():
+    return evidence.compare()
+
+
+def test_observations_are_complete_and_sourced():
+    obs = evidence.observations()
+    assert obs["id"].is_unique
+    assert (obs["source"].str.len() > 0).all()
+    assert set(obs["tag"]) <= {"sourced", "derived", "uncertain"}
+    assert set(obs["level"]) == {"land", "kreis", "gemeinde"}
+    assert (obs["tolerance"] > 0).all() and set(obs["tolerance_kind"]) == {"rel", "factor"}
+    reg = obs[obs["id"].str.startswith("register_2018_")]
+    assert len(reg) == 44 and reg["value"].sum() == 202_725
+    asyl = obs[obs["id"].str.startswith("asylblg_2019_")]
+    assert len(asyl) == 44 and asyl["value"].sum() == 44_078
+    for year in (2019, 2022, 2023):
+        assert f"land_schutzsuchende_{year}" in set(obs["id"])
+    for year in (2022, 2023):
+        assert f"land_schutzsuchende_ukraine_{year}" in set(obs["id"])
+
+
+def test_register_matches_the_bundled_kreis_table():
+    from paktsim import regions
+
+    obs = evidence.observations().set_index("id")
+    k = regions.kreise(2018)["schutzsuchende_2018"]
+    for ags, value in k.items():
+        assert obs.loc[f"register_2018_{ags}", "value"] == value
+
+
+@pytest.mark.parametrize("row", evidence.observations()["id"].tolist())
+def test_each_observation_within_its_tolerance(table, row):
+    r = table.set_index("id").loc[row]
+    if np.isnan(r["model"]):
+        pytest.skip("compared elsewhere (IM money 2025: the 2025 Kreis key, paktsim.allocation)")
+    assert bool(r["within"]), (
+        f"{row}: model {r['model']:.6g} vs published {r['value']:.6g} "
+        f"(ratio {r['ratio']:.3f}, tolerance {r['tolerance']} {r['tolerance_kind']})")
+
+
+def test_shares_sum_to_one_and_gaps_are_model_minus_published(table):
+    for prefix in ("register_2018_", "asylblg_2019_"):
+        part = table[table["id"].str.startswith(prefix)]
+        assert part["value"].sum() == pytest.approx(1.0)
+        assert part["model"].sum() == pytest.approx(1.0)
+    np.testing.assert_allclose(table["gap"], table["model"] - table["value"])
+
+
+def test_issue_targets(table):
+    s = evidence.summary(table)
+    assert abs(s["stadtkreise_share_model"] - s["stadtkreise_share_register"]) <= 0.015
+    assert 40 <= s["heidelberg_au_2017"] <= 160  # within a factor 2 of the 80 counted
+    for year in (2019, 2022, 2023):
+        assert abs(s[f"land_{year}_error"]) <= 0.05
+    # guard: the worst tenth was over 40 % with population keys; see the xfail below
+    assert s["kreis_share_error_p90"] < 0.32
+
+
+@pytest.mark.xfail(strict=False, reason="issue 10 target not reached: Mannheim, Zollernalbkreis "
+                   "(model high) and Karlsruhe, Pforzheim, Baden-Baden (model low) stay outside "
+                   "25 %; see notebook 07")
+def test_worst_tenth_of_kreis_shares_under_25_percent(table):
+    assert evidence.summary(table)["kreis_share_error_p90"] < 0.25
+
+
+def test_order_of_observations_does_not_matter():
+    obs = evidence.observations()
+    run = evidence.evidence_run()
+    a = evidence.compare(result=run, obs=obs).set_index("id")
+    b = evidence.compare(result=run, obs=obs.sample(frac=1.0, random_state=7)).set_index("id")
+    pd.testing.assert_frame_equal(a, b.loc[a.index])
+
+
+def test_cli_writes_excel_and_refuses_bad_input(tmp_path):
+    import openpyxl
+
+    out = tmp_path / "abgleich.xlsx"
+    proc = subprocess.run([sys.executable, "-m", "paktsim", "evidence", "--out", str(out)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "Stadtkreise, Anteil an den Schutzsuchenden 31.12.2018" in proc.stdout
+    book = openpyxl.load_workbook(out)
+    sheet = book["Abgleich"]
+    header = [c.value for c in sheet[1]]
+    assert "Veröffentlicht" in header and "Modell" in header and "Abweichung" in header
+    assert sheet.max_row > 160
+    again = subprocess.run([sys.executable, "-m", "paktsim", "evidence", "--out", str(out)],
+                           capture_output=True, text=True)
+    assert again.returncode == 2 and "Traceback" not in again.stderr
+    missing = subprocess.run([sys.executable, "-m", "paktsim", "evidence", "nope.yaml"],
+                             capture_output=True, text=True)
+    assert missing.returncode == 2 and "nope.yaml" in missing.stderr
+    assert "Traceback" not in missing.stderr
