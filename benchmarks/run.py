@@ -42,7 +42,7 @@ __all__ = ["BENCHMARKS", "TARGETS", "run_benchmark", "run_all", "build_rows", "r
 
 #: Benchmark modules in run order (``benchmarks/bench_NAME.py``).
 BENCHMARKS: tuple[str, ...] = ("inflow", "allocation", "dashboard", "staffing", "montecarlo",
-                               "peers", "hostile")
+                               "peers", "hostile", "executors")
 #: Targets from issue #7 (ms, or a ratio).
 TARGETS = {"deterministic_ms": 50.0, "dashboard_ms": 150.0, "ensemble_1000_ms": 10_000.0,
            "pysd_ratio": 100.0}
@@ -273,7 +273,43 @@ def build_rows(outcomes: dict[str, Outcome]) -> list[Row]:
     elif mc is not None:
         rows.append(Row("6 Memory and growth with draws",
                         note=mc.error if mc.status == "missing" else f"failed: {mc.error}"))
+    rows += _executor_rows(outcomes)
     return [r for r in rows if r.note != _NOT_RUN]
+
+
+def _executor_rows(outcomes: dict[str, Outcome]) -> list[Row]:
+    """Rows 7: one ensemble on each executor (issue 16)."""
+    ex = outcomes.get("executors")
+    if ex is None:
+        return []
+    if ex.status != "ok":
+        return [Row("7 Executors", note=ex.error if ex.status == "missing"
+                    else f"failed: {ex.error}")]
+    r = ex.result
+    n = r["draws"]
+    peaks = r.get("peak_rss_mb_per_worker", {})
+    rows = []
+    for key, label in (("inprocess", "in-process"), ("processes_1", "1 process"),
+                       ("processes_2", "2 processes"), ("dask_1", "Dask LocalCluster, 1 worker"),
+                       ("dask_2", "Dask LocalCluster, 2 workers")):
+        if f"{key}_ms" not in r:
+            continue
+        row = _timed(outcomes, "executors", f"{key}_ms",
+                     f"7 Gemeinde ensemble, {n:,} draws, chunks of {r['chunk_size']}: {label}",
+                     note=f"{r[f'{key}_draws_per_s']:,.0f} draws/s; peak RSS per worker "
+                          f"{peaks.get(key, float('nan')):,.0f} MB")
+        if key == "processes_2":
+            row.target = "≥ 1.7× in-process"
+            row.status = "met" if r["speedup_processes_2"] >= 1.7 else "missed"
+            row.note += f"; {r['speedup_processes_2']:.2f}× in-process"
+        rows.append(row)
+    rows.append(Row("7b Overhead per chunk (in-process, small vs large chunks)",
+                    value=f"{r['overhead_per_chunk_ms']:.1f} ms",
+                    note="same bytes on every executor" if r.get("identical")
+                    else "RESULTS DIFFER between executors"))
+    rows.append(_timed(outcomes, "executors", "land_large_ms",
+                       f"7c Land-level chain, {r['land_draws']:,} draws (in-process)"))
+    return rows
 
 
 def render_table(rows: list[Row]) -> str:

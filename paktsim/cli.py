@@ -48,7 +48,34 @@ class _Parser(argparse.ArgumentParser):
     """ArgumentParser whose usage errors exit with code 2 and one clear line."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: {message}\n(see '{self.prog} --help')\n")
+        from paktsim.i18n import gettext as _
+
+        see = _("see '%s --help'") % self.prog
+        self.exit(2, f"{self.prog}: {_('error')}: {message}\n({see})\n")
+
+
+def _german_argparse() -> None:
+    """Route argparse's own strings ("usage:", "options", errors) through the catalogue."""
+    from paktsim import i18n
+
+    argparse._ = i18n.gettext  # type: ignore[attr-defined]
+    argparse.ngettext = i18n.ngettext  # type: ignore[attr-defined]
+
+
+def _problem_lines(exc: InputError) -> list[str]:
+    """The error's lines with each message translated (``got`` → ``erhalten``)."""
+    from paktsim.i18n import gettext, translate_problem
+
+    lines = []
+    for problem in exc.problems:
+        line = problem.format(exc.source)
+        head = ": ".join([p for p in (exc.source, problem.location) if p] + [problem.message])
+        rest = line[len(head):]
+        if rest.startswith(" (got "):
+            rest = f" ({gettext('got')} " + rest[len(" (got "):]
+        lines.append(head[:len(head) - len(problem.message)]
+                     + translate_problem(problem.message) + rest)
+    return lines
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,7 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
                "geschrieben), 3 Fehler der Umgebung (Datenträger voll, keine Berechtigung), "
                "1 interner Fehler, 130 abgebrochen.",
     )
-    parser.add_argument("--version", action="version", version=f"paktsim {__version__}")
+    from paktsim.i18n import gettext as _
+
+    parser.add_argument("--version", action="version", version=f"paktsim {__version__}",
+                        help=_("show program's version number and exit"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
         try:
@@ -93,6 +123,7 @@ def _os_error_line(exc: OSError) -> tuple[int, str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return the exit code."""
+    _german_argparse()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -110,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 warnings.simplefilter("ignore")
             return int(args.func(args) or 0)
     except InputError as exc:
-        for line in exc.lines():
+        for line in _problem_lines(exc):
             print(line, file=sys.stderr)
         return EXIT_INPUT
     except MemoryError:

@@ -6,11 +6,20 @@ with :func:`read_allocation`) over the same regions.  :func:`compare` returns a
 :class:`Comparison` with
 
 - per region: amounts, Δ € and Δ %, € per inhabitant and per counted person,
-  funded FTE, eligibility transition (newly / no longer / still / never eligible);
+  funded FTE, who applies for the region on each side and the eligibility
+  transition (newly / no longer / still / never eligible);
 - roll-ups by Kreis and Regierungsbezirk;
 - strata by population size class and by DEGURBA (count, population, money,
   share of the envelope, € per inhabitant, transitions);
 - the reference regions the user picks.
+
+Eligibility follows each rule's own applicant level (:func:`applicants`): under
+a Kreis rule the 44 Kreise apply, so a Gemeinde "applies itself" only where it
+is a Stadtkreis; under a Gemeinde rule a Gemeinde applies alone, in a group, or
+through its Landkreis.  A region counts as eligible when it is itself an
+applicant (alone).  When one side is a Kreis table and the other a Gemeinde
+table, the Kreis side is passed down to the Gemeinden by population
+(:func:`pass_down_table`), and ``attrs["passed_down"]`` says which side.
 
 Conventions: Δ = alt − base; Δ % = Δ / base, 0 when Δ = 0, NaN when base = 0
 and Δ ≠ 0; so an identity comparison is exactly zero everywhere.
@@ -33,13 +42,25 @@ from paktsim.errors import InputError, Problem
 from paktsim.limits import MAX_ENVELOPE_EUR
 from paktsim.safeload import MAX_TABLE_BYTES, check_regular_file
 
-__all__ = ["Comparison", "compare", "german", "read_allocation", "size_class_labels", "TRANSITIONS_DE"]
+__all__ = ["Comparison", "compare", "german", "read_allocation", "size_class_labels",
+           "TRANSITIONS_DE", "APPLICANT_KINDS_DE", "applicants", "pass_down_table",
+           "provenance", "read_comparison"]
 
 TRANSITIONS_DE: dict[str, str] = {
     "newly": "neu antragsberechtigt",
     "no_longer": "nicht mehr antragsberechtigt",
     "still": "weiterhin antragsberechtigt",
     "never": "weiterhin nicht antragsberechtigt",
+}
+
+#: Kinds of applicant (``applicants(...)["applicant_kind"]``) → German label.
+APPLICANT_KINDS_DE: dict[str, str] = {
+    "kreis": "Stadt- oder Landkreis",
+    "alone": "Gemeinde allein",
+    "joint": "Verbund von Gemeinden",
+    "landkreis": "Landkreis für kleine Gemeinden",
+    "payment": "direkte Zahlung",
+    "none": "kein Antrag",
 }
 
 _REQUIRED = ("amount_eur",)
@@ -89,7 +110,9 @@ def read_allocation(path: str | os.PathLike[str]) -> pd.DataFrame:
         elif suffix == ".xlsx":
             sheet = "Verteilung"
             frame = pd.read_excel(p, sheet_name=sheet, dtype={"AGS": str, "Kreis-AGS": str,
-                                                              "Antrag": str, "RB": str})
+                                                              "Antrag": str, "RB": str},
+                                  engine="openpyxl")
+            frame.attrs.update(_attrs_from_herkunft(_herkunft(p)))
         else:
             raise InputError.single(src, "unsupported file type, expected .csv or .xlsx", src)
     except InputError:
@@ -118,9 +141,110 @@ def read_allocation(path: str | os.PathLike[str]) -> pd.DataFrame:
     if problems:
         raise InputError(problems)
     frame["amount_eur"] = amt.astype("int64")
+    attrs = dict(frame.attrs)
     frame = frame.set_index(pd.Index(frame["ags"], name="ags"))
+    frame.attrs.update(attrs)
     frame.attrs["source"] = src
     return frame
+
+
+def _truthy(values: pd.Series) -> pd.Series:
+    return values.map(lambda v: str(v).strip().lower() in ("true", "1", "ja", "wahr")).astype(bool)
+
+
+def applicants(table: pd.DataFrame) -> pd.DataFrame:
+    """Who applies for each region under one allocation.
+
+    Parameters
+    ----------
+    table : DataFrame
+        An allocation indexed by AGS (5-digit Kreise or 8-digit Gemeinden) with
+        ``amount_eur`` and, where available, ``group_kind``, ``group_id`` and
+        ``eligible_alone`` (as written by ``paktsim allocate``).
+
+    Returns
+    -------
+    DataFrame
+        Same index; ``applicant`` (AGS of the applying Kreis/Gemeinde or the
+        group id, empty when nobody applies), ``applicant_kind`` (a key of
+        :data:`APPLICANT_KINDS_DE`) and ``applies_itself`` (the region is itself
+        the applicant, alone).  A Gemeinde passed down from a Kreis rule applies
+        itself only when it is the Kreis's only Gemeinde (a Stadtkreis).
+    """
+    idx = table.index.astype(str)
+    amount = pd.to_numeric(table["amount_eur"], errors="coerce").fillna(0)
+    kreis_level = bool(len(idx)) and len(idx[0]) == 5
+    if "group_kind" in table:
+        kind = table["group_kind"].astype(str).str.strip().str.lower()
+        kind = kind.where(kind.isin(list(APPLICANT_KINDS_DE)), "none")
+    else:
+        flag = _truthy(table["eligible_alone"]) if "eligible_alone" in table else amount > 0
+        kind = pd.Series(np.where(flag, "alone", "none"), index=table.index, dtype="str")
+    if kreis_level:
+        kind = kind.where(kind == "none", "kreis")
+    gid = (table["group_id"].astype("str").where(table["group_id"].notna(), "")
+           if "group_id" in table else pd.Series("", index=table.index, dtype="str"))
+    gid = gid.where(~gid.isin(["nan", "None", "<NA>"]), "")
+    ags = pd.Series(idx, index=table.index, dtype="str")
+    itself_kinds = kind.isin(["alone", "payment"]) | (kreis_level & (kind == "kreis"))
+    applicant = ags.where(itself_kinds, gid).where(kind != "none", "")
+    applicant = applicant.where(~((kind != "none") & (applicant == "")), ags)
+    passed = (kind == "kreis") & ~kreis_level
+    if passed.any():
+        members = applicant[passed].map(applicant[passed].value_counts())
+        itself_kinds = itself_kinds | (passed & (members == 1)).reindex(table.index,
+                                                                          fill_value=False)
+    return pd.DataFrame({"applicant": applicant.astype("str"),
+                         "applicant_kind": kind.astype("str"),
+                         "applies_itself": itself_kinds.astype(bool)}, index=table.index)
+
+
+def _match_vintage(kreis_table: pd.DataFrame) -> int:
+    """Data vintage of a Kreis table: from its attrs, else by matching the population."""
+    from paktsim import regions
+
+    vintage = kreis_table.attrs.get("vintage")
+    if vintage is not None:
+        return int(vintage)
+    if "population" in kreis_table:
+        pop = pd.to_numeric(kreis_table["population"], errors="coerce")
+        pop.index = pop.index.astype(str)
+        for v in reversed(regions.VINTAGES):
+            ref = regions.kreise(v)["population"].reindex(pop.index)
+            if np.allclose(ref.to_numpy(dtype=float), pop.to_numpy(dtype=float)):
+                return int(v)
+    return int(regions.VINTAGES[-1])
+
+
+def pass_down_table(kreis_table: pd.DataFrame) -> pd.DataFrame:
+    """Pass a Kreis allocation (also one read back from a file) down to the Gemeinden.
+
+    Amounts, funded money and quarter positions are split by population within
+    each Kreis (largest remainder, exact sums); the Kreis stays the applicant.
+    The population vintage is the table's own (attrs or matched population).
+    """
+    from paktsim import params, regions
+    from paktsim.allocation.engine import pass_down
+
+    k = kreis_table.set_axis(kreis_table.index.astype(str)).copy()
+    k["amount_eur"] = pd.to_numeric(k["amount_eur"], errors="coerce").fillna(0).astype("int64")
+    k["funded_eur"] = (pd.to_numeric(k["funded_eur"], errors="coerce").fillna(0).astype("int64")
+                       if "funded_eur" in k else k["amount_eur"])
+    k["fte_funded"] = (pd.to_numeric(k["fte_funded"], errors="coerce").fillna(0.0)
+                       if "fte_funded" in k else 0.0)
+    vintage = _match_vintage(kreis_table)
+    attrs = dict(kreis_table.attrs)
+    step = (attrs.get("programme") or {}).get("step_fte")
+    if step is None:
+        step = params.at(attrs.get("params_date") or params.DEFAULT_RULES_DATE)[
+            "integrationsmanagement.vze_schritt"]
+    attrs.update({"level": "kreis", "programme": {**(attrs.get("programme") or {}),
+                                                  "step_fte": float(step)},
+                  "rule": attrs.get("rule") or "Kreisverteilung"})
+    k.attrs = attrs
+    out = pass_down(k, regions.municipalities(vintage))
+    out = out.set_index(pd.Index(out["ags"].astype(str), name="ags"))
+    return out
 
 
 def _pct(delta: pd.Series, base: pd.Series) -> pd.Series:
@@ -148,6 +272,7 @@ class Comparison:
     transitions: pd.DataFrame
     reference: pd.DataFrame
     attrs: dict[str, Any] = field(default_factory=dict)
+    applicants: pd.DataFrame | None = None
 
     def tables_de(self) -> dict[str, pd.DataFrame]:
         """German tables, one per sheet, in reading order."""
@@ -162,6 +287,8 @@ class Comparison:
         if self.degurba is not None:
             sheets.append(("DEGURBA", self.degurba))
         sheets.append(("Antragsberechtigung", self.transitions))
+        if self.applicants is not None:
+            sheets.append(("Antragsteller", self.applicants))
         if len(self.reference):
             sheets.append(("Referenzgemeinden", self.reference))
         for name, frame in sheets:
@@ -175,8 +302,12 @@ class Comparison:
             "Mittel (€)": [int(r["base_eur"].sum()), int(r["alt_eur"].sum())],
             "Gewinner (Anzahl)": [np.nan, int((r["delta_eur"] > 0).sum())],
             "Verlierer (Anzahl)": [np.nan, int((r["delta_eur"] < 0).sum())],
-            "allein antragsberechtigt (Anzahl)": [int(r["base_eligible"].sum()),
-                                                  int(r["alt_eligible"].sum())],
+            "Anträge (Anzahl)": [int(r.loc[r["base_applicant"] != "", "base_applicant"]
+                                     .nunique()),
+                                 int(r.loc[r["alt_applicant"] != "", "alt_applicant"]
+                                     .nunique())],
+            "Gebiete, die selbst Antrag stellen (Anzahl)": [int(r["base_eligible"].sum()),
+                                                            int(r["alt_eligible"].sum())],
             "geförderte Stellen (VZÄ)": [float(r["base_fte"].sum()), float(r["alt_fte"].sum())],
         }
         frame = pd.DataFrame(data, index=["Basis", "Alternative"]).T
@@ -202,6 +333,11 @@ _DE = {
     "never": "weiterhin nicht antragsberechtigt",
     "base_fte": "Basis Stellen (VZÄ)", "alt_fte": "Alternative Stellen (VZÄ)",
     "delta_fte": "Δ Stellen (VZÄ)", "ags": "AGS",
+    "base_applicant": "Basis: Antragsteller", "alt_applicant": "Alternative: Antragsteller",
+    "base_applicant_kind": "Basis: Antragsform", "alt_applicant_kind": "Alternative: Antragsform",
+    "applicant_kind": "Antragsform", "base_applications": "Basis: Anträge",
+    "alt_applications": "Alternative: Anträge", "base_regions": "Basis: Gebiete",
+    "alt_regions": "Alternative: Gebiete",
 }
 
 
@@ -210,11 +346,16 @@ def german(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     if "transition" in out:
         out["transition"] = out["transition"].map(TRANSITIONS_DE)
+    for col in ("base_applicant_kind", "alt_applicant_kind"):
+        if col in out:
+            out[col] = out[col].map(lambda v: APPLICANT_KINDS_DE.get(v, v))
     if out.index.name in _DE:
         out.index.name = _DE[out.index.name]
     out = out.rename(columns=_DE)
     if out.index.name in ("Antragsberechtigung",):
         out.index = out.index.map(lambda v: TRANSITIONS_DE.get(v, v))
+    if out.index.name == "Antragsform":
+        out.index = out.index.map(lambda v: APPLICANT_KINDS_DE.get(v, v))
     return out
 
 
@@ -282,6 +423,13 @@ def compare(base: pd.DataFrame, alt: pd.DataFrame, reference: Iterable[str] | No
             problems.append(Problem(f"{label}:amount_eur", "missing column"))
     if problems:
         raise InputError(problems)
+    passed_down = None
+    lb, la = _level_of(base), _level_of(alt)
+    if lb != la and {lb, la} == {"kreis", "gemeinde"}:
+        if lb == "kreis":
+            base, passed_down = pass_down_table(base), "base"
+        else:
+            alt, passed_down = pass_down_table(alt), "alt"
     bi, ai = base.index.astype(str), alt.index.astype(str)
     if set(bi) != set(ai):
         only_b = sorted(set(bi) - set(ai))[:5]
@@ -318,14 +466,13 @@ def compare(base: pd.DataFrame, alt: pd.DataFrame, reference: Iterable[str] | No
         out["alt_eur_per_person"] = _per(out["alt_eur"], out["persons"])
         out["delta_eur_per_person"] = _per(out["delta_eur"], out["persons"])
 
-    def flag(t: pd.DataFrame) -> pd.Series:
-        if "eligible_alone" in t:
-            return t["eligible_alone"].map(lambda v: str(v).strip().lower()
-                                           in ("true", "1", "ja", "wahr")).astype(bool)
-        return t["amount_eur"] > 0
-
-    out["base_eligible"] = flag(b)
-    out["alt_eligible"] = flag(a)
+    app_b, app_a = applicants(b), applicants(a)
+    out["base_applicant"] = app_b["applicant"]
+    out["base_applicant_kind"] = app_b["applicant_kind"]
+    out["alt_applicant"] = app_a["applicant"]
+    out["alt_applicant_kind"] = app_a["applicant_kind"]
+    out["base_eligible"] = app_b["applies_itself"]
+    out["alt_eligible"] = app_a["applies_itself"]
     trans = np.select([out["base_eligible"] & out["alt_eligible"],
                        ~out["base_eligible"] & out["alt_eligible"],
                        out["base_eligible"] & ~out["alt_eligible"]],
@@ -359,18 +506,115 @@ def compare(base: pd.DataFrame, alt: pd.DataFrame, reference: Iterable[str] | No
     if unknown:
         raise InputError.single("reference", "unknown AGS, not in the allocations", unknown[:5])
     reference_table = out.loc[ref]
+    applicant_table = _applicant_summary(out)
     attrs = {"level": level, "base": dict(base.attrs), "alt": dict(alt.attrs),
+             "passed_down": passed_down,
              "base_source": base.attrs.get("source"), "alt_source": alt.attrs.get("source")}
-    return Comparison(out, kreise, rb, sizes, degurba, transitions, reference_table, attrs)
+    return Comparison(out, kreise, rb, sizes, degurba, transitions, reference_table, attrs,
+                      applicant_table)
+
+
+def _level_of(table: pd.DataFrame) -> str:
+    idx = table.index.astype(str)
+    return "kreis" if len(idx) and len(idx[0]) == 5 else "gemeinde"
+
+
+def _applicant_summary(regions_table: pd.DataFrame) -> pd.DataFrame:
+    """Applications and regions covered, by kind of applicant, on both sides."""
+    rows = []
+    for side in ("base", "alt"):
+        kind = regions_table[f"{side}_applicant_kind"]
+        app = regions_table[f"{side}_applicant"]
+        for key in APPLICANT_KINDS_DE:
+            sel = kind == key
+            rows.append((side, key, int(app[sel & (app != "")].nunique()), int(sel.sum()),
+                         int(regions_table.loc[sel, f"{side}_eur"].sum())))
+    frame = pd.DataFrame(rows, columns=["side", "applicant_kind", "applications", "regions",
+                                        "eur"])
+    wide = frame.pivot(index="applicant_kind", columns="side",
+                       values=["applications", "regions", "eur"])
+    wide.columns = [f"{side}_{what}" for what, side in wide.columns]
+    wide = wide.reindex(list(APPLICANT_KINDS_DE))[
+        ["base_applications", "alt_applications", "base_regions", "alt_regions",
+         "base_eur", "alt_eur"]].astype("int64")
+    wide.index.name = "applicant_kind"
+    return wide
 
 
 def provenance(comparison: Comparison) -> Mapping[str, Any]:
     """Provenance lines for the Excel ``Herkunft`` sheet."""
     attrs = comparison.attrs
     out: dict[str, Any] = {"Vergleich": "Alternative − Basis (Δ)"}
+    if attrs.get("passed_down"):
+        side = "Basis" if attrs["passed_down"] == "base" else "Alternative"
+        out["Ebene"] = (f"{side}: Kreisbeträge nach Einwohnerzahl an die Gemeinden "
+                        "weitergegeben (der Kreis bleibt Antragsteller)")
     for label, key in (("Basis", "base"), ("Alternative", "alt")):
         a = attrs.get(key) or {}
         out[f"{label}: Datei"] = attrs.get(f"{key}_source") or a.get("source") or "(Python)"
-        if a.get("rule"):
-            out[f"{label}: Regel"] = a["rule"]
+        for key_attr, text in _SIDE_FACTS.items():
+            if a.get(key_attr) not in (None, ""):
+                out[f"{label}: {text}"] = a[key_attr]
     return out
+
+
+#: attrs of an allocation ↔ keys of the Herkunft sheet (``paktsim allocate`` writes them)
+_SIDE_FACTS = {"rule": "Regel", "budget_eur": "Mittel (€)", "level": "Ebene",
+               "params_date": "Stichtag Förderregeln", "stand": "Datenstand Einwohner"}
+
+
+def _herkunft(path: Path) -> dict[str, Any]:
+    """Key/value pairs of a workbook's ``Herkunft`` sheet (empty when there is none)."""
+    try:
+        sheet = pd.read_excel(path, sheet_name="Herkunft", engine="openpyxl")
+    except (ValueError, KeyError):
+        return {}
+    if sheet.shape[1] < 2:
+        return {}
+    return {str(k): v for k, v in zip(sheet.iloc[:, 0], sheet.iloc[:, 1]) if pd.notna(k)}
+
+
+def _attrs_from_herkunft(facts: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    out = {}
+    for key_attr, text in _SIDE_FACTS.items():
+        value = facts.get(f"{prefix}{text}")
+        if value is not None and not (isinstance(value, float) and np.isnan(value)):
+            out[key_attr] = value
+    return out
+
+
+def read_comparison(path: str | os.PathLike[str]) -> Comparison:
+    """Read a comparison workbook written by ``paktsim compare`` (for maps and reports).
+
+    Raises
+    ------
+    InputError
+        Missing file, not an ``.xlsx`` comparison workbook.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise InputError.single(str(p), "file not found", str(p))
+    back = {v: k for k, v in _DE.items()}
+    try:
+        sheets = pd.read_excel(p, sheet_name=None, engine="openpyxl",
+                               dtype={"AGS": str, "Kreis-AGS": str, "RB": str})
+    except Exception as exc:  # noqa: BLE001 - any parser failure is bad input
+        raise InputError.single(str(p), "cannot read the workbook", type(exc).__name__) from None
+    if "Antragsberechtigung" not in sheets or not ({"Gemeinden", "Kreise"} & set(sheets)):
+        raise InputError.single(str(p), "not a comparison workbook of 'paktsim compare' "
+                                "(sheets Gemeinden/Kreise and Antragsberechtigung expected)",
+                                ", ".join(sheets)[:80])
+    level = "gemeinde" if "Gemeinden" in sheets else "kreis"
+    regions_sheet = sheets["Gemeinden" if level == "gemeinde" else "Kreise"].rename(columns=back)
+    regions_sheet = regions_sheet.set_index(regions_sheet["ags"].astype(str))
+    kreise = None
+    if level == "gemeinde" and "Kreise" in sheets:
+        kreise = sheets["Kreise"].rename(columns=back)
+        kreise = kreise.set_index(kreise["kreis_ags"].astype(str).str.zfill(5))
+    facts = _herkunft(p)
+    attrs = {"level": level, "base": _attrs_from_herkunft(facts, "Basis: "),
+             "alt": _attrs_from_herkunft(facts, "Alternative: "),
+             "base_source": facts.get("Basis: Datei"), "alt_source": facts.get("Alternative: Datei"),
+             "passed_down": None, "source": str(p)}
+    empty = pd.DataFrame()
+    return Comparison(regions_sheet, kreise, None, empty, None, empty, empty, attrs)

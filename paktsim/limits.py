@@ -20,6 +20,7 @@ __all__ = [
     "MAX_ARRIVALS_TOTAL",
     "FIRST_YEAR",
     "LAST_YEAR",
+    "MAX_SWEEP_COMBINATIONS",
 ]
 
 #: Largest envelope in whole euros (1 Billion €, ~20 times the Land's whole budget for
@@ -40,3 +41,5 @@ MAX_ARRIVALS_TOTAL = 100_000_000.0
 #: Calendar years a scenario may name (the model starts in January 2014).
 FIRST_YEAR = 2014
 LAST_YEAR = 2100
+#: Largest number of combinations in one sweep grid (each is a full central run).
+MAX_SWEEP_COMBINATIONS = 10_000

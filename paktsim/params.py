@@ -37,6 +37,7 @@ from paktsim.parameters.schema import PATH_PATTERN, ParameterSpec, check_value
 
 __all__ = [
     "DEFAULT_DIRECTORY",
+    "DEFAULT_RULES_DATE",
     "Entry",
     "Parameter",
     "ParameterTree",
@@ -57,6 +58,10 @@ __all__ = [
 ]
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent / "parameters"
+#: Rules date used wherever none is given (``paktsim allocate``, comparisons, reports):
+#: the programme rules in force since 1 January 2025 (Fördersätze, threshold, Kreis rule).
+#: A fixed date, not "today", so that results do not change with the calendar.
+DEFAULT_RULES_DATE = dt.date(2025, 1, 1)
 DateLike = str | dt.date | dt.datetime | pd.Timestamp | np.datetime64
 Overrides = Mapping[str, Mapping[Any, Any]]
 

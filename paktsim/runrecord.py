@@ -23,7 +23,11 @@ from typing import Any
 import numpy as np
 
 __all__ = ["canonical_json", "sha256_bytes", "sha256_file", "build_record", "write_record",
-           "verify_record"]
+           "verify_record", "environment", "git_commit", "rerun_record", "LIBRARIES"]
+
+#: Libraries whose versions a record lists (those that shape numbers or file bytes).
+LIBRARIES = ("numpy", "pandas", "scipy", "matplotlib", "openpyxl", "babel", "pydantic",
+             "PyYAML", "python-docx")
 
 FORMAT = "paktsim-run-record/1"
 
@@ -109,6 +113,9 @@ def build_record(*, scenario: Any, parameters: Mapping[str, Any], data: Mapping[
     record: dict[str, Any] = {
         "format": FORMAT,
         "paktsim_version": __version__,
+        "environment": environment(),
+        "command": _command_line(),
+        "parameters_in_force": _parameters_in_force(scenario),
         "scenario": scenario.model_dump(mode="json"),
         "scenario_sha256": scenario.sha256,
         "parameters": dict(parameters),
@@ -123,6 +130,74 @@ def build_record(*, scenario: Any, parameters: Mapping[str, Any], data: Mapping[
     record = json.loads(canonical_json(record))
     record["record_sha256"] = sha256_bytes(canonical_json(record).encode("utf-8"))
     return record
+
+
+def git_commit() -> dict[str, Any] | None:
+    """Commit of the paktsim source tree (``None`` outside a git checkout).
+
+    Returns ``{"commit": sha, "dirty": bool}``; ``dirty`` means files differ
+    from that commit, so the commit alone does not reproduce the code.
+    """
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    try:
+        sha = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
+                             text=True, timeout=10)
+        if sha.returncode != 0:
+            return None
+        status = subprocess.run(["git", "-C", str(root), "status", "--porcelain",
+                                 "--untracked-files=no", "--", "paktsim"],
+                                capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {"commit": sha.stdout.strip(), "dirty": bool(status.stdout.strip())}
+
+
+def environment() -> dict[str, Any]:
+    """Python, platform and library versions and the git commit of paktsim."""
+    import platform
+    from importlib import metadata
+
+    versions: dict[str, str | None] = {}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return {"python": platform.python_version(), "platform": platform.platform(terse=True),
+            "libraries": versions, "git": git_commit()}
+
+
+def _command_line() -> str | None:
+    import sys
+
+    argv = sys.argv[1:]
+    return "paktsim " + " ".join(argv) if argv else None
+
+
+def _parameters_in_force(scenario: Any) -> dict[str, Any] | None:
+    """Every parameter in force at the horizon start, plus every change within the horizon."""
+    horizon = getattr(scenario, "horizon", None)
+    if horizon is None:
+        return None
+    from paktsim.report.provenance import parameters_in_force, record_parameters
+
+    start = f"{horizon.start}-01"
+    overrides = getattr(scenario, "overrides", None) or None
+    at_start = record_parameters(start, overrides)
+    changes: dict[str, list[dict[str, Any]]] = {}
+    end_year = int(str(horizon.end)[:4])
+    for year in range(int(str(horizon.start)[:4]) + 1, end_year + 1):
+        table = parameters_in_force(f"{year}-01-01", overrides)
+        for path, row in table.iterrows():
+            last = changes[path][-1] if path in changes else at_start[path]
+            if row["value"] != last["value"] or row["source"] != last["source"]:
+                changes.setdefault(path, []).append(
+                    {"value": row["value"], "tag": row["tag"], "source": row["source"],
+                     "since": row["since"].isoformat()
+                     if isinstance(row["since"], dt.date) else None})
+    return {"date": start, "values": at_start, "changes": changes}
 
 
 def write_record(path: str | os.PathLike[str], record: Mapping[str, Any]) -> Path:
@@ -147,11 +222,51 @@ def verify_record(path: str | os.PathLike[str], base_dir: str | os.PathLike[str]
     problems = []
     claimed = record.pop("record_sha256", None)
     if claimed != sha256_bytes(canonical_json(record).encode("utf-8")):
-        problems.append("record_sha256 does not match the record")
+        problems.append("record_sha256 passt nicht zum Protokoll (Protokoll verändert)")
     for name, entry in record.get("outputs", {}).items():
         file = base / entry["file"]
         if not file.exists():
-            problems.append(f"{name}: {entry['file']} missing")
+            problems.append(f"{entry['file']}: Datei fehlt")
         elif sha256_file(file) != entry["sha256"]:
-            problems.append(f"{name}: {entry['file']} changed")
+            problems.append(f"{entry['file']}: Inhalt verändert (sha256 weicht ab)")
+    return problems
+
+
+def rerun_record(path: str | os.PathLike[str], base_dir: str | os.PathLike[str] | None = None
+                 ) -> list[str]:
+    """Rerun the record's scenario into a temporary folder and compare every output byte for byte.
+
+    Parameters
+    ----------
+    path : path-like
+        The run record (``run_record.json``).
+    base_dir : path-like, optional
+        Folder that relative input files (arrivals CSV) of the scenario are
+        read from; default the current directory.
+
+    Returns
+    -------
+    list of str
+        Problems (empty when every output is reproduced exactly).
+    """
+    import tempfile
+
+    from paktsim.commands.run import build_outputs, write_outputs
+    from paktsim.scenario import Scenario
+
+    record = json.loads(Path(path).read_text(encoding="utf-8"))
+    scenario = Scenario.model_validate(record["scenario"])
+    problems = []
+    if scenario.sha256 != record.get("scenario_sha256"):
+        problems.append("scenario_sha256 passt nicht zum gespeicherten Szenario")
+    base = Path(base_dir) if base_dir else Path.cwd()
+    with tempfile.TemporaryDirectory(prefix="paktsim-verify-") as tmp:
+        outputs = build_outputs(scenario, base_dir=base)
+        write_outputs(outputs, tmp, force=True)
+        for name, entry in sorted(record.get("outputs", {}).items()):
+            file = Path(tmp) / entry["file"]
+            if not file.exists():
+                problems.append(f"{entry['file']}: bei der Neuberechnung nicht entstanden")
+            elif sha256_file(file) != entry["sha256"]:
+                problems.append(f"{entry['file']}: Neuberechnung ergibt andere Bytes")
     return problems

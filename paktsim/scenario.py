@@ -411,6 +411,19 @@ class UncertaintySpec(_Spec):
         return value
 
 
+class SweepSpec(_Spec):
+    """A grid of changes for ``paktsim sweep`` (:mod:`paktsim.sweep`).
+
+    ``grid`` maps a dotted scenario path (``allocation.urban_factor.factors.1``,
+    ``arrivals.path``, ``overrides.PARAM.PATH``) to the values to try; every
+    combination is run.
+    """
+
+    grid: dict[Annotated[str, StringConstraints(min_length=1, max_length=300)],
+               Annotated[list[Any], Field(min_length=1, max_length=1000)]] = Field(
+        min_length=1, max_length=20)
+
+
 class Scenario(_Spec):
     """A complete, validated scenario.
 
@@ -433,6 +446,8 @@ class Scenario(_Spec):
     staffing: StaffingSpec = Field(default_factory=StaffingSpec)
     uncertainty: UncertaintySpec = Field(default_factory=UncertaintySpec)
     seed: Annotated[int, Field(ge=0, lt=2**63)] = 20260101
+    sweep: SweepSpec | None = Field(
+        default=None, description="Grid of changes for paktsim sweep (optional).")
 
     @field_validator("name", "description")
     @classmethod
@@ -472,8 +487,15 @@ class Scenario(_Spec):
     # -- identity ---------------------------------------------------------------------
     def canonical_json(self) -> str:
         """Canonical JSON (sorted keys, no whitespace) of the full, defaulted scenario."""
-        return json.dumps(self.model_dump(mode="json"), sort_keys=True,
+        return json.dumps(self.as_dict(), sort_keys=True,
                           separators=(",", ":"), ensure_ascii=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The full, defaulted scenario as plain data (no `sweep` key when it has none)."""
+        data = self.model_dump(mode="json")
+        if data.get("sweep") is None:  # scenarios without a grid keep their identity
+            data.pop("sweep", None)
+        return data
 
     @property
     def sha256(self) -> str:
@@ -482,8 +504,7 @@ class Scenario(_Spec):
 
     def to_yaml(self) -> str:
         """The scenario as YAML that validates back to an equal scenario."""
-        return yaml.safe_dump(self.model_dump(mode="json", exclude_defaults=False),
-                              allow_unicode=True, sort_keys=False)
+        return yaml.safe_dump(self.as_dict(), allow_unicode=True, sort_keys=False)
 
     def with_changes(self, **sections: Any) -> "Scenario":
         """Return a validated copy with whole fields or nested dicts replaced.

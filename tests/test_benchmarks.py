@@ -209,7 +209,10 @@ def test_every_benchmark_runs_quick(tmp_path: Path) -> None:
     mc = outcomes["montecarlo"].result
     assert mc["gemeinde_inflow_cells_per_s"] > 0 and mc["peak_mb_gemeinde_inflow"] > 0
     assert set(mc["scaling_exponent"]) == {"land", "gemeinde_pipeline"}
+    ex = outcomes["executors"].result
+    assert ex["identical"] and ex["processes_2_draws_per_s"] > 0
     rows = runner.build_rows(outcomes)
+    assert any(r.label.startswith("7 Gemeinde ensemble") for r in rows)
     info = runner.machine_info()
     text = runner.render_markdown(outcomes, rows, info, "quick", ["--quick"])
     assert text.count("\n| ") >= len(rows) and "Where we stand" in text

@@ -105,13 +105,12 @@ REPORTED_2025 = {
     "08316": ("Emmendingen", 1_000_000),
 }
 FACTOR = 1.5
-NEEDS_CREDITS = {"08226"}  # hosts EA Schwetzingen: the key needs reception credits (§2)
 
 
-@pytest.mark.parametrize("ags", [
-    pytest.param(a, marks=pytest.mark.xfail(strict=True, reason="needs reception credits"))
-    if a in NEEDS_CREDITS else a for a in REPORTED_2025])
+@pytest.mark.parametrize("ags", list(REPORTED_2025))
 def test_status_quo_2025_money_within_factor_of_reported(status_quo, ags):
+    """The Rhein-Neckar-Kreis (EA Schwetzingen) is within the factor only with the
+    reception credits of the inflow keys (by population: 2.85 Mio €, 1.57×)."""
     name, reported = REPORTED_2025[ags]
     model = float(_amounts(status_quo)[ags])
     assert regions.kreise(2023).loc[ags, "name"].startswith(name.split("-")[0])

@@ -61,7 +61,7 @@ def test_winners_losers_order_and_labels():
     ax = fig.axes[0]
     names = [t.get_text() for t in ax.get_yticklabels()]
     assert names == ["A-Stadt", "D-Weiler", "B-Dorf", "C-Hausen"]  # bottom to top
-    assert f"-120.000{NBSP}€" in texts(fig) and f"80.000{NBSP}€" in texts(fig)
+    assert f"\u2212120.000{NBSP}€" in texts(fig) and f"80.000{NBSP}€" in texts(fig)
     bars = [p.get_width() for p in ax.patches]
     assert bars == [-120_000.0, -3_000.0, 5_000.0, 80_000.0]
 

@@ -392,7 +392,8 @@ def allocate(rule: AllocationRule, budget_eur: int | None = None, *, vintage: in
         ``verteilung.anteil_hochschule`` (an assumption).
     params_date : date-like, optional
         Date at which the programme rules (threshold, Fördersätze, FTE step)
-        are read; default 1 January of the year after the vintage.
+        are read; default :data:`paktsim.params.DEFAULT_RULES_DATE` (the same
+        default as ``paktsim run``'s first year, the CLI and the notebooks).
     threshold_eur : int, optional
         Replace the application threshold (``0`` disables it).
     below_minimum : {"top_up", "drop"}
@@ -433,7 +434,9 @@ def allocate(rule: AllocationRule, budget_eur: int | None = None, *, vintage: in
     if join is None:
         join = "landkreis" if rule.level == "gemeinde" else "none"
     if params_date is None:
-        params_date = dt.date(int(vintage) + 1, 1, 1)
+        from paktsim.params import DEFAULT_RULES_DATE
+
+        params_date = DEFAULT_RULES_DATE
     if positions is None:
         positions = not isinstance(rule, OpenEndedRule)
     if positions:

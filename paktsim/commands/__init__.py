@@ -13,4 +13,8 @@ COMMANDS: tuple[str, ...] = (
     "data",
     "params",
     "evidence",
+    "map",
+    "report",
+    "verify",
+    "sweep",
 )

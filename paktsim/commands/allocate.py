@@ -15,7 +15,6 @@ or written; bad input exits with code 2 and one line per problem.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import math
 import sys
 from typing import Any
@@ -63,7 +62,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--threshold", type=float, metavar="EUR",
                    help="Antragsschwelle ersetzen (0 = keine)")
     p.add_argument("--params-date", metavar="YYYY-MM-DD",
-                   help="Stichtag der Förderregeln (Standard: 1.1. des Folgejahrs der Daten)")
+                   help="Stichtag der Förderregeln (Standard: 2025-01-01, wie paktsim run)")
     p.add_argument("--below-minimum", choices=("top_up", "drop"), default="top_up",
                    help="Antrag, der keine Mindeststelle trägt: mit Eigenanteil (top_up) "
                         "oder ohne Stelle (drop)")
@@ -184,7 +183,6 @@ def _provenance(result: Any, args: argparse.Namespace) -> dict[str, Any]:
         "geförderte Stellen (VZÄ)": a.get("fte_funded"),
         "Zählungen": ", ".join(args.counts or []) or "–",
         "Befehl": "paktsim " + " ".join(sys.argv[1:]) if sys.argv[1:] else "paktsim allocate",
-        "Datum": dt.date.today().isoformat(),
         "paktsim": __version__,
     }
     for path, value in (a.get("parameters") or {}).items():
@@ -212,11 +210,13 @@ def run(args: argparse.Namespace) -> int:
                     overwrite=args.force)
     else:
         write_table(out, table, overwrite=args.force)
+    from paktsim.report.format import date_de as pd_date
     from paktsim.report.format import eur, number
 
     a = result.attrs
     fte = a.get("fte_funded")
     fte_text = f", {number(fte, 2)} VZÄ gefördert" if fte is not None else ""
+    rules = pd_date(a.get("params_date"))
     print(f"{out}: {len(result)} Zeilen, {eur(a['budget_eur'])} verteilt{fte_text}, "
-          f"{eur(a['unused_eur'])} nicht abrufbar")
+          f"{eur(a['unused_eur'])} nicht abrufbar (Förderregeln Stand {rules})")
     return 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
+from typing import Any
 
 from paktsim.errors import InputError
 
@@ -22,6 +22,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--reference", metavar="AGS,AGS,...",
                    help="Referenzgemeinden (AGS, durch Komma getrennt)")
     p.add_argument("--out", required=True, metavar="DELTA.xlsx|DELTA.csv")
+    p.add_argument("--map", action="store_true",
+                   help="zusätzlich Karten Δ € je Einwohner nach Kreisen und Gemeinden "
+                        "(DELTA_karte_kreise.png/.svg, DELTA_karte_gemeinden.png/.svg)")
+    p.add_argument("--map-formats", default="png,svg", metavar="png,svg,pdf",
+                   help="Formate der Karten (Standard: png,svg)")
     p.add_argument("--force", action="store_true", help="bestehende Datei überschreiben")
     p.set_defaults(func=run)
 
@@ -32,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     from paktsim.io import TABLE_SUFFIXES, ensure_writable, write_table
 
     (out,) = ensure_writable([args.out], force=args.force, suffixes=TABLE_SUFFIXES)
+    map_targets = _map_targets(args, out) if args.map else {}
     problems = []
     tables = []
     for path in (args.base, args.alt):
@@ -46,13 +52,48 @@ def run(args: argparse.Namespace) -> int:
     result = compare(tables[0], tables[1], reference=reference)
     if out.suffix.lower() == ".xlsx":
         prov = dict(provenance(result))
-        prov["Datum"] = dt.date.today().isoformat()
         write_table(out, result.tables_de(), provenance=prov, overwrite=args.force)
     else:
         write_table(out, german(result.regions), overwrite=args.force)
+    if map_targets:
+        from paktsim.commands.map import save
+        from paktsim.report.comparison_maps import comparison_map
+
+        for level, targets in map_targets.items():
+            if level == "gemeinde" and result.attrs.get("level") != "gemeinde":
+                continue
+            save(comparison_map(result, level=level), targets)
+            print(f"Karte {'Kreise' if level == 'kreis' else 'Gemeinden'}: "
+                  + ", ".join(str(t) for t in targets))
     r = result.regions
+    if result.attrs.get("passed_down"):
+        side = "Basis" if result.attrs["passed_down"] == "base" else "Alternative"
+        print(f"{side} ist eine Kreisverteilung: Kreisbeträge nach Einwohnerzahl an die "
+              "Gemeinden weitergegeben (der Kreis bleibt Antragsteller).")
     print(f"{out}: {int((r['delta_eur'] > 0).sum())} Gewinner, "
           f"{int((r['delta_eur'] < 0).sum())} Verlierer, "
           f"{int((r['transition'] == 'newly').sum())} neu und "
-          f"{int((r['transition'] == 'no_longer').sum())} nicht mehr antragsberechtigt")
+          f"{int((r['transition'] == 'no_longer').sum())} nicht mehr antragsberechtigt "
+          f"(Förderregeln Stand {_rules_dates(result)})")
     return 0
+
+
+def _map_targets(args: argparse.Namespace, out: Any) -> dict[str, list[Any]]:
+    """Map files next to the table, checked before anything is written."""
+    from paktsim.commands.map import check_targets
+
+    formats = [f.strip().lower().lstrip(".") for f in args.map_formats.split(",") if f.strip()]
+    targets: dict[str, list[Any]] = {}
+    for level, stem in (("kreis", "karte_kreise"), ("gemeinde", "karte_gemeinden")):
+        paths = [str(out.with_name(f"{out.stem}_{stem}.{f}")) for f in formats]
+        targets[level] = check_targets(paths, args.force)
+    return targets
+
+
+def _rules_dates(result: Any) -> str:
+    from paktsim.report.format import date_de
+
+    dates = [date_de((result.attrs.get(side) or {}).get("params_date")) for side in ("base", "alt")]
+    if dates[0] == dates[1]:
+        return dates[0] if dates[0] != "–" else "nicht in den Eingaben vermerkt (CSV)"
+    return f"Basis {dates[0]}, Alternative {dates[1]}"

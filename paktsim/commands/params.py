@@ -19,7 +19,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "params",
         help="Parameter (Werte, Einheit, Quelle) zu einem Datum oder Verlauf eines Parameters",
-        description=__doc__,
+        description="Zeigt Parameter mit Wert, Einheit, Einstufung und Quelle: ohne PFAD (oder "
+                    "mit einem Präfix wie 'pakt') alle am Stichtag geltenden, mit einem "
+                    "vollständigen Pfad den Verlauf dieses Parameters (mit --date den einen "
+                    "geltenden Wert).",
     )
     parser.add_argument("path", nargs="?", default=None,
                         help="Parameterpfad (z. B. integrationsmanagement.foerdersatz.hochschule) oder Präfix (z. B. pakt)")
@@ -48,30 +51,40 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 def run(args: argparse.Namespace) -> int:
     """Print the listing or history; bad path or date -> InputError (exit 2)."""
     from paktsim import params
+    from paktsim.i18n import language
+    from paktsim.report.provenance import TAGS_DE, UNITS_DE
 
+    german = language() == "de"
+    unit = (lambda u: UNITS_DE.get(u, u)) if german else (lambda u: u)
+    tag = (lambda t: TAGS_DE.get(t, t)) if german else (lambda t: t)
     tree = params.load()
     day = params.to_date(args.date, "--date") if args.date else dt.date.today()
     path = args.path
 
     if path is not None and path in tree:
         param = tree[path]
-        print(f"{param.path}: {param.name_de} / {param.name_en}")
-        print(f"Einheit: {param.unit}   Periode: {param.period}   Datei: {param.file}")
-        print(param.description)
+        if german:
+            # the descriptions in the YAML files are English; German shows the German name
+            print(f"{param.path}: {param.name_de}")
+            print(f"Einheit: {unit(param.unit)}   Datei: {param.file}")
+        else:
+            print(f"{param.path}: {param.name_de} / {param.name_en}")
+            print(f"Einheit: {param.unit}   Periode: {param.period}   Datei: {param.file}")
+            print(param.description)
         if param.documentation_only:
             print(f"Nur zur Dokumentation (kein Modellcode liest ihn): {param.documentation_only}")
         if args.date:
             entry = next((e for e in reversed(param.entries) if e.date <= day), None)
             value = entry.value if entry else None
-            source = f"{entry.reference} [{entry.tag}]" if entry else "-"
+            source = f"{entry.reference} [{tag(entry.tag)}]" if entry else "-"
             print(f"\nam {day.isoformat()}: {_fmt(value)}  ({source})")
             return 0
-        rows = [[e.date.isoformat(), _fmt(e.value), e.tag,
+        rows = [[e.date.isoformat(), _fmt(e.value), tag(e.tag),
                  f"[{_fmt(e.range[0])}, {_fmt(e.range[1])}]" if e.range else "",
-                 e.reference + (f" — {e.note}" if e.note else "")]
+                 e.reference + (f" — {e.note}" if e.note and not german else "")]
                 for e in param.entries]
         print()
-        print(_table(["ab", "Wert", "Kennz.", "Spanne", "Quelle"], rows))
+        print(_table(["ab", "Wert", "Einstufung", "Spanne", "Quelle"], rows))
         return 0
 
     paths = list(tree)
@@ -84,8 +97,8 @@ def run(args: argparse.Namespace) -> int:
     for p in paths:
         param = tree[p]
         entry = next((e for e in reversed(param.entries) if e.date <= day), None)
-        rows.append([p, _fmt(snap[p]), param.unit, entry.tag if entry else "-",
+        rows.append([p, _fmt(snap[p]), unit(param.unit), tag(entry.tag) if entry else "-",
                      entry.reference if entry else "(noch nicht in Kraft)"])
     print(f"Parameter am {day.isoformat()} ({len(rows)}):")
-    print(_table(["Parameter", "Wert", "Einheit", "Kennz.", "Quelle"], rows))
+    print(_table(["Parameter", "Wert", "Einheit", "Einstufung", "Quelle"], rows))
     return 0

@@ -215,7 +215,8 @@ def _write_set(outputs: dict[str, Any], out_dir: Path) -> None:
     provenance = {"Szenario": facts["scenario"].name,
                   "Szenario sha256": facts["scenario"].sha256,
                   "Datenstand": facts["data"]["vintage"],
-                  "Ziehungen": facts["extra"]["n_draws"]}
+                  "Ziehungen": facts["extra"]["n_draws"],
+                  "Parameterstand": f"{facts['scenario'].horizon.start}-01"}
     path = out_dir / WORKBOOK_NAME
     write_table(path, {k: v.set_index(v.columns[0]) for k, v in outputs["excel_tables"].items()},
                 provenance=provenance)
@@ -223,7 +224,8 @@ def _write_set(outputs: dict[str, Any], out_dir: Path) -> None:
     for name, table in outputs.get("files", {}).items():
         path = out_dir / name
         if name.endswith(".xlsx"):
-            write_table(path, {k: v.set_index(v.columns[0]) for k, v in table.items()},
+            write_table(path, {k: v if not isinstance(v.index, pd.RangeIndex)
+                               else v.set_index(v.columns[0]) for k, v in table.items()},
                         provenance=provenance)
         else:
             write_table(path, table if not isinstance(table.index, pd.RangeIndex)
@@ -267,6 +269,8 @@ def run(args: argparse.Namespace) -> int:
 
     print(f"{scenario.name}: {len(files)} Dateien in {out_dir} "
           f"(Bestand {result.months[-1]}: {number(total)} Personen)")
+    print(f"Förderregeln: Stand 1.1. jedes Jahres, {str(result.months[0])[:4]} bis "
+          f"{str(result.months[-1])[:4]}; prüfen mit: paktsim verify {out_dir / RECORD_NAME}")
     if "staffing" in outputs:
         from paktsim.commands.run_staffing import headline
 

@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "validate",
         help="Szenario-Dateien prüfen (ohne Rechnung)",
         description="Prüft Szenario-Dateien (YAML). Gibt je Problem eine Zeile "
-                    "'DATEI: feld.pfad: was falsch ist (got WERT)' aus; Exit-Code 2 bei Fehlern.",
+                    "'DATEI: feld.pfad: was falsch ist (erhalten WERT)' aus; Exit-Code 2 bei Fehlern.",
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="Szenario-Datei(en), YAML")
     parser.set_defaults(func=run)
@@ -37,6 +37,10 @@ def run(args: argparse.Namespace) -> int:
             scenario = load_scenario(name)
             try:  # everything `paktsim run` checks before it computes, same messages
                 check_scenario(scenario, base_dir=Path(name).resolve().parent)
+                if scenario.sweep is not None:  # every combination, as `paktsim sweep` does
+                    from paktsim.sweep import check
+
+                    check(scenario, base_dir=Path(name).resolve().parent)
             except InputError as exc:
                 raise exc.with_source(name) if exc.source is None else exc from None
         except InputError as exc:

@@ -35,7 +35,13 @@ __all__ = [
     "fan_chart",
     "tornado",
     "save_figure",
+    "add_source",
+    "default_source",
+    "SOURCE_GID",
 ]
+
+#: gid of the source line's text artist (one per figure; maps carry theirs already).
+SOURCE_GID = "paktsim-source"
 
 #: Colours used across paktsim charts (colour-blind safe Okabe-Ito palette).
 COLORS = {
@@ -102,6 +108,11 @@ def value_formatter(kind: str | Callable[[float], str], decimals: int = 0) -> Ca
     """
     if callable(kind):
         return kind
+    plain = _plain_formatter(kind, decimals)
+    return lambda v: fmt.typographic_minus(plain(v))
+
+
+def _plain_formatter(kind: str, decimals: int) -> Callable[[float], str]:
     table: dict[str, Callable[[float], str]] = {
         "number": lambda v: fmt.number(v, decimals),
         "eur": lambda v: fmt.eur(v, decimals),
@@ -209,11 +220,24 @@ def stock_timeseries(stocks: "pd.DataFrame", title: str | None = None,
         ax.stackplot(x, np.nan_to_num(values), labels=labels, colors=colors, alpha=0.9,
                      linewidth=0)
     else:
-        # dashes as well as colours, so lines lying on top of each other stay visible
+        # dashes, markers and colours, so lines stay distinguishable in grey print; a series
+        # equal to an earlier one is not drawn on top of it but named in that line's label
         styles = ("-", "--", ":", "-.")
-        for i, (row, label, color) in enumerate(zip(values, labels, colors)):
-            ax.plot(x, row, label=label, color=color, linewidth=1.8 + 0.6 * (i == 0),
-                    linestyle=styles[i % len(styles)])
+        markers = ("", "o", "s", "^", "D")
+        drawn: list[int] = []
+        merged: dict[int, list[str]] = {}
+        for i, row in enumerate(values):
+            same = next((j for j in drawn if np.allclose(values[j], row, equal_nan=True)), None)
+            if same is None:
+                drawn.append(i)
+            else:
+                merged.setdefault(same, []).append(labels[i])
+        every = max(1, len(x) // 12)
+        for k, i in enumerate(drawn):
+            label = " = ".join([labels[i], *merged.get(i, [])])
+            ax.plot(x, values[i], label=label, color=colors[i], linewidth=1.8 + 0.6 * (k == 0),
+                    linestyle=styles[k % len(styles)], marker=markers[k % len(markers)] or None,
+                    markersize=4, markevery=every)
     ax.set_ylim(bottom=0)
     ax.margins(x=0)
     _value_axis_and_legend(ax, value_format, top_layer_first=stacked)
@@ -482,7 +506,7 @@ def tornado(effects: "pd.DataFrame", base: float, title: str | None = None,
 
 def save_figure(fig: "Figure", path_without_suffix: str | os.PathLike[str],
                 formats: Sequence[str] = ("png", "svg"), dpi: int = 300,
-                force: bool = False) -> list[Path]:
+                force: bool = False, source: str | bool = True) -> list[Path]:
     """Save a figure in several formats, safely (all targets checked first, atomic writes).
 
     The files carry no creation date and SVG ids use a fixed hash salt, so the
@@ -500,6 +524,9 @@ def save_figure(fig: "Figure", path_without_suffix: str | os.PathLike[str],
         Resolution of raster formats (300 = print).
     force : bool
         Replace existing files.
+    source : str or bool
+        Source line added at the bottom unless the figure has one
+        (:func:`add_source`): ``True`` the default line, a text, or ``False`` none.
 
     Returns
     -------
@@ -533,12 +560,45 @@ def save_figure(fig: "Figure", path_without_suffix: str | os.PathLike[str],
                 "pdf": {"CreationDate": None, "ModDate": None, "Creator": "paktsim"}}
     from matplotlib.text import Text
 
+    if source is not False:
+        add_source(fig, None if source is True else source)
     for text in fig.findobj(Text):  # paktsim draws no mathtext: "$" from data is text
         text.set_parse_math(False)
-    with matplotlib.rc_context({"svg.hashsalt": "paktsim", "svg.fonttype": "path"}):
+    # svg.fonttype "none": text stays text (editable, searchable) in Word/Inkscape
+    with matplotlib.rc_context({"svg.hashsalt": "paktsim", "svg.fonttype": "none",
+                                "pdf.fonttype": 42}):
         for target, kind in zip(targets, formats):
             write_bytes_with(target, lambda handle, kind=kind: fig.savefig(
                 handle, format=kind, dpi=dpi, bbox_inches="tight", metadata=metadata[kind],
                 facecolor="white"))
     return targets
 
+
+
+def default_source() -> str:
+    """The standard source line of a paktsim chart (model, version, data)."""
+    from paktsim._version import __version__
+
+    return (f"Quelle: eigene Berechnung mit paktsim {__version__}; Daten: Destatis, "
+            "Statistisches Landesamt BW; Parameter mit Quellen: paktsim params")
+
+
+def add_source(fig: "Figure", text: str | None = None) -> "Figure":
+    """Write a source line at the bottom left of ``fig`` (once; maps already carry one).
+
+    Parameters
+    ----------
+    fig : Figure
+    text : str, optional
+        The line; default :func:`default_source`.
+
+    Returns
+    -------
+    Figure
+    """
+    artists = list(fig.texts) + [t for ax in fig.axes for t in ax.texts]
+    if any(t.get_gid() == SOURCE_GID for t in artists):
+        return fig
+    fig.text(0.0, 0.0, text or default_source(), ha="left", va="top", fontsize=6.5,
+             color="#555555", gid=SOURCE_GID)
+    return fig

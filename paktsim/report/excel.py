@@ -9,9 +9,9 @@ the target first and renames a finished temporary file into place.
 
 Determinism: the same tables and provenance give the same bytes. The workbook's
 "created"/"modified" properties are set to the provenance date (keys ``date``
-or ``Datum``, ISO ``YYYY-MM-DD``) or else to today at 00:00 UTC, and every zip
-member gets a fixed timestamp; without a provenance date the file is therefore
-reproducible within one day.
+or ``Datum``, ISO ``YYYY-MM-DD``) or else to a fixed 1 January 1980 (no date
+row is added then), and every zip member gets a fixed timestamp, so a rerun
+on another day gives the same file (``paktsim verify --rerun``).
 """
 
 from __future__ import annotations
@@ -35,6 +35,9 @@ __all__ = [
     "ATTRIBUTION",
     "PROVENANCE_SHEET",
     "default_number_format",
+    "page_setup",
+    "print_title",
+    "row_number_format",
     "safe_cell",
     "sheet_names",
     "write_row",
@@ -88,14 +91,53 @@ def default_number_format(name: Any, dtype: Any) -> str | None:
     """
     import pandas as pd
 
+    if _is_year(name):
+        return "0"
     kind = column_kind(name, dtype)
     if kind is None:
         return None
+    if kind in ("number", "count") and _is_count_name(name):
+        return _signed("#,##0") if is_signed(name) else "#,##0"
     if kind == "eur":
         fmt = _EUR if pd.api.types.is_integer_dtype(dtype) else _EUR_CENTS
     else:
         fmt = _FORMATS[kind]
     return _signed(fmt) if is_signed(name) else fmt
+
+
+_YEAR_NAMES = {"jahr", "year", "jahre", "years", "haushaltsjahr", "stichjahr"}
+_COUNT_WORDS = ("personen", "persons", "fallzahl", "einwohner", "anzahl", "zielgruppe",
+                "bestand", "zugänge", "gewinner", "verlierer", "gebiete", "anträge")
+
+
+def _is_year(name: Any) -> bool:
+    return str(name).strip().lower() in _YEAR_NAMES
+
+
+def _is_count_name(name: Any) -> bool:
+    text = str(name).lower()
+    return any(word in text for word in _COUNT_WORDS) and "je" not in text.split() \
+        and "€" not in text and "vzä" not in text and "anteil" not in text
+
+
+def row_number_format(label: Any) -> str | None:
+    """Number format of a row in a transposed table (rows = Kennzahlen, columns = years).
+
+    ``Mittel (€)`` → euros, ``… (VZÄ)`` → FTE, ``… (Anzahl)``/persons → counts,
+    shares → percent; ``None`` when the label says nothing.
+    """
+    text = str(label)
+    if "€" in text and "je" not in text.split():
+        return _EUR
+    if "€ je" in text:
+        return _EUR_CENTS
+    if "VZÄ" in text and "je VZÄ" not in text:
+        return "#,##0.00"
+    if "Wahrscheinlichkeit" in text or "Anteil" in text or "%" in text:
+        return "0.0%"
+    if _is_count_name(text) or "Kreise mit" in text or "je VZÄ" in text:
+        return "#,##0"
+    return None
 
 
 def sheet_names(names: list[Any], reserved: tuple[str, ...] = (PROVENANCE_SHEET,)) -> list[str]:
@@ -272,9 +314,82 @@ def _write_sheet(ws: Any, frame: "pd.DataFrame", formats: Mapping[str, str]) -> 
             widths[col_idx - 1] = max(widths[col_idx - 1], _display_width(cell.value, fmt))
         ws.column_dimensions[letter].width = min(_MAX_WIDTH, widths[col_idx - 1] + 2)
 
+    if n_index and not plain_index and _is_label_index(index) and frame.shape[1]:
+        _row_formats(ws, [str(v) for v in index.get_level_values(0)], n_index, len(header))
     ws.freeze_panes = ws.cell(row=2, column=n_index + 1)
     if len(frame) and header:
         ws.auto_filter.ref = ws.dimensions
+
+
+def _is_label_index(index: Any) -> bool:
+    """Rows are named figures (a Kennzahl index), so the row label decides the format."""
+    name = str(index.names[0] or "").lower()
+    return name in ("kennzahl", "kennzahlen", "größe", "angabe")
+
+
+def _row_formats(ws: Any, labels: list[str], n_index: int, n_cols: int) -> None:
+    for row, label in enumerate(labels, start=2):
+        fmt = row_number_format(label)
+        if fmt is None:
+            continue
+        for col in range(n_index + 1, n_cols + 1):
+            cell = ws.cell(row=row, column=col)
+            if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                cell.number_format = fmt
+
+
+def print_title(provenance: Mapping[str, Any]) -> str:
+    """One line for the printed page header: scenario, rule, envelope, rules year."""
+    parts = []
+    for keys, prefix in ((("Szenario",), ""), (("Regel", "Basis: Regel"), "Regel: "),
+                         (("Alternative: Regel",), "Alternative: "),
+                         (("Mittel (€)", "Alternative: Mittel (€)"), "Mittel: "),
+                         (("Stichtag Förderregeln", "Alternative: Stichtag Förderregeln",
+                           "Förderregeln"), "Förderregeln: ")):
+        for key in keys:
+            value = provenance.get(key)
+            if value not in (None, ""):
+                if key.endswith("(€)") and isinstance(value, (int, float)):
+                    value = f"{int(value):,} €".replace(",", ".")
+                parts.append(f"{prefix}{value}")
+                break
+    return " | ".join(parts)
+
+
+def page_setup(ws: Any, title: str, n_index: int) -> None:
+    """Print layout: A4 landscape, fit to width, repeated header row and label columns,
+    page header with ``title``, footer with source and page numbers."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_title_rows = "1:1"
+    if n_index:
+        from openpyxl.utils import get_column_letter
+
+        ws.print_title_cols = f"A:{get_column_letter(n_index)}"
+    header = _escape_header(f"{title} – {ws.title}" if title else ws.title)
+    ws.oddHeader.left.text = header
+    ws.oddHeader.left.size = 9
+    ws.oddFooter.left.text = _escape_header(f"Quelle: paktsim; {ATTRIBUTION}")
+    ws.oddFooter.left.size = 7
+    ws.oddFooter.right.text = "Seite &P von &N"
+    ws.oddFooter.right.size = 7
+
+
+def _escape_header(text: str) -> str:
+    return text.replace("&", "&&")[:250]
+
+
+def _index_columns(frame: "pd.DataFrame") -> int:
+    import pandas as pd
+
+    plain = isinstance(frame.index, pd.RangeIndex) and frame.index.name is None
+    return 0 if plain else frame.index.nlevels
 
 
 def _provenance_rows(provenance: Mapping[str, Any], created: dt.datetime) -> list[tuple[str, Any]]:
@@ -285,8 +400,6 @@ def _provenance_rows(provenance: Mapping[str, Any], created: dt.datetime) -> lis
         cell = _cell_value(value)
         rows.append((str(key), cell if not isinstance(cell, str) or cell else ""))
     keys = {str(k).lower() for k in provenance}
-    if not keys & {"date", "datum"}:
-        rows.append(("Datum", created.date()))
     if not keys & {"paktsim_version", "paktsim-version", "version"}:
         rows.append(("paktsim-Version", __version__))
     if not keys & {"attribution", "quellen", "quellenvermerk"}:
@@ -307,8 +420,44 @@ def _created(provenance: Mapping[str, Any]) -> dt.datetime:
         except ValueError as exc:
             raise InputError(Problem(f"provenance.{key}", "expected an ISO date YYYY-MM-DD",
                                      value)) from exc
-    today = dt.datetime.now(dt.timezone.utc).date()
-    return dt.datetime(today.year, today.month, today.day)
+    return dt.datetime(*_ZIP_EPOCH)
+
+
+_PARAMETER_DATE_KEYS = ("Parameterstand", "Stichtag Förderregeln",
+                        "Alternative: Stichtag Förderregeln", "Basis: Stichtag Förderregeln")
+
+
+def _parameter_rows(provenance: Mapping[str, Any]) -> "pd.DataFrame | None":
+    """Every parameter in force at the provenance's rules date (value, tag, source)."""
+    from paktsim.report.provenance import parameters_in_force_de
+
+    for key in _PARAMETER_DATE_KEYS:
+        value = provenance.get(key)
+        if value in (None, ""):
+            continue
+        try:
+            date = dt.date.fromisoformat(str(value)[:10])
+        except ValueError:
+            continue
+        return parameters_in_force_de(date)
+    return None
+
+
+def _write_parameters(ws: Any, table: "pd.DataFrame") -> None:
+    from openpyxl.styles import Alignment, Font
+
+    ws.append([])
+    ws.append(["Parameter in Kraft (paktsim params)"])
+    ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
+    ws.append(["Parameter"] + list(table.columns))
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+    for path, row in table.iterrows():
+        ws.append([path] + [str(v) for v in row.tolist()])
+        for cell in ws[ws.max_row]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for letter, width in zip("CDEFG", (14, 20, 16, 60, 12)):
+        ws.column_dimensions[letter].width = width
 
 
 def _write_provenance(ws: Any, rows: list[tuple[str, Any]]) -> None:
@@ -322,7 +471,7 @@ def _write_provenance(ws: Any, rows: list[tuple[str, Any]]) -> None:
         if isinstance(value, dt.date):
             ws.cell(row=ws.max_row, column=2).number_format = "yyyy-mm-dd"
     ws.column_dimensions["A"].width = min(_MAX_WIDTH, max(len(k) for k, _ in rows) + 2)
-    ws.column_dimensions["B"].width = 90
+    ws.column_dimensions["B"].width = 60
     for (cell,) in ws.iter_rows(min_row=2, min_col=2, max_col=2):
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A2"
@@ -396,10 +545,17 @@ def write_workbook(handle: IO[bytes], tables: Mapping[str, "pd.DataFrame"],
     workbook = Workbook()
     workbook.remove(workbook.active)
     names = sheet_names(list(tables))
+    title = print_title(provenance)
     for sheet_name, frame in zip(names, tables.values()):
-        _write_sheet(workbook.create_sheet(sheet_name), frame, number_formats)
-    _write_provenance(workbook.create_sheet(PROVENANCE_SHEET), _provenance_rows(provenance,
-                                                                                created))
+        ws = workbook.create_sheet(sheet_name)
+        _write_sheet(ws, frame, number_formats)
+        page_setup(ws, title, _index_columns(frame))
+    ws = workbook.create_sheet(PROVENANCE_SHEET)
+    _write_provenance(ws, _provenance_rows(provenance, created))
+    parameters = _parameter_rows(provenance)
+    if parameters is not None:
+        _write_parameters(ws, parameters)
+    page_setup(ws, title, 1)
 
     props = workbook.properties
     props.creator = "paktsim"

@@ -60,11 +60,16 @@ __all__ = [
     "formatter_for",
     "style_de",
     "axis_formatter",
+    "MINUS",
+    "typographic_minus",
+    "date_de",
 ]
 
 LOCALE = "de_DE"
 NBSP = "\xa0"
 MISSING = "–"
+#: The minus sign (U+2212) used in charts and printed text instead of the hyphen-minus.
+MINUS = "\u2212"
 
 _KINDS = ("eur", "share", "fte", "count", "number")
 
@@ -209,6 +214,30 @@ def compact_eur(x: Any, decimals: int = 1, sign: bool = False) -> str:
         if scaled >= 1:
             return number(value / step, decimals, sign) + NBSP + word + NBSP + "€"
     return eur(value, 0, sign)
+
+
+def typographic_minus(text: str) -> str:
+    """Replace a leading hyphen-minus (``-1.234``) by the minus sign ``−1.234`` (U+2212).
+
+    For charts, maps and reports; tables meant for computing keep real numbers.
+    """
+    return MINUS + text[1:] if text.startswith("-") else text
+
+
+def date_de(value: Any) -> str:
+    """A date (ISO text, date or Timestamp) as ``1.1.2025``; :data:`MISSING` when absent."""
+    if _is_missing(value) or value == "":
+        return MISSING
+    import datetime as _dt
+
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if not isinstance(value, _dt.date):
+        try:
+            value = _dt.date.fromisoformat(str(value)[:10])
+        except ValueError:
+            return str(value)
+    return f"{value.day}.{value.month}.{value.year}"
 
 
 def is_signed(name: Any) -> bool:
@@ -381,7 +410,7 @@ def axis_formatter(kind: str = "number", decimals: int = 0) -> "FuncFormatter":
         raise InputError(Problem("kind", f"unknown axis format, expected one of "
                                          f"{', '.join(functions)}", kind))
     function = functions[kind]
-    return FuncFormatter(lambda value, _pos: function(value))
+    return FuncFormatter(lambda value, _pos: typographic_minus(function(value)))
 
 
 def _compact_axis(value: float) -> str:

@@ -314,7 +314,8 @@ def choropleth(values: "pd.Series", level: str = "gemeinde", title: str | None =
                diverging: bool | None = None, value_format: str | Callable[[float], str]
                = "number", decimals: int | None = None, cmap: str | None = None,
                kreis_outlines: bool = True, label_stadtkreise: bool = True,
-               ax: "Axes | None" = None) -> "Figure":
+               ax: "Axes | None" = None, subtitle: str | None = None,
+               source: str | None = None) -> "Figure":
     """Draw a classed choropleth map of Gemeinden or Kreise.
 
     Parameters
@@ -346,6 +347,10 @@ def choropleth(values: "pd.Series", level: str = "gemeinde", title: str | None =
         Write the names of the 9 Stadtkreise.
     ax : Axes, optional
         Draw into this axes; otherwise a new figure is created (no pyplot).
+    subtitle : str, optional
+        A smaller line under the title (what is compared, factors, envelope, year).
+    source : str, optional
+        Source of the values, written before the boundary attribution.
 
     Returns
     -------
@@ -384,6 +389,12 @@ def choropleth(values: "pd.Series", level: str = "gemeinde", title: str | None =
         class_of[present] = np.clip(np.searchsorted(edges, data, side="right") - 1,
                                     0, n_classes - 1)
     counts = np.bincount(class_of[present], minlength=n_classes)
+    if n_classes > 1 and (counts == 0).any():
+        edges = _drop_empty_classes(edges, counts)
+        n_classes = len(edges) - 1
+        class_of[present] = np.clip(np.searchsorted(edges, data, side="right") - 1,
+                                    0, n_classes - 1)
+        counts = np.bincount(class_of[present], minlength=n_classes)
     colors = _class_colors(edges, diverging, cmap)
 
     ax = new_axes(ax, figsize=(8.0, 7.5))
@@ -430,12 +441,36 @@ def choropleth(values: "pd.Series", level: str = "gemeinde", title: str | None =
     ax.set_aspect("equal")
     ax.set_axis_off()
     if title:
-        ax.set_title(title, loc="left", fontsize=12, fontweight="bold", parse_math=False)
+        ax.set_title(title, loc="left", fontsize=12, fontweight="bold", parse_math=False,
+                     pad=8 + 11 * (subtitle.count("\n") + 1) if subtitle else None)
     ax.legend(handles=handles, title=legend_title, loc="upper left", bbox_to_anchor=(1.0, 1.0),
               frameon=False, fontsize=8, title_fontsize=9, alignment="left")
-    ax.text(1.0, -0.01, ATTRIBUTION, transform=ax.transAxes, ha="right", va="top", fontsize=6,
-            color="#555555")
+    if subtitle:
+        ax.annotate(subtitle, (0.0, 1.0), xycoords="axes fraction", xytext=(0, 4),
+                    textcoords="offset points", ha="left", va="bottom", fontsize=8,
+                    color="#333333")
+    from paktsim.report.charts import SOURCE_GID
+
+    ax.text(0.0, -0.01, f"{source}; {ATTRIBUTION}" if source else ATTRIBUTION,
+            transform=ax.transAxes, ha="left", va="top", fontsize=6, color="#555555",
+            gid=SOURCE_GID)
     return ax.figure
+
+
+def _drop_empty_classes(edges: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Merge every empty class into a neighbour (keeping 0 and the outer edges)."""
+    edges = edges.copy()
+    counts = counts.copy()
+    while len(counts) > 1 and (counts == 0).any():
+        i = int(np.flatnonzero(counts == 0)[0])
+        # remove the inner edge of the empty class that is not 0 (0 separates losses/gains)
+        candidates = [e for e in (i, i + 1) if 0 < e < len(edges) - 1]
+        choice = next((e for e in candidates if edges[e] != 0), candidates[0])
+        edges = np.delete(edges, choice)
+        merged = counts[choice - 1] + counts[choice]
+        counts = np.delete(counts, choice)
+        counts[choice - 1] = merged
+    return edges
 
 
 def _label_stadtkreise(ax: "Axes") -> None:
