@@ -44,7 +44,7 @@ package.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -171,6 +171,8 @@ def factors(scenario: Any) -> list[Factor]:
     from paktsim.inflow.arrivals import GROUP_LABELS
 
     for path, (low, mode, high) in uncertain_paths(start.date(), overrides).items():
+        if not path.startswith("inflow.chain."):
+            continue  # e.g. the initial stock, varied below as its own factor
         group = path.split(".")[2]
         out.append(Factor(path, path, f"{_label(path)} – {GROUP_LABELS.get(group, group)}",
                           "chain", low, high, mode))
@@ -308,28 +310,39 @@ class Evaluator:
         from paktsim import ensemble
         from paktsim import staffing as st
         from paktsim.inflow import arrivals as arrivals_mod
-        from paktsim.inflow import rates as rates_mod
         from paktsim.inflow.arrivals import GROUPS
-        from paktsim.inflow.distribute import segments
         from paktsim.inflow.kernel import ChainRates, run_chain
 
         sc, inflow = self.scenario, self.inflow
         m = len(X)
-        first_day = pd.Period(sc.horizon.start, freq="M").start_time.date()
-        base_rates = rates_mod.deterministic(first_day, sc.overrides or None)
-        values = {}
-        for name in rates_mod.RATE_NAMES:
-            arr = np.repeat(np.asarray(getattr(base_rates, name), dtype=float), m, axis=0)
-            for gi, group in enumerate(GROUPS):
-                key = f"inflow.chain.{group}.{name}"
-                if key in self.keys:
-                    arr[:, gi] = X[:, self.keys.index(key)]
-            values[name] = np.clip(arr, 0.0, 1.0)
+        # the central run's rates (a time path per month when rates change over time);
+        # a varied rate scales its path by sample ÷ scenario value (adds it when that is 0)
+        base_rates = inflow.rates
+        values: dict[str, Any] = {}
+        for f in fields(ChainRates):
+            arr = getattr(base_rates, f.name)
+            if f.name == "monthly" or np.ndim(arr) == 0:
+                values[f.name] = arr
+                continue
+            values[f.name] = np.repeat(np.asarray(arr)[:1], m, axis=0)
+        for fac in self.factors:
+            if fac.kind != "chain":
+                continue
+            group, name = fac.path.split(".")[2:4]
+            gi = GROUPS.index(group)
+            x = X[:, self.keys.index(fac.key)]
+            path = np.asarray(values[name], dtype=float).copy()
+            shape = (m,) + (1,) * (path.ndim - 2)
+            if fac.mode:
+                path[:, gi] = path[:, gi] * (x / fac.mode).reshape(shape)
+            else:
+                path[:, gi] = path[:, gi] + x.reshape(shape)
+            values[name] = np.clip(path, 0.0, 1.0)
         total = values["au_to_own"] + values["au_left"]  # keep AU exits feasible
         over = total > 1.0
         values["au_to_own"] = np.where(over, values["au_to_own"] / total, values["au_to_own"])
         values["au_left"] = np.where(over, values["au_left"] / total, values["au_left"])
-        rates = ChainRates(vu_cap=np.repeat(np.asarray(base_rates.vu_cap), m, axis=0), **values)
+        rates = ChainRates(**values)
         level = self._column(X, _LEVEL, 1.0)
         base = inflow.arrivals[list(GROUPS)].to_numpy().T[None, :, :]
         forward = np.asarray(inflow.all_months > arrivals_mod.HISTORIC_END)
@@ -338,8 +351,13 @@ class Evaluator:
         init_default = next((f.mode for f in self.factors if f.key == _INITIAL), None)
         if init_default:
             init = init * (self._column(X, _INITIAL, init_default) / init_default)[:, None]
-        seg, vintages = segments(inflow.all_months, sc.data.vintage)
-        chain = run_chain(arr, rates, seg, n_segments=len(vintages), initial_own=init)
+        keys = inflow.keys  # month-by-month key regimes, as the central run and the ensemble
+        try:
+            chain = run_chain(arr, rates, keys.segment, n_segments=keys.kreis.shape[0],
+                              initial_own=init, initial_segment=keys.initial_segment,
+                              move_segment=keys.initial_segment)
+        except ValueError as exc:
+            raise InputError(Problem("inflow", str(exc))) from None
         parts = st.target_group_parts(sc.staffing.include_vu, definition=sc.staffing.target_group)
         segs = st.target_group(chain.stocks, definition=parts,
                                window=ensemble.horizon_window(inflow))
