@@ -69,7 +69,7 @@ def _drive(rule: str, moves: dict[str, list[Any]]) -> dict[str, Any]:
             continue
         widget = getattr(view, name)
         for value in values:
-            ms = _time(lambda: setattr(widget, "value", value))
+            ms = _time(lambda widget=widget, value=value: setattr(widget, "value", value))
             if view.status.value:
                 raise RuntimeError(f"{name}={value!r} was refused: {view.status.value}")
             per_control.setdefault(name, []).append(ms)

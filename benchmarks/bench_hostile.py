@@ -78,7 +78,7 @@ def run(size: str = "full", repeats: int | None = None) -> dict[str, Any]:
         def cli(path: Path | str) -> Any:
             def call() -> None:
                 proc = subprocess.run([sys.executable, "-m", "paktsim", "validate", str(path)],
-                                      capture_output=True, text=True, timeout=60)
+                                      capture_output=True, text=True, timeout=60, check=False)
                 assert proc.returncode == 2, proc.stderr
             return call
 

@@ -158,9 +158,9 @@ def run(size: str = "full", repeats: int | None = None) -> dict[str, Any]:
     scaling: dict[str, dict[int, float]] = {"land": {}, "gemeinde_pipeline": {}}
     for n in cfg["scaling"]:
         r = (5 if n <= 100 else 3 if n <= 1000 else 1) if size == "full" else 1
-        scaling["land"][n] = Stats(tuple(measure(lambda: land(n), r, warmup=0))).median
+        scaling["land"][n] = Stats(tuple(measure(lambda n=n: land(n), r, warmup=0))).median
         scaling["gemeinde_pipeline"][n] = Stats(tuple(
-            measure(lambda: gemeinde_pipeline(pipe_sc, n), r, warmup=0))).median
+            measure(lambda n=n: gemeinde_pipeline(pipe_sc, n), r, warmup=0))).median
     out["scaling_ms"] = {k: {n: round(v, 1) for n, v in d.items()} for k, d in scaling.items()}
     out["scaling_exponent"] = {k: round(fit_exponent(list(d), list(d.values())), 3)
                                for k, d in scaling.items()}

@@ -42,7 +42,7 @@ __all__ = ["BENCHMARKS", "TARGETS", "run_benchmark", "run_all", "build_rows", "r
 
 #: Benchmark modules in run order (``benchmarks/bench_NAME.py``).
 BENCHMARKS: tuple[str, ...] = ("inflow", "allocation", "dashboard", "staffing", "montecarlo",
-                               "peers", "hostile", "executors")
+                               "peers", "hostile", "executors", "browser")
 #: Targets from issue #7 (ms, or a ratio).
 TARGETS = {"deterministic_ms": 50.0, "dashboard_ms": 150.0, "ensemble_1000_ms": 10_000.0,
            "pysd_ratio": 100.0}
@@ -73,7 +73,7 @@ def run_benchmark(name: str, size: str = "full", repeats: int | None = None) -> 
         if exc.name == modname:
             return Outcome(name, "missing", error="not yet available")
         return Outcome(name, "failed", error=f"import: {type(exc).__name__}: {exc}")
-    except Exception as exc:  # a module mid-edit must not stop the other benchmarks
+    except Exception as exc:  # noqa: BLE001 - a module mid-edit must not stop the others
         return Outcome(name, "failed", error=f"import: {type(exc).__name__}: {exc}")
 
     kwargs: dict[str, Any] = {}
@@ -82,7 +82,7 @@ def run_benchmark(name: str, size: str = "full", repeats: int | None = None) -> 
     t0 = time.perf_counter()
     try:
         result = dict(module.run(size, **kwargs))
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - reported in the table, the others still run
         tb = traceback.extract_tb(exc.__traceback__)[-1]
         return Outcome(name, "failed", error=f"{type(exc).__name__}: {exc} "
                        f"({Path(tb.filename).name}:{tb.lineno})",
@@ -244,7 +244,7 @@ def build_rows(outcomes: dict[str, Outcome]) -> list[Row]:
                        f"5a Land stage chain, {months} months: paktsim (numpy kernel)"))
     rows.append(_timed(
         outcomes, "peers", "pandas_rowwise_ms",
-        f"5b … same chain, pandas row by row",
+        "5b … same chain, pandas row by row",
         note=(f"paktsim {pr['speedup_vs_pandas']:.0f}× faster; max diff "
               f"{pr['max_abs_diff_pandas']:.1e} persons" if "speedup_vs_pandas" in pr else "")))
     if peers is not None and peers.status == "ok" and "pysd_ms" not in pr:
@@ -364,19 +364,19 @@ def machine_info() -> dict[str, str]:
         import pysd
 
         info["pysd"] = pysd.__version__
-    except Exception:
+    except Exception:  # noqa: BLE001 - machine facts are optional
         info["pysd"] = "not installed"
     try:
         from paktsim import __version__
 
         info["paktsim"] = __version__
-    except Exception:  # pragma: no cover
+    except Exception:  # noqa: BLE001  # pragma: no cover
         pass
     try:
         info["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                                         capture_output=True, text=True, timeout=10,
                                         check=True).stdout.strip()
-    except Exception:
+    except Exception:  # noqa: BLE001 - machine facts are optional
         pass
     return info
 

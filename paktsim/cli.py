@@ -162,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code, line = _os_error_line(exc)
         print(line, file=sys.stderr)
         return code
-    except Exception as exc:  # noqa: BLE001 - last line of defence for users
+    except Exception as exc:
         if debug:
             raise
         text = " ".join(str(exc).split())[:200]

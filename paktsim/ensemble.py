@@ -180,10 +180,14 @@ def horizon_window(inflow: Any) -> slice:
 def to_places(segments: np.ndarray, key: np.ndarray) -> np.ndarray:
     """``(D, S, T)`` segment totals × ``(S, N)`` key → ``(D, N, T)`` per place.
 
-    A plain broadcast-and-sum over the (few) segments, so each draw's numbers do
-    not depend on how many draws are processed together.
+    Adds one segment after the other (element-wise, no BLAS), so each draw's
+    numbers do not depend on how many draws are processed together, and memory
+    stays ``D × N × T`` however many key segments (regimes) there are.
     """
-    return (segments[:, :, None, :] * key[None, :, :, None]).sum(axis=1)
+    out = segments[:, 0, None, :] * key[0][None, :, None]
+    for s in range(1, key.shape[0]):  # a few dozen segments, not places or months
+        out += segments[:, s, None, :] * key[s][None, :, None]
+    return out
 
 
 @dataclass(frozen=True, eq=False)

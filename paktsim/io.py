@@ -200,7 +200,8 @@ def csv_safe(frame: "pd.DataFrame") -> "pd.DataFrame":
     import pandas as pd
 
     def is_text(dtype: Any) -> bool:
-        return dtype == object or pd.api.types.is_string_dtype(dtype)
+        # numpy dtype equality, not a type check
+        return dtype == object or pd.api.types.is_string_dtype(dtype)  # noqa: E721
 
     def guard_index(index: "pd.Index") -> "pd.Index":
         if isinstance(index, pd.MultiIndex):
@@ -298,7 +299,7 @@ def output_set(out_dir: str | os.PathLike[str], names: Iterable[str], force: boo
     Yields a fresh, empty folder next to ``out_dir`` (``.NAME.neu-XXXX``) to
     write into.  When the ``with`` block completes, files in ``out_dir`` that
     belong neither to the old set (the previous run record's outputs) nor to
-    the new one (the user's own files) are linked into it, and it is swapped
+    the new one (the user's own files and folders) are hard-linked into it, and it is swapped
     with ``out_dir`` in one atomic step (``renameat2`` exchange; elsewhere two
     renames, completed or undone by the next run).  The previous set stays
     untouched until that moment.  On any failure (also Ctrl+C, or SIGTERM in
@@ -320,9 +321,8 @@ def output_set(out_dir: str | os.PathLike[str], names: Iterable[str], force: boo
     Raises
     ------
     InputError
-        A file exists (without ``force``), ``out_dir`` is not a folder, holds
-        sub-folders, contains the current working folder, or another run holds
-        the lock.
+        A file exists (without ``force``), ``out_dir`` is not a folder,
+        contains the current working folder, or another run holds the lock.
     """
     out_dir = Path(out_dir)
     names = list(names)
@@ -337,7 +337,7 @@ def output_set(out_dir: str | os.PathLike[str], names: Iterable[str], force: boo
     ensure_writable([absolute / n for n in names], force=force, location="--out")
     parent = absolute.parent
     parent.mkdir(parents=True, exist_ok=True)
-    lock = open(parent / f".{absolute.name}.lock", "a+b")  # noqa: SIM115 - held for the block
+    lock = open(parent / f".{absolute.name}.lock", "a+b")
     try:
         try:
             fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -349,11 +349,6 @@ def output_set(out_dir: str | os.PathLike[str], names: Iterable[str], force: boo
         if absolute.is_dir():
             # check again under the lock: a concurrent run may have finished meanwhile
             ensure_writable([absolute / n for n in names], force=force, location="--out")
-            subdirs = sorted(p.name for p in absolute.iterdir() if p.is_dir())
-            if subdirs:
-                raise InputError.single("--out", "der Ausgabeordner enthält Unterordner ("
-                                        + ", ".join(subdirs[:3]) + "); bitte einen eigenen "
-                                        "Ergebnisordner angeben", str(out_dir))
         new = Path(tempfile.mkdtemp(prefix=f".{absolute.name}.neu-", dir=parent))
         try:
             os.chmod(new, (absolute.stat().st_mode & 0o7777) if absolute.is_dir()
@@ -363,10 +358,7 @@ def output_set(out_dir: str | os.PathLike[str], names: Iterable[str], force: boo
                 old_set = _previous_outputs(absolute, record_name) | set(names)
                 for entry in absolute.iterdir():
                     if entry.name not in old_set and not (new / entry.name).exists():
-                        try:
-                            os.link(entry, new / entry.name)
-                        except OSError:
-                            shutil.copy2(entry, new / entry.name)
+                        _carry(entry, new / entry.name)
                 _swap(new, absolute)
             else:
                 os.rename(new, absolute)
@@ -374,6 +366,23 @@ def output_set(out_dir: str | os.PathLike[str], names: Iterable[str], force: boo
             shutil.rmtree(new, ignore_errors=True)  # after a swap: the old set
     finally:
         lock.close()
+
+
+def _carry(entry: Path, target: Path) -> None:
+    """Take a user's file or folder into the new set: hard links (no copy, no move, so
+    the old set stays complete until the swap), a copy where linking is impossible."""
+    def link(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    if entry.is_dir() and not entry.is_symlink():
+        shutil.copytree(entry, target, symlinks=True, copy_function=link)
+    elif entry.is_symlink():
+        os.symlink(os.readlink(entry), target)
+    else:
+        link(str(entry), str(target))
 
 
 def _swap(new: Path, out_dir: Path) -> None:

@@ -10,24 +10,21 @@ sane magnitudes), not model parameters: model numbers live in
 from __future__ import annotations
 
 __all__ = [
-    "MAX_ENVELOPE_EUR",
-    "MAX_RATE_EUR",
-    "MAX_COUNT",
-    "MAX_TARGET_RATIO",
-    "MIN_TARGET_RATIO",
-    "MAX_FACTOR",
-    "MAX_ARRIVALS_PER_MONTH",
-    "MAX_ARRIVALS_TOTAL",
     "FIRST_YEAR",
     "LAST_YEAR",
+    "MAX_ARRIVALS_PER_MONTH",
+    "MAX_ARRIVALS_TOTAL",
+    "MAX_COUNT",
+    "MAX_ENVELOPE_EUR",
+    "MAX_FACTOR",
     "MAX_SWEEP_COMBINATIONS",
+    "MAX_TARGET_RATIO",
+    "MIN_TARGET_RATIO",
 ]
 
 #: Largest envelope in whole euros (1 Billion €, ~20 times the Land's whole budget for
 #: integration); far below 2**53, so every whole-euro split is exact in float64 and int64.
 MAX_ENVELOPE_EUR = 10**12
-#: Largest per-person rate in euros (per-capita payments).
-MAX_RATE_EUR = 10**7
 #: Largest count or amount in a user table (persons, euros).
 MAX_COUNT = 1e12
 #: Persons per full-time position: below 1 or above 100,000 is no staffing ratio.

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["canonical_json", "sha256_bytes", "sha256_file", "build_record", "write_record",
-           "verify_record", "environment", "git_commit", "rerun_record", "LIBRARIES"]
+           "verify_record", "environment", "git_commit", "LIBRARIES"]
 
 #: Libraries whose versions a record lists (those that shape numbers or file bytes).
 LIBRARIES = ("numpy", "pandas", "scipy", "matplotlib", "openpyxl", "babel", "pydantic",
@@ -223,7 +223,7 @@ def verify_record(path: str | os.PathLike[str], base_dir: str | os.PathLike[str]
     claimed = record.pop("record_sha256", None)
     if claimed != sha256_bytes(canonical_json(record).encode("utf-8")):
         problems.append("record_sha256 passt nicht zum Protokoll (Protokoll verändert)")
-    for name, entry in record.get("outputs", {}).items():
+    for _name, entry in record.get("outputs", {}).items():
         file = base / entry["file"]
         if not file.exists():
             problems.append(f"{entry['file']}: Datei fehlt")
@@ -231,42 +231,3 @@ def verify_record(path: str | os.PathLike[str], base_dir: str | os.PathLike[str]
             problems.append(f"{entry['file']}: Inhalt verändert (sha256 weicht ab)")
     return problems
 
-
-def rerun_record(path: str | os.PathLike[str], base_dir: str | os.PathLike[str] | None = None
-                 ) -> list[str]:
-    """Rerun the record's scenario into a temporary folder and compare every output byte for byte.
-
-    Parameters
-    ----------
-    path : path-like
-        The run record (``run_record.json``).
-    base_dir : path-like, optional
-        Folder that relative input files (arrivals CSV) of the scenario are
-        read from; default the current directory.
-
-    Returns
-    -------
-    list of str
-        Problems (empty when every output is reproduced exactly).
-    """
-    import tempfile
-
-    from paktsim.commands.run import build_outputs, write_outputs
-    from paktsim.scenario import Scenario
-
-    record = json.loads(Path(path).read_text(encoding="utf-8"))
-    scenario = Scenario.model_validate(record["scenario"])
-    problems = []
-    if scenario.sha256 != record.get("scenario_sha256"):
-        problems.append("scenario_sha256 passt nicht zum gespeicherten Szenario")
-    base = Path(base_dir) if base_dir else Path.cwd()
-    with tempfile.TemporaryDirectory(prefix="paktsim-verify-") as tmp:
-        outputs = build_outputs(scenario, base_dir=base)
-        write_outputs(outputs, tmp, force=True)
-        for name, entry in sorted(record.get("outputs", {}).items()):
-            file = Path(tmp) / entry["file"]
-            if not file.exists():
-                problems.append(f"{entry['file']}: bei der Neuberechnung nicht entstanden")
-            elif sha256_file(file) != entry["sha256"]:
-                problems.append(f"{entry['file']}: Neuberechnung ergibt andere Bytes")
-    return problems

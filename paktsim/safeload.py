@@ -23,17 +23,17 @@ from typing import Any
 
 import yaml
 
-from paktsim.errors import InputError, Problem
+from paktsim.errors import InputError
 
 __all__ = [
+    "MAX_TABLE_BYTES",
     "MAX_YAML_BYTES",
     "MAX_YAML_DEPTH",
     "MAX_YAML_NODES",
-    "MAX_TABLE_BYTES",
-    "check_regular_file",
-    "read_text",
-    "load_yaml",
     "LimitedSafeLoader",
+    "check_regular_file",
+    "load_yaml",
+    "read_text",
 ]
 
 #: Largest scenario/parameter YAML accepted (bytes); shipped scenarios are < 5 kB.
@@ -158,7 +158,7 @@ class LimitedSafeLoader(yaml.SafeLoader):
         self._depth = 0
         self._weights: dict[int, int] = {}
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102 - see class doc
+    def compose_node(self, parent: Any, index: Any) -> Any:
         self._depth += 1
         try:
             if self._depth > self.max_depth:
@@ -184,7 +184,7 @@ class LimitedSafeLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
-    def construct_yaml_timestamp(self, node: Any) -> Any:  # noqa: D102
+    def construct_yaml_timestamp(self, node: Any) -> Any:
         # "2025-13-01" looks like a date but is none: keep the text, so the field that
         # holds it reports the problem (with its path) instead of the whole file failing
         try:
@@ -192,7 +192,7 @@ class LimitedSafeLoader(yaml.SafeLoader):
         except ValueError:
             return self.construct_scalar(node)
 
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:  # noqa: D102
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         # a repeated key silently wins in plain YAML ("target_ratio: 88" then "… 200"):
         # refuse it, naming the key and line (merge keys "<<" may override on purpose)
         if isinstance(node, yaml.MappingNode):

@@ -180,7 +180,7 @@ def check(scenario: Any, base_dir: Any = None) -> pd.DataFrame:
                                  f"{limits.MAX_SWEEP_COMBINATIONS}", len(combos)))
     problems: list[Problem] = []
     seen: set[str] = set()
-    for i, changes in enumerate(combos.to_dict("records")):
+    for changes in combos.to_dict("records"):
         try:
             sc = scenario_for(scenario, changes)
             check_scenario(sc, base_dir=base_dir)

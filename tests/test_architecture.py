@@ -143,7 +143,7 @@ def test_no_private_name_imported_across_modules():
 def test_no_private_attribute_of_another_paktsim_module():
     """``module._name`` where ``module`` is an imported paktsim module."""
     bad = []
-    for module, path in MODULES.items():
+    for _module, path in MODULES.items():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         aliases = set()
         for node in ast.walk(tree):

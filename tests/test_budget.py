@@ -23,7 +23,7 @@ def test_history_reads_parameter_files():
     assert pd.isna(hist.loc[2025, "integrationslastenausgleich_eur"])
     assert tags.loc[2017, "pakt_eur"] == "sourced"
     assert tags.loc[2019, "im_eur"] == "assumption"
-    for col, path in hist.attrs["paths"].items():
+    for path in hist.attrs["paths"].values():
         assert path in params.load()
 
 

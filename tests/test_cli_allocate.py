@@ -81,13 +81,13 @@ BAD_CSV = {
 
 @pytest.mark.parametrize("args,expect", [
     (["--rule", "counts", "--counts", "unknown.csv", "--budget", "100"], "08999999"),
-    (["--rule", "counts", "--counts", "dup.csv", "--budget", "100"], "uplicate"),
-    (["--rule", "counts", "--counts", "neg.csv", "--budget", "100"], "negative"),
+    (["--rule", "counts", "--counts", "dup.csv", "--budget", "100"], "doppelt"),
+    (["--rule", "counts", "--counts", "neg.csv", "--budget", "100"], "negativer Wert"),
     (["--rule", "counts", "--counts", "nocol.csv", "--budget", "100"], "persons"),
     (["--rule", "population", "--budget", "0"], "--budget"),
     (["--rule", "population", "--budget", "-5"], "--budget"),
     (["--rule", "population", "--budget", "100", "--urban-factor", "1=1.3,2=0,3=1"],
-     "factor must be > 0"),
+     "Faktor muss > 0 sein"),
     (["--rule", "two-survey", "--counts", "c.csv", "--counts", "c.csv", "--weights", "0.6,0.5",
       "--budget", "100"], "sum to 1"),
     (["--rule", "population", "--budget", "100", "--vintage", "1999"], "vintage"),

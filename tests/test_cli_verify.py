@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from paktsim.commands.run import RECORD_NAME, build_outputs, write_outputs
-from paktsim.runrecord import rerun_record, verify_record
+from paktsim.commands.verify import rerun_record
+from paktsim.runrecord import verify_record
 from paktsim.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]

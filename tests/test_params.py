@@ -288,7 +288,7 @@ def test_cli_listing_history_and_errors():
     listing = _cli("--date", "2018-06-30")
     assert listing.returncode == 0, listing.stderr
     assert "integrationsmanagement.foerdersatz.hochschule" in listing.stdout
-    line = next(l for l in listing.stdout.splitlines() if l.startswith("pakt.volumen "))
+    line = next(x for x in listing.stdout.splitlines() if x.startswith("pakt.volumen "))
     assert "160000000" in line and "seed: Pakt-Folien" in line
     history = _cli("integrationsmanagement.foerdersatz.hochschule")
     assert history.returncode == 0

@@ -47,7 +47,7 @@ def view(controller: WorkshopController):
 
 
 def test_tables_have_the_documented_shape(controller: WorkshopController) -> None:
-    assert list(controller.headline.columns) == ["2025"]
+    assert list(controller.headline.columns) == ["2026"]  # first projected year
     assert len(controller.headline) == len(HEADLINE_ROWS)
     assert list(controller.timeseries.index) == [2025, 2026, 2027, 2028]
     assert (controller.kreis_values.index.str.len() == 5).all()
@@ -56,7 +56,7 @@ def test_tables_have_the_documented_shape(controller: WorkshopController) -> Non
     assert controller.stocks.index.freqstr == "M" and len(controller.stocks) == 48
     # the headline and the time series read the same run
     land = controller.result.land
-    assert controller.headline.iloc[1, 0] == pytest.approx(land.loc[2025, "fte_needed"])
+    assert controller.headline.iloc[1, 0] == pytest.approx(land.loc[2026, "fte_needed"])
     assert controller.timeseries.loc[2026, FTE_NEEDED] == pytest.approx(
         land.loc[2026, "fte_needed"])
 
@@ -143,48 +143,150 @@ def test_bad_input_names_the_field_and_changes_nothing(controller: WorkshopContr
 
 def test_view_widgets_drive_the_controller(view) -> None:
     c = view.controller
-    assert view.ratio.continuous_update is False
-    view.ratio.value = 100
-    assert c.scenario.staffing.target_ratio == 100
+    assert view.ratio.slider.continuous_update is True  # live while the slider moves
+    assert view.ratio.slider.readout is False  # the German field shows the value
+    view.ratio.slider.value = 100
+    assert c.scenario.staffing.target_ratio == 100 and view.ratio.text.value == "100"
     assert c.timeseries[FTE_NEEDED].iloc[0] == pytest.approx(
         c.result.land["caseload"].iloc[0] / 100)
-    view.arrival_scale.value = 1.5
-    assert c.scenario.arrivals.scale == 1.5
-    view.mix.value = 0.5
+    view.arrival_scale.slider.value = 1.3
+    assert c.scenario.arrivals.scale == 1.3 and view.arrival_scale.text.value == "1,30"
+    view.mix.slider.value = 50.0
     assert c.scenario.allocation.qualification_mix == {"hochschule": 0.5,
                                                        "berufsausbildung": 0.5}
     view.budget_plan.value = False
-    view.budget.value = 40.0
+    assert not view.budget.slider.disabled and view.budget.hint.value == ""
+    view.budget.slider.value = 40.0
     assert c.scenario.allocation.budget_eur == 40e6
     assert c.result.kreise.xs(2025, level="year")["frame_eur"].sum() == 40_000_000
     view.map_metric.value = "gap_fte"
     assert c.kreis_values.name == MAP_METRICS["gap_fte"][0]
     view.horizon.value = (2026, 2027)
-    assert c.years == [2026, 2027] and (view.year.min, view.year.max) == (2026, 2027)
-    view.year.value = 2027
-    assert c.year == 2027 and "2027" in c.headline.columns
+    assert c.years == [2026, 2027]
+    assert (view.year.slider.min, view.year.slider.max) == (2026, 2027)
+    view.year.slider.value = 2027
+    assert c.year == 2027 and "2027" in c.headline.columns and view.year.text.value == "2027"
+    assert "Kennzahlen 2027" in view.headline.value
     view.kreis.value = "08416"
     assert c.place == "08416" and view.gemeinde.value == "08416"
     assert view.status.value == ""
     assert view.chart_image.value[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.parametrize(("field", "typed", "expected"), [
+    ("arrival_scale", "1,5", 1.5),
+    ("arrival_scale", "1,25", 1.25),
+    ("ratio", "95", 95),
+    ("budget", "62,5", 62.5),
+    ("mix", "0,5", 0.5),
+])
+def test_typed_german_numbers_mean_what_a_german_reader_means(view, field, typed,
+                                                              expected) -> None:
+    view.rule.value = "population"  # nothing disabled by a hint in the way
+    control = getattr(view, field)
+    control.text.value = typed
+    assert control.slider.value == pytest.approx(expected)
+    assert view.status.value == ""
+
+
+@pytest.mark.parametrize(("field", "typed"), [
+    ("ratio", "1.000"),      # 1000 persons per position: outside 40–160, refused
+    ("arrival_scale", "1.5"),  # a decimal point is not German: refused, not 15 or 1
+    ("arrival_scale", "abc"),
+    ("budget", "-5"),
+])
+def test_typed_nonsense_is_refused_visibly_and_changes_nothing(view, field, typed) -> None:
+    control = getattr(view, field)
+    before = view.controller.scenario
+    shown = control.text.value
+    control.text.value = typed
+    assert view.controller.scenario == before
+    assert "Eingabe nicht übernommen" in view.status.value
+    assert html_unescape(control.label) in html_unescape(view.status.value)
+    assert control.text.value == shown  # the field shows the value in force again
+
+
+def html_unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)
+
+
+def test_controls_without_effect_are_disabled_with_a_german_hint(view) -> None:
+    c = view.controller
+    # both Fördersätze are 68,000 € from 2025: the share changes nothing
+    assert c.hints()["mix"] and view.mix.slider.disabled and "Fördersätze" in view.mix.hint.value
+    # the Stadtfaktor only acts under the Gemeinde population rule
+    assert view.rule.value == "kreis" and view.urban_city.slider.disabled
+    assert "Stadtfaktor" in view.urban_city.hint.value
+    view.rule.value = "population"
+    assert not view.urban_city.slider.disabled and view.urban_city.hint.value == ""
+    assert view.budget.slider.disabled and "Planung" in view.budget.hint.value
+
+
+def test_default_year_is_the_first_projected_year(controller) -> None:
+    from paktsim.inflow.arrivals import HISTORIC_END
+
+    assert controller.year == HISTORIC_END.year + 1
+    before = controller.headline
+    controller.set_arrival_scale(1.5)
+    assert not controller.headline.equals(before)  # arrivals change what is shown
+    controller.set_year(HISTORIC_END.year)
+    assert controller.hints()["arrivals"]
+
+
 def test_view_redraws_the_map_only_when_it_changes(view) -> None:
     # the actual ratio per Kreis does not depend on the target ratio
     picture = view.map_image.value
-    view.ratio.value = 120
+    view.ratio.slider.value = 120
     assert view.map_image.value is picture
     view.map_metric.value = "gap_fte"
     assert view.map_image.value is not picture
 
 
-def test_view_shows_bad_export_target_and_writes_nothing(view, tmp_path) -> None:
+def test_view_shows_bad_export_target_in_german_and_writes_nothing(view, tmp_path) -> None:
     blocker = tmp_path / "datei"
     blocker.write_text("x")
     view.folder.value = str(blocker)
     assert view.export() == []
-    assert "Nicht exportiert" in view.status.value and "folder" in view.status.value
+    assert "Nicht exportiert" in view.status.value and "Ordner" in view.status.value
+    assert "force" not in view.status.value
     assert blocker.read_text() == "x"
+
+
+def test_view_overwrite_choice(view, tmp_path) -> None:
+    view.folder.value = str(tmp_path)
+    assert len(view.export()) == 3
+    assert view.export() == [] and "überschreiben" in view.status.value
+    view.overwrite.value = True
+    assert len(view.export()) == 3
+
+
+def test_download_link_holds_the_export_and_writes_nothing(view, tmp_path,
+                                                           monkeypatch) -> None:
+    import base64
+    import io
+    import re
+    import zipfile
+
+    monkeypatch.chdir(tmp_path)
+    view.ratio.slider.value = 100
+    view.offer_download()
+    assert list(tmp_path.iterdir()) == []
+    data = re.search(r"base64,([A-Za-z0-9+/=]+)", view.download.value).group(1)
+    archive = zipfile.ZipFile(io.BytesIO(base64.b64decode(data)))
+    assert sorted(archive.namelist()) == sorted(EXPORT_FILES.values())
+    scenario = Scenario.from_dict(__import__("yaml").safe_load(archive.read("szenario.yaml")))
+    assert scenario.staffing.target_ratio == 100
+    assert "Schlüssel 1:100" in scenario.name and "Schlüssel 1:100" in scenario.description
+
+
+def test_app_view_has_no_folder_export() -> None:
+    from paktsim.widgets.views import WorkshopView
+
+    view = WorkshopView(WorkshopController(builtin_scenario("status_quo").with_changes(
+        horizon={"start": "2025-01", "end": "2027-12"})), export_folder=None)
+    assert view.folder is None and view.export() == []
 
 
 # ---------------------------------------------------------------- export
@@ -199,17 +301,24 @@ def test_export_writes_files_that_reload(controller: WorkshopController, tmp_pat
     out = tmp_path / "ausgabe"
     written = controller.export(out)
     assert sorted(p.name for p in written) == sorted(EXPORT_FILES.values())
-    assert Scenario.from_yaml(out / EXPORT_FILES["yaml"]) == controller.scenario
+    exported = Scenario.from_yaml(out / EXPORT_FILES["yaml"])
+    # the same model, named and described after what changed
+    assert exported.with_changes(name=controller.scenario.name,
+                                 description=controller.scenario.description) \
+        == controller.scenario
+    assert exported == controller.export_scenario()
+    for change in ("Schlüssel 1:100", "Stadtfaktor 1,30 / 1,10"):
+        assert change in exported.name and change in exported.description
     assert (out / EXPORT_FILES["png"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     book = openpyxl.load_workbook(out / EXPORT_FILES["excel"])
-    assert {"Kennzahlen", "Zeitreihe", "Kreise 2025", "Auswahl", "Herkunft"} <= set(
+    assert {"Kennzahlen", "Zeitreihe", "Kreise 2026", "Auswahl", "Herkunft"} <= set(
         book.sheetnames)
     numbers = [cell.value for row in book["Zeitreihe"].iter_rows(min_row=2, min_col=2)
                for cell in row]
     assert numbers and all(isinstance(v, (int, float)) for v in numbers)
     assert numbers[0] == pytest.approx(controller.timeseries.iloc[0, 0])
     provenance = {row[0].value: row[1].value for row in book["Herkunft"].iter_rows()}
-    assert provenance["Szenario-SHA-256"] == controller.scenario.sha256
+    assert provenance["Szenario-SHA-256"] == exported.sha256
     # the YAML is accepted by the CLI
     done = subprocess.run([sys.executable, "-m", "paktsim", "validate",
                            str(out / EXPORT_FILES["yaml"])], capture_output=True, text=True)
@@ -222,7 +331,8 @@ def test_export_refuses_existing_files_without_force(controller: WorkshopControl
     stamps = {p: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
     with pytest.raises(InputError) as info:
         controller.export(tmp_path)
-    assert info.value.problems[0].location == "folder"
+    assert info.value.problems[0].location == "Ordner"
+    assert "überschreiben" in info.value.problems[0].message
     assert {p: p.stat().st_mtime_ns for p in tmp_path.iterdir()} == stamps
     assert len(controller.export(tmp_path, force=True)) == 3
 
@@ -236,7 +346,7 @@ def test_export_bad_target_writes_nothing(controller: WorkshopController, tmp_pa
     (tmp_path / "out" / EXPORT_FILES["excel"]).mkdir(parents=True)
     with pytest.raises(InputError) as info:
         controller.export(tmp_path / "out", force=True)
-    assert "directory" in info.value.problems[0].message
+    assert "ist dort ein Ordner" in info.value.problems[0].message
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [EXPORT_FILES["excel"]]
 
 
@@ -278,13 +388,19 @@ def test_comparer_view_drives_the_controller() -> None:
     c = ComparerController()
     v = ComparerView(c, gemeinde_map=False)
     stuttgart = c.reference_table.loc["08111000", "Δ €"]
-    v.urban_city.value = 1.6
-    assert c.urban_factor == (1.6, 1.1)
+    v.urban_city.slider.value = 1.6
+    assert c.urban_factor == (1.6, 1.1) and v.urban_city.text.value == "1,60"
     assert c.reference_table.loc["08111000", "Δ €"] > stuttgart
+    assert "Stuttgart" in v.bars.value
     v.alt.value = "einwohner"
     assert c.alt == "einwohner"
-    assert v.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert v.urban_city.slider.disabled and "Stadtfaktor" in v.urban_city.hint.value
+    assert v.kreis_image.value[:8] == b"\x89PNG\r\n\x1a\n"
     assert sorted(COMPARER_RULES) == sorted(k for _l, k in v.base.options)
+    # the year control offers one entry per period of distinct rules, not dead years
+    assert ("2026", 2026) in v.year.options and v.year.value == c.year
+    # counts are whole numbers
+    assert "29,00" not in v.summary.value and "Gewinner (Anzahl)" in v.summary.value
 
 
 def test_comparer_bad_input() -> None:
@@ -312,8 +428,9 @@ def test_comparer_export(comparer: ComparerController, tmp_path) -> None:
     assert all(isinstance(v, str) for v in values)  # AGS stays text
     sums = pd.read_excel(tmp_path / "vergleich.xlsx", sheet_name="Gemeinden", engine="openpyxl")
     assert sums["Δ €"].sum() == 0
-    with pytest.raises(InputError):
+    with pytest.raises(InputError) as info:
         comparer.export(tmp_path, dpi=50, formats=("png",))
+    assert "überschreiben" in info.value.problems[0].message
 
 
 def test_import_paktsim_does_not_import_widget_libraries() -> None:

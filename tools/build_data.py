@@ -333,7 +333,6 @@ def read_shapes(path: Path, key_len: int) -> tuple[list[str], list, list[str]]:
 def _rounded_geometry(geom) -> dict:
     """GeoJSON geometry on a 10^-COORD_DECIMALS grid, valid, rings RFC 7946 oriented."""
     import shapely
-    from shapely.geometry import mapping
     from shapely.geometry.polygon import orient
 
     grid = shapely.set_precision(geom, 10.0 ** -COORD_DECIMALS)

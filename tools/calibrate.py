@@ -53,7 +53,7 @@ FREE: tuple[str, ...] = (
 DATE = dt.date(2014, 1, 1)
 
 
-def priors(tree) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # noqa: ANN001
+def priors(tree) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Default, lower and upper bound of each free parameter (its 2014-01-01 entry)."""
     mid, lo, hi = [], [], []
     for path in FREE:
@@ -70,7 +70,7 @@ def priors(tree) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # noqa: ANN001
     return np.array(mid), np.array(lo), np.array(hi)
 
 
-def _sigma(obs) -> np.ndarray:  # noqa: ANN001
+def _sigma(obs) -> np.ndarray:
     tol = obs["tolerance"].to_numpy(float)
     return np.where(obs["tolerance_kind"] == "factor", np.log(tol) / 2, np.log1p(tol) / 2)
 
@@ -105,7 +105,7 @@ class Problem:
         theta = x * self.scale
         return {p: {DATE.isoformat(): float(v)} for p, v in zip(FREE, theta)}
 
-    def compare(self, x: np.ndarray):  # noqa: ANN201
+    def compare(self, x: np.ndarray):
         from paktsim import evidence
         from paktsim.scenario import builtin_scenario
 

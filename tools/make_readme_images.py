@@ -7,7 +7,8 @@ Usage (from the repository root)::
 Writes ``docs/images/werkstatt.png`` (the scenario workshop's figure for a
 sample state: headline figures, positions and stocks by year, Kreis map) and
 ``docs/images/karte_staedtetag_gemeinden.png`` (Δ € per inhabitant by Gemeinde,
-the Städtetag's urban-factor rule against today's rule).  Existing files are
+the Städtetag's urban-factor rule against the rule from 2025, Kreis shares by the modelled
+assignments out of Erstaufnahme).  Existing files are
 replaced.
 """
 

@@ -18,7 +18,6 @@ for ``ea, vu, au, own`` so they can be compared element by element.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np

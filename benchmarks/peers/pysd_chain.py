@@ -48,7 +48,7 @@ def available() -> str | None:
     """``None`` if PySD can be imported, else the reason it cannot."""
     try:
         import pysd  # noqa: F401
-    except Exception as exc:  # ImportError, or a broken install of one of its deps
+    except Exception as exc:  # noqa: BLE001 - ImportError, or a broken install of its deps
         return f"{type(exc).__name__}: {exc}"
     return None
 

@@ -20,7 +20,6 @@ the programme rules in force at a date from :mod:`paktsim.params`.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from dataclasses import dataclass, field
 from typing import Any, Literal

@@ -40,7 +40,7 @@ import pandas as pd
 
 from paktsim.errors import InputError, Problem
 from paktsim.limits import MAX_ENVELOPE_EUR
-from paktsim.regions import LEVELS, check_level
+from paktsim.regions import check_level
 
 __all__ = [
     "Level",
@@ -72,7 +72,12 @@ class AllocationRule(Protocol):
         Which table the rule weights: the 1,101 Gemeinden or the 44 Kreise.
     """
 
-    level: Level
+    # a read-only member, so frozen dataclasses satisfy the protocol (checked by mypy in
+    # tests/typecheck/allocation_rules.py via tests/test_tooling.py)
+    @property
+    def level(self) -> Level:
+        """``"gemeinde"`` or ``"kreis"``."""
+        ...
 
     def weights(self, table: pd.DataFrame) -> pd.Series:
         """Non-negative float weights indexed like ``table`` (AGS), name ``"weight"``."""

@@ -17,4 +17,5 @@ COMMANDS: tuple[str, ...] = (
     "report",
     "verify",
     "sweep",
+    "app",
 )

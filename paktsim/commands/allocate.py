@@ -7,6 +7,12 @@ Examples::
         --budget 58000000 --join neighbours --out rahmen.xlsx
     paktsim allocate --rule population --level kreis --vintage 2021 --budget 8000000 \\
         --out kreise.csv
+    paktsim allocate --rule kreis-key --budget 58000000 --out heute.xlsx
+
+``--rule kreis-key`` is the IM rule in force on the rules date
+(``integrationsmanagement.verteilschluessel``; from 2025 the Kreise' shares of the
+modelled assignments out of Erstaufnahme over the reference window, computed by the
+status-quo inflow model).
 
 Every input is checked (and the output target too) before anything is computed
 or written; bad input exits with code 2 and one line per problem.
@@ -22,7 +28,7 @@ from typing import Any
 from paktsim.errors import InputError, Problem
 from paktsim.limits import MAX_ENVELOPE_EUR
 
-RULES = ("counts", "two-survey", "population", "hybrid", "per-capita")
+RULES = ("counts", "two-survey", "population", "hybrid", "per-capita", "kreis-key")
 _BY = {"degurba": "degurba", "kreistyp": "kreis_typ", "groesse": "size_class"}
 
 
@@ -34,7 +40,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "Einwohner mit Stadtfaktor, Mischung, Betrag je Person) auf die Gemeinden "
                     "oder Kreise, in ganzen Euro (Summe exakt), mit Antragsschwelle, "
                     "gemeinsamen Anträgen und geförderten Stellen. Ausgabe .csv oder .xlsx.")
-    p.add_argument("--rule", required=True, choices=RULES, help="Verteilregel")
+    p.add_argument("--rule", required=True, choices=RULES,
+                   help="Verteilregel; kreis-key: der IM-Kreisschlüssel, der am Stichtag der "
+                        "Förderregeln gilt (ab 2025: modellierte Zuweisungen aus der "
+                        "Erstaufnahme je Kreis)")
     p.add_argument("--counts", action="append", metavar="FILE.csv",
                    help="CSV mit Spalten ags,persons (für two-survey zweimal angeben)")
     p.add_argument("--weights", metavar="W1,W2",
@@ -105,7 +114,8 @@ def _parse_factors(text: str, by: str) -> dict[Any, float]:
 def _build_rule(args: argparse.Namespace) -> tuple[Any, int | None]:
     problems: list[Problem] = []
     counts_files = args.counts or []
-    need = {"counts": 1, "hybrid": 1, "per-capita": 1, "two-survey": 2, "population": 0}[args.rule]
+    need = {"counts": 1, "hybrid": 1, "per-capita": 1, "two-survey": 2, "population": 0,
+            "kreis-key": 0}[args.rule]
     if len(counts_files) != need:
         problems.append(Problem("--counts", f"rule {args.rule} needs {need} --counts file(s)",
                                 len(counts_files)))
@@ -126,6 +136,8 @@ def _build_rule(args: argparse.Namespace) -> tuple[Any, int | None]:
                                 args.urban_factor))
     if args.rule == "hybrid" and args.alpha is None:
         problems.append(Problem("--alpha", "missing; hybrid needs the share by counted persons"))
+    if args.rule == "kreis-key" and args.level != "kreis":
+        args.level = "kreis"  # the key is a Kreis key; --pass-down hands it on
     if args.pass_down and args.level != "kreis":
         problems.append(Problem("--pass-down", "only with --level kreis", True))
     if args.level == "kreis" and args.join not in (None, "none"):
@@ -163,9 +175,26 @@ def _build_rule(args: argparse.Namespace) -> tuple[Any, int | None]:
             if abs(sum(weights) - 1) > 1e-9:
                 raise InputError.single("--weights", "weights must sum to 1", args.weights)
     counts = [read_counts(path, level) for path in counts_files]
+    if args.rule == "kreis-key":
+        return _kreis_key_rule(args), budget
     rule = build_rule(args.rule, level=level, urban=urban, counts=counts, weights=weights,
                       alpha=args.alpha, rate=args.rate, location="--rule")
     return rule, budget
+
+
+def _kreis_key_rule(args: argparse.Namespace) -> Any:
+    """The Kreis key in force on the rules date, counted by the status-quo inflow model."""
+    from paktsim import pipeline
+    from paktsim.allocation.factory import build_rule
+    from paktsim.allocation.rules import KreisKey
+    from paktsim.params import DEFAULT_RULES_DATE, to_date
+    from paktsim.scenario import builtin_scenario
+
+    day = to_date(args.params_date, "--params-date") if args.params_date else DEFAULT_RULES_DATE
+    key = KreisKey.in_force(day.year)
+    counts = key.count(pipeline.central_inflow(builtin_scenario("status_quo")))
+    return build_rule("kreis", level="kreis", kreis_key="verteilschluessel", model_counts=counts,
+                      year=day.year, location="--rule")
 
 
 def _provenance(result: Any, args: argparse.Namespace) -> dict[str, Any]:

@@ -17,7 +17,7 @@ numbers (CSV machine-readable, Excel with number formats by column kind).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -47,7 +47,7 @@ def _german(frame: pd.DataFrame) -> pd.DataFrame:
 def _history_table() -> pd.DataFrame:
     from paktsim import budget
 
-    hist, tags = budget.history(with_tags=True)
+    hist, tags = cast("tuple[pd.DataFrame, pd.DataFrame]", budget.history(with_tags=True))
     labels = hist.attrs["labels"]
     long = hist.rename(columns=labels)
     long.index.name = "Jahr"
@@ -103,7 +103,7 @@ def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True,
 
     figures: dict[str, Any] = {"personal_bedarf_foerderung": _needed_vs_funded(result)}
     record: dict[str, Any] = {"staffing_summary": {
-        str(y): {k: float(result.land.loc[y, k]) for k in
+        str(y): {k: float(result.land[k].loc[y]) for k in
                  ("caseload", "fte_needed", "fte_funded", "fte_staffed", "gap_fte", "gap_eur")}
         for y in result.years}}
     ens = result.ensemble

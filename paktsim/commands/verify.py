@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 
 from paktsim.errors import InputError, Problem
+
+__all__ = ["register", "run", "rerun_record"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Verify and print one line per problem; exit 1 when anything differs."""
-    from paktsim.runrecord import rerun_record, verify_record
+    from paktsim.runrecord import verify_record
 
     path = Path(args.record)
     if not path.is_file():
@@ -58,3 +61,45 @@ def run(args: argparse.Namespace) -> int:
     how = "neu gerechnet und Byte für Byte gleich" if args.rerun else "Prüfsummen stimmen"
     print(f"{path.name}: bestätigt, {n} Ausgabedateien ({how})")
     return 0
+
+
+
+def rerun_record(path: str | os.PathLike[str], base_dir: str | os.PathLike[str] | None = None
+                 ) -> list[str]:
+    """Rerun the record's scenario into a temporary folder and compare every output byte for byte.
+
+    Parameters
+    ----------
+    path : path-like
+        The run record (``run_record.json``).
+    base_dir : path-like, optional
+        Folder that relative input files (arrivals CSV) of the scenario are
+        read from; default the current directory.
+
+    Returns
+    -------
+    list of str
+        Problems (empty when every output is reproduced exactly).
+    """
+    import tempfile
+
+    from paktsim.commands.run import build_outputs, write_outputs
+    from paktsim.runrecord import sha256_file
+    from paktsim.scenario import Scenario
+
+    record = json.loads(Path(path).read_text(encoding="utf-8"))
+    scenario = Scenario.model_validate(record["scenario"])
+    problems = []
+    if scenario.sha256 != record.get("scenario_sha256"):
+        problems.append("scenario_sha256 passt nicht zum gespeicherten Szenario")
+    base = Path(base_dir) if base_dir else Path.cwd()
+    with tempfile.TemporaryDirectory(prefix="paktsim-verify-") as tmp:
+        outputs = build_outputs(scenario, base_dir=base)
+        write_outputs(outputs, tmp, force=True)
+        for _name, entry in sorted(record.get("outputs", {}).items()):
+            file = Path(tmp) / entry["file"]
+            if not file.exists():
+                problems.append(f"{entry['file']}: bei der Neuberechnung nicht entstanden")
+            elif sha256_file(file) != entry["sha256"]:
+                problems.append(f"{entry['file']}: Neuberechnung ergibt andere Bytes")
+    return problems

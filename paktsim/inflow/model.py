@@ -17,7 +17,6 @@ So Land = Σ Kreise for ``vu``, ``au``, ``own`` and Kreis = Σ its Gemeinden for
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -191,7 +191,7 @@ def winners_losers_table(result: Any, year: int, n: int = 8) -> pd.DataFrame:
 
 def _comparison_map(result: Any, year: int) -> Any:
     from paktsim import regions
-    from paktsim.report.comparison_maps import _delta_classes, map_source, rule_text_de
+    from paktsim.report.comparison_maps import delta_classes, map_source, rule_text_de
     from paktsim.report.maps import choropleth
 
     comp = result.comparison.xs(year, level="year")
@@ -206,7 +206,7 @@ def _comparison_map(result: Any, year: int) -> Any:
                 f"Förderregeln Stand 1.1.{year}")
     return choropleth(values, level="kreis", title=f"Gewinner und Verlierer {year}: "
                       "Δ € je Einwohner nach Stadt- und Landkreisen",
-                      legend_title="Δ € je Einwohner", classes=_delta_classes(values),
+                      legend_title="Δ € je Einwohner", classes=delta_classes(values),
                       value_format="eur", decimals=2, subtitle=subtitle, source=map_source())
 
 
@@ -290,7 +290,7 @@ def build_brief(result: Any, command: str | None = None) -> Brief:
     brief.add("paragraph", "Einwohner und Gemeindeverzeichnis: Statistisches Bundesamt "
                            "(Destatis); Grenzen: © GeoBasis-DE / BKG (Daten verändert), "
                            "dl-de/by-2-0; Förderregeln und Annahmen: Tabelle 2 mit Quellen.")
-    brief.add("paragraph", "Nachrechnen: " + (command or f"paktsim report SZENARIO --out "
+    brief.add("paragraph", "Nachrechnen: " + (command or "paktsim report SZENARIO --out "
                                               "bericht.docx") + f" (paktsim {__version__}).")
     return brief
 

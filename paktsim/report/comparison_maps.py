@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from paktsim.compare import Comparison
 
 __all__ = ["COMPARISON_METRICS", "ALLOCATION_METRICS", "rule_text_de", "comparison_map",
-           "allocation_map", "comparison_subtitle", "kreis_labels", "map_source"]
+           "allocation_map", "comparison_subtitle", "kreis_labels", "map_source", "delta_classes"]
 
 #: metric → (German label, value format, decimals)
 COMPARISON_METRICS: dict[str, tuple[str, str, int]] = {
@@ -154,7 +154,7 @@ def comparison_map(comparison: "Comparison", level: str = "gemeinde",
     values = _values(comparison, level, metric)
     label, kind, decimals = COMPARISON_METRICS[metric]
     if classes is None:
-        classes = _delta_classes(values) if metric.startswith("delta") else 5
+        classes = delta_classes(values) if metric.startswith("delta") else 5
     title = title or (f"Gewinner und Verlierer: {label} nach {_LEVEL_DE[level]}"
                       if metric.startswith("delta") else f"{label} nach {_LEVEL_DE[level]}")
     return choropleth(values, level=level, title=title, legend_title=label, classes=classes,
@@ -162,7 +162,7 @@ def comparison_map(comparison: "Comparison", level: str = "gemeinde",
                       subtitle=comparison_subtitle(comparison), source=map_source())
 
 
-def _delta_classes(values: pd.Series) -> list[float] | int:
+def delta_classes(values: pd.Series) -> list[float] | int:
     """Symmetric breaks ±m × (1, ½, ⅕) around 0 with m a round number (else 5 quantiles)."""
     finite = values.to_numpy(dtype=float)
     finite = finite[np.isfinite(finite)]

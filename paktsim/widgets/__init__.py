@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["WorkshopController", "ComparerController", "WorkshopView", "ComparerView"]
+__all__ = ["ComparerController", "ComparerView", "WorkshopController", "WorkshopView"]
 
 _LAZY = {
     "WorkshopController": "paktsim.widgets.workshop",

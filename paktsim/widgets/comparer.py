@@ -24,8 +24,14 @@ import pandas as pd
 
 from paktsim.errors import InputError
 
-__all__ = ["ComparerController", "COMPARER_RULES", "REFERENCE_TOWNS", "EXPORT_FIGURES",
-           "delta_classes"]
+__all__ = [
+    "COMPARER_RULES",
+    "EXPORT_FIGURES",
+    "REFERENCE_TOWNS",
+    "ComparerController",
+    "delta_classes",
+    "rule_periods",
+]
 
 #: Rules the comparer offers: key → German label.
 COMPARER_RULES: dict[str, str] = {
@@ -58,6 +64,38 @@ EXPORT_FIGURES: dict[str, str] = {
     "gewinner_verlierer_kreise": "größte Gewinne und Verluste der Kreise",
 }
 _KREIS_RULES = ("heute", "kreise_einwohner", "schutzsuchende")
+
+
+def rule_periods(first: int = 2017, last: int = 2035) -> list[tuple[str, int]]:
+    """Years from which the programme rules or the planned envelope change: (label, year).
+
+    Consecutive years with the same IM parameters and planned envelope give the
+    same comparison, so a year control offers one entry per period
+    (``("2017–2021", 2017)``, …, ``("ab 2025", 2025)``).
+    """
+    from paktsim import params
+    from paktsim.budget import planned_envelope
+
+    envelopes = planned_envelope(list(range(first, last + 1)))
+    starts: list[int] = []
+    previous: Any = None
+    for year, envelope in zip(range(first, last + 1), envelopes):
+        snap = params.at(f"{year}-01-01")
+        key = (repr(sorted((k, repr(snap[k])) for k in snap
+                           if k.startswith("integrationsmanagement."))), float(envelope))
+        if key != previous:
+            starts.append(year)
+            previous = key
+    # from the last change of the programme rules on, the Kreis key follows the modelled
+    # assignments of each year: every year there is a comparison of its own
+    starts = sorted(set(starts) | set(range(starts[-1], last + 1)))
+    out = []
+    for i, year in enumerate(starts):
+        end = starts[i + 1] - 1 if i + 1 < len(starts) else None
+        label = (f"ab {year}" if end is None else str(year) if end == year
+                 else f"{year}–{end}")
+        out.append((label, year))
+    return out
 
 
 def delta_classes(values: pd.Series) -> list[float] | int:
@@ -269,6 +307,21 @@ class ComparerController:
         urban = self._urban if rule == "stadtfaktor" else None
         return (rule, urban, self.budget_eur, self._year, self._vintage)
 
+    # ------------------------------------------------------------------ hints
+    def hints(self) -> dict[str, str | None]:
+        """Controls without effect in the current state: key → one German line why (else None).
+
+        Keys: ``urban_factor`` (neither side uses the Stadtfaktor), ``alt``
+        (both sides are the same rule).
+        """
+        out: dict[str, str | None] = {"urban_factor": None, "alt": None}
+        if "stadtfaktor" not in (self._base, self._alt):
+            out["urban_factor"] = ("ohne Wirkung: weder Basis noch Alternative verteilt mit "
+                                   "Stadtfaktor")
+        if self._base == self._alt and self._base != "stadtfaktor":
+            out["alt"] = "Basis und Alternative sind dieselbe Regel: alle Δ sind 0"
+        return out
+
     # ------------------------------------------------------------------ results
     @property
     def base_table(self) -> pd.DataFrame:
@@ -376,42 +429,60 @@ class ComparerController:
         return out
 
     # ------------------------------------------------------------------ export
-    def export(self, folder: str | Path, force: bool = False, dpi: int = 300,
-               formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
-        """Write every table (Excel with ``Herkunft`` sheet) and figure (PNG + SVG).
+    def export_files(self, dpi: int = 300,
+                     formats: tuple[str, ...] = ("png", "svg")) -> dict[str, bytes]:
+        """The export in memory: file name → bytes; nothing is written.
 
-        Files: ``vergleich.xlsx`` (Übersicht, Gemeinden, Kreise, Regierungsbezirke,
-        Größenklassen, DEGURBA, Antragsberechtigung, Referenzgemeinden) and, per
-        entry of :data:`EXPORT_FIGURES`, one file per format at ``dpi``.
-
-        Raises
-        ------
-        InputError
-            ``folder`` is a file, a target exists (without ``force``), a bad
-            format or dpi.  All targets are checked before anything is written.
+        ``vergleich.xlsx`` (Übersicht, Gemeinden, Kreise, Regierungsbezirke,
+        Größenklassen, DEGURBA, Antragsberechtigung, Referenzgemeinden, Herkunft)
+        and, per entry of :data:`EXPORT_FIGURES`, one file per format at ``dpi``.
         """
-        from paktsim.compare import provenance
-        from paktsim.io import ensure_writable, write_table
-        from paktsim.report.charts import save_figure
+        import io
 
-        base = Path(folder)
-        if base.exists() and not base.is_dir():
-            raise InputError.single("folder", "is a file, expected a folder", str(base))
-        figure_targets = [base / f"{stem}.{f}" for stem in EXPORT_FIGURES for f in formats]
-        (excel, *_rest) = ensure_writable([base / "vergleich.xlsx", *figure_targets],
-                                          force=force, location="folder")
-        figures = self.figures()
+        import matplotlib
+
+        from paktsim.compare import provenance
+        from paktsim.report.excel import write_workbook
+
+        bad = [f for f in formats if f not in ("png", "svg", "pdf")]
+        if bad or not formats:
+            raise InputError.single("formats", "expected png, svg or pdf", list(formats))
         prov = dict(provenance(self.comparison))
         prov.update({"Basis": self.base_label, "Alternative": self.alt_label,
                      "Mittel (€)": self.budget_eur, "Förderregeln (Jahr)": self._year,
                      "Einwohner (Stand)": f"31.12.{self._vintage}",
                      "Hinweis": "Kreisregeln an die Gemeinden nach Einwohnern weitergegeben",
                      "Datum": dt.date.today().isoformat()})
-        write_table(excel, self.tables(), provenance=prov)
-        written = [excel]
-        for stem, fig in figures.items():
-            written += save_figure(fig, base / stem, formats=formats, dpi=dpi, force=True)
-        return written
+        excel = io.BytesIO()
+        write_workbook(excel, self.tables(), prov, {})
+        out = {"vergleich.xlsx": excel.getvalue()}
+        metadata = {"png": {"Software": "paktsim"}, "svg": {"Date": None, "Creator": "paktsim"},
+                    "pdf": {"CreationDate": None, "ModDate": None, "Creator": "paktsim"}}
+        with matplotlib.rc_context({"svg.hashsalt": "paktsim", "svg.fonttype": "path"}):
+            for stem, fig in self.figures().items():
+                for kind in formats:
+                    buffer = io.BytesIO()
+                    fig.savefig(buffer, format=kind, dpi=dpi, bbox_inches="tight",
+                                metadata=metadata[kind], facecolor="white")
+                    out[f"{stem}.{kind}"] = buffer.getvalue()
+        return out
+
+    def export(self, folder: str | Path, force: bool = False, dpi: int = 300,
+               formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
+        """Write every table (Excel with ``Herkunft`` sheet) and figure (PNG + SVG).
+
+        Files as :meth:`export_files`.
+
+        Raises
+        ------
+        InputError
+            ``folder`` is a file, a target exists (without ``force``), a bad
+            format (German message).  All targets are checked before anything
+            is written.
+        """
+        from paktsim.widgets.export import write_export
+
+        return write_export(folder, self.export_files(dpi, formats), force)
 
     def figures(self) -> dict[str, Any]:
         """Print figures (matplotlib, pyplot-free): the two maps and the Kreis bar chart."""

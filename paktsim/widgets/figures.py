@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from paktsim.widgets.comparer import ComparerController
     from paktsim.widgets.workshop import WorkshopController
 
-__all__ = ["WorkshopFigure", "ComparerFigure", "render_png"]
+__all__ = ["ComparerPanels", "WorkshopFigure", "render_png", "short_label"]
 
 _FTE_STYLE = {
     "Stellen benötigt (VZÄ)": ("#D55E00", "-"),
@@ -32,7 +32,7 @@ _STOCK_STAGES = ("Erstaufnahme", "Vorläufige Unterbringung", "Anschlussunterbri
 _STOCK_COLORS = ("#E69F00", "#56B4E9", "#0072B2")
 
 
-def render_png(fig: "Figure", dpi: int = 100) -> bytes:
+def render_png(fig: Figure, dpi: int = 100) -> bytes:
     """Render ``fig`` to PNG bytes with the Agg renderer (one draw, fixed layout)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -46,7 +46,7 @@ def render_png(fig: "Figure", dpi: int = 100) -> bytes:
     return buffer.getvalue()
 
 
-def _new_figure(size: tuple[float, float], dpi: int) -> "Figure":
+def _new_figure(size: tuple[float, float], dpi: int) -> Figure:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -87,10 +87,13 @@ class WorkshopFigure:
         self.panels = panels
         self.changed = False
         self._state: dict[str, Any] = {}
-        size = {"full": (13.0, 7.2), "charts": (7.0, 5.4), "map": (6.6, 5.4)}[panels]
+        # live panels are drawn at the size they are shown (80 dpi: 1 inch = 80 px), so
+        # the browser never scales them and 8 pt text stays 9 px
+        size = {"full": (13.0, 7.2), "charts": (4.25, 4.3), "map": (2.95, 4.3)}[panels]
         self.figure = fig = _new_figure(size, dpi)
         self.title = self.subtitle = self.ax_text = self.ax_fte = self.ax_stock = None
         self.ax_map = None
+        self.live_map: Any = None
         if panels == "full":
             grid = fig.add_gridspec(3, 2, width_ratios=(1.0, 0.95), left=0.06, right=0.79,
                                     top=0.84, bottom=0.06, wspace=0.1, hspace=0.5)
@@ -102,13 +105,15 @@ class WorkshopFigure:
             self.ax_stock = fig.add_subplot(grid[2, 0])
             self.ax_map = fig.add_subplot(grid[:, 1])
         elif panels == "charts":
-            grid = fig.add_gridspec(2, 1, left=0.11, right=0.98, top=0.93, bottom=0.07,
-                                    hspace=0.4)
+            grid = fig.add_gridspec(2, 1, left=0.16, right=0.98, top=0.93, bottom=0.07,
+                                    hspace=0.42)
             self.ax_fte = fig.add_subplot(grid[0, 0])
             self.ax_stock = fig.add_subplot(grid[1, 0])
         else:
-            self.ax_map = fig.add_subplot(fig.add_gridspec(1, 1, left=0.0, right=0.66,
-                                                           top=0.93, bottom=0.04)[0, 0])
+            from paktsim.widgets.livemap import LiveMap
+
+            self.ax_map = fig.add_axes((0.01, 0.14, 0.98, 0.8))
+            self.live_map = LiveMap(self.ax_map, "kreis")
         self._labels: list[Any] = []
         self._values: list[Any] = []
         self._lines: dict[str, Any] = {}
@@ -138,11 +143,13 @@ class WorkshopFigure:
                                                      linewidth=1.8, marker="o", markersize=3,
                                                      label=label.replace(" (VZÄ)", ""),
                                                      animated=live)
-        self.ax_fte.legend(frameon=False, fontsize=8, loc="lower left", ncols=3)
+        self.ax_fte.legend(frameon=False, fontsize=7.5, loc="lower left", ncols=3,
+                           handlelength=1.5, columnspacing=0.8)
         for label, color in zip(_STOCK_STAGES, _STOCK_COLORS):
             (self._stock_lines[label],) = self.ax_stock.plot([], [], color=color, linewidth=1.6,
                                                              label=label, animated=live)
-        self.ax_stock.legend(frameon=False, fontsize=8, loc="upper left", ncols=3)
+        self.ax_stock.legend(frameon=False, fontsize=7.5, loc="upper left", ncols=2,
+                             handlelength=1.5, columnspacing=0.8)
 
     def _differs(self, part: str, key: Any) -> bool:
         if part in self._state and _same(self._state[part], key):
@@ -151,7 +158,7 @@ class WorkshopFigure:
         self.changed = True
         return True
 
-    def update(self, controller: "WorkshopController") -> "WorkshopFigure":
+    def update(self, controller: WorkshopController) -> WorkshopFigure:
         """Show the controller's current state (returns ``self``); see :attr:`changed`."""
         self.changed = False
         year = controller.year
@@ -175,11 +182,24 @@ class WorkshopFigure:
             values = controller.kreis_values
             title, kind = controller.map_metric_info
             if self._differs("map", (year, title, values)):
-                from paktsim.report.maps import choropleth
+                if self.live_map is not None:
+                    from paktsim.report.maps import classify
+                    from paktsim.widgets.livemap import nice_edges
 
-                self.ax_map.clear()
-                choropleth(values, level="kreis", title=f"{title}, {year}",
-                           legend_title=title, value_format=kind, ax=self.ax_map)
+                    # one legend for all years: scrubbing the year or moving a slider
+                    # keeps the classes (comparable maps, cached legend)
+                    every = controller.kreis_values_all_years.dropna().to_numpy(float)
+                    edges, decimals = nice_edges(classify(every, 5))
+                    classes = list(edges) if edges[0] != edges[-1] and len(edges) > 2 else 5
+                    self.live_map.update(values, title=f"{title}, {year}",
+                                         legend_title="Kreise", classes=classes,
+                                         decimals=decimals)
+                else:
+                    from paktsim.report.maps import choropleth
+
+                    self.ax_map.clear()
+                    choropleth(values, level="kreis", title=f"{title}, {year}",
+                               legend_title=title, value_format=kind, ax=self.ax_map)
         return self
 
     def _draw_fte(self, series: Any, year: int) -> None:
@@ -219,7 +239,7 @@ class WorkshopFigure:
                                             va="center", ha="right"))
         self._heading.set_text(f"Kennzahlen {year}")
         for (label, value), t_label, t_value in zip(rows, self._labels, self._values):
-            t_label.set_text(_short(label))
+            t_label.set_text(short_label(label))
             t_value.set_text(value)
 
     @staticmethod
@@ -237,8 +257,10 @@ class WorkshopFigure:
 
     def to_png(self, dpi: int | None = None) -> bytes:
         """PNG bytes of the figure (default: its screen resolution)."""
-        if self.panels != "charts" or dpi not in (None, self.figure.dpi):
+        if self.panels == "full" or dpi not in (None, self.figure.dpi):
             return render_png(self.figure, dpi or int(self.figure.dpi))
+        if self.panels == "map":
+            return self.live_map.render()
         canvas = self.figure.canvas
         limits = tuple((ax.get_xlim(), ax.get_ylim()) for ax in (self.ax_fte, self.ax_stock))
         if self._background is None or limits != self._limits:
@@ -255,6 +277,12 @@ class WorkshopFigure:
         return _encode(canvas.buffer_rgba())
 
 
+def _encode(rgba: Any) -> bytes:
+    from paktsim.widgets.livemap import encode_rgba
+
+    return encode_rgba(rgba)
+
+
 def _nice_ceiling(value: float) -> float:
     """Smallest of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10 × 10^k not below ``value``."""
     import math
@@ -264,16 +292,6 @@ def _nice_ceiling(value: float) -> float:
         if step * 10 ** exponent >= value:
             return step * 10 ** exponent
     return 10.0 ** (exponent + 1)
-
-
-def _encode(rgba: Any) -> bytes:
-    """PNG bytes of an RGBA buffer (fast zlib level: pictures for the screen)."""
-    import numpy as np
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.fromarray(np.asarray(rgba)).save(buffer, format="png", compress_level=1)
-    return buffer.getvalue()
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -298,62 +316,65 @@ _SHORT = {
 }
 
 
-def _short(label: str) -> str:
+def short_label(label: str) -> str:
     """Shorter headline labels for the figure panel."""
     return _SHORT.get(label, label)
 
 
-class ComparerFigure:
-    """Two allocations compared: Δ € per inhabitant by Kreis and by Gemeinde, top gains/losses.
+class ComparerPanels:
+    """The comparer's live pictures, each drawn at the size it is shown.
+
+    Δ € per inhabitant by Kreis and by Gemeinde (:class:`~paktsim.widgets.livemap.LiveMap`,
+    recoloured in place).  The bars of the largest gains and losses are HTML
+    (:func:`paktsim.widgets.views.bars_html`).
 
     Parameters
     ----------
     dpi : int
-        Screen resolution.
+        Screen resolution (80: 1 inch = 80 px).
     gemeinden : bool
-        Also draw the Gemeinde map (1,101 areas; slower).
+        Also draw the Gemeinde map (1,101 areas).
     """
 
     def __init__(self, dpi: int = 80, gemeinden: bool = True) -> None:
-        self.gemeinden = gemeinden
-        width = 16.0 if gemeinden else 11.5
-        self.figure = fig = _new_figure((width, 6.2), dpi)
-        maps_right = 0.56 if gemeinden else 0.45
-        grid = fig.add_gridspec(1, 2 if gemeinden else 1, left=0.0, right=maps_right, top=0.86,
-                                bottom=0.06, wspace=0.55)
-        self.title = fig.text(0.01, 0.97, "", fontsize=13, fontweight="bold", va="top")
-        self.subtitle = fig.text(0.01, 0.925, "", fontsize=8.5, color="#444444", va="top")
-        self.ax_kreis = fig.add_subplot(grid[0, 0])
-        self.ax_gemeinde = fig.add_subplot(grid[0, 1]) if gemeinden else None
-        bars = fig.add_gridspec(1, 1, left=maps_right + (0.26 if gemeinden else 0.22),
-                                right=0.96, top=0.86, bottom=0.12)
-        self.ax_bars = fig.add_subplot(bars[0, 0])
+        from paktsim.widgets.livemap import LiveMap
 
-    def update(self, controller: "ComparerController") -> "ComparerFigure":
-        """Show the controller's current comparison (returns ``self``)."""
-        from paktsim.report.maps import choropleth
+        self.gemeinden = gemeinden
+        self.kreis_figure = _new_figure((3.3, 4.5), dpi)
+        self.kreis_map = LiveMap(self.kreis_figure.add_axes((0.01, 0.16, 0.98, 0.78)), "kreis")
+        self.gemeinde_figure = self.gemeinde_map = None
+        if gemeinden:
+            self.gemeinde_figure = _new_figure((3.3, 4.5), dpi)
+            self.gemeinde_map = LiveMap(self.gemeinde_figure.add_axes((0.01, 0.16, 0.98, 0.78)),
+                                        "gemeinde")
+        self._state: dict[str, Any] = {}
+
+    def update(self, controller: ComparerController) -> set[str]:
+        """Show the controller's comparison; return the names of the pictures that changed."""
         from paktsim.widgets.comparer import delta_classes
 
-        self.title.set_text("Gewinner und Verlierer: " + controller.alt_label + " statt "
-                            + controller.base_label)
-        self.subtitle.set_text(controller.describe())
+        changed = set()
         label = "Δ € je Einwohner"
-        self.ax_kreis.clear()
-        values = controller.kreis_values
-        choropleth(values, level="kreis", title="Kreise", legend_title=label,
-                   classes=delta_classes(values), diverging=True, value_format="eur",
-                   decimals=2, ax=self.ax_kreis)
-        if self.ax_gemeinde is not None:
-            self.ax_gemeinde.clear()
-            values = controller.gemeinde_values
-            choropleth(values, level="gemeinde", title="Gemeinden", legend_title=label,
-                       classes=delta_classes(values), diverging=True, value_format="eur",
-                       decimals=2, ax=self.ax_gemeinde)
-        self.ax_bars.clear()
-        controller.bar_chart(title="Kreise: größte Veränderungen", n=8, ax=self.ax_bars)
-        self.ax_bars.tick_params(labelsize=7.5)
-        return self
+        kreis = controller.kreis_values
+        if not _same(self._state.get("kreis"), kreis):
+            self._state["kreis"] = kreis
+            self.kreis_map.update(kreis, title=f"Kreise: {label}", legend_title=label,
+                                  classes=delta_classes(kreis), diverging=True, decimals=2)
+            changed.add("kreis")
+        if self.gemeinde_map is not None:
+            gemeinde = controller.gemeinde_values
+            if not _same(self._state.get("gemeinde"), gemeinde):
+                self._state["gemeinde"] = gemeinde
+                self.gemeinde_map.update(gemeinde, title=f"Gemeinden: {label}",
+                                         legend_title=label, classes=delta_classes(gemeinde),
+                                         diverging=True, decimals=2)
+                changed.add("gemeinde")
+        return changed
 
-    def to_png(self, dpi: int | None = None) -> bytes:
-        """PNG bytes of the figure (default: its screen resolution)."""
-        return render_png(self.figure, dpi or int(self.figure.dpi))
+    def kreis_png(self) -> bytes:
+        """PNG of the Kreis map."""
+        return self.kreis_map.render()
+
+    def gemeinde_png(self) -> bytes:
+        """PNG of the Gemeinde map (``gemeinden=True`` only)."""
+        return self.gemeinde_map.render() if self.gemeinde_map is not None else b""

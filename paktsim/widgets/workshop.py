@@ -17,6 +17,7 @@ ipywidgets to these methods and :mod:`paktsim.widgets.figures` draws.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -27,8 +28,14 @@ import pandas as pd
 
 from paktsim.errors import InputError
 
-__all__ = ["WorkshopController", "RULE_CHOICES", "ARRIVAL_PATHS", "MAP_METRICS",
-           "HEADLINE_ROWS", "EXPORT_FILES"]
+__all__ = [
+    "ARRIVAL_PATHS",
+    "EXPORT_FILES",
+    "HEADLINE_ROWS",
+    "MAP_METRICS",
+    "RULE_CHOICES",
+    "WorkshopController",
+]
 
 #: Allocation rules offered in the workshop: key → (German label, allocation section).
 RULE_CHOICES: dict[str, tuple[str, dict[str, Any]]] = {
@@ -111,7 +118,8 @@ class WorkshopController:
         workshop shows the central run.
     year : int, optional
         Year shown in the headline table, map and place table; default the
-        first year of the horizon.
+        first projected year (after the last historic arrival month) inside
+        the horizon, so every arrival control changes what is shown.
     place : str, optional
         AGS of the selected Kreis (5 digits) or Gemeinde (8 digits); default
         Stuttgart (``08111``).
@@ -128,8 +136,9 @@ class WorkshopController:
         self._urban = (1.0, 1.0)
         if spec is not None and spec.by == "degurba":
             self._urban = (float(spec.factors.get("1", 1.0)), float(spec.factors.get("2", 1.0)))
+        self._origin = self._scenario
         self._memo: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-        self._year = self.years[0]
+        self._year = self.first_projected_year
         self._place = "08111"
         self._map_metric = "ratio_actual"
         if year is not None:
@@ -148,6 +157,13 @@ class WorkshopController:
         """Calendar years of the horizon."""
         h = self._scenario.horizon
         return list(range(int(h.start[:4]), int(h.end[:4]) + 1))
+
+    @property
+    def first_projected_year(self) -> int:
+        """First year after the historic arrival path (within the horizon)."""
+        from paktsim.inflow.arrivals import HISTORIC_END
+
+        return min(max(HISTORIC_END.year + 1, self.years[0]), self.years[-1])
 
     @property
     def year(self) -> int:
@@ -279,6 +295,37 @@ class WorkshopController:
             raise InputError.single("map_metric", f"expected one of {', '.join(MAP_METRICS)}", metric)
         self._map_metric = metric
 
+    # ------------------------------------------------------------------ hints
+    def hints(self) -> dict[str, str | None]:
+        """Controls without effect in the current state: key → one German line why (else None).
+
+        Keys: ``mix`` (Anteil Hochschule), ``urban_factor`` (Stadtfaktor and
+        Faktor Vororte), ``gemeinde`` (Gemeinde choice), ``arrivals`` (arrival
+        path and factor, with respect to the year shown).
+        """
+        from paktsim.inflow.arrivals import HISTORIC_END
+
+        out: dict[str, str | None] = dict.fromkeys(("mix", "urban_factor", "gemeinde",
+                                                    "arrivals"))
+        rates = _rates(tuple(self.years))
+        if all(h == b for h, b in rates):
+            from paktsim.report import format as fmt
+
+            amounts = " bzw. ".join(sorted({fmt.eur(h) for h, _b in rates}))
+            out["mix"] = (f"ohne Wirkung: beide Fördersätze sind im Zeitraum gleich "
+                          f"({amounts} je Stelle)")
+        if self.rule != "population":
+            out["urban_factor"] = ("ohne Wirkung: der Stadtfaktor gilt nur bei der Verteilung an "
+                                   "Gemeinden nach Einwohnern")
+        if self.rule == "kreis":
+            out["gemeinde"] = ("die Regel verteilt an Kreise: die Tabelle zeigt den Kreis, "
+                               "nicht die Gemeinde")
+        if self._year <= HISTORIC_END.year:
+            out["arrivals"] = (f"Zugänge bis {HISTORIC_END.year} sind beobachtet: für "
+                               f"{self._year} ändern Pfad und Faktor die Kennzahlen nicht, "
+                               "nur die Jahre danach")
+        return out
+
     @property
     def map_metric_info(self) -> tuple[str, str]:
         """``(German title, number kind)`` of the map's quantity (:data:`MAP_METRICS`)."""
@@ -372,11 +419,10 @@ class WorkshopController:
 
     def _kreis_year(self) -> pd.DataFrame:
         def build() -> pd.DataFrame:
-            from paktsim import regions
 
             kreise = self.result.kreise.xs(self._year, level="year")
             kreise.index = kreise.index.astype(str)
-            pop = regions.kreise(self._scenario.data.vintage)["population"].astype(float)
+            pop = _kreis_population(self._scenario.data.vintage)
             kreise["eur_per_inhabitant"] = kreise["frame_eur"] / pop.reindex(kreise.index)
             return kreise
 
@@ -388,6 +434,22 @@ class WorkshopController:
         values = self._kreis_year()[self._map_metric].astype(float)
         values = values.replace([np.inf, -np.inf], np.nan)
         return values.rename(MAP_METRICS[self._map_metric][0])
+
+    @property
+    def kreis_values_all_years(self) -> pd.Series:
+        """:attr:`map_metric` per Kreis and year (for class breaks that hold across years)."""
+        def build() -> pd.Series:
+
+            kreise = self.result.kreise
+            if self._map_metric == "eur_per_inhabitant":
+                pop = _kreis_population(self._scenario.data.vintage)
+                ags = kreise.index.get_level_values(0).astype(str)
+                values = kreise["frame_eur"].to_numpy(float) / pop.reindex(ags).to_numpy()
+            else:
+                values = kreise[self._map_metric].to_numpy(float)
+            return pd.Series(values).replace([np.inf, -np.inf], np.nan)
+
+        return self._memoised("kreis_all_years", build, self._map_metric)
 
     @property
     def kreis_table(self) -> pd.DataFrame:
@@ -461,10 +523,87 @@ class WorkshopController:
                 f"{s.horizon.start[:4]}–{s.horizon.end[:4]}")
 
     # ------------------------------------------------------------------ export
+    def changes(self) -> list[str]:
+        """What differs from the starting scenario, one short German phrase each."""
+        from paktsim.report import format as fmt
+
+        a, b = self._origin, self._scenario
+        out = []
+        if (a.arrivals.path, a.arrivals.scale) != (b.arrivals.path, b.arrivals.scale):
+            path = ARRIVAL_PATHS.get(b.arrivals.path, b.arrivals.path)
+            out.append(f"Zugang {path} × {fmt.number(b.arrivals.scale, 2)}")
+        if a.staffing.target_ratio != b.staffing.target_ratio:
+            out.append(f"Schlüssel 1:{fmt.number(b.staffing.target_ratio, 0)}")
+        if a.allocation.budget_eur != b.allocation.budget_eur:
+            out.append("Mittel laut Planung" if b.allocation.budget_eur is None
+                       else f"Mittel {fmt.compact_eur(b.allocation.budget_eur, 1)} je Jahr")
+        if dict(a.allocation.qualification_mix) != dict(b.allocation.qualification_mix):
+            share = b.allocation.qualification_mix.get("hochschule", 0.0)
+            out.append(f"Anteil Hochschule {fmt.percent(share, 1)}")
+        if (a.allocation.rule, a.allocation.level) != (b.allocation.rule, b.allocation.level) \
+                or a.allocation.urban_factor != b.allocation.urban_factor:
+            rule = RULE_CHOICES.get(self.rule, (b.allocation.rule,))[0]
+            if b.allocation.urban_factor is not None:
+                rule += (f", Stadtfaktor {fmt.number(self._urban[0], 2)} / "
+                         f"{fmt.number(self._urban[1], 2)}")
+            out.append(rule)
+        if a.horizon != b.horizon:
+            out.append(f"Zeitraum {b.horizon.start[:4]}–{b.horizon.end[:4]}")
+        return out
+
+    def export_scenario(self) -> Any:
+        """The current scenario, named and described after what changed (for the YAML)."""
+        changes = self.changes()
+        if not changes:
+            return self._scenario
+        name = f"{self._origin.name}, geändert: {'; '.join(changes)}"
+        description = (f"Aus der Szenario-Werkstatt. Grundlage: {self._origin.name}. "
+                       f"Geändert: {'; '.join(changes)}. Stand: {self.describe()}.")
+        return self._scenario.with_changes(name=name, description=description)
+
+    def export_files(self, dpi: int = 150) -> dict[str, bytes]:
+        """The export in memory: file name → bytes (Excel, PNG, YAML); nothing is written.
+
+        The views offer these as a download; :meth:`export` writes them to a folder.
+        """
+        import io
+
+        from paktsim._version import __version__
+        from paktsim.report.excel import write_workbook
+        from paktsim.widgets.figures import WorkshopFigure
+
+        scenario = self.export_scenario()
+        tables = {
+            "Kennzahlen": self.result.summary(),
+            "Zeitreihe": self.timeseries,
+            f"Kreise {self._year}": self.kreis_table,
+            "Auswahl": self.place_table,
+        }
+        provenance = {
+            "Szenario": scenario.name,
+            "Szenario-Datei": EXPORT_FILES["yaml"],
+            "Szenario-SHA-256": scenario.sha256,
+            "Einstellungen": self.describe(),
+            "Jahr (Kennzahlen, Karte, Kreise)": self._year,
+            "Auswahl": f"{self.place_label} ({self._shown_place()})",
+            "Karte": MAP_METRICS[self._map_metric][0],
+            "Datum": dt.date.today().isoformat(),
+            "paktsim-Version": __version__,
+        }
+        excel = io.BytesIO()
+        write_workbook(excel, tables, provenance,
+                       {str(y): "#,##0.0" for y in self.years})
+        png = WorkshopFigure().update(self).to_png(dpi=dpi)
+        header = ("# Exportiert aus der Szenario-Werkstatt (paktsim "
+                  f"{__version__}).\n# Neu rechnen: paktsim run {EXPORT_FILES['yaml']}\n")
+        return {EXPORT_FILES["excel"]: excel.getvalue(), EXPORT_FILES["png"]: png,
+                EXPORT_FILES["yaml"]: (header + scenario.to_yaml()).encode("utf-8")}
+
     def export(self, folder: str | Path, force: bool = False, dpi: int = 150) -> list[Path]:
         """Write the current state: Excel tables, the dashboard figure (PNG), the scenario (YAML).
 
-        The YAML validates back to an equal scenario and runs with
+        The YAML validates back to the current scenario (named after what
+        changed, see :meth:`export_scenario`) and runs with
         ``paktsim run FOLDER/szenario.yaml``.
 
         Parameters
@@ -472,7 +611,7 @@ class WorkshopController:
         folder : path-like
             Output folder (created if missing).
         force : bool
-            Replace existing files.
+            Replace existing files (the view's "überschreiben").
         dpi : int
             Resolution of the PNG.
 
@@ -485,45 +624,33 @@ class WorkshopController:
         ------
         InputError
             ``folder`` is a file, a target exists (without ``force``) or is not
-            writable.  All targets are checked before anything is written.
+            writable (German message).  All targets are checked before anything
+            is written.
         """
-        from paktsim._version import __version__
-        from paktsim.io import ensure_writable, write_bytes_with, write_table, write_text
-        from paktsim.widgets.figures import WorkshopFigure
+        from paktsim.widgets.export import write_export
 
-        base = Path(folder)
-        if base.exists() and not base.is_dir():
-            raise InputError.single("folder", "is a file, expected a folder", str(base))
-        targets = ensure_writable([base / name for name in EXPORT_FILES.values()], force=force,
-                                  location="folder")
-        # build everything first, so a failure leaves no file behind
-        tables = {
-            "Kennzahlen": self.result.summary(),
-            "Zeitreihe": self.timeseries,
-            f"Kreise {self._year}": self.kreis_table,
-            "Auswahl": self.place_table,
-        }
-        provenance = {
-            "Szenario": self._scenario.name,
-            "Szenario-Datei": EXPORT_FILES["yaml"],
-            "Szenario-SHA-256": self._scenario.sha256,
-            "Einstellungen": self.describe(),
-            "Jahr (Kennzahlen, Karte, Kreise)": self._year,
-            "Auswahl": f"{self.place_label} ({self._shown_place()})",
-            "Karte": MAP_METRICS[self._map_metric][0],
-            "Datum": dt.date.today().isoformat(),
-            "paktsim-Version": __version__,
-        }
-        png = WorkshopFigure().update(self).to_png(dpi=dpi)
-        header = ("# Exportiert aus der Szenario-Werkstatt (paktsim "
-                  f"{__version__}).\n# Neu rechnen: paktsim run {EXPORT_FILES['yaml']}\n")
-        yaml_text = header + self._scenario.to_yaml()
-        excel, png_path, yaml_path = targets
-        write_table(excel, tables, provenance=provenance,
-                    number_formats={str(y): "#,##0.0" for y in self.years})
-        write_bytes_with(png_path, lambda handle: handle.write(png))
-        write_text(yaml_path, yaml_text)
-        return [excel, png_path, yaml_path]
+        return write_export(folder, self.export_files(dpi), force)
+
+
+@functools.lru_cache(maxsize=8)
+def _kreis_population(vintage: int) -> pd.Series:
+    """Population per Kreis (5-digit AGS) of a vintage (cached; treat as read-only)."""
+    from paktsim import regions
+
+    return regions.kreise(vintage)["population"].astype(float)
+
+
+@functools.lru_cache(maxsize=32)
+def _rates(years: tuple[int, ...]) -> frozenset[tuple[float, float]]:
+    """The (Hochschule, Berufsausbildung) Fördersätze in force on 1 January of ``years``."""
+    from paktsim import params
+
+    out = set()
+    for y in years:
+        snap = params.at(f"{y}-01-01")
+        out.add((float(snap["integrationsmanagement.foerdersatz.hochschule"]),
+                 float(snap["integrationsmanagement.foerdersatz.berufsausbildung"])))
+    return frozenset(out)
 
 
 def _number(value: Any, location: str, low: float | None = None, high: float | None = None,

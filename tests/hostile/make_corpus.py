@@ -96,7 +96,7 @@ def alias_bomb(levels: int = 9, width: int = 9) -> str:
     return "\n".join(lines) + "\n"
 
 
-def build() -> None:  # noqa: PLR0915 - a flat list of cases reads best
+def build() -> None:
     # ------------------------------------------------------------------ scenarios
     ok = "name: ok\nhorizon: {start: 2025-01, end: 2025-12}\n"
     scenario("minimal", "name: x\n", "accepted", values={"horizon.start": "2025-01"})

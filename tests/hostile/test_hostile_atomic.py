@@ -32,7 +32,7 @@ from paktsim.runrecord import verify_record
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
-import write_child  # noqa: E402
+import write_child  # noqa: E402 - after the sys.path entry it needs
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -117,9 +117,8 @@ def test_existing_files_need_force_before_anything_runs(tmp_path):
     out.mkdir()
     _fill(out, ["a.csv"], "alt")
     entered = []
-    with pytest.raises(InputError, match="--force"):
-        with io.output_set(out, ["a.csv"]):
-            entered.append(1)
+    with pytest.raises(InputError, match="--force"), io.output_set(out, ["a.csv"]):
+        entered.append(1)
     assert not entered and leftovers(out) == []
 
 
@@ -132,12 +131,16 @@ def test_current_folder_or_root_is_refused(tmp_path, monkeypatch, bad):
             pass
 
 
-def test_subfolders_are_refused(tmp_path):
+def test_user_subfolders_and_links_are_kept(tmp_path):
     out = tmp_path / "erg"
-    (out / "daten").mkdir(parents=True)
-    with pytest.raises(InputError, match="Unterordner"):
-        with io.output_set(out, ["a.csv"], force=True):
-            pass
+    (out / "daten" / "tief").mkdir(parents=True)
+    (out / "daten" / "tief" / "x.txt").write_text("meins", encoding="utf-8")
+    (out / "verweis").symlink_to("daten")
+    with io.output_set(out, ["a.csv"], force=True) as staging:
+        _fill(staging, ["a.csv"], "neu")
+    assert (out / "daten" / "tief" / "x.txt").read_text() == "meins"
+    assert (out / "verweis").is_symlink() and (out / "verweis" / "tief").is_dir()
+    assert leftovers(out) == []
 
 
 def test_stale_temporary_folder_of_a_killed_run_is_removed(tmp_path):
@@ -305,7 +308,7 @@ def test_numpy_warnings_do_not_reach_the_terminal(tmp_path, monkeypatch, capsys)
     code = cli.main(["allocate", "--rule", "population", "--budget", "1", "--out",
                      str(tmp_path / "a.csv")])
     assert code == 2
-    assert capsys.readouterr().err.strip().splitlines() == ["--budget: kaputt (got 1)"]
+    assert capsys.readouterr().err.strip().splitlines() == ["--budget: kaputt (erhalten 1)"]
 
 
 def test_csv_and_table_helpers_do_not_touch_numbers():

@@ -28,7 +28,7 @@ from paktsim.commands.run import write_outputs
 from paktsim.report.excel import FORMULA_TRIGGERS, safe_cell, write_workbook
 
 sys.path.insert(0, str(Path(__file__).parent))
-import write_child  # noqa: E402
+import write_child
 
 HOSTILE = ['=HYPERLINK("http://example.org","Klick")', "=2+3", "+2+3", "-2+3", "@SUM(2,3)",
            "\t=2+3", "\r=2+3", "#N/A", "=cmd|' /C calc'!A0", "{=2+3}"]

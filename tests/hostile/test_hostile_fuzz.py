@@ -30,8 +30,8 @@ from paktsim.errors import InputError
 from paktsim.scenario import Scenario
 
 AGS = sorted(regions.municipalities().index)
-SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                      HealthCheck.too_slow])
+SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture,
+                                                      HealthCheck.too_slow]}
 
 
 def german(value: Decimal, group: bool) -> str:
