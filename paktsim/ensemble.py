@@ -460,9 +460,10 @@ class EnsembleResult:
         """Quantiles per Kreis and year of positions needed (``fte_needed``) or
         missing (``gap_fte``): index ``(kreis_ags, year)``, columns ``P10, P50, P90``."""
         arrays = {"fte_needed": self.kreis_needed, "gap_fte": self.kreis_gap}
-        if metric not in arrays or arrays[metric] is None:
+        chosen = arrays.get(metric)
+        if chosen is None:
             raise InputError(Problem("metric", "expected fte_needed or gap_fte", metric))
-        values = _nanquantile(arrays[metric], q)                      # (Q, K, Y)
+        values = _nanquantile(chosen, q)                              # (Q, K, Y)
         index = pd.MultiIndex.from_product([self.kreise, pd.Index(self.years, name="year")])
         return pd.DataFrame(values.reshape(len(q), -1).T, index=index,
                             columns=[f"P{round(x * 100)}" for x in q])

@@ -108,14 +108,14 @@ def base_pay(years: Sequence[int], overrides: Mapping[str, Any] | None = None,
     """
     from paktsim import params
 
-    years = np.asarray([int(y) for y in years])
+    year_arr = np.asarray([int(y) for y in years])
     entries = params.series(_BASE, overrides)
     entries = entries[entries["value"].notna()]
     if entries.empty:
         raise InputError(Problem(_BASE, "no value in force", _BASE))
     first_rec = int(pd.Timestamp(entries["date"].min()).year)
     last_rec = int(pd.Timestamp(entries["date"].max()).year)
-    lo, hi = min(int(years.min()), first_rec), max(int(years.max()), last_rec)
+    lo, hi = min(int(year_arr.min()), first_rec), max(int(year_arr.max()), last_rec)
     recorded = params.yearly(_BASE, lo, last_rec, overrides).astype("Float64")
     values = recorded.bfill().ffill().to_numpy(dtype=float)          # lo .. last_rec
     after = np.arange(last_rec + 1, hi + 1)
@@ -130,7 +130,7 @@ def base_pay(years: Sequence[int], overrides: Mapping[str, Any] | None = None,
     grown = values[-1] * np.cumprod(1.0 + rise, axis=-1)              # (..., len(after))
     full = np.concatenate([np.broadcast_to(values, grown.shape[:-1] + values.shape), grown],
                           axis=-1)
-    return full[..., years - lo]
+    return np.take(full, year_arr - lo, axis=-1)
 
 
 def _rise(year: int, overrides: Mapping[str, Any] | None) -> float:

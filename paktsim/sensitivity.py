@@ -131,6 +131,12 @@ def _entry_in_force(path: str, date: Any, overrides: Any) -> pd.Series | None:
     return None if rows.empty else rows.iloc[-1]
 
 
+def _value(row: pd.Series | None) -> float:
+    if row is None:
+        raise InputError(Problem("parameter", "no entry in force"))
+    return float(row["value"])
+
+
 def _range_of(row: pd.Series | None) -> tuple[float, float] | None:
     if row is None or row["low"] is None or pd.isna(row["low"]):
         return None
@@ -179,14 +185,13 @@ def factors(scenario: Any) -> list[Factor]:
     level = _entry_in_force(_LEVEL, start, overrides)
     lim = _range_of(level)
     if lim is not None:
-        out.append(Factor(_LEVEL, _LEVEL, _label(_LEVEL), "level", *lim, float(level["value"])))
+        out.append(Factor(_LEVEL, _LEVEL, _label(_LEVEL), "level", *lim, _value(level)))
     from paktsim.inflow.arrivals import HISTORIC_START
 
     init = _entry_in_force(_INITIAL, HISTORIC_START.start_time, overrides)
     lim = _range_of(init)
     if lim is not None:
-        out.append(Factor(_INITIAL, _INITIAL, _label(_INITIAL), "initial", *lim,
-                          float(init["value"])))
+        out.append(Factor(_INITIAL, _INITIAL, _label(_INITIAL), "initial", *lim, _value(init)))
     spec = scenario.staffing
     for name, path in _STAFFING.items():
         lim = _range_of(_entry_in_force(path, start, overrides))
@@ -194,7 +199,7 @@ def factors(scenario: Any) -> list[Factor]:
             out.append(Factor(f"staffing.{name}", path, _label(path), "staffing", *lim,
                               _mode(float(getattr(spec, name)), *lim)))
     snap = params.at(start, overrides)
-    for key, path in pay.PAY_ASSUMPTIONS.items():
+    for path in pay.PAY_ASSUMPTIONS.values():
         row = _entry_in_force(path, start, overrides)
         if row is None:  # an entry from a later date (the rise after the last table)
             rows = _entries(path, overrides)
@@ -202,7 +207,7 @@ def factors(scenario: Any) -> list[Factor]:
             row = None if rows.empty else rows.iloc[0]
         lim = _range_of(row)
         if lim is not None:
-            out.append(Factor(path, path, _label(path), "pay", *lim, float(row["value"])))
+            out.append(Factor(path, path, _label(path), "pay", *lim, _value(row)))
     for path in _COST:
         lim = _range_of(_entry_in_force(path, start, overrides))
         if lim is not None:
@@ -240,7 +245,8 @@ def not_varied(scenario: Any) -> pd.DataFrame:
     end = pd.Timestamp(f"{scenario.horizon.end}-01")
     start = pd.Timestamp(f"{scenario.horizon.start}-01")
     rows = []
-    for path, group in params.assumptions().groupby("path", sort=True):
+    for key, group in params.assumptions().groupby("path", sort=True):
+        path = str(key)
         every = sorted(pd.to_datetime(_entries(path, scenario.overrides or None)["date"]))
         for date in pd.to_datetime(group["date"]):
             until = next((d for d in every if d > date), None)
@@ -388,9 +394,9 @@ class Evaluator:
 
         tiers = []
         for path in _RATES:
-            central = params.yearly(path, self.years[0], self.years[-1],
-                                    self.scenario.overrides or None).astype("Float64")
-            central = central.bfill().ffill().to_numpy(dtype=float)
+            series = params.yearly(path, self.years[0], self.years[-1],
+                                   self.scenario.overrides or None).astype("Float64")
+            central = series.bfill().ffill().to_numpy(dtype=float)
             tiers.append(central[None, :] * self._factor_by_year(X, "rate", path))
         return share * tiers[0] + (1.0 - share) * tiers[1]
 
@@ -611,7 +617,7 @@ def sobol(scenario: Any = None, *, n_base: int = 128, year: int | None = None,
                          {k: v[0] for k, v in central.items()})
     if year is None:
         median = result.quantiles("net_gap_fte", (0.5,))["P50"]
-        year = int(median.idxmax())
+        year = int(median.to_numpy().argmax()) + evaluator.years[0]
     elif int(year) not in evaluator.years:
         raise InputError(Problem("year", "not in the horizon", year))
     object.__setattr__(result, "year", int(year))
@@ -706,8 +712,9 @@ def prim(X: np.ndarray, y: np.ndarray, names: Sequence[str], *, alpha: float = 0
         pick = trajectory[ok & (trajectory["density"] >= min_density)]["coverage"].idxmax()
     else:
         pick = trajectory[ok]["density"].idxmax()
-    trajectory["chosen"] = trajectory.index == pick
-    return boxes[pick], trajectory
+    position = list(trajectory.index).index(pick)
+    trajectory["chosen"] = np.arange(len(trajectory)) == position
+    return boxes[position], trajectory
 
 
 def discover(result: SobolResult, threshold: float, *, metric: str = "net_gap_fte",

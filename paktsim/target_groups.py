@@ -20,8 +20,6 @@ towns (1:109–1:157).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-import numpy as np
 
 from paktsim.errors import InputError, Problem
 

@@ -1,7 +1,6 @@
 """Sobol indices (known answers: Ishigami), the vectorised evaluator, PRIM."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from paktsim import sensitivity as se

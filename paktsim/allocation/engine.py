@@ -144,7 +144,7 @@ def programme_rules(date: Any, *, hochschule_share: float | None = None,
     mix = QualificationMix(values["hochschule_share"], values["rate_hochschule_eur"],
                            values["rate_other_eur"])
     rules = ProgrammeRules(int(values["threshold_eur"]), mix, float(values["step_fte"]),
-                           float(values["min_fte"]), below_minimum, str(values["fte_reading"]))
+                           float(values["min_fte"]), below_minimum, values["fte_reading"])
     return rules, used
 
 
