@@ -56,15 +56,16 @@ def _tags(path: str, years: np.ndarray, overrides: Any) -> list[str]:
     return [hist["tag"].iloc[i] if i >= 0 else "" for i in idx]
 
 
-def history(first_year: int = 2017, last_year: int = 2026,
+def history(first_year: int | None = None, last_year: int | None = None,
             overrides: Mapping[str, Any] | None = None, *,
             with_tags: bool = False) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Pakt components by year from the parameter files.
 
     Parameters
     ----------
-    first_year, last_year : int
-        Years (inclusive).
+    first_year, last_year : int, optional
+        Years (inclusive); default from the first entry of the IM volume to the
+        last year whose IM volume is recorded (not an assumption).
     overrides : mapping, optional
         Parameter overrides.
     with_tags : bool
@@ -81,6 +82,13 @@ def history(first_year: int = 2017, last_year: int = 2026,
     """
     from paktsim import params
 
+    if first_year is None or last_year is None:
+        volume = params.series(COMPONENTS["im_eur"][0], overrides)
+        recorded = volume[volume["tag"] != "assumption"]
+        first_year = int(pd.Timestamp(volume["date"].min()).year) if first_year is None \
+            else first_year
+        last_year = int(pd.Timestamp(recorded["date"].max()).year) if last_year is None \
+            else last_year
     years = np.arange(first_year, last_year + 1)
     data: dict[str, pd.Series] = {}
     tags: dict[str, list[str]] = {}

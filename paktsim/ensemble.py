@@ -315,7 +315,10 @@ def run_chunk(task: ChunkTask) -> dict[str, Any]:
         k_cl = np.add.reduceat(out["caseload"], starts, axis=1)
         k_st = np.add.reduceat(out["fte_staffed"], starts, axis=1)
         kreis_ratio = np.where(k_st > 0, k_cl / k_st, np.nan)
-    return {"start": task.start, "land": land, "kreis_ratio": kreis_ratio}
+    kreis_needed = np.add.reduceat(out["fte_needed"], starts, axis=1)
+    kreis_gap = np.add.reduceat(out["gap_fte"], starts, axis=1)
+    return {"start": task.start, "land": land, "kreis_ratio": kreis_ratio,
+            "kreis_needed": kreis_needed, "kreis_gap": kreis_gap}
 
 
 def _tasks(inflow: Any, inputs: PlaceInputs, rates: Any, factor: np.ndarray,
@@ -379,6 +382,8 @@ def run(scenario: Any, inflow: Any, inputs: PlaceInputs, *, n_draws: int, chunk_
     kreise = inputs.kreis_index
     land = {m: np.empty((n, len(years))) for m in LAND_METRICS}
     kreis_ratio = np.empty((n, len(kreise), len(years)))
+    kreis_needed = np.empty_like(kreis_ratio)
+    kreis_gap = np.empty_like(kreis_ratio)
 
     def store(part: dict[str, Any]) -> None:
         lo = part["start"]
@@ -386,6 +391,8 @@ def run(scenario: Any, inflow: Any, inputs: PlaceInputs, *, n_draws: int, chunk_
         for m in LAND_METRICS:
             land[m][lo:lo + size] = part["land"][m]
         kreis_ratio[lo:lo + size] = part["kreis_ratio"]
+        kreis_needed[lo:lo + size] = part["kreis_needed"]
+        kreis_gap[lo:lo + size] = part["kreis_gap"]
 
     tasks = _tasks(inflow, inputs, rates, factor, staff, initial, work)
     if executor is None:
@@ -396,7 +403,8 @@ def run(scenario: Any, inflow: Any, inputs: PlaceInputs, *, n_draws: int, chunk_
         for future in futures:
             store(future.result())
     return EnsembleResult(n, int(scenario.seed), chunk, tuple(int(y) for y in years), kreise,
-                          land, kreis_ratio, {**drawn, "arrivals_factor": factor, **staff})
+                          land, kreis_ratio, {**drawn, "arrivals_factor": factor, **staff},
+                          kreis_needed, kreis_gap)
 
 
 # ------------------------------------------------------------------ result
@@ -424,6 +432,8 @@ class EnsembleResult:
         Persons per staffed FTE per Kreis (NaN without staff).
     drawn : dict key → ndarray (D,)
         Values drawn for every uncertain input (run record).
+    kreis_needed, kreis_gap : ndarray (D, K, Y)
+        Positions needed and missing per Kreis (:meth:`kreis_bands`).
     """
 
     n_draws: int
@@ -434,6 +444,8 @@ class EnsembleResult:
     land: dict[str, np.ndarray]
     kreis_ratio: np.ndarray
     drawn: dict[str, np.ndarray] = field(default_factory=dict)
+    kreis_needed: np.ndarray | None = None
+    kreis_gap: np.ndarray | None = None
 
     def quantiles(self, metric: str, q: tuple[float, ...] = QUANTILES) -> pd.DataFrame:
         """Quantiles of a Land metric per year: index ``year``, columns ``P10, P50, P90``."""
@@ -443,9 +455,23 @@ class EnsembleResult:
         return pd.DataFrame(values.T, index=pd.Index(self.years, name="year"),
                             columns=[f"P{round(x * 100)}" for x in q])
 
-    def prob_ratio_above(self, threshold: float = 120.0,
+    def kreis_bands(self, metric: str = "gap_fte",
+                    q: tuple[float, ...] = QUANTILES) -> pd.DataFrame:
+        """Quantiles per Kreis and year of positions needed (``fte_needed``) or
+        missing (``gap_fte``): index ``(kreis_ags, year)``, columns ``P10, P50, P90``."""
+        arrays = {"fte_needed": self.kreis_needed, "gap_fte": self.kreis_gap}
+        chosen = arrays.get(metric)
+        if chosen is None:
+            raise InputError(Problem("metric", "expected fte_needed or gap_fte", metric))
+        values = _nanquantile(chosen, q)                              # (Q, K, Y)
+        index = pd.MultiIndex.from_product([self.kreise, pd.Index(self.years, name="year")])
+        return pd.DataFrame(values.reshape(len(q), -1).T, index=index,
+                            columns=[f"P{round(x * 100)}" for x in q])
+
+    def prob_ratio_above(self, threshold: float,
                          year: int | None = None) -> pd.Series | pd.DataFrame:
-        """Probability that a Kreis's ratio exceeds ``threshold`` persons per FTE.
+        """Probability that a Kreis's ratio exceeds ``threshold`` persons per FTE
+        (the overload threshold: :func:`paktsim.pipeline.ratio_alert`).
 
         A Kreis without staff but with people counts as above.  Returns a Series
         per Kreis for one ``year``, else a DataFrame Kreis × year.
@@ -455,13 +481,13 @@ class EnsembleResult:
                             columns=pd.Index(self.years, name="year"))
         return prob if year is None else prob[int(year)].rename("probability")
 
-    def prob_any_kreis_above(self, threshold: float = 120.0) -> pd.Series:
+    def prob_any_kreis_above(self, threshold: float) -> pd.Series:
         """Probability per year that at least one Kreis exceeds ``threshold``."""
         above = np.where(np.isnan(self.kreis_ratio), True, self.kreis_ratio > threshold)
         return pd.Series(above.any(axis=1).mean(axis=0), index=pd.Index(self.years, name="year"),
                          name="probability")
 
-    def add_bands(self, summary: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    def add_bands(self, summary: pd.DataFrame, years: list[int], threshold: float) -> pd.DataFrame:
         """Insert P10/P50/P90 rows after the uncertain rows of a summary table."""
         rows = []
         pos = {y: i for i, y in enumerate(self.years)}
@@ -473,8 +499,8 @@ class EnsembleResult:
                     qs = _nanquantile(self.land[metric][:, idx], QUANTILES)
                     for q, v in zip(QUANTILES, qs):
                         rows.append((f"{label} P{round(q * 100)}", v))
-        prob = self.prob_any_kreis_above().to_numpy()[idx]
-        rows.append(("Wahrscheinlichkeit: mindestens ein Kreis über 1:120", prob))
+        prob = self.prob_any_kreis_above(threshold).to_numpy()[idx]
+        rows.append((f"Wahrscheinlichkeit: mindestens ein Kreis über 1:{threshold:g}", prob))
         out = pd.DataFrame([v for _, v in rows], index=[k for k, _ in rows],
                            columns=summary.columns)
         out.index.name = summary.index.name

@@ -54,10 +54,22 @@ from paktsim import ensemble as ens
 from paktsim import staffing as st
 
 __all__ = ["ScenarioResult", "run_scenario", "run_ensemble", "central_inflow", "inflow_key",
-           "place_keys", "SUMMARY_LABELS", "RATIO_ALERT", "clear_caches"]
+           "place_keys", "SUMMARY_LABELS", "ratio_alert", "alert_label", "clear_caches"]
 
-#: Persons per FTE above which a place counts as overloaded in the summary (1:120).
-RATIO_ALERT = 120.0
+
+def ratio_alert(scenario: Any = None) -> float:
+    """Persons per FTE above which a Kreis counts as overloaded
+    (the latest entry of ``betreuungsschluessel.ueberlastung``, scenario overrides applied)."""
+    from paktsim import params
+
+    overrides = None if scenario is None else (scenario.overrides or None)
+    entries = params.series("betreuungsschluessel.ueberlastung", overrides)
+    return float(entries["value"].iloc[-1])
+
+
+def alert_label(threshold: float) -> str:
+    """German row label of the overload count (``Kreise mit Schlüssel über 1:120``)."""
+    return f"Kreise mit Schlüssel über 1:{threshold:g}"
 
 SUMMARY_LABELS: dict[str, str] = {
     "target_group": "Personen in der Zielgruppe (Jahresmittel)",
@@ -140,9 +152,11 @@ class ScenarioResult:
     def summary(self, years: list[int] | None = None) -> pd.DataFrame:
         """The one-page summary: headline figures (rows, German labels) by year (columns).
 
-        With an ensemble, rows of uncertain figures are followed by ``P10``/``P90``
-        rows and the alert row by the probability that at least one Kreis exceeds
-        1:120.
+        Values are those of the deterministic (central) run.  With an ensemble,
+        rows of uncertain figures are followed by ``P10``/``P50``/``P90`` rows and
+        the alert row by the probability that at least one Kreis exceeds the
+        overload threshold (:func:`ratio_alert`).  The header names the target
+        group and the convention.
         """
         years = years or self.years
         land = self.land.loc[years]
@@ -158,14 +172,29 @@ class ScenarioResult:
             if key in land:
                 rows[key] = land[key]
         ratio = self.kreise["ratio_actual"].unstack("year")[years]
-        rows["places_over_alert"] = (ratio > RATIO_ALERT).sum(axis=0)
+        threshold = ratio_alert(self.scenario)
+        rows["places_over_alert"] = (ratio > threshold).sum(axis=0)
         out = pd.DataFrame(rows).T.astype(float)
-        out.index = [SUMMARY_LABELS[k] for k in out.index]
-        out.index.name = "Kennzahl"
+        labels = {**SUMMARY_LABELS, "places_over_alert": alert_label(threshold)}
+        out.index = [labels[k] for k in out.index]
+        out.index.name = f"Kennzahl (Zielgruppe: {self.target_group_label})"
         out.columns = [str(y) for y in years]
         if self.ensemble is not None:
-            out = self.ensemble.add_bands(out, years)
+            out = self.ensemble.add_bands(out, years, threshold)
+            out.index.name = (f"{out.index.name}; Werte: deterministischer Lauf, Zeilen P10/P50/"
+                              f"P90: Quantile aus {self.ensemble.n_draws} Monte-Carlo-Ziehungen")
+        out.attrs["target_group"] = self.scenario.staffing.target_group
+        out.attrs["convention"] = "deterministic" if self.ensemble is None else \
+            "deterministic; P10/P50/P90 rows: Monte Carlo quantiles"
         return out
+
+    @property
+    def target_group_label(self) -> str:
+        """German name of the scenario's target group (who counts for the caseload)."""
+        from paktsim import target_groups
+
+        spec = self.scenario.staffing
+        return target_groups.label(spec.target_group, spec.include_vu)
 
     def place_table(self) -> pd.DataFrame:
         """Per-place table in long form with names (for CSV/Excel)."""
@@ -363,7 +392,7 @@ def _staffing_for(spec: Any, scenario: Any, grid: st.YearGrid, envelope: pd.Seri
     level = _result_level(spec)
     key, places = place_keys(inflow, level)
     target = st.target_group_parts(scenario.staffing.include_vu,
-                                   scenario.staffing.include_ukraine_private)
+                                   definition=scenario.staffing.target_group)
     window = ens.horizon_window(inflow)
     # monthly persons per place: the model-based key counts them at a round's start
     segs = st.target_group(inflow.chain.stocks, definition=target, window=window)

@@ -156,7 +156,7 @@ def _attrs(vintage: int) -> dict[str, Any]:
         "vintage": vintage,
         "stand": f"31.12.{vintage}",
         "gebietsstand": "31.12.2023",
-        "population_basis": "Zensus 2022" if vintage >= 2022 else "Zensus 2011",
+        "population_basis": "Zensus 2022" if vintage >= 2022 else "Zensus 2011",  # structural: census basis of the data
         "series_break": "Bevölkerung bis 31.12.2021 auf Basis Zensus 2011, ab 31.12.2023 "
                         "auf Basis Zensus 2022 (Reihenbruch)",
     }

@@ -96,7 +96,7 @@ class Horizon(_Spec):
         months = _month_index(self.end) - _month_index(self.start) + 1
         if months < 1:
             raise ValueError(f"end {self.end} lies before start {self.start}")
-        if months > 12 * 40:
+        if months > 12 * 40:  # structural: validation limit of a horizon, 40 years
             raise ValueError(f"horizon of {months} months is longer than 40 years")
         return self
 
@@ -300,20 +300,66 @@ class AllocationSpec(_Spec):
         return self
 
 
-class StaffingSpec(_Spec):
-    """Assumptions turning people into positions needed (see :mod:`paktsim.staffing`)."""
+def _latest_default(path: str) -> Any:
+    """Latest value/default of a parameter (scenario defaults live in the parameters)."""
+    from paktsim import params
 
+    return params.series(path)["value"].iloc[-1]
+
+
+TargetGroup = Literal["au", "au_ukraine_private", "all_protection_seekers"]
+
+
+class StaffingSpec(_Spec):
+    """Assumptions turning people into positions needed (see :mod:`paktsim.staffing`).
+
+    ``target_group`` names who counts (:mod:`paktsim.target_groups`); the former
+    switch ``include_ukraine_private: true/false`` is still read and means
+    ``au_ukraine_private`` / ``au``.  Defaults come from the parameters
+    (``staffing.zielgruppe``, ``betreuungsschluessel.bedarf``, ``staffing.*``).
+    """
+
+    target_group: TargetGroup = Field(
+        default_factory=lambda: _latest_default("staffing.zielgruppe"),
+        description="Who counts: au | au_ukraine_private | all_protection_seekers")
     target_ratio: Annotated[float, Field(ge=limits.MIN_TARGET_RATIO,
                                          le=limits.MAX_TARGET_RATIO)] = Field(
-        default=88.0, description="Persons per full-time IM position (2017 design ≈ 1:88)")
+        default_factory=lambda: float(_latest_default("betreuungsschluessel.bedarf")),
+        description="Persons per full-time IM position (2017 design ≈ 1:88)")
     include_vu: bool = False
-    include_ukraine_private: bool = False
     counselling_share: Share = Field(
-        default=1.0, description="Share of the target group needing counselling (assumption)")
+        default_factory=lambda: float(_latest_default("staffing.beratungsbedarf_anteil")),
+        description="Share of the target group needing counselling (assumption)")
     group_offer_share: Share = Field(
-        default=0.0, description="Share of caseload absorbed by group offers (assumption)")
-    hiring_lag_months: Annotated[int, Field(ge=0, le=36)] = 3
-    vacancy_rate: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
+        default_factory=lambda: float(_latest_default("staffing.gruppenangebote_anteil")),
+        description="Share of caseload absorbed by group offers (assumption)")
+    hiring_lag_months: Annotated[int, Field(ge=0, le=36)] = Field(
+        default_factory=lambda: int(_latest_default("staffing.einstellungsverzug_monate")))
+    vacancy_rate: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(
+        default_factory=lambda: float(_latest_default("staffing.vakanzquote")))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_switch(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or "include_ukraine_private" not in data:
+            return data
+        data = dict(data)
+        flag = data.pop("include_ukraine_private")
+        if not isinstance(flag, bool):
+            raise ValueError("include_ukraine_private: expected true or false "
+                             "(better: target_group: au | au_ukraine_private | "
+                             "all_protection_seekers)")
+        implied = "au_ukraine_private" if flag else "au"
+        if "target_group" in data and data["target_group"] != implied:
+            raise ValueError(f"include_ukraine_private: {str(flag).lower()} contradicts "
+                             f"target_group: {data['target_group']} (give target_group only)")
+        data["target_group"] = implied
+        return data
+
+    @property
+    def include_ukraine_private(self) -> bool:
+        """True when privately housed § 24 persons count (definitions b and c)."""
+        return self.target_group != "au"
 
 
 class DistributionSpec(_Spec):
@@ -328,7 +374,7 @@ class DistributionSpec(_Spec):
             raise ValueError(f"scale muss ≥ 0 sein, ist {self.args['scale']:g}")
         if self.args.get("scale", 1.0) == 0:
             return self  # a point mass at loc (used to switch a distribution off)
-        if any(abs(v) > 1e12 for v in self.args.values()):
+        if any(abs(v) > 1e12 for v in self.args.values()):  # structural: validation bound
             raise ValueError("Argumente außerhalb von ±10¹²")
         import numpy as np
         from scipy import stats
@@ -353,6 +399,16 @@ class UncertaintySpec(_Spec):
     arrivals_sigma: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
         default=0.0, description="Log-normal sigma of the arrival level (0 = none)")
     distributions: dict[str, DistributionSpec] = Field(default_factory=dict)
+    sobol_n_base: Annotated[int, Field(ge=0, le=4096)] = Field(
+        default=0, description="Base sample N of the Sobol analysis in 'paktsim run' "
+                               "(a power of two; 0 = none; N × (factors + 2) model runs)")
+
+    @field_validator("sobol_n_base")
+    @classmethod
+    def _power_of_two(cls, value: int) -> int:
+        if value and value & (value - 1):
+            raise ValueError("expected 0 or a power of two (64, 128, 256, …)")
+        return value
 
 
 class SweepSpec(_Spec):
@@ -458,6 +514,9 @@ class Scenario(_Spec):
         """
         data = self.model_dump(mode="json")
         for key, value in sections.items():
+            if key == "staffing" and isinstance(value, dict) and \
+                    "include_ukraine_private" in value and "target_group" not in value:
+                data[key].pop("target_group", None)  # the old switch replaces the definition
             if isinstance(value, dict) and isinstance(data.get(key), dict):
                 data[key] = {**data[key], **value}
             else:

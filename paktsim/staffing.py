@@ -189,7 +189,8 @@ class StaffingAssumptions:
         Share of funded positions unfilled, in [0, 1).
     """
 
-    target_ratio: float = 88.0
+    target_ratio: float = field(default_factory=lambda: float(
+        _latest_param("betreuungsschluessel.bedarf")))
     counselling_share: float = 1.0
     group_offer_share: float = 0.0
     hiring_lag_months: int = 0
@@ -280,7 +281,11 @@ class CostRates:
 
     @property
     def employer_cost(self) -> np.ndarray:
-        """Employer cost per FTE and year: table pay × (1 + overhead)."""
+        """Employer cost per FTE and year: table pay × (1 + overhead).
+
+        Table pay follows the TVöD SuE pay path with the grade/step mix of
+        :func:`paktsim.pay.table_pay`.
+        """
         return self.table_pay * (1.0 + self.overhead_share)
 
     @property
@@ -354,7 +359,10 @@ class CostRates:
         foerdersatz = sum(share * rate_by_tier[tier] for tier, share in mix.items())
         used = [rate_by_tier[t] for t, s in mix.items() if s > 0]
         lowest = np.minimum.reduce(used) if used else foerdersatz
-        return cls(years, by_year("kosten.tvoed_s12_stufe3_jahr"),
+        from paktsim import pay
+
+        by_year("kosten.tvoed_s12_stufe3_jahr")  # only for the note on years before the first table
+        return cls(years, pay.table_pay(years, overrides),
                    by_year("kosten.arbeitgeberzuschlag"), by_year("staffing.sachkosten_je_vze"),
                    np.asarray(foerdersatz, dtype=float), np.asarray(lowest, dtype=float),
                    tuple(notes), by_year("kosten.sachkosten_gefoerdert").astype(bool))
@@ -373,6 +381,12 @@ class CostRates:
                          None if self.sachkosten_funded is None else self.sachkosten_funded[idx])
 
 
+def _latest_param(path: str) -> Any:
+    from paktsim import params
+
+    return params.series(path)["value"].iloc[-1]
+
+
 def _check_nonnegative(x: np.ndarray, location: str) -> np.ndarray:
     x = np.asarray(x, dtype=float)
     if not np.all(np.isfinite(x)):
@@ -387,13 +401,21 @@ TargetPart = tuple[str, "str | None"]
 
 
 def target_group_parts(include_vu: bool = False,
-                       include_ukraine_private: bool = False) -> tuple[TargetPart, ...]:
-    """The target group's parts for the scenario switches (``staffing.include_*``).
+                       include_ukraine_private: bool = False, *,
+                       definition: str | None = None) -> tuple[TargetPart, ...]:
+    """The target group's parts for a definition or the scenario switches.
 
-    AU of all groups, plus vU (``include_vu``) and Ukrainians in own housing
-    (``include_ukraine_private``: the ``own`` stock of the Ukraine group — those
-    housed privately from arrival and those who moved on from AU).
+    ``definition`` (a scenario's ``staffing.target_group``) names who counts
+    (:mod:`paktsim.target_groups`: ``au``, ``au_ukraine_private``,
+    ``all_protection_seekers``); ``include_vu`` adds the vU stock.  Without a
+    definition: AU of all groups, plus vU (``include_vu``) and Ukrainians in own
+    housing (``include_ukraine_private``: the ``own`` stock of the Ukraine group —
+    those housed privately from arrival and those who moved on from AU).
     """
+    if definition is not None:
+        from paktsim import target_groups
+
+        return target_groups.parts(definition, include_vu)
     parts: list[TargetPart] = [("au", None)]
     if include_vu:
         parts.append(("vu", None))

@@ -222,7 +222,7 @@ def run_combination(scenario_json: str, base_dir: str | None) -> dict[str, Any]:
     for key in METRICS:
         if key == "kreise_over_alert":
             ratio = result.kreise["ratio_actual"].unstack("year")[years]
-            values = (ratio > pipeline.RATIO_ALERT).sum(axis=0)
+            values = (ratio > pipeline.ratio_alert(result.scenario)).sum(axis=0)
         elif key in ("planned_eur", "needed_eur"):
             values = proj[key]
         elif key == "envelope_gap_eur":

@@ -76,22 +76,32 @@ TORNADO_LABELS: dict[str, str] = {
 TORNADO_RANGES: dict[str, str] = st.ASSUMPTION_PATHS
 
 
-def tornado(scenario: Any, metric: str = "gap_fte", year: int | None = None, *,
-            base_dir: Any = None, arrivals_range: tuple[float, float] = (0.5, 1.5)) -> pd.DataFrame:
+def _land_metric(land: pd.DataFrame, metric: str) -> pd.Series:
+    """A Land column, or the signed gap ``net_gap_fte = needed − staffed`` (a surplus
+    counts negative, so the metric never sits at a floor of zero)."""
+    if metric == "net_gap_fte":
+        return land["fte_needed"] - land["fte_staffed"]
+    return land[metric]
+
+
+def tornado(scenario: Any, metric: str = "net_gap_fte", year: int | None = None, *,
+            base_dir: Any = None, arrivals_range: tuple[float, float] | None = None) -> pd.DataFrame:
     """One-at-a-time sensitivity of a Land headline figure.
 
     Each input is set to the low and the high end of its assumption range (from
     the parameter files, see :data:`TORNADO_RANGES`) while all others stay at
     the scenario's values; the arrival level is scaled by ``arrivals_range``
-    (an assumption: half to one and a half times the scenario's path).
+    (default: the range of ``sensitivitaet.zugangsniveau``).
 
     Parameters
     ----------
     metric : str
-        A column of the Land staffing table (``gap_fte``, ``fte_needed``,
-        ``ratio_actual``, ``gap_eur``, ``cofunding_eur`` …).
+        ``net_gap_fte`` (default: positions needed − staffed, signed) or a column
+        of the Land staffing table (``gap_fte``, ``fte_needed``, ``ratio_actual``,
+        ``gap_eur``, ``cofunding_eur`` …).  ``gap_fte`` is floored at zero per
+        place, so inputs that only deepen a surplus show no bar there.
     year : int, optional
-        Default: the first horizon year from 2027 on (else the last year).
+        Default: the horizon year with the largest signed gap in the central run.
 
     Returns
     -------
@@ -100,13 +110,12 @@ def tornado(scenario: Any, metric: str = "gap_fte", year: int | None = None, *,
         value_low, value_high, base, swing``.
     """
     base = pipeline.run_scenario(scenario, base_dir=base_dir, ensemble=False)
-    if metric not in base.land:
-        raise InputError(Problem("metric", f"expected a Land column ({', '.join(base.land)})",
-                                 metric))
+    if metric not in base.land and metric != "net_gap_fte":
+        raise InputError(Problem("metric", "expected net_gap_fte or a Land column "
+                                 f"({', '.join(base.land)})", metric))
     years = base.years
     if year is None:
-        later = [y for y in years if y >= 2027]
-        year = later[0] if later else years[-1]
+        year = int(_land_metric(base.land, "net_gap_fte").idxmax())
     if int(year) not in years:
         raise InputError(Problem("year", "not in the horizon", year))
     date = f"{scenario.horizon.start}-01"
@@ -120,19 +129,21 @@ def tornado(scenario: Any, metric: str = "gap_fte", year: int | None = None, *,
             if name == "vacancy_rate":
                 v = min(v, 0.999)
             changed = scenario.with_changes(**{section: {name: v}})
-            values.append(float(pipeline.run_scenario(changed, base_dir=base_dir,
-                                                      ensemble=False).land.loc[year, metric]))
+            values.append(float(_land_metric(pipeline.run_scenario(
+                changed, base_dir=base_dir, ensemble=False).land, metric).loc[year]))
         rows.append((key, low, high, *values))
     scale = scenario.arrivals.scale
+    if arrivals_range is None:
+        arrivals_range = st.assumption_range("sensitivitaet.zugangsniveau", date)
     values = []
     for f in arrivals_range:
         changed = scenario.with_changes(arrivals={"scale": scale * f})
-        values.append(float(pipeline.run_scenario(changed, base_dir=base_dir,
-                                                  ensemble=False).land.loc[year, metric]))
+        values.append(float(_land_metric(pipeline.run_scenario(
+            changed, base_dir=base_dir, ensemble=False).land, metric).loc[year]))
     rows.append(("arrivals.scale", scale * arrivals_range[0], scale * arrivals_range[1], *values))
     out = pd.DataFrame(rows, columns=["input", "low", "high", "value_low", "value_high"])
     out.insert(1, "label", out["input"].map(TORNADO_LABELS))
-    out["base"] = float(base.land.loc[year, metric])
+    out["base"] = float(_land_metric(base.land, metric).loc[year])
     out["swing"] = (out["value_high"] - out["value_low"]).abs()
     out = out.sort_values("swing", ascending=False, kind="stable").set_index("input")
     out.attrs.update(metric=metric, year=int(year))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -246,14 +248,25 @@ def test_applications_invariants_and_order_independence(values, seed, join):
 
 # ------------------------------------------------------------------ positions
 
+def test_positions_as_written_fund_the_whole_frame():
+    """0.25 FTE is the smallest share of one person's position, not a quantum of the total."""
+    frames = pd.Series([64_000, 100_000, 51_000, 0, 1_000_000], index=list("abcde"))
+    mix = QualificationMix(1.0, 64_000, 51_000)
+    res = funded_positions(frames, mix)
+    assert res["fte_funded"].tolist() == [1.0, 100_000 / 64_000, 1.0, 0.0, 1_000_000 / 64_000]
+    assert res["funded_eur"].tolist() == [64_000, 100_000, 51_000, 0, 1_000_000]
+    assert res["unused_eur"].tolist() == [0, 0, 0, 0, 0]
+    assert res["topped_up"].tolist() == [False, False, True, False, False]
+
+
 def test_positions_floor_to_quarter_and_identity():
     frames = pd.Series([64_000, 100_000, 51_000, 0, 1_000_000], index=list("abcde"))
     mix = QualificationMix(1.0, 64_000, 51_000)
-    top = funded_positions(frames, mix)
+    top = funded_positions(frames, mix, reading="viertelstellen")
     assert top["fte_funded"].tolist() == [1.0, 1.5, 1.0, 0.0, 15.5]
     assert top["funded_eur"].tolist() == [64_000, 96_000, 51_000, 0, 992_000]
     assert top["topped_up"].tolist() == [False, False, True, False, False]
-    drop = funded_positions(frames, mix, below_minimum="drop")
+    drop = funded_positions(frames, mix, below_minimum="drop", reading="viertelstellen")
     assert drop.loc["c", "fte_funded"] == 0 and drop.loc["c", "unused_eur"] == 51_000
     for res in (top, drop):
         assert (res["funded_eur"] + res["unused_eur"] == frames).all()
@@ -263,12 +276,17 @@ def test_positions_floor_to_quarter_and_identity():
 @given(frame=st.integers(0, 10**8), h=st.floats(0, 1))
 def test_positions_properties(frame, h):
     mix = QualificationMix(h, 64_000, 51_000)
-    res = funded_positions(pd.Series([frame]), mix).iloc[0]
+    res = funded_positions(pd.Series([frame]), mix, reading="viertelstellen").iloc[0]
     assert res["funded_eur"] + res["unused_eur"] == frame
     assert 0 <= res["funded_eur"] <= frame
     assert (res["fte_funded"] * 4) == int(res["fte_funded"] * 4)
     if not res["topped_up"]:
         assert res["unused_eur"] < 0.25 * mix.rate_eur + 1  # less than one more quarter
+    written = funded_positions(pd.Series([frame]), mix).iloc[0]
+    assert written["funded_eur"] + written["unused_eur"] == frame
+    assert written["fte_funded"] >= res["fte_funded"]  # the strict reading never funds more
+    if written["fte_funded"] >= 1:
+        assert written["unused_eur"] == 0
 
 
 def test_engine_member_attribution_sums_to_applications():
@@ -280,5 +298,9 @@ def test_engine_member_attribution_sums_to_applications():
     g = out.dropna(subset=["group_id"]).groupby("group_id")
     assert np.allclose(g["fte_funded"].sum(), g["group_fte_funded"].first())
     assert (g["funded_eur"].sum() == g["group_funded_eur"].first()).all()
-    assert ((out["fte_funded"] * 4) % 1 == 0).all()
     assert out.attrs["unused_eur"] == int(out["unused_eur"].sum())
+    quarters = allocate_table(CountRule(t["population"] // 1000), 1_500_000, t,
+                              programme=dataclasses.replace(PROG, fte_reading="viertelstellen"),
+                              join="neighbours", adjacency=_chain(t))
+    assert ((quarters["fte_funded"] * 4) % 1 == 0).all()
+    assert quarters["fte_funded"].sum() <= out["fte_funded"].sum() + 1e-9

@@ -38,8 +38,16 @@ def test_im_2017_reproduces_envelope_and_906_positions(im_2017):
     assert im_2017.attrs["parameters"]["integrationsmanagement.foerdersatz.hochschule"] == 64_000
     assert "Modell" in im_2017.attrs["counts_source"]
     assert "nicht die amtliche" in im_2017.attrs["counts_source"]
-    # rounding each application down to 0.25 FTE loses positions, never gains
-    assert 850 <= s["geförderte Stellen (VZÄ)"] <= 906.25
+    # the 0.25-FTE rule as written: each application funds frame ÷ rate, an application
+    # below one position is topped up to the 1-FTE minimum (the town pays the rest)
+    apps = im_2017.dropna(subset=["group_id"]).groupby("group_id").first()
+    expected = apps.loc[~apps["topped_up"], "group_frame_eur"].sum() / 64_000 \
+        + apps["topped_up"].sum() * 1.0
+    assert s["geförderte Stellen (VZÄ)"] == pytest.approx(expected)
+    # money stays unused only where no application can be formed (below the threshold
+    # and no partner), never through rounding of an application's positions
+    no_app = im_2017["group_id"].isna()
+    assert s["nicht abrufbare Mittel (€)"] == im_2017.loc[no_app, "amount_eur"].sum()
     assert (im_2017["funded_eur"] + im_2017["unused_eur"] == im_2017["amount_eur"]).all()
     # every Gemeinde below 51,000 € is not eligible alone, every other one is
     assert (im_2017["eligible_alone"] == (im_2017["amount_eur"] >= 51_000)).all()

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from paktsim import pay
 from paktsim import params, staffing
 from paktsim.errors import InputError
 
@@ -110,7 +111,13 @@ def test_known_numbers():
     snap = params.at("2025-01-01")
     rate = snap["integrationsmanagement.foerdersatz.hochschule"]
     assert out["gap_eur"][0, 0] == 2 * rate
-    cost = snap["kosten.tvoed_s12_stufe3_jahr"] * (1 + snap["kosten.arbeitgeberzuschlag"])
+    # default pay path: hired mid-2017 → Stufe 4 after 8 years; half S 12, half S 11b
+    assert snap["kosten.tvoed_sue.einstellungsjahr"] == 2017
+    assert snap["kosten.tvoed_sue.anteil_s12"] == 0.5
+    t25 = params.at("2025-07-01")
+    rel = (0.5 * t25["kosten.tvoed_sue.s12.stufe_4"] + 0.5 * t25["kosten.tvoed_sue.s11b.stufe_4"]) \
+        / t25["kosten.tvoed_sue.s12.stufe_3"]
+    cost = snap["kosten.tvoed_s12_stufe3_jahr"] * rel * (1 + snap["kosten.arbeitgeberzuschlag"])
     assert out["employer_cost_eur"][0, 0] == round(8 * cost)
     assert out["land_funding_eur"][0, 0] == round(8 * min(rate, cost))
 
@@ -166,7 +173,13 @@ def test_cost_rates_mix_and_backfill():
     r = staffing.CostRates.from_params([2017, 2025], {"hochschule": 0.5, "berufsausbildung": 0.5})
     np.testing.assert_allclose(r.foerdersatz, [(64_000 + 51_000) / 2, 68_000])
     np.testing.assert_allclose(r.lowest_rate, [51_000, 68_000])
-    assert r.table_pay[0] == 43_700  # 2017 has no pay value: filled from 2018, noted
+    # 2017 has no pay value: the S 12 Stufe 3 base is filled from 2018 (noted), then the
+    # default mix (half S 12, half S 11b) at Stufe 1 of a 2017 hire, relative to S 12 Stufe 3
+    assert pay.base_pay([2017])[0] == 43_700
+    t = params.at("2025-07-01")
+    rel = (t["kosten.tvoed_sue.s12.stufe_1"] + t["kosten.tvoed_sue.s11b.stufe_1"]) / 2 \
+        / t["kosten.tvoed_sue.s12.stufe_3"]
+    assert r.table_pay[0] == pytest.approx(43_700 * rel)
     assert any("tvoed" in n for n in r.notes)
     with pytest.raises(InputError, match="qualification_mix"):
         staffing.CostRates.from_params([2025], {"hochschule": 0.7})

@@ -21,7 +21,7 @@ the programme rules in force at a date from :mod:`paktsim.params`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -63,13 +63,16 @@ class ProgrammeRules:
         ``integrationsmanagement.mindest_vze``.
     below_minimum : {"top_up", "drop"}
         See :mod:`paktsim.allocation.positions`.
+    fte_reading : {"anteil", "viertelstellen"}
+        ``integrationsmanagement.vze_lesart`` (see :mod:`paktsim.allocation.positions`).
     """
 
     threshold_eur: int
     mix: QualificationMix
-    step_fte: float = 0.25
-    min_fte: float = 1.0
+    step_fte: float = field(default_factory=lambda: _latest("integrationsmanagement.vze_schritt"))
+    min_fte: float = field(default_factory=lambda: _latest("integrationsmanagement.mindest_vze"))
     below_minimum: Literal["top_up", "drop"] = "top_up"
+    fte_reading: Literal["anteil", "viertelstellen"] = "anteil"
 
     def as_dict(self) -> dict[str, Any]:
         return {"threshold_eur": int(self.threshold_eur),
@@ -78,7 +81,14 @@ class ProgrammeRules:
                 "rate_other_eur": float(self.mix.rate_other_eur),
                 "rate_mix_eur": float(self.mix.rate_eur),
                 "step_fte": float(self.step_fte), "min_fte": float(self.min_fte),
-                "below_minimum": self.below_minimum}
+                "below_minimum": self.below_minimum, "fte_reading": self.fte_reading}
+
+
+def _latest(path: str) -> float:
+    """Latest value of a programme rule (default of :class:`ProgrammeRules`)."""
+    from paktsim import params
+
+    return float(params.series(path)["value"].iloc[-1])
 
 
 _PARAM_PATHS = {
@@ -88,6 +98,7 @@ _PARAM_PATHS = {
     "step_fte": "integrationsmanagement.vze_schritt",
     "min_fte": "integrationsmanagement.mindest_vze",
     "hochschule_share": "verteilung.anteil_hochschule",
+    "fte_reading": "integrationsmanagement.vze_lesart",
 }
 
 
@@ -133,7 +144,7 @@ def programme_rules(date: Any, *, hochschule_share: float | None = None,
     mix = QualificationMix(values["hochschule_share"], values["rate_hochschule_eur"],
                            values["rate_other_eur"])
     rules = ProgrammeRules(int(values["threshold_eur"]), mix, float(values["step_fte"]),
-                           float(values["min_fte"]), below_minimum)
+                           float(values["min_fte"]), below_minimum, values["fte_reading"])
     return rules, used
 
 
@@ -278,7 +289,8 @@ def _add_positions(out: pd.DataFrame, programme: ProgrammeRules) -> None:
     member = out["group_id"].notna()
     frames = out.loc[member].groupby("group_id")["amount_eur"].sum()
     pos = funded_positions(frames, programme.mix, step=programme.step_fte,
-                           min_fte=programme.min_fte, below_minimum=programme.below_minimum)
+                           min_fte=programme.min_fte, below_minimum=programme.below_minimum,
+                           reading=programme.fte_reading)
     gid = out["group_id"]
     for col in ("fte_funded", "funded_eur", "unused_eur"):
         out[f"group_{col}"] = pos[col].reindex(gid).fillna(0).to_numpy()
@@ -291,9 +303,15 @@ def _add_positions(out: pd.DataFrame, programme: ProgrammeRules) -> None:
         w = out.loc[member, "amount_eur"].astype(float)
         g = gid[member]
         funded[member] = largest_remainder_grouped(w, g, pos["funded_eur"])
-        q_tot = np.rint(pos["fte_funded"] / programme.step_fte).astype(np.int64)
-        quarters[member] = largest_remainder_grouped(w, g, q_tot)
-    out["fte_funded"] = quarters.to_numpy() * programme.step_fte
+        if programme.fte_reading == "viertelstellen":
+            q_tot = np.rint(pos["fte_funded"] / programme.step_fte).astype(np.int64)
+            quarters[member] = largest_remainder_grouped(w, g, q_tot)
+    if programme.fte_reading == "viertelstellen":
+        out["fte_funded"] = quarters.to_numpy() * programme.step_fte
+    else:  # members share their application's FTE like its money
+        share = out["amount_eur"].astype(float) / gid.map(frames).astype(float)
+        out["fte_funded"] = np.where(member, (share * gid.map(pos["fte_funded"])).to_numpy(
+            dtype=float, na_value=0.0), 0.0)
     out["funded_eur"] = funded.to_numpy()
     out["unused_eur"] = (out["amount_eur"] - out["funded_eur"]).astype("int64")
 
@@ -312,11 +330,17 @@ def pass_down(kreis_result: pd.DataFrame, municipalities: pd.DataFrame) -> pd.Da
     muni = municipalities.sort_index()
     pop = muni["population"].astype(float)
     step = kreis_result.attrs["programme"]["step_fte"]
+    reading = kreis_result.attrs["programme"].get("fte_reading", "viertelstellen")
     kreis = muni["kreis_ags"].astype(str)
     amount = largest_remainder_grouped(pop, kreis, kreis_result["amount_eur"])
     funded = largest_remainder_grouped(pop, kreis, kreis_result["funded_eur"])
-    quarters = largest_remainder_grouped(
-        pop, kreis, np.rint(kreis_result["fte_funded"] / step).astype(np.int64))
+    if reading == "viertelstellen":
+        fte = largest_remainder_grouped(
+            pop, kreis, np.rint(kreis_result["fte_funded"] / step).astype(np.int64)) * step
+    else:
+        pop_kreis = pop.groupby(kreis).transform("sum")
+        fte = (pop / pop_kreis.where(pop_kreis > 0, 1.0)).to_numpy() \
+            * kreis_result["fte_funded"].reindex(kreis).to_numpy(dtype=float)
     out = muni.loc[:, [c for c in _CONTEXT_GEMEINDE if c in muni.columns]].copy()
     out.insert(0, "ags", out.index.astype(str))
     out["weight"] = pop
@@ -329,7 +353,7 @@ def pass_down(kreis_result: pd.DataFrame, municipalities: pd.DataFrame) -> pd.Da
     out["group_size"] = kreis.map(kreis.value_counts()).astype("int64")
     out["group_frame_eur"] = kreis_result["amount_eur"].reindex(kreis).to_numpy()
     out["fallback"] = False
-    out["fte_funded"] = quarters.to_numpy() * step
+    out["fte_funded"] = np.asarray(fte, dtype=float)
     out["funded_eur"] = funded
     out["unused_eur"] = (amount - funded).astype("int64")
     out.attrs.update(kreis_result.attrs)

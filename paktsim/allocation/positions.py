@@ -1,4 +1,4 @@
-"""Funded positions (FTE) per application: frame ÷ Fördersatz, in 0.25 steps.
+"""Funded positions (FTE) per application: frame ÷ Fördersatz.
 
 Rules of the programme (VwV IM, see ``paktsim/parameters``):
 
@@ -8,9 +8,19 @@ Rules of the programme (VwV IM, see ``paktsim/parameters``):
 
 With a *qualification mix* (share ``h`` of positions at the Hochschul rate) an
 application's average rate is ``h × rate_hochschule + (1 − h) × rate_other``.
-The funded FTE are ``floor(frame / rate / step) × step``; the money they need
-(rounded to whole euros, never above the frame) is *funded*, the rest of the
-frame is *unused*, so ``funded + unused = frame`` holds exactly.
+
+Two readings of the 0.25-FTE rule (``integrationsmanagement.vze_lesart``):
+
+``"anteil"`` (default, the rule as written)
+    0.25 FTE is the smallest share of *one person's* position; an application's
+    total may be any size: ``fte = frame / rate``, the whole frame is funded.
+``"viertelstellen"`` (labelled option, the stricter reading)
+    An application's total is floored to multiples of ``step``:
+    ``fte = floor(frame / rate / step) × step``.
+
+The money the FTE need (rounded to whole euros, never above the frame) is
+*funded*, the rest of the frame is *unused*, so ``funded + unused = frame``
+holds exactly.
 
 An eligible application whose frame cannot pay the minimum position (e.g. a
 frame of 51,000 € at a Hochschul rate of 64,000 €) is handled by
@@ -35,9 +45,11 @@ import pandas as pd
 
 from paktsim.errors import InputError, Problem
 
-__all__ = ["QualificationMix", "funded_positions", "BELOW_MINIMUM"]
+__all__ = ["QualificationMix", "funded_positions", "BELOW_MINIMUM", "FTE_READINGS"]
 
 BELOW_MINIMUM: tuple[str, ...] = ("top_up", "drop")
+#: Readings of the 0.25-FTE rule (see the module docstring).
+FTE_READINGS: tuple[str, ...] = ("anteil", "viertelstellen")
 
 
 @dataclass(frozen=True)
@@ -78,9 +90,10 @@ class QualificationMix:
         return h * float(self.rate_hochschule_eur) + (1 - h) * float(self.rate_other_eur)
 
 
-def funded_positions(frames: pd.Series, mix: QualificationMix, *, step: float = 0.25,
-                     min_fte: float = 1.0,
-                     below_minimum: Literal["top_up", "drop"] = "top_up") -> pd.DataFrame:
+def funded_positions(frames: pd.Series, mix: QualificationMix, *, step: float | None = None,
+                     min_fte: float | None = None,
+                     below_minimum: Literal["top_up", "drop"] = "top_up",
+                     reading: Literal["anteil", "viertelstellen"] = "anteil") -> pd.DataFrame:
     """Funded FTE, funded and unused money per application.
 
     Parameters
@@ -88,24 +101,37 @@ def funded_positions(frames: pd.Series, mix: QualificationMix, *, step: float = 
     frames : Series of int
         Frame of each application in whole euros (index: group id).
     mix : QualificationMix
-    step : float
-        Smallest fraction of a position (0.25).
-    min_fte : float
-        Minimum position per application (1.0).
+    step : float, optional
+        Smallest fraction of a position; default ``integrationsmanagement.vze_schritt``.
+    min_fte : float, optional
+        Minimum position per application; default ``integrationsmanagement.mindest_vze``.
     below_minimum : {"top_up", "drop"}
         Treatment of an application whose frame cannot pay ``min_fte`` (see the
         module docstring).
+    reading : {"anteil", "viertelstellen"}
+        Reading of the 0.25-FTE rule (module docstring).
 
     Returns
     -------
     DataFrame
-        Indexed like ``frames``: ``fte_funded`` (multiple of ``step``),
+        Indexed like ``frames``: ``fte_funded`` (a multiple of ``step`` under
+        ``"viertelstellen"``),
         ``funded_eur`` and ``unused_eur`` (int64, ``funded + unused = frame``),
         ``topped_up`` (bool).
     """
     if below_minimum not in BELOW_MINIMUM:
         raise InputError.single("positions.below_minimum",
                                 f"expected one of {', '.join(BELOW_MINIMUM)}", below_minimum)
+    if reading not in FTE_READINGS:
+        raise InputError.single("integrationsmanagement.vze_lesart",
+                                f"expected one of {', '.join(FTE_READINGS)}", reading)
+    if step is None or min_fte is None:
+        from paktsim import params
+
+        latest = {p: float(params.series(p)["value"].iloc[-1]) for p in
+                  ("integrationsmanagement.vze_schritt", "integrationsmanagement.mindest_vze")}
+        step = latest["integrationsmanagement.vze_schritt"] if step is None else step
+        min_fte = latest["integrationsmanagement.mindest_vze"] if min_fte is None else min_fte
     if not (step > 0 and min_fte >= 0):
         raise InputError.single("positions.step", "expected step > 0 and min_fte >= 0",
                                 (step, min_fte))
@@ -113,9 +139,11 @@ def funded_positions(frames: pd.Series, mix: QualificationMix, *, step: float = 
     if np.any(frame < 0):
         raise ValueError("frames must be non-negative")
     rate = mix.rate_eur
-    # a tiny tolerance keeps frames that are an exact multiple of rate × step on the step
-    steps = np.floor(frame / (rate * step) + 1e-9)
-    fte = steps * step
+    if reading == "anteil":
+        fte = frame / rate
+    else:
+        # a tiny tolerance keeps frames that are an exact multiple of rate × step on the step
+        fte = np.floor(frame / (rate * step) + 1e-9) * step
     funded = np.minimum(np.floor(fte * rate + 0.5).astype(np.int64), frame)
     short = (fte < min_fte) & (frame > 0)
     topped = short & (below_minimum == "top_up")

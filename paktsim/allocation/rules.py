@@ -402,13 +402,20 @@ class MixRule:
                           for name, (rule, w) in self.parts.items()}}
 
 
-def two_survey_rule(first: pd.Series, second: pd.Series, first_weight: float = 0.6, *,
+def two_survey_rule(first: pd.Series, second: pd.Series, first_weight: float | None = None, *,
                     first_label: str = "Vorerhebung 2015/16",
                     second_label: str = "FAG-Erhebung") -> MixRule:
     """Two-survey weighting, e.g. 60 % pre-survey and 40 % § 29d FAG survey (2017 tranche).
 
     ``first_weight`` must lie in [0, 1]; the second survey gets ``1 - first_weight``.
+    Default: the 2017 share of the pre-survey
+    (``integrationsmanagement.verteilung_2017.anteil_vorerhebung``).
     """
+    if first_weight is None:
+        from paktsim import params
+
+        first_weight = float(params.series(
+            "integrationsmanagement.verteilung_2017.anteil_vorerhebung")["value"].iloc[-1])
     if not (isinstance(first_weight, (int, float)) and 0 <= first_weight <= 1):
         raise InputError.single("allocation.first_weight", "expected a number in [0, 1]",
                                 first_weight)

@@ -47,8 +47,7 @@ def _german(frame: pd.DataFrame) -> pd.DataFrame:
 def _history_table() -> pd.DataFrame:
     from paktsim import budget
 
-    hist, tags = cast("tuple[pd.DataFrame, pd.DataFrame]",
-                      budget.history(2017, 2026, with_tags=True))
+    hist, tags = cast("tuple[pd.DataFrame, pd.DataFrame]", budget.history(with_tags=True))
     labels = hist.attrs["labels"]
     long = hist.rename(columns=labels)
     long.index.name = "Jahr"
@@ -68,7 +67,8 @@ def _needed_vs_funded(result: Any) -> Any:
                          index=pd.PeriodIndex([str(y) for y in land.index], freq="Y"))
     ratio = result.scenario.staffing.target_ratio
     return stock_timeseries(frame, title=f"Integrationsmanagement: Stellen benötigt (1:"
-                                         f"{ratio:g}) und gefördert – {result.scenario.name}",
+                                         f"{ratio:g}) und gefördert – {result.scenario.name}\n"
+                                         f"Zielgruppe: {result.target_group_label}",
                             ylabel="Vollzeitstellen", stacked=False)
 
 
@@ -108,33 +108,39 @@ def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True,
         for y in result.years}}
     ens = result.ensemble
     if ens is not None:
-        bands = pd.concat({COLUMN_LABELS[m]: ens.quantiles(m) for m in
-                           ("fte_needed", "gap_fte", "ratio_actual", "gap_eur")}, axis=1)
+        bands = pd.concat({COLUMN_LABELS[m]: pd.concat(
+            [result.land[m].rename("deterministisch"), ens.quantiles(m)], axis=1)
+            for m in ("fte_needed", "gap_fte", "ratio_actual", "gap_eur")}, axis=1)
         bands.columns = [f"{a} {b}" for a, b in bands.columns]
         files["unsicherheit_land.csv"] = bands.reset_index().rename(columns={"year": "Jahr"})
-        prob = ens.prob_ratio_above(pipeline.RATIO_ALERT)
+        prob = ens.prob_ratio_above(pipeline.ratio_alert(scenario))
         prob.columns = [str(c) for c in prob.columns]
         files["unsicherheit_kreise_ueber_120.csv"] = prob.reset_index().rename(
             columns={"kreis_ags": "Kreis-AGS"})
         sheets["Unsicherheit Land"] = files["unsicherheit_land.csv"]
+        files["unsicherheit_kreise.csv"] = kreis_bands(result)
+        sheets["Unsicherheit Kreise"] = files["unsicherheit_kreise.csv"]
         sheets["Wahrsch. über 1 zu 120"] = files["unsicherheit_kreise_ueber_120.csv"]
         q = ens.quantiles("gap_fte")
         q.index = pd.PeriodIndex([str(y) for y in q.index], freq="Y")
         figures["personal_faecher_fehlende_stellen"] = charts.fan_chart(
-            q, title=f"Fehlende Stellen (VZÄ), P10–P90 aus {ens.n_draws} Ziehungen – "
-                     f"{scenario.name}", ylabel="Vollzeitstellen")
+            q, title=f"Fehlende Stellen (VZÄ), Monte Carlo P10–P90 und Median aus "
+                     f"{ens.n_draws} Ziehungen – {scenario.name}", ylabel="Vollzeitstellen")
         record["ensemble"] = {"n_draws": ens.n_draws, "seed": ens.seed,
                               "chunk_size": ens.chunk_size,
                               "drawn_mean": {k: float(v.mean()) for k, v in ens.drawn.items()}}
+    sobol_year = None
+    if scenario.uncertainty.sobol_n_base:
+        sobol_year = _add_sobol(scenario, base_dir, files, sheets, figures, record)
     if tornado:
-        tor = uncertainty.tornado(scenario, "gap_fte", base_dir=base_dir)
+        tor = uncertainty.tornado(scenario, "net_gap_fte", sobol_year, base_dir=base_dir)
         effects = tor.set_index("label")[["value_low", "value_high"]].rename(
             columns={"value_low": "low", "value_high": "high"})
         year = tor.attrs["year"]
         figures["personal_tornado"] = charts.tornado(
             effects, base=float(tor["base"].iloc[0]),
-            title=f"Fehlende Stellen {year}: Einfluss einzelner Annahmen",
-            xlabel="Fehlende Stellen (VZÄ)", decimals=0)
+            title=f"Fehlende Stellen {year} (benötigt − besetzt): Einfluss einzelner Annahmen",
+            xlabel="Fehlende Stellen (VZÄ, negativ = Überhang)", decimals=0)
         files["sensitivitaet.csv"] = tor.reset_index().rename(columns={
             "input": "Eingabe", "label": "Bezeichnung", "low": "unterer Wert",
             "high": "oberer Wert", "value_low": "Ergebnis unten", "value_high": "Ergebnis oben",
@@ -145,6 +151,56 @@ def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True,
             "summary": summary, "notes": list(result.notes)}
 
 
+def kreis_bands(result: Any) -> pd.DataFrame:
+    """Per Kreis and year: positions needed and missing, deterministic beside the Monte
+    Carlo P10/P50/P90 (German headers)."""
+    ens = result.ensemble
+    parts = {}
+    for metric in ("fte_needed", "gap_fte"):
+        bands = ens.kreis_bands(metric)
+        det = result.kreise[metric].reindex(bands.index)
+        parts[COLUMN_LABELS[metric]] = pd.concat([det.rename("deterministisch"), bands], axis=1)
+    table = pd.concat(parts, axis=1)
+    table.columns = [f"{a} {b}" for a, b in table.columns]
+    table.index.names = ["kreis_ags", "year"]
+    table.insert(0, "name", result.kreise["name"].reindex(table.index).to_numpy())
+    return _german(table)
+
+
+#: German headers of the Sobol table
+SOBOL_COLUMNS = {"metric": "Kennzahl", "year": "Jahr", "factor": "Annahme (Schlüssel)",
+                 "label": "Annahme", "low": "unterer Wert", "high": "oberer Wert",
+                 "S1": "Haupteffekt S1", "S1_conf": "S1 ± (95 %)",
+                 "ST": "Gesamteffekt ST", "ST_conf": "ST ± (95 %)"}
+
+
+def _add_sobol(scenario: Any, base_dir: Any, files: dict, sheets: dict, figures: dict,
+               record: dict) -> int:
+    """Sobol indices of the net gap and the co-funding (year of the largest median gap);
+    returns that year."""
+    from paktsim import sensitivity
+
+    res = sensitivity.sobol(scenario, n_base=scenario.uncertainty.sobol_n_base,
+                            base_dir=base_dir)
+    parts = []
+    for metric in ("net_gap_fte", "cofunding_eur"):
+        ix = res.indices(metric)
+        table = ix.drop(columns="path").reset_index()
+        table.insert(0, "year", res.year)
+        table.insert(0, "metric", sensitivity.METRIC_LABELS[metric])
+        parts.append(table)
+        name = "personal_sobol" if metric == "net_gap_fte" else "personal_sobol_eigenanteil"
+        figures[name] = sensitivity.sobol_chart(
+            ix, title=f"{sensitivity.METRIC_LABELS[metric]} {res.year}:\nSobol-Indizes – "
+                      f"{scenario.name}")
+    table = pd.concat(parts, ignore_index=True).rename(columns=SOBOL_COLUMNS)
+    files["sensitivitaet_sobol.csv"] = table
+    sheets["Sobol"] = table
+    record["sobol"] = {"n_base": res.n_base, "runs": int(len(res.X)), "year": res.year,
+                       "seed": res.seed, "factors": len(res.factors)}
+    return res.year
+
+
 def headline(result: Any) -> str:
     """One German line for the terminal: first year's needed vs funded positions."""
     from paktsim.report import format as fmt
@@ -153,6 +209,13 @@ def headline(result: Any) -> str:
     land = result.land.loc[y]
     ratio = land["ratio_actual"]
     ratio_text = "–" if np.isnan(ratio) else f"1:{fmt.number(ratio)}"
-    return (f"{y}: {fmt.number(land['fte_needed'])} Stellen benötigt, "
+    text = (f"{y} (Zielgruppe: {result.target_group_label}): "
+            f"{fmt.number(land['fte_needed'])} Stellen benötigt, "
             f"{fmt.number(land['fte_funded'])} gefördert, Schlüssel {ratio_text}, "
-            f"fehlend {fmt.number(land['gap_fte'])}")
+            f"fehlend {fmt.number(land['gap_fte'])} (deterministisch)")
+    ens = result.ensemble
+    if ens is not None:
+        q = ens.quantiles("gap_fte").loc[y]
+        text += (f"; Monte Carlo ({ens.n_draws} Ziehungen) fehlend P10/P50/P90: "
+                 f"{fmt.number(q['P10'])} / {fmt.number(q['P50'])} / {fmt.number(q['P90'])}")
+    return text

@@ -159,7 +159,7 @@ class ComparerController:
     urban_factor : (float, float)
         Factors for DEGURBA 1 (cities) and 2 (towns, suburbs) of the
         ``stadtfaktor`` rule; rural areas have 1.  The Städtetag names no value:
-        this is an assumption to vary.
+        this is an assumption to vary; default ``verteilung.stadtfaktor.degurba_1/2``.
     budget_eur : int, optional
         Envelope; default the planned IM envelope of ``year``.
     year : int
@@ -171,7 +171,7 @@ class ComparerController:
     """
 
     def __init__(self, base: str = "heute", alt: str = "stadtfaktor", *,
-                 urban_factor: tuple[float, float] = (1.3, 1.1), budget_eur: int | None = None,
+                 urban_factor: tuple[float, float] | None = None, budget_eur: int | None = None,
                  year: int = 2026, vintage: int = 2023,
                  reference: tuple[str, ...] | list[str] = REFERENCE_TOWNS) -> None:
         self._memo: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
@@ -184,6 +184,12 @@ class ComparerController:
         self.set_year(year)
         self.set_base(base)
         self.set_alt(alt)
+        if urban_factor is None:  # the Städtetag factor's default values (assumptions)
+            from paktsim import params
+
+            snap = params.at(f"{self._year}-01-01")
+            urban_factor = (float(snap["verteilung.stadtfaktor.degurba_1"]),
+                            float(snap["verteilung.stadtfaktor.degurba_2"]))
         self.set_urban_factor(*urban_factor)
         self.set_budget(budget_eur)
         self.set_reference(reference)
