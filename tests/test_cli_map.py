@@ -98,3 +98,15 @@ def test_kreis_labels_distinguish_stadt_and_landkreis():
     assert labels["08121"] == "Stadt Heilbronn" and labels["08125"] == "Lkr. Heilbronn"
     assert labels["08212"] == "Stadt Karlsruhe" and labels["08215"] == "Lkr. Karlsruhe"
     assert labels["08111"] == "Stuttgart" and labels.is_unique
+
+
+def test_help_imports_no_heavy_library():
+    """`paktsim --help` builds every sub-command's parser without numpy, pandas or matplotlib."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from paktsim.cli import build_parser; build_parser(); "
+            "print(sorted(m for m in ('numpy', 'pandas', 'matplotlib', 'scipy') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"

@@ -20,7 +20,7 @@ FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``map`` sub-command."""
-    from paktsim.report.comparison_maps import ALLOCATION_METRICS, COMPARISON_METRICS
+    from paktsim.report.map_metrics import ALLOCATION_METRICS, COMPARISON_METRICS
 
     metrics = ", ".join(list(COMPARISON_METRICS) + list(ALLOCATION_METRICS))
     p = sub.add_parser(

@@ -18,6 +18,7 @@ import pandas as pd
 
 from paktsim.errors import InputError, Problem
 from paktsim.report import format as fmt
+from paktsim.report.map_metrics import ALLOCATION_METRICS, COMPARISON_METRICS
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -26,22 +27,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["COMPARISON_METRICS", "ALLOCATION_METRICS", "rule_text_de", "comparison_map",
            "allocation_map", "comparison_subtitle", "kreis_labels", "map_source", "delta_classes"]
-
-#: metric → (German label, value format, decimals)
-COMPARISON_METRICS: dict[str, tuple[str, str, int]] = {
-    "delta_eur_per_inhabitant": ("Δ € je Einwohner", "eur", 2),
-    "delta_eur": ("Δ € (Planungsrahmen)", "eur", 0),
-    "delta_pct": ("Δ % (Planungsrahmen)", "percent", 0),
-    "delta_fte": ("Δ geförderte Stellen (VZÄ)", "number", 2),
-    "alt_eur_per_inhabitant": ("Alternative: € je Einwohner", "eur", 2),
-    "base_eur_per_inhabitant": ("Basis: € je Einwohner", "eur", 2),
-}
-
-ALLOCATION_METRICS: dict[str, tuple[str, str, int]] = {
-    "eur_per_inhabitant": ("€ je Einwohner", "eur", 2),
-    "amount_eur": ("Planungsrahmen (€)", "eur", 0),
-    "fte_funded": ("geförderte Stellen (VZÄ)", "number", 2),
-}
 
 _LEVEL_DE = {"gemeinde": "Gemeinden", "kreis": "Stadt- und Landkreisen"}
 
