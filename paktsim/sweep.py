@@ -332,7 +332,7 @@ def run(scenario: Any, *, base_dir: Any = None, executor: Executor | None = None
         change = (_money(part).reindex(base_money.index) - base_money).reindex(
             columns=frame.index).fillna(0.0)
         delta["kreise_more_money"] = (change > 0.5).sum(axis=0).to_numpy()
-        delta["kreise_less_money"] = (change < -0.5).sum(axis=0).to_numpy()
+        delta["kreise_less_money"] = (change < -0.5).sum(axis=0).to_numpy()  # structural: half a euro
         delta["max_gain_eur"] = change.max(axis=0).clip(lower=0).to_numpy() + 0.0
         delta["max_loss_eur"] = (-change.min(axis=0)).clip(lower=0).to_numpy() + 0.0
         deltas.append(pd.concat([head, delta], axis=1).reset_index())

@@ -84,12 +84,18 @@ def test_reference_window_parameter_changes_the_shares(status_quo):
 
 
 def test_sachkosten_gefoerdert_raises_what_the_land_pays(status_quo):
-    """kosten.sachkosten_gefoerdert: funded Sachkosten lift the cap on the Land's payment."""
+    """kosten.sachkosten_gefoerdert: funded Sachkosten lift the cap on the Land's payment.
+
+    The cap binds only where the employer cost lies below the Fördersatz: with the pay path
+    after 2024 that needs staff in low Stufen (hired in 2024)."""
+    low_pay = {"kosten.tvoed_sue.einstellungsjahr": {"2017-01-01": 2024}}
+    base = run_scenario(builtin_scenario("status_quo").with_changes(overrides=low_pay),
+                        ensemble=False)
     scen = builtin_scenario("status_quo").with_changes(
-        overrides={"kosten.sachkosten_gefoerdert": {"2025-01-01": True}})
+        overrides={**low_pay, "kosten.sachkosten_gefoerdert": {"2025-01-01": True}})
     funded = run_scenario(scen, ensemble=False)
-    assert (funded.land["land_funding_eur"] >= status_quo.land["land_funding_eur"]).all()
-    assert (funded.land["land_funding_eur"] > status_quo.land["land_funding_eur"]).any()
+    assert (funded.land["land_funding_eur"] >= base.land["land_funding_eur"]).all()
+    assert (funded.land["land_funding_eur"] > base.land["land_funding_eur"]).any()
 
 
 # EVIDENCE.md §3: IM money 2025 per Kreis as reported (bogner-unden.de;

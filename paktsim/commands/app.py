@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     port = args.port
     if port == 0:
         port = free_port()
-    elif not 1 <= port <= 65535:
+    elif not 1 <= port <= 65535:  # structural: TCP port range
         raise InputError.single("--port", "erwartet 1 bis 65535 (0 = ein freier Port)", port)
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         try:
