@@ -254,7 +254,10 @@ def run(args: argparse.Namespace) -> int:
     if args.draws is not None:
         if args.draws < 0:
             raise InputError(Problem("--draws", "expected 0 or more draws", args.draws))
-        scenario = scenario.with_changes(uncertainty={"n_draws": args.draws})
+        changes: dict[str, int] = {"n_draws": args.draws}
+        if args.draws == 0:  # "only the central run", as the help says: no Sobol design either
+            changes["sobol_n_base"] = 0
+        scenario = scenario.with_changes(uncertainty=changes)
     from paktsim.commands.executor import executor_from_args
 
     try:
