@@ -62,22 +62,6 @@ def _german_argparse() -> None:
     argparse.ngettext = i18n.ngettext  # type: ignore[attr-defined]
 
 
-def _problem_lines(exc: InputError) -> list[str]:
-    """The error's lines with each message translated (``got`` → ``erhalten``)."""
-    from paktsim.i18n import gettext, translate_problem
-
-    lines = []
-    for problem in exc.problems:
-        line = problem.format(exc.source)
-        head = ": ".join([p for p in (exc.source, problem.location) if p] + [problem.message])
-        rest = line[len(head):]
-        if rest.startswith(" (got "):
-            rest = f" ({gettext('got')} " + rest[len(" (got "):]
-        lines.append(head[:len(head) - len(problem.message)]
-                     + translate_problem(problem.message) + rest)
-    return lines
-
-
 def build_parser() -> argparse.ArgumentParser:
     """Build the full parser with every available sub-command."""
     parser = _Parser(
@@ -141,7 +125,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 warnings.simplefilter("ignore")
             return int(args.func(args) or 0)
     except InputError as exc:
-        for line in _problem_lines(exc):
+        from paktsim.i18n import problem_lines
+
+        for line in problem_lines(exc):
             print(line, file=sys.stderr)
         return EXIT_INPUT
     except MemoryError:

@@ -234,12 +234,13 @@ def pass_down_table(kreis_table: pd.DataFrame) -> pd.DataFrame:
                        if "fte_funded" in k else 0.0)
     vintage = _match_vintage(kreis_table)
     attrs = dict(kreis_table.attrs)
-    step = (attrs.get("programme") or {}).get("step_fte")
-    if step is None:
-        step = params.at(attrs.get("params_date") or params.DEFAULT_RULES_DATE)[
-            "integrationsmanagement.vze_schritt"]
-    attrs.update({"level": "kreis", "programme": {**(attrs.get("programme") or {}),
-                                                  "step_fte": float(step)},
+    programme = dict(attrs.get("programme") or {})
+    if "step_fte" not in programme or "fte_reading" not in programme:
+        p = params.at(attrs.get("params_date") or params.DEFAULT_RULES_DATE)
+        programme.setdefault("step_fte", p["integrationsmanagement.vze_schritt"])
+        programme.setdefault("fte_reading", p["integrationsmanagement.vze_lesart"])
+    programme["step_fte"] = float(programme["step_fte"])
+    attrs.update({"level": "kreis", "programme": programme,
                   "rule": attrs.get("rule") or "Kreisverteilung"})
     k.attrs = attrs
     out = pass_down(k, regions.municipalities(vintage))

@@ -14,6 +14,7 @@ import functools
 import gettext as _gettext
 import os
 from pathlib import Path
+from typing import Any
 
 __all__ = ["LOCALE_DIR", "DOMAIN", "language", "gettext", "ngettext", "translate_problem",
            "compile_catalogue"]
@@ -57,6 +58,24 @@ def translate_problem(message: str) -> str:
             if translated != head:
                 return translated + found + tail
     return message
+
+
+def problem_lines(exc: Any) -> list[str]:
+    """The lines of an :class:`~paktsim.errors.InputError`, each message translated.
+
+    ``validate`` and every other command print the same German lines
+    (``got`` → ``erhalten``).
+    """
+    lines = []
+    for problem in exc.problems:
+        line = problem.format(exc.source)
+        head = ": ".join([p for p in (exc.source, problem.location) if p] + [problem.message])
+        rest = line[len(head):]
+        if rest.startswith(" (got "):
+            rest = f" ({gettext('got')} " + rest[len(" (got "):]
+        lines.append(head[:len(head) - len(problem.message)]
+                     + translate_problem(problem.message) + rest)
+    return lines
 
 
 def compile_catalogue(lang: str = "de") -> bytes:

@@ -190,7 +190,7 @@ def _parameters_in_force(scenario: Any) -> dict[str, Any] | None:
     end_year = int(str(horizon.end)[:4])
     for year in range(int(str(horizon.start)[:4]) + 1, end_year + 1):
         table = parameters_in_force(f"{year}-01-01", overrides)
-        for path, row in table.iterrows():
+        for path, row in table.to_dict("index").items():
             last = changes[path][-1] if path in changes else at_start[path]
             if row["value"] != last["value"] or row["source"] != last["source"]:
                 changes.setdefault(path, []).append(

@@ -70,7 +70,15 @@ def test_tables_carry_the_model_numbers(report, result):
     assert rows[1:] == [[label] + list(values) for label, values in
                         zip(expected.index, expected.to_numpy().tolist())]
     funded = expected.loc["Stellen gefördert (VZÄ)", "2025"]
-    assert funded == "839,5"
+    fte = result.land.loc[2025, "fte_funded"]
+    assert funded == f"{fte:.1f}".replace(".", ",")
+    # hand check: 58 Mio € at 68,000 € per position are 852.9 positions; frames from the
+    # 51,000 € threshold up to one rate fund a whole position (mindest_vze 1.0), so the
+    # funded positions lie between that and one more position per such frame
+    frames = result.allocations[2025]["group_frame_eur"].groupby(
+        result.allocations[2025]["group_id"]).first()
+    small = frames[(frames >= 51_000) & (frames < 68_000)]
+    assert 58_000_000 / 68_000 <= fte <= 58_000_000 / 68_000 + (1 - small / 68_000).sum() + 1e-9
     w = winners_losers_table(result, 2025)
     assert _rows(winners)[1:] == [[k] + list(v) for k, v in zip(w.index, w.to_numpy().tolist())]
     assert "Stadt Heilbronn" in w.index or "Lkr. Heilbronn" in w.index or len(w) == 16

@@ -330,7 +330,7 @@ def pass_down(kreis_result: pd.DataFrame, municipalities: pd.DataFrame) -> pd.Da
     muni = municipalities.sort_index()
     pop = muni["population"].astype(float)
     step = kreis_result.attrs["programme"]["step_fte"]
-    reading = kreis_result.attrs["programme"].get("fte_reading", "viertelstellen")
+    reading = kreis_result.attrs["programme"]["fte_reading"]
     kreis = muni["kreis_ags"].astype(str)
     amount = largest_remainder_grouped(pop, kreis, kreis_result["amount_eur"])
     funded = largest_remainder_grouped(pop, kreis, kreis_result["funded_eur"])

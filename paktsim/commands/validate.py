@@ -29,6 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from paktsim.checks import check_scenario
+    from paktsim.i18n import problem_lines
     from paktsim.scenario import load_scenario
 
     failed = False
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
                 raise exc.with_source(name) if exc.source is None else exc from None
         except InputError as exc:
             failed = True
-            for line in exc.lines():
+            for line in problem_lines(exc):
                 print(line, file=sys.stderr)
             continue
         print(f"{name}: ok — {scenario.name} (sha256 {scenario.sha256[:12]})")

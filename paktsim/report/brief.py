@@ -138,7 +138,7 @@ def _parameter_table(scenario: Any, date: Any) -> pd.DataFrame:
     from paktsim.report.provenance import parameters_in_force, parameters_in_force_de
 
     raw = parameters_in_force(date, scenario.overrides or None)
-    keep = [p for p, row in raw.iterrows() if row["value"] is not None and (
+    keep = [p for p, row in raw.to_dict("index").items() if row["value"] is not None and (
         p.startswith(_PARAM_PREFIXES) or row["tag"] in ("uncertain", "override"))]
     table = parameters_in_force_de(date, scenario.overrides or None, keep)
     return table.drop(columns=["gilt seit"]).reset_index(drop=True).set_index("Bezeichnung")

@@ -131,4 +131,4 @@ def record_parameters(date: Any, overrides: Mapping[str, Any] | None = None
                    "source": row["source"],
                    "since": row["since"].isoformat() if isinstance(row["since"], dt.date)
                    else None}
-            for path, row in table.iterrows()}
+            for path, row in table.to_dict("index").items()}
