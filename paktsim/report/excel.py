@@ -213,10 +213,11 @@ def write_row(ws: Any, values: list[Any]) -> None:
     """
     row = [safe_cell(v) for v in values]
     ws.append(row)
-    r = ws.max_row
+    r = None  # ws.max_row scans every cell: ask only when a cell needs re-typing
     for col, value in enumerate(row, start=1):
         # only "=…" (formula) and "#…" (error codes such as #N/A) are re-typed by openpyxl
         if isinstance(value, str) and value.startswith(_GUARDED):
+            r = ws.max_row if r is None else r
             cell = ws.cell(row=r, column=col)
             cell.data_type = "s"
             if value.startswith(FORMULA_TRIGGERS):
