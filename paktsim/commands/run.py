@@ -4,8 +4,11 @@ Writes into ``DIR``:
 
 * ``bestand_land.csv``, ``bestand_kreise.csv``, ``bestand_gemeinden.csv`` —
   monthly stocks (persons) by stage (and group for the Land);
-* ``bestand.xlsx`` — one sheet per table (the Gemeinde sheet holds the December
-  stocks to stay a workable size; the CSV has every month) plus ``Herkunft``;
+* ``bestand.xlsx`` — what a person reads: Land stocks by month (sheet ``Land``)
+  and Kreis stocks at each year's end (``Kreise_Dezember``), plus ``Herkunft``.
+  Place × month tables are long machine tables (the Gemeinde one has about
+  half a million rows) and stay CSV only: written to Excel they cost most of
+  the run's time and print on a thousand pages nobody reads;
 * ``bestand_nach_stufe.png`` / ``.svg`` — chart of Land stocks by stage;
 * ``run_record.json`` — scenario, parameters, data vintage, version, sha256 of
   inputs and of every file above;
@@ -54,10 +57,21 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="Ausgabeordner (Standard: ./ergebnisse)")
     parser.add_argument("--force", action="store_true",
                         help="vorhandene Dateien überschreiben")
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="keine Fortschrittsanzeige und keine Zusammenfassung, nur "
+                             "Fehlermeldungen")
     parser.add_argument("--draws", type=int, metavar="N",
                         help="Zahl der Monte-Carlo-Ziehungen statt uncertainty.n_draws des "
-                             "Szenarios (0 = nur die zentrale Rechnung; z. B. für schnelle "
-                             "Proben und CI)")
+                             "Szenarios (0 = nur die zentrale Rechnung, auch ohne Sobol-"
+                             "Analyse; z. B. für schnelle Proben und CI)")
+    parser.add_argument("--sobol", type=int, metavar="N",
+                        help="zusätzlich Sobol-Indizes (globale Sensitivität) der fehlenden "
+                             "Stellen und des kommunalen Eigenanteils: N Basisstichproben "
+                             "(Zweierpotenz, z. B. 128; N × (Annahmen + 2) Modellläufe, "
+                             "Status quo mit 128: etwa 5.400 Läufe, eine halbe Minute); "
+                             "schreibt sensitivitaet_sobol.csv, das Blatt Sobol in "
+                             "personal_budget.xlsx und zwei Grafiken; 0 = keine (Standard, "
+                             "außer das Szenario setzt uncertainty.sobol_n_base)")
     from paktsim.commands.executor import add_arguments
 
     add_arguments(parser)
@@ -103,9 +117,19 @@ def _german_tables(result: Any) -> dict[str, pd.DataFrame]:
     return {"Land": land, "Kreise": kreise, "Gemeinden": gem}
 
 
+def _year_ends(months: Any) -> list[str]:
+    """Each December of the horizon, and its last month if that is not a December."""
+    ends = [str(m) for m in months if m.month == 12]
+    if str(months[-1]) not in ends:
+        ends.append(str(months[-1]))
+    return ends
+
+
 def build_outputs(scenario: Any, base_dir: Path | None = None,
-                  scenario_file: Path | None = None, executor: Any = None) -> dict[str, Any]:
-    """Run the scenario and collect everything ``paktsim run`` writes.
+                  scenario_file: Path | None = None, executor: Any = None,
+                  steps: Any = None) -> dict[str, Any]:
+    """Run the scenario and collect everything ``paktsim run`` writes (the long steps
+    shown on ``steps``, a :class:`~paktsim.commands.progress.Steps`).
 
     Returns
     -------
@@ -119,12 +143,17 @@ def build_outputs(scenario: Any, base_dir: Path | None = None,
     from paktsim.inflow.model import STAGE_LABELS
     from paktsim.report.charts import stock_timeseries
 
+    from paktsim.commands.progress import Steps
+
+    steps = steps if steps is not None else Steps(quiet=True)
     # the central run's inflow (checks the scenario first; the ensemble adds bands)
-    result = pipeline.run_scenario(scenario, base_dir=base_dir, ensemble=False).inflow
+    with steps.step("Szenario rechnen"):
+        result = pipeline.run_scenario(scenario, base_dir=base_dir, ensemble=False).inflow
     tables = _german_tables(result)
-    december = tables["Gemeinden"][tables["Gemeinden"]["Monat"].str.endswith("-12")]
-    excel_tables = {"Land": tables["Land"], "Kreise": tables["Kreise"],
-                    "Gemeinden_Dezember": december.reset_index(drop=True)}
+    kreise = tables["Kreise"]
+    excel_tables = {"Land": tables["Land"],
+                    "Kreise_Dezember": kreise[kreise["Monat"].isin(_year_ends(result.months))]
+                    .reset_index(drop=True)}
     land = result.land().pivot(index="month", columns="stage", values="persons")
     land = land[["ea", "vu", "au", "own"]].rename(columns=STAGE_LABELS)
     land.index = land.index.to_timestamp()
@@ -152,16 +181,16 @@ def build_outputs(scenario: Any, base_dir: Path | None = None,
     }
     outputs = {"tables": tables, "excel_tables": excel_tables,
                "figures": {"bestand_nach_stufe": fig}, "record": record, "result": result}
-    _add_staffing(outputs, scenario, base_dir, executor)
+    _add_staffing(outputs, scenario, base_dir, executor, steps)
     return outputs
 
 
 def _add_staffing(outputs: dict[str, Any], scenario: Any, base_dir: Path | None,
-                  executor: Any = None) -> None:
+                  executor: Any = None, steps: Any = None) -> None:
     """Add the staffing/budget tables, figures and headline facts (issue 5)."""
     from paktsim.commands import run_staffing
 
-    staff = run_staffing.build(scenario, base_dir=base_dir, executor=executor)
+    staff = run_staffing.build(scenario, base_dir=base_dir, executor=executor, steps=steps)
     outputs["files"] = staff["files"]
     outputs["figures"].update(staff["figures"])
     outputs["record"]["extra"].update(staff["record"])
@@ -205,16 +234,29 @@ def write_outputs(outputs: dict[str, Any], out_dir: str | Path, force: bool = Fa
 
 def _write_set(outputs: dict[str, Any], out_dir: Path) -> None:
     """Write every file of the set into the (fresh, empty) folder ``out_dir``."""
-    import pandas as pd
-
-    from paktsim.io import write_table
-    from paktsim.report.charts import save_figure
     from paktsim.runrecord import build_record, write_record
 
     written: dict[str, Path] = {}
+    charts = _ChartWriter(outputs["figures"], out_dir)  # on the second core meanwhile
+    try:
+        _write_tables(outputs, out_dir, written)
+    except BaseException:
+        charts.cancel()
+        raise
+    written.update(charts.wait())
+    record = build_record(outputs=written, **outputs["record"])
+    write_record(out_dir / RECORD_NAME, record)
+
+
+def _write_tables(outputs: dict[str, Any], out_dir: Path, written: dict[str, Path]) -> None:
+    """Write the CSV files and workbooks of the set into ``out_dir``."""
+    import pandas as pd
+
+    from paktsim.io import write_long_csv, write_table
+
     for name, table in outputs["tables"].items():
         path = out_dir / f"bestand_{name.lower()}.csv"
-        write_table(path, table.set_index(table.columns[0]))
+        write_long_csv(path, table)
         written[path.name] = path
     facts = outputs["record"]
     provenance = {"Szenario": facts["scenario"].name,
@@ -236,11 +278,83 @@ def _write_set(outputs: dict[str, Any], out_dir: Path) -> None:
             write_table(path, table if not isinstance(table.index, pd.RangeIndex)
                         else table.set_index(table.columns[0]))
         written[path.name] = path
-    for name, fig in outputs["figures"].items():
-        for file in save_figure(fig, out_dir / name, force=True):
-            written[file.name] = file
-    record = build_record(outputs=written, **facts)
-    write_record(out_dir / RECORD_NAME, record)
+
+
+class _ChartWriter:
+    """Save the charts (PNG and SVG) into ``out_dir`` in a forked child process while
+    the parent writes the tables: drawing is about half of the writing time and
+    the machine has a second core.  Where ``os.fork`` is missing, or
+    ``PAKTSIM_NO_FORK`` is set, the charts are saved inline by :meth:`wait` (the
+    same files).  The child only draws and writes files, then leaves with
+    ``os._exit``; a failure in it is re-raised in the parent as that error's text.
+    """
+
+    def __init__(self, figures: dict[str, Any], out_dir: Path) -> None:
+        import os
+
+        self.figures = figures
+        self.out_dir = out_dir
+        self.pid: int | None = None
+        self.names = [f"{name}.{kind}" for name in figures for kind in ("png", "svg")]
+        if not figures or not hasattr(os, "fork") or os.environ.get("PAKTSIM_NO_FORK"):
+            return
+        import sys
+
+        sys.stdout.flush()
+        sys.stderr.flush()
+        self.read_end, write_end = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: draw, report, leave without running any cleanup
+            os.close(self.read_end)
+            code, message = 0, b""
+            try:
+                self._save()
+            except BaseException as exc:  # reported to the parent, never printed here
+                code, message = 1, f"{type(exc).__name__}: {exc}".encode()
+            finally:
+                os.write(write_end, message)
+                os._exit(code)
+        os.close(write_end)
+
+    def _save(self) -> None:
+        from paktsim.report.charts import save_figure
+
+        for name, fig in self.figures.items():
+            save_figure(fig, self.out_dir / name, force=True)
+
+    def wait(self) -> dict[str, Path]:
+        """Wait for the charts; return file name → path of every chart file."""
+        import os
+
+        if self.pid is None:
+            self._save()
+        else:
+            chunks = []
+            while chunk := os.read(self.read_end, 65536):
+                chunks.append(chunk)
+            os.close(self.read_end)
+            _, status = os.waitpid(self.pid, 0)
+            self.pid = None
+            if os.waitstatus_to_exitcode(status) != 0:
+                raise RuntimeError("Grafiken nicht geschrieben: "
+                                   + (b"".join(chunks).decode(errors="replace")
+                                      or f"Prozessstatus {status}"))
+        return {name: self.out_dir / name for name in self.names}
+
+    def cancel(self) -> None:
+        """Stop the child (the parent failed or was interrupted) and reap it."""
+        import os
+        import signal
+
+        if self.pid is None:
+            return
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        os.close(self.read_end)
+        self.pid = None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -255,32 +369,37 @@ def run(args: argparse.Namespace) -> int:
         if args.draws < 0:
             raise InputError(Problem("--draws", "expected 0 or more draws", args.draws))
         changes: dict[str, int] = {"n_draws": args.draws}
-        if args.draws == 0:  # "only the central run", as the help says: no Sobol design either
+        if args.draws == 0 and args.sobol is None:  # "only the central run", as the help says
             changes["sobol_n_base"] = 0
         scenario = scenario.with_changes(uncertainty=changes)
+    if args.sobol is not None:
+        if args.sobol < 0 or args.sobol == 1 or args.sobol & (args.sobol - 1) or args.sobol > 4096:
+            raise InputError(Problem("--sobol", "erwartet 0 oder eine Zweierpotenz von 2 bis "
+                                                "4096 (z. B. 64, 128, 256)", args.sobol))
+        scenario = scenario.with_changes(uncertainty={"sobol_n_base": args.sobol})
     from paktsim.commands.executor import executor_from_args
+    from paktsim.commands.progress import Steps
 
-    try:
-        with executor_from_args(args) as executor:
-            outputs = build_outputs(scenario, base_dir=path.parent if path else None,
-                                    scenario_file=path, executor=executor)
-    except InputError as exc:  # name the scenario file, as `paktsim validate` does
-        raise exc.with_source(str(path)) if path and exc.source is None else exc from None
     out_dir = Path(args.out)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(Problem("--out", "is a file, expected a folder", str(out_dir)))
-    files = write_outputs(outputs, out_dir, force=args.force)
+    with Steps(quiet=args.quiet) as steps:
+        try:
+            with executor_from_args(args) as executor:
+                outputs = build_outputs(scenario, base_dir=path.parent if path else None,
+                                        scenario_file=path, executor=executor, steps=steps)
+        except InputError as exc:  # name the scenario file, as `paktsim validate` does
+            raise exc.with_source(str(path)) if path and exc.source is None else exc from None
+        if out_dir.exists() and not out_dir.is_dir():
+            raise InputError(Problem("--out", "is a file, expected a folder", str(out_dir)))
+        with steps.step("Dateien schreiben"):
+            files = write_outputs(outputs, out_dir, force=args.force)
+    if args.quiet:
+        return 0
     result = outputs["result"]
-    last = result.land().query("month == @result.months[-1]")
-    total = last["persons"].sum()
-    from paktsim.report.format import number
+    from paktsim.commands.run_staffing import horizon_lines
 
-    print(f"{scenario.name}: {len(files)} Dateien in {out_dir} "
-          f"(Bestand {result.months[-1]}: {number(total)} Personen)")
+    print(f"{scenario.name}: {len(files)} Dateien in {out_dir}")
     print(f"Förderregeln: Stand 1.1. jedes Jahres, {str(result.months[0])[:4]} bis "
           f"{str(result.months[-1])[:4]}; prüfen mit: paktsim verify {out_dir / RECORD_NAME}")
-    if "staffing" in outputs:
-        from paktsim.commands.run_staffing import headline
-
-        print(headline(outputs["staffing"]["result"]))
+    for line in horizon_lines(outputs["staffing"]["result"]):
+        print(line)
     return 0

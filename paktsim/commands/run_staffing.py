@@ -24,7 +24,7 @@ import pandas as pd
 
 from paktsim.staffing import COLUMN_LABELS
 
-__all__ = ["build", "SUMMARY_NAME", "WORKBOOK_NAME"]
+__all__ = ["build", "headline", "horizon_lines", "SUMMARY_NAME", "WORKBOOK_NAME"]
 
 SUMMARY_NAME = "personal_uebersicht"
 WORKBOOK_NAME = "personal_budget.xlsx"
@@ -73,13 +73,18 @@ def _needed_vs_funded(result: Any) -> Any:
 
 
 def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True,
-          executor: Any = None) -> dict[str, Any]:
+          executor: Any = None, steps: Any = None) -> dict[str, Any]:
     """Run the staffing/budget pipeline for ``scenario`` and collect its outputs
-    (the ensemble's chunks on ``executor`` if given)."""
+    (the ensemble's chunks on ``executor`` if given; the long steps shown on
+    ``steps``, a :class:`~paktsim.commands.progress.Steps`)."""
     from paktsim import pipeline, uncertainty
+    from paktsim.commands.progress import Steps
     from paktsim.report import charts
 
-    result = pipeline.run_scenario(scenario, base_dir=base_dir, executor=executor)
+    steps = steps if steps is not None else Steps(quiet=True)
+    n_draws = scenario.uncertainty.n_draws
+    with steps.step(f"Monte Carlo: {n_draws} Ziehungen" if n_draws else "Personal und Budget"):
+        result = pipeline.run_scenario(scenario, base_dir=base_dir, executor=executor)
     summary = result.summary().round(3)
     files: dict[str, Any] = {
         f"{SUMMARY_NAME}.csv": summary,
@@ -131,9 +136,11 @@ def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True,
                               "drawn_mean": {k: float(v.mean()) for k, v in ens.drawn.items()}}
     sobol_year = None
     if scenario.uncertainty.sobol_n_base:
-        sobol_year = _add_sobol(scenario, base_dir, files, sheets, figures, record)
+        with steps.step(f"Sobol-Analyse: {scenario.uncertainty.sobol_n_base} Basisstichproben"):
+            sobol_year = _add_sobol(scenario, base_dir, files, sheets, figures, record)
     if tornado:
-        tor = uncertainty.tornado(scenario, "net_gap_fte", sobol_year, base_dir=base_dir)
+        with steps.step("Tornado: Annahmen einzeln verändert"):
+            tor = uncertainty.tornado(scenario, "net_gap_fte", sobol_year, base_dir=base_dir)
         effects = tor.set_index("label")[["value_low", "value_high"]].rename(
             columns={"value_low": "low", "value_high": "high"})
         year = tor.attrs["year"]
@@ -219,3 +226,44 @@ def headline(result: Any) -> str:
         text += (f"; Monte Carlo ({ens.n_draws} Ziehungen) fehlend P10/P50/P90: "
                  f"{fmt.number(q['P10'])} / {fmt.number(q['P50'])} / {fmt.number(q['P90'])}")
     return text
+
+
+def horizon_lines(result: Any) -> list[str]:
+    """The closing terminal summary of ``paktsim run``: one German line per year of the
+    horizon (stock at the year's end, target group, positions needed / funded / missing,
+    caseload ratio; with an ensemble the P10/P50/P90 of the missing positions) and one
+    line over the whole horizon."""
+    from paktsim.report import format as fmt
+
+    land = result.land
+    monthly = result.inflow.land().groupby("month")["persons"].sum()  # all stages
+    year_end = monthly.groupby(monthly.index.year).tail(1)  # December, or the last month
+    stocks = pd.Series(year_end.to_numpy(), index=year_end.index.year)
+    ens = result.ensemble
+    bands = ens.quantiles("gap_fte") if ens is not None else None
+    convention = "deterministisch" if ens is None else \
+        f"deterministisch; P10/P50/P90 aus {ens.n_draws} Monte-Carlo-Ziehungen"
+    lines = [f"Zielgruppe: {result.target_group_label} ({convention})"]
+    for year in result.years:
+        row = land.loc[year]
+        ratio = row["ratio_actual"]
+        text = (f"{year}: Bestand Jahresende {fmt.number(stocks.get(year, np.nan))} Personen, "
+                f"Zielgruppe {fmt.number(row['target_group'])}, "
+                f"Stellen benötigt {fmt.number(row['fte_needed'])}, "
+                f"gefördert {fmt.number(row['fte_funded'])}, "
+                f"fehlend {fmt.number(row['gap_fte'])}, Schlüssel "
+                + ("–" if np.isnan(ratio) else f"1:{fmt.number(ratio)}"))
+        if bands is not None:
+            q = bands.loc[year]
+            text += (f", fehlend P10/P50/P90 {fmt.number(q['P10'])} / {fmt.number(q['P50'])}"
+                     f" / {fmt.number(q['P90'])}")
+        lines.append(text)
+    years = result.years
+    gap = land["gap_fte"]
+    worst = int(gap.idxmax())
+    lines.append(f"{years[0]}–{years[-1]}: im Mittel {fmt.number(land['fte_needed'].mean())} "
+                 f"Stellen benötigt, {fmt.number(land['fte_funded'].mean())} gefördert, "
+                 f"{fmt.number(gap.mean())} fehlend (am meisten {worst}: "
+                 f"{fmt.number(gap.loc[worst])}); Fehlbetrag Landesmittel zusammen "
+                 f"{fmt.number(land['gap_eur'].sum())} €")
+    return lines
