@@ -214,6 +214,15 @@ def csv_safe(frame: "pd.DataFrame") -> "pd.DataFrame":
     out = frame
     for j in range(frame.shape[1]):
         col = frame.iloc[:, j]
+        if isinstance(col.dtype, pd.CategoricalDtype):  # guard the few categories
+            categories = col.cat.categories
+            if is_text(categories.dtype) and categories.map(_needs_guard).any():
+                if out is frame:
+                    out = frame.copy()
+                guarded = pd.Index([_guard_text(v) for v in categories])
+                out.isetitem(j, col.cat.rename_categories(guarded) if guarded.is_unique
+                             else col.astype(object).map(_guard_text))
+            continue
         if not is_text(col.dtype):
             continue
         # long tables repeat few distinct texts (names, months): test those only

@@ -61,12 +61,12 @@ def test_writes_tables_chart_and_record(first_run):
     au_land = land[land["Stufe"] == "Anschlussunterbringung"].groupby("Monat")["Personen"].sum()
     au_gem = gem[gem["Stufe"] == "Anschlussunterbringung"].groupby("Monat")["Personen"].sum()
     pd.testing.assert_series_equal(au_land, au_gem, rtol=1e-6, check_names=False)
-    sheets = pd.ExcelFile(first_run / "bestand.xlsx").sheet_names
+    sheets = pd.ExcelFile(first_run / "bestand.xlsx", engine="openpyxl").sheet_names
     assert {"Land", "Kreise_Dezember", "Herkunft"} <= set(sheets)
     # place × month tables are CSV only; the workbook holds the Kreise at each year's end
     assert not any(s.startswith("Gemeinden") for s in sheets)
     kreise = pd.read_excel(first_run / "bestand.xlsx", sheet_name="Kreise_Dezember",
-                           dtype={"AGS": str})
+                           engine="openpyxl", dtype={"AGS": str})
     assert set(kreise["Monat"]) == {"2025-12", "2026-12"} and kreise["AGS"].nunique() == 44
     csv_k = pd.read_csv(first_run / "bestand_kreise.csv", dtype={"AGS": str})
     csv_k = csv_k[csv_k["Monat"].isin(["2025-12", "2026-12"])]

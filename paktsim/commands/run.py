@@ -20,6 +20,12 @@ Writes into ``DIR``:
   ``personal_bedarf_foerderung``, ``personal_tornado`` and
   ``personal_faecher_fehlende_stellen`` (with draws), PNG and SVG.
 
+Speed: the tornado runs in a forked child while the tables are built, and the charts
+are saved by another while the tables are written
+(:class:`~paktsim.commands.background.Background`); the terminal shows the running step
+(:class:`~paktsim.commands.progress.Steps`, not with ``--quiet``) and ends with a summary
+over every year of the horizon.
+
 Structure for extension: :func:`build_outputs` computes everything into a dict
 (tables, figures, record facts); :func:`write_outputs` checks every target and
 then writes.  Other commands can add tables/figures to the dict before writing.
@@ -87,6 +93,21 @@ def _load(scenario_path: str | None) -> tuple[Any, Path | None]:
     return load_scenario(path), path
 
 
+def _labels(values: pd.Series, mapping: Any = None) -> pd.Categorical:
+    """``values`` as text (mapped through ``mapping`` if given), worked out once per
+    distinct value: the Gemeinde table repeats 1,101 names over 264,000 rows."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(values)
+    text = pd.Index(np.asarray(uniques.astype(str), dtype=object))
+    if mapping is not None:
+        text = text.map(mapping)
+    # two places may share a name: categories must be unique
+    label_codes, label_uniques = pd.factorize(np.asarray(text, dtype=object))
+    return pd.Categorical.from_codes(label_codes[codes], categories=label_uniques)
+
+
 def _german_tables(result: Any) -> dict[str, pd.DataFrame]:
     import pandas as pd
 
@@ -94,25 +115,25 @@ def _german_tables(result: Any) -> dict[str, pd.DataFrame]:
     from paktsim.inflow.arrivals import GROUP_LABELS
     from paktsim.inflow.model import STAGE_LABELS
 
-    def stage(col: pd.Series) -> pd.Series:
-        return col.astype(str).map(STAGE_LABELS)
-
     land = result.land(by_group=True)
-    land = pd.DataFrame({"Monat": land["month"].astype(str), "Stufe": stage(land["stage"]),
+    land = pd.DataFrame({"Monat": land["month"].astype(str),
+                         "Stufe": land["stage"].astype(str).map(STAGE_LABELS),
                          "Gruppe": land["group"].astype(str).map(GROUP_LABELS),
                          "Personen": land["persons"].to_numpy().round(3)})
     names_k = regions.kreise(2023)["name"]
     kreise = result.kreise()
     kreise = pd.DataFrame({"AGS": kreise["ags"].astype(str),
                            "Kreis": kreise["ags"].astype(str).map(names_k),
-                           "Monat": kreise["month"].astype(str), "Stufe": stage(kreise["stage"]),
+                           "Monat": kreise["month"].astype(str),
+                           "Stufe": kreise["stage"].astype(str).map(STAGE_LABELS),
                            "Personen": kreise["persons"].to_numpy().round(3)})
     gem_meta = regions.municipalities(2023)
     gem = result.gemeinden()
-    ags = gem["ags"].astype(str)
-    gem = pd.DataFrame({"AGS": ags, "Gemeinde": ags.map(gem_meta["name"]),
-                        "Kreis": ags.map(gem_meta["kreis_name"]),
-                        "Monat": gem["month"].astype(str), "Stufe": stage(gem["stage"]),
+    gem = pd.DataFrame({"AGS": _labels(gem["ags"]),
+                        "Gemeinde": _labels(gem["ags"], gem_meta["name"]),
+                        "Kreis": _labels(gem["ags"], gem_meta["kreis_name"]),
+                        "Monat": _labels(gem["month"]),
+                        "Stufe": _labels(gem["stage"], STAGE_LABELS),
                         "Personen": gem["persons"].to_numpy().round(3)})
     return {"Land": land, "Kreise": kreise, "Gemeinden": gem}
 
@@ -139,16 +160,33 @@ def build_outputs(scenario: Any, base_dir: Path | None = None,
         (facts for the run record: scenario, parameters, data, inputs, extra) and
         ``result`` (the :class:`~paktsim.inflow.model.InflowResult`).
     """
-    from paktsim import pipeline, regions
-    from paktsim.inflow.model import STAGE_LABELS
-    from paktsim.report.charts import stock_timeseries
-
+    from paktsim import pipeline
+    from paktsim.commands import run_staffing
     from paktsim.commands.progress import Steps
 
     steps = steps if steps is not None else Steps(quiet=True)
     # the central run's inflow (checks the scenario first; the ensemble adds bands)
     with steps.step("Szenario rechnen"):
         result = pipeline.run_scenario(scenario, base_dir=base_dir, ensemble=False).inflow
+    # the tornado's model runs on the second core while this process builds the tables
+    # (not beside the workers or the Dask client of --workers/--scheduler: no fork there)
+    pending = run_staffing.start_tornado(scenario, base_dir) if executor is None else None
+    try:
+        outputs = _collect(scenario, result, base_dir, scenario_file, executor, steps, pending)
+    except BaseException:
+        if pending is not None:
+            pending.cancel()
+        raise
+    return outputs
+
+
+def _collect(scenario: Any, result: Any, base_dir: Path | None, scenario_file: Path | None,
+             executor: Any, steps: Any, pending: Any) -> dict[str, Any]:
+    """The tables, figures and record facts of :func:`build_outputs`."""
+    from paktsim import regions
+    from paktsim.inflow.model import STAGE_LABELS
+    from paktsim.report.charts import stock_timeseries
+
     tables = _german_tables(result)
     kreise = tables["Kreise"]
     excel_tables = {"Land": tables["Land"],
@@ -181,16 +219,17 @@ def build_outputs(scenario: Any, base_dir: Path | None = None,
     }
     outputs = {"tables": tables, "excel_tables": excel_tables,
                "figures": {"bestand_nach_stufe": fig}, "record": record, "result": result}
-    _add_staffing(outputs, scenario, base_dir, executor, steps)
+    _add_staffing(outputs, scenario, base_dir, executor, steps, pending)
     return outputs
 
 
 def _add_staffing(outputs: dict[str, Any], scenario: Any, base_dir: Path | None,
-                  executor: Any = None, steps: Any = None) -> None:
+                  executor: Any = None, steps: Any = None, pending: Any = None) -> None:
     """Add the staffing/budget tables, figures and headline facts (issue 5)."""
     from paktsim.commands import run_staffing
 
-    staff = run_staffing.build(scenario, base_dir=base_dir, executor=executor, steps=steps)
+    staff = run_staffing.build(scenario, base_dir=base_dir, executor=executor, steps=steps,
+                               pending_tornado=pending)
     outputs["files"] = staff["files"]
     outputs["figures"].update(staff["figures"])
     outputs["record"]["extra"].update(staff["record"])
@@ -236,14 +275,20 @@ def _write_set(outputs: dict[str, Any], out_dir: Path) -> None:
     """Write every file of the set into the (fresh, empty) folder ``out_dir``."""
     from paktsim.runrecord import build_record, write_record
 
+    import functools
+
+    from paktsim.commands.background import Background
+
     written: dict[str, Path] = {}
-    charts = _ChartWriter(outputs["figures"], out_dir)  # on the second core meanwhile
+    # drawing is about half of the writing: the charts are saved by a forked child (same
+    # files as inline, PAKTSIM_NO_FORK=1) while this process writes the tables
+    charts = Background(functools.partial(_save_charts, outputs["figures"], out_dir))
     try:
         _write_tables(outputs, out_dir, written)
     except BaseException:
         charts.cancel()
         raise
-    written.update(charts.wait())
+    written.update(charts.result())
     record = build_record(outputs=written, **outputs["record"])
     write_record(out_dir / RECORD_NAME, record)
 
@@ -280,81 +325,15 @@ def _write_tables(outputs: dict[str, Any], out_dir: Path, written: dict[str, Pat
         written[path.name] = path
 
 
-class _ChartWriter:
-    """Save the charts (PNG and SVG) into ``out_dir`` in a forked child process while
-    the parent writes the tables: drawing is about half of the writing time and
-    the machine has a second core.  Where ``os.fork`` is missing, or
-    ``PAKTSIM_NO_FORK`` is set, the charts are saved inline by :meth:`wait` (the
-    same files).  The child only draws and writes files, then leaves with
-    ``os._exit``; a failure in it is re-raised in the parent as that error's text.
-    """
+def _save_charts(figures: dict[str, Any], out_dir: Path) -> dict[str, Path]:
+    """Save every chart as PNG and SVG into ``out_dir``; file name → path."""
+    from paktsim.report.charts import save_figure
 
-    def __init__(self, figures: dict[str, Any], out_dir: Path) -> None:
-        import os
-
-        self.figures = figures
-        self.out_dir = out_dir
-        self.pid: int | None = None
-        self.names = [f"{name}.{kind}" for name in figures for kind in ("png", "svg")]
-        if not figures or not hasattr(os, "fork") or os.environ.get("PAKTSIM_NO_FORK"):
-            return
-        import sys
-
-        sys.stdout.flush()
-        sys.stderr.flush()
-        self.read_end, write_end = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:  # the child: draw, report, leave without running any cleanup
-            os.close(self.read_end)
-            code, message = 0, b""
-            try:
-                self._save()
-            except BaseException as exc:  # reported to the parent, never printed here
-                code, message = 1, f"{type(exc).__name__}: {exc}".encode()
-            finally:
-                os.write(write_end, message)
-                os._exit(code)
-        os.close(write_end)
-
-    def _save(self) -> None:
-        from paktsim.report.charts import save_figure
-
-        for name, fig in self.figures.items():
-            save_figure(fig, self.out_dir / name, force=True)
-
-    def wait(self) -> dict[str, Path]:
-        """Wait for the charts; return file name → path of every chart file."""
-        import os
-
-        if self.pid is None:
-            self._save()
-        else:
-            chunks = []
-            while chunk := os.read(self.read_end, 65536):
-                chunks.append(chunk)
-            os.close(self.read_end)
-            _, status = os.waitpid(self.pid, 0)
-            self.pid = None
-            if os.waitstatus_to_exitcode(status) != 0:
-                raise RuntimeError("Grafiken nicht geschrieben: "
-                                   + (b"".join(chunks).decode(errors="replace")
-                                      or f"Prozessstatus {status}"))
-        return {name: self.out_dir / name for name in self.names}
-
-    def cancel(self) -> None:
-        """Stop the child (the parent failed or was interrupted) and reap it."""
-        import os
-        import signal
-
-        if self.pid is None:
-            return
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
-        os.close(self.read_end)
-        self.pid = None
+    written: dict[str, Path] = {}
+    for name, fig in figures.items():
+        for file in save_figure(fig, out_dir / name, force=True):
+            written[file.name] = file
+    return written
 
 
 def run(args: argparse.Namespace) -> int:

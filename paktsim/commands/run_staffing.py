@@ -72,11 +72,28 @@ def _needed_vs_funded(result: Any) -> Any:
                             ylabel="Vollzeitstellen", stacked=False)
 
 
+def start_tornado(scenario: Any, base_dir: Path | None = None) -> Any:
+    """Start the tornado of :func:`build` in a forked child
+    (:class:`~paktsim.commands.background.Background`), or ``None`` when its year
+    waits for the Sobol analysis (the year of the largest median gap)."""
+    import functools
+
+    from paktsim import uncertainty
+    from paktsim.commands.background import Background
+
+    if scenario.uncertainty.sobol_n_base:
+        return None
+    return Background(functools.partial(uncertainty.tornado, scenario, "net_gap_fte", None,
+                                        base_dir=base_dir))
+
+
 def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True,
-          executor: Any = None, steps: Any = None) -> dict[str, Any]:
+          executor: Any = None, steps: Any = None, pending_tornado: Any = None
+          ) -> dict[str, Any]:
     """Run the staffing/budget pipeline for ``scenario`` and collect its outputs
     (the ensemble's chunks on ``executor`` if given; the long steps shown on
-    ``steps``, a :class:`~paktsim.commands.progress.Steps`)."""
+    ``steps``, a :class:`~paktsim.commands.progress.Steps`; the tornado from
+    ``pending_tornado`` of :func:`start_tornado` if given)."""
     from paktsim import pipeline, uncertainty
     from paktsim.commands.progress import Steps
     from paktsim.report import charts
@@ -140,7 +157,8 @@ def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True,
             sobol_year = _add_sobol(scenario, base_dir, files, sheets, figures, record)
     if tornado:
         with steps.step("Tornado: Annahmen einzeln verändert"):
-            tor = uncertainty.tornado(scenario, "net_gap_fte", sobol_year, base_dir=base_dir)
+            tor = pending_tornado.result() if pending_tornado is not None else \
+                uncertainty.tornado(scenario, "net_gap_fte", sobol_year, base_dir=base_dir)
         effects = tor.set_index("label")[["value_low", "value_high"]].rename(
             columns={"value_low": "low", "value_high": "high"})
         year = tor.attrs["year"]
