@@ -220,8 +220,9 @@ def csv_safe(frame: "pd.DataFrame") -> "pd.DataFrame":
                 if out is frame:
                     out = frame.copy()
                 guarded = pd.Index([_guard_text(v) for v in categories])
-                out.isetitem(j, col.cat.rename_categories(guarded) if guarded.is_unique
-                             else col.astype(object).map(_guard_text))
+                values = col.cat.rename_categories(guarded) if guarded.is_unique \
+                    else col.astype(object).map(_guard_text)
+                out.isetitem(j, values.to_numpy() if not guarded.is_unique else values.array)
             continue
         if not is_text(col.dtype):
             continue

@@ -105,7 +105,7 @@ def _labels(values: pd.Series, mapping: Any = None) -> pd.Categorical:
         text = text.map(mapping)
     # two places may share a name: categories must be unique
     label_codes, label_uniques = pd.factorize(np.asarray(text, dtype=object))
-    return pd.Categorical.from_codes(label_codes[codes], categories=label_uniques)
+    return pd.Categorical.from_codes(label_codes[codes], categories=pd.Index(label_uniques))
 
 
 def _german_tables(result: Any) -> dict[str, pd.DataFrame]:
