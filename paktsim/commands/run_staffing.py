@@ -162,9 +162,14 @@ def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True,
         effects = tor.set_index("label")[["value_low", "value_high"]].rename(
             columns={"value_low": "low", "value_high": "high"})
         year = tor.attrs["year"]
+        # an assumption that does not move the year's gap gets no empty bar: it is named
+        acting = (effects["high"] - effects["low"]).abs() > 1e-9
+        title = f"Fehlende Stellen {year} (benötigt − besetzt): Einfluss einzelner Annahmen"
+        if not acting.all():
+            title += f"\nohne Wirkung auf {year}: " + ", ".join(effects.index[~acting])
         figures["personal_tornado"] = charts.tornado(
-            effects, base=float(tor["base"].iloc[0]),
-            title=f"Fehlende Stellen {year} (benötigt − besetzt): Einfluss einzelner Annahmen",
+            effects[acting] if acting.any() else effects, base=float(tor["base"].iloc[0]),
+            title=title,
             xlabel="Fehlende Stellen (VZÄ, negativ = Überhang)", decimals=0)
         files["sensitivitaet.csv"] = tor.reset_index().rename(columns={
             "input": "Eingabe", "label": "Bezeichnung", "low": "unterer Wert",
