@@ -331,8 +331,9 @@ def month_keys(months: pd.PeriodIndex, latest: int | None = None, *,
     r_v = uniq[:, 0].astype(int)
     n_own = len(own_sites)
     r_open = uniq[:, 1:1 + len(table)] > 0
-    r_psk, r_plk, r_plea, r_q = (uniq[:, len(table) + 1 + i] for i in range(4))
-    r_own = uniq[:, len(table) + 5:len(table) + 5 + n_own]
+    shares = uniq[:, 1 + len(table):]  # p_sk, p_lk, p_lea, q_g, then the sites' own
+    r_psk, r_plk, r_plea, r_q = shares[:, 0], shares[:, 1], shares[:, 2], shares[:, 3]
+    r_own = shares[:, shares.shape[1] - n_own:]
     stadt = regions.kreise(vintages[-1])["is_stadtkreis"].reindex(kreis_ags).to_numpy(bool)
     lea = table["kind"].isin(["LEA", "AZ"]).to_numpy()
     # each open site's strength (its own where published, else by kind and Kreis type);
