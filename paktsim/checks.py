@@ -20,7 +20,7 @@ __all__ = ["check_scenario", "clear_cache"]
 #: tornado or a dashboard that change a staffing value) share one check.
 _CHECKED_SECTIONS = ("horizon", "arrivals", "overrides", "allocation", "comparison")
 _cache: dict[str, tuple[Problem, ...]] = {}
-_CACHE_SIZE = 64
+_CACHE_SIZE = 64  # structural: verdicts kept (scenario variants of one session)
 
 
 def clear_cache() -> None:

@@ -352,9 +352,13 @@ def run(args: argparse.Namespace) -> int:
             changes["sobol_n_base"] = 0
         scenario = scenario.with_changes(uncertainty=changes)
     if args.sobol is not None:
-        if args.sobol < 0 or args.sobol == 1 or args.sobol & (args.sobol - 1) or args.sobol > 4096:
+        from paktsim.limits import MAX_SOBOL_N_BASE
+
+        if args.sobol < 0 or args.sobol == 1 or args.sobol & (args.sobol - 1) \
+                or args.sobol > MAX_SOBOL_N_BASE:
             raise InputError(Problem("--sobol", "erwartet 0 oder eine Zweierpotenz von 2 bis "
-                                                "4096 (z. B. 64, 128, 256)", args.sobol))
+                                                f"{MAX_SOBOL_N_BASE} (z. B. 64, 128, 256)",
+                                     args.sobol))
         scenario = scenario.with_changes(uncertainty={"sobol_n_base": args.sobol})
     from paktsim.commands.executor import executor_from_args
     from paktsim.commands.progress import Steps
