@@ -423,13 +423,13 @@ class WorkshopView(_View):
     def __init__(self, controller: Any, export_folder: str | None = "ausgabe/werkstatt") -> None:
         import ipywidgets as w
 
-        from paktsim.widgets.figures import WorkshopFigure
+        from paktsim.widgets.figures import LiveCharts, WorkshopFigure
         from paktsim.widgets.workshop import ARRIVAL_PATHS, MAP_METRICS, RULE_CHOICES
 
         super().__init__()
         self.controller = c = controller
         s = c.scenario
-        self.charts = WorkshopFigure(panels="charts")
+        self.charts = LiveCharts()
         self.map = WorkshopFigure(panels="map")
         self.arrival_path = w.Dropdown(
             options=[(label, key) for key, label in ARRIVAL_PATHS.items()],
@@ -501,11 +501,12 @@ class WorkshopView(_View):
         self.place_table = w.HTML()
         self.place_table.add_class("paktsim-place")
         # the sizes the figures are drawn at (80 dpi): shown 1:1, never scaled
-        self.chart_image = w.Image(format="png", layout=w.Layout(width="340px", height="344px",
-                                                                 flex="0 0 auto"))
+        # charts as inline SVG (cheap to redraw), the map as a picture recoloured in place
+        self.charts_html = w.HTML(layout=w.Layout(width="340px", height="344px",
+                                                  flex="0 0 auto"))
         self.map_image = w.Image(format="png", layout=w.Layout(width="236px", height="344px",
                                                                flex="0 0 auto"))
-        self.chart_image.add_class("paktsim-charts")
+        self.charts_html.add_class("paktsim-charts")
         self.map_image.add_class("paktsim-map")
         for name in ("arrival_path", "rule", "map_metric", "kreis", "gemeinde", "horizon",
                      "budget_plan"):
@@ -545,7 +546,7 @@ class WorkshopView(_View):
         controls.add_class("paktsim-controls")
         results = w.VBox([
             self.headline, self.status,
-            w.HBox([self.chart_image, self.map_image], layout=w.Layout(flex_flow="row wrap")),
+            w.HBox([self.charts_html, self.map_image], layout=w.Layout(flex_flow="row wrap")),
             _section("Ort im Detail"), w.HBox([self.kreis, self.gemeinde],
                                               layout=w.Layout(flex_flow="row wrap")),
             self.gemeinde_hint, self.place_title, self.place_table,
@@ -599,8 +600,8 @@ class WorkshopView(_View):
         self.gemeinde.disabled = bool(hints["gemeinde"])
         self.gemeinde_hint.value = _hint_html(hints["gemeinde"])
         self.headline.value = headline_html(c.headline_de, c.year)
-        if self.charts.update(c).changed:
-            self.chart_image.value = self.charts.to_png()
+        if self.charts.update(c):
+            self.charts_html.value = self.charts.html
         if self.map.update(c).changed:
             self.map_image.value = self.map.to_png()
         place_key = (c.scenario, c.place)
