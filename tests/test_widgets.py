@@ -224,6 +224,60 @@ def test_controls_without_effect_are_disabled_with_a_german_hint(view) -> None:
     assert view.budget.slider.disabled and "Planung" in view.budget.hint.value
 
 
+def test_target_group_control_counts_who_the_definition_names(view) -> None:
+    from paktsim.target_groups import SHORT_LABELS_DE, TARGET_GROUPS
+
+    c = view.controller
+    persons = "Personen in der Zielgruppe (Jahresmittel)"
+    counts = c.target_group_persons()
+    # (a) ⊂ (b) ⊂ (c): every wider definition counts more people from 2025 on
+    assert counts["au"] < counts["au_ukraine_private"] < counts["all_protection_seekers"]
+    seen = {}
+    for definition in TARGET_GROUPS:
+        view.target_group.value = definition
+        assert view.status.value == "" and c.scenario.staffing.target_group == definition
+        # the headline counts exactly the persons the control's numbers promise
+        assert c.headline.loc[persons].iloc[0] == pytest.approx(counts[definition], rel=1e-9)
+        seen[definition] = c.headline.loc[FTE_NEEDED].iloc[0]
+        assert not view.target_group.disabled and "zählt:" in view.target_group_hint.value
+    assert len(set(seen.values())) == 3  # the need follows the target group
+    assert f"Zielgruppe {SHORT_LABELS_DE['all_protection_seekers']}" in c.changes()
+    assert "alle Schutzsuchenden" in c.export_scenario().name
+    with pytest.raises(InputError, match="staffing.target_group"):
+        c.set_target_group("ukraine")
+    assert c.scenario.staffing.target_group == "all_protection_seekers"
+
+
+def test_export_names_many_changes_within_the_schema_length(base_scenario) -> None:
+    c = WorkshopController(base_scenario)
+    c.set_arrival_path("wave_2015")
+    c.set_arrival_scale(1.5)
+    c.set_target_group("all_protection_seekers")
+    c.set_ratio(95)
+    c.set_budget(59.5e6)
+    c.set_rule("population")
+    c.set_urban_factor(1.3, 1.1)
+    c.set_horizon(2025, 2027)
+    exported = c.export_scenario()
+    assert len(exported.name) <= 200 and exported.name.endswith("weitere")
+    assert all(change in exported.description for change in c.changes())
+    import yaml
+
+    assert Scenario.from_dict(yaml.safe_load(exported.to_yaml())) == exported
+
+
+def test_target_group_hint_when_definitions_count_the_same(base_scenario) -> None:
+    # before 2022 nobody lives privately under § 24 AufenthG: (b) counts what (a) counts
+    c = WorkshopController(base_scenario.with_changes(
+        horizon={"start": "2018-01", "end": "2020-12"}, staffing={"target_group": "au"}))
+    c.set_year(2019)
+    counts = c.target_group_persons()
+    assert counts["au"] == counts["au_ukraine_private"] < counts["all_protection_seekers"]
+    assert "dieselben Personen" in c.hints()["target_group"]
+    c.set_target_group("all_protection_seekers")
+    assert c.hints()["target_group"] is None
+
+
 def test_default_year_is_the_first_projected_year(controller) -> None:
     from paktsim.inflow.arrivals import HISTORIC_END
 

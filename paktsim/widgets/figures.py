@@ -405,7 +405,7 @@ class ComparerPanels:
 
     def update(self, controller: ComparerController) -> set[str]:
         """Show the controller's comparison; return the names of the pictures that changed."""
-        from paktsim.widgets.comparer import delta_classes
+        from paktsim.report.comparison_maps import delta_classes
 
         changed = set()
         label = "Δ € je Einwohner"
