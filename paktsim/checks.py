@@ -47,9 +47,12 @@ def check_scenario(scenario: Any, base_dir: str | Path | None = None) -> None:
     if grid is not None:
         # a dashboard checks a new scenario on every slider move, but mostly with
         # the same horizon, arrivals and rates: a check that passed is not repeated
-        collect(_passed, ("inflow", scenario.horizon.model_dump_json(),
-                          scenario.arrivals.model_dump_json(), overrides, bd),
-                _inflow_inputs, scenario, bd)
+        if any(getattr(block, "file", None) for block in scenario.arrivals.blocks):
+            collect(_inflow_inputs, scenario, bd)  # a CSV file may change between runs
+        else:
+            collect(_passed, ("inflow", scenario.horizon.model_dump_json(),
+                              scenario.arrivals.model_dump_json(), overrides, bd),
+                    _inflow_inputs, scenario, bd)
         years = tuple(int(y) for y in grid.years)
         mix = dict(scenario.allocation.qualification_mix)
         collect(_passed, ("rates", years, json.dumps(mix, sort_keys=True), overrides),
