@@ -79,11 +79,11 @@ def line_chart_svg(lines: Sequence[Line], *, title: str, width: int, height: int
     x0, x1 = x_range
     span = (x1 - x0) or 1.0
 
-    def sx(x: np.ndarray | float) -> np.ndarray | float:
-        return left + (np.asarray(x, dtype=float) - x0) / span * pw
+    def sx(x: np.ndarray | float) -> np.ndarray:
+        return np.asarray(left + (np.asarray(x, dtype=float) - x0) / span * pw)
 
-    def sy(y: np.ndarray | float) -> np.ndarray | float:
-        return top + ph - np.asarray(y, dtype=float) / end * ph
+    def sy(y: np.ndarray | float) -> np.ndarray:
+        return np.asarray(top + ph - np.asarray(y, dtype=float) / end * ph)
 
     out = [f"<svg xmlns='http://www.w3.org/2000/svg' class='{html.escape(css_class)}' "
            f"width='{width}' height='{height}' viewBox='0 0 {width} {height}' "
