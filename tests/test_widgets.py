@@ -493,3 +493,32 @@ def test_import_paktsim_does_not_import_widget_libraries() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={**os.environ, "PYTHONWARNINGS": "ignore"})
     assert done.stdout.strip() == "False", done.stderr
+
+
+@given(st.floats(min_value=1e-3, max_value=1e7, allow_nan=False))
+def test_nice_ticks_cover_the_value_with_round_steps(top: float) -> None:
+    from paktsim.widgets.svgchart import nice_ticks
+
+    end, ticks = nice_ticks(top)
+    assert end >= top * (1 - 1e-9) and ticks[0] == 0 and ticks[-1] == pytest.approx(end)
+    steps = np.diff(ticks)
+    assert np.allclose(steps, steps[0]) and 3 <= len(steps) <= 8
+    mantissa = steps[0] / 10 ** np.floor(np.log10(steps[0]))
+    assert any(np.isclose(mantissa, m) for m in (1.0, 2.0, 2.5, 5.0, 10.0))
+
+
+def test_live_charts_draw_every_line_inside_the_plot(controller) -> None:
+    import re
+
+    from paktsim.widgets.figures import LiveCharts
+
+    charts = LiveCharts()
+    assert charts.update(controller) and not charts.update(controller)  # unchanged: no redraw
+    polylines = re.findall(r"<polyline[^>]*points='([^']*)'", charts.html)
+    assert len(polylines) == 6  # needed, funded, staffed; three reception stages
+    for points in polylines:
+        xy = np.array([[float(v) for v in p.split(",")] for p in points.split()])
+        assert (xy[:, 0] >= 46 - 1e-9).all() and (xy[:, 0] <= 340 - 8 + 1e-9).all()
+        assert (xy[:, 1] >= 0).all() and (xy[:, 1] <= 172 * 2).all()
+    controller.set_ratio(60)  # more positions needed: the chart changes
+    assert charts.update(controller)

@@ -40,7 +40,7 @@ def nice_ticks(top: float, target: int = 4) -> tuple[float, list[float]]:
     raw = top / target
     exponent = math.floor(math.log10(raw))
     step = next(m * 10 ** exponent for m in (1.0, 2.0, 2.5, 5.0, 10.0)
-                if m * 10 ** exponent >= raw)
+                if m * 10 ** exponent >= raw * (1 - 1e-9))
     end = math.ceil(top / step - 1e-9) * step
     return end, [i * step for i in range(int(round(end / step)) + 1)]
 
