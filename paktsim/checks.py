@@ -9,17 +9,31 @@ rates, staffing keys, allocation rules, parameter ranges, input files).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from paktsim.errors import InputError, Problem
 
-__all__ = ["check_scenario"]
+__all__ = ["check_scenario", "clear_cache"]
+
+#: The scenario sections the checks read: scenarios equal in these (e.g. the variants of a
+#: tornado or a dashboard that change a staffing value) share one check.
+_CHECKED_SECTIONS = ("horizon", "arrivals", "overrides", "allocation", "comparison")
+_cache: dict[str, tuple[Problem, ...]] = {}
+_CACHE_SIZE = 64
+
+
+def clear_cache() -> None:
+    """Forget earlier check results (e.g. after an input file changed)."""
+    _cache.clear()
 
 
 def check_scenario(scenario: Any, base_dir: str | Path | None = None) -> None:
     """Raise one :class:`~paktsim.errors.InputError` listing every problem a run would hit.
+
+    The result is remembered per checked scenario sections and ``base_dir``
+    (building the arrival path and the cost rates is most of a check), so the
+    many runs of a tornado or a dashboard check once.
 
     Parameters
     ----------
@@ -27,6 +41,21 @@ def check_scenario(scenario: Any, base_dir: str | Path | None = None) -> None:
     base_dir : path, optional
         Folder for relative CSV paths (the scenario file's folder).
     """
+    import json
+
+    dumped = scenario.model_dump(mode="json")
+    key = json.dumps([{k: dumped.get(k) for k in _CHECKED_SECTIONS},
+                      dumped["uncertainty"]["distributions"],
+                      None if base_dir is None else str(base_dir)], sort_keys=True, default=str)
+    if key not in _cache:
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.pop(next(iter(_cache)))
+        _cache[key] = tuple(_problems(scenario, base_dir))
+    if _cache[key]:
+        raise InputError(list(_cache[key]))
+
+
+def _problems(scenario: Any, base_dir: str | Path | None) -> list[Problem]:
     from paktsim.allocation.factory import rule_from_spec
     from paktsim.ensemble import validate_distributions
     from paktsim.staffing import CostRates, YearGrid
@@ -43,46 +72,17 @@ def check_scenario(scenario: Any, base_dir: str | Path | None = None) -> None:
     collect(validate_distributions, scenario.uncertainty.distributions)
     grid = collect(YearGrid, scenario.horizon.start, scenario.horizon.end)
     bd = None if base_dir is None else str(base_dir)
-    overrides = json.dumps(scenario.overrides, sort_keys=True, default=str)
     if grid is not None:
-        # a dashboard checks a new scenario on every slider move, but mostly with
-        # the same horizon, arrivals and rates: a check that passed is not repeated
-        if any(getattr(block, "file", None) for block in scenario.arrivals.blocks):
-            collect(_inflow_inputs, scenario, bd)  # a CSV file may change between runs
-        else:
-            collect(_passed, ("inflow", scenario.horizon.model_dump_json(),
-                              scenario.arrivals.model_dump_json(), overrides, bd),
-                    _inflow_inputs, scenario, bd)
-        years = tuple(int(y) for y in grid.years)
-        mix = dict(scenario.allocation.qualification_mix)
-        collect(_passed, ("rates", years, json.dumps(mix, sort_keys=True), overrides),
-                CostRates.from_params, years, mix, scenario.overrides or None)
+        collect(_inflow_inputs, scenario, bd)
+        collect(CostRates.from_params, tuple(int(y) for y in grid.years),
+                dict(scenario.allocation.qualification_mix), scenario.overrides or None)
     for name in ("allocation", "comparison"):
         spec = getattr(scenario, name)
         if spec is not None:
             collect(rule_from_spec, spec, base_dir=bd, model_counts=None, location=name,
                     check_only=True)
-    collect(_passed, ("tornado", scenario.horizon.start), _tornado_ranges, scenario)
-    if problems:
-        raise InputError(problems)
-
-
-_PASSED: dict[tuple[Any, ...], None] = {}
-
-
-def _passed(key: tuple[Any, ...], check: Any, *args: Any) -> None:
-    """Run ``check(*args)`` unless it passed before for ``key`` (with the bundled
-    parameters and data, which do not change while the process runs)."""
-    from paktsim import params
-
-    tree = params.load()
-    full = (id(tree), *key)
-    if full in _PASSED:
-        return
-    check(*args)
-    if len(_PASSED) > 256:
-        _PASSED.clear()
-    _PASSED[full] = None
+    collect(_tornado_ranges, scenario)
+    return problems
 
 
 def _inflow_inputs(scenario: Any, base_dir: str | None) -> None:

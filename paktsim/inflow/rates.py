@@ -26,7 +26,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from paktsim.errors import InputError, Problem
 from paktsim.inflow.arrivals import GROUPS
@@ -198,6 +197,8 @@ def uncertain_paths(date: dt.date, overrides: Mapping[str, Any] | None = None, *
 
 def distribution(spec: Any) -> Any:
     """A frozen ``scipy.stats`` distribution from a scenario ``DistributionSpec``."""
+    from scipy import stats  # here, not at import: a central run needs no scipy.stats (~1 s)
+
     try:
         return getattr(stats, spec.dist)(**spec.args)
     except (TypeError, ValueError) as exc:
@@ -206,6 +207,8 @@ def distribution(spec: Any) -> Any:
 
 
 def _triangular(low: float, mode: float, high: float) -> Any:
+    from scipy import stats
+
     if high <= low:
         return stats.uniform(loc=low, scale=0.0)
     return stats.triang(c=(mode - low) / (high - low), loc=low, scale=high - low)
