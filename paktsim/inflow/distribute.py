@@ -290,7 +290,32 @@ def month_keys(months: pd.PeriodIndex, latest: int | None = None, *,
     -------
     Keys
         With ``segment`` (G, T), ``site_weight``, ``site_gemeinde`` and ``privilege``.
+        Without user keys, credits and overrides the same (read-only) object for
+        the same months (memoised per parameter tree: every scenario of a
+        dashboard shares it).
     """
+    from paktsim import params
+
+    def build() -> Keys:
+        keys = _month_keys(months, latest, groups, privileged_groups, kreis_key, gemeinde_key,
+                           credits, overrides, tree)
+        if not overrides and kreis_key is None and gemeinde_key is None and credits is None:
+            for value in vars(keys).values():
+                if isinstance(value, np.ndarray):
+                    value.setflags(write=False)
+        return keys
+
+    if kreis_key is not None or gemeinde_key is not None or credits is not None:
+        return build()
+    key = ("inflow.distribute.month_keys", str(months[0]), str(months[-1]), len(months),
+           latest, tuple(groups), tuple(privileged_groups))
+    return params.memoised(key, build, overrides, tree=tree)
+
+
+def _month_keys(months: pd.PeriodIndex, latest: int | None, groups: tuple[str, ...],
+                privileged_groups: tuple[str, ...], kreis_key: pd.Series | None,
+                gemeinde_key: pd.Series | None, credits: Mapping[str, float] | None,
+                overrides: Mapping[str, Any] | None, tree: Any) -> Keys:
     from paktsim import params, regions
 
     seg_v, vintages = segments(months, latest)

@@ -133,8 +133,25 @@ def monthly(months: pd.PeriodIndex, overrides: Mapping[str, Any] | None = None, 
     Returns
     -------
     ChainRates
-        ``monthly=True``; every field ``(1, G, T)``.
+        ``monthly=True``; every field ``(1, G, T)``.  Without overrides the same
+        read-only object for the same months (memoised per parameter tree).
     """
+    from paktsim import params
+
+    def build() -> ChainRates:
+        rates = _monthly(months, overrides, tree)
+        if not overrides:
+            for value in vars(rates).values():
+                if isinstance(value, np.ndarray):
+                    value.setflags(write=False)
+        return rates
+
+    key = ("inflow.rates.monthly", str(months[0]), str(months[-1]), len(months))
+    return params.memoised(key, build, overrides, tree=tree)
+
+
+def _monthly(months: pd.PeriodIndex, overrides: Mapping[str, Any] | None,
+             tree: Any) -> ChainRates:
     base = _tree(overrides, tree)
     values: dict[str, Any] = {}
     for name in RATE_NAMES:
