@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import gettext as _gettext
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -46,16 +47,73 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations(language()).ngettext(singular, plural, n)
 
 
-def translate_problem(message: str) -> str:
-    """Translate a problem message: the whole text, else its part before ``;`` or ``(``."""
+_PLACEHOLDER = re.compile(r"\{(\d+)\}")
+
+
+@functools.lru_cache(maxsize=4)
+def _templates(lang: str) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The catalogue's messages with numbered placeholders as (regex, translation) pairs.
+
+    A msgid such as ``expected one of {0}`` comes from an f-string in the code
+    (``tools/extract_messages.py`` lists them); the regex captures what the code
+    put in, and the translation takes it at the same number. Literal braces are
+    written doubled (``{{``), as in :meth:`str.format`.
+    """
+    catalog = getattr(_translations(lang), "_catalog", {})
+    out = []
+    for msgid, msgstr in catalog.items():
+        if not isinstance(msgid, str) or not _PLACEHOLDER.search(msgid) or not msgstr:
+            continue
+        pattern, pos = [], 0
+        for match in _PLACEHOLDER.finditer(msgid):
+            literal = msgid[pos:match.start()].replace("{{", "{").replace("}}", "}")
+            pattern.append(re.escape(literal) + f"(?P<p{match.group(1)}>.+?)")
+            pos = match.end()
+        pattern.append(re.escape(msgid[pos:].replace("{{", "{").replace("}}", "}")))
+        out.append((re.compile("".join(pattern) + r"\Z", re.S), msgstr))
+    # the longest literal text first: the most specific template wins
+    out.sort(key=lambda item: -len(_PLACEHOLDER.sub("", item[0].pattern)))
+    return tuple(out)
+
+
+def _fill(match: re.Match[str], msgstr: str) -> str:
+    filled = _PLACEHOLDER.sub(lambda m: match.group(f"p{m.group(1)}"), msgstr)
+    return filled.replace("{{", "{").replace("}}", "}")
+
+
+def _translate_one(message: str) -> str | None:
     whole = gettext(message)
     if whole != message:
         return whole
+    if "{" in message or "}" in message:  # msgids double literal braces
+        doubled = message.replace("{", "{{").replace("}", "}}")
+        whole = gettext(doubled)
+        if whole != doubled:
+            return whole.replace("{{", "{").replace("}}", "}")
+    if language() == "en":
+        return None
+    for pattern, msgstr in _templates(language()):
+        match = pattern.match(message)
+        if match:
+            return _fill(match, msgstr)
+    return None
+
+
+def translate_problem(message: str) -> str:
+    """Translate a problem message.
+
+    The whole text first (plain msgid, then a template with placeholders such as
+    ``expected one of {0}``), else its part before ``;`` or `` (`` with the rest kept
+    as it is (a detail such as a library's own text). Untranslated text stays English.
+    """
+    translated = _translate_one(message)
+    if translated is not None:
+        return translated
     for sep in ("; ", " ("):
         head, found, tail = message.partition(sep)
         if found:
-            translated = gettext(head)
-            if translated != head:
+            translated = _translate_one(head)
+            if translated is not None:
                 return translated + found + tail
     return message
 
