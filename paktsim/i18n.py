@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["LOCALE_DIR", "DOMAIN", "language", "gettext", "ngettext", "translate_problem",
-           "compile_catalogue"]
+           "translate_segments", "translate_location", "problem_lines", "compile_catalogue"]
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "paktsim"
@@ -118,6 +118,16 @@ def translate_problem(message: str) -> str:
     return message
 
 
+def translate_segments(text: str, sep: str = "; ") -> str:
+    """Translate a text made of parts joined by ``sep`` (a parameter's sources), part by part.
+
+    A part without a translation (a title, a web address) is kept as it is.
+    """
+    if not text:
+        return text
+    return sep.join(_translate_one(part) or part for part in text.split(sep))
+
+
 def problem_lines(exc: Any) -> list[str]:
     """The lines of an :class:`~paktsim.errors.InputError`, each message translated.
 
@@ -131,9 +141,23 @@ def problem_lines(exc: Any) -> list[str]:
         rest = line[len(head):]
         if rest.startswith(" (got "):
             rest = f" ({gettext('got')} " + rest[len(" (got "):]
-        lines.append(head[:len(head) - len(problem.message)]
-                     + translate_problem(problem.message) + rest)
+        before = head[:len(head) - len(problem.message)]
+        if problem.location:
+            start = len(exc.source) + 2 if exc.source else 0
+            before = before[:start] + translate_location(problem.location) + ": "
+        lines.append(before + translate_problem(problem.message) + rest)
     return lines
+
+
+def translate_location(location: str) -> str:
+    """``(file)`` → ``(Datei)``, ``counts.csv:row 7:persons`` → ``counts.csv:Zeile 7:persons``."""
+    whole = gettext(location)
+    if whole != location:
+        return whole
+    return _ROW.sub(lambda m: f"{gettext('row')} {m.group(1)}", location)
+
+
+_ROW = re.compile(r"(?<![\w.])row (\d+)")
 
 
 def compile_catalogue(lang: str = "de") -> bytes:
