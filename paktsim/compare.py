@@ -351,7 +351,8 @@ def german(frame: pd.DataFrame) -> pd.DataFrame:
     for col in ("base_applicant_kind", "alt_applicant_kind"):
         if col in out:
             out[col] = out[col].map(lambda v: APPLICANT_KINDS_DE.get(v, v))
-    out.index.names = [_DE.get(n, n) for n in out.index.names]  # also a Kreis or RB MultiIndex
+    # also a Kreis or RB MultiIndex
+    out.index.names = [_DE.get(n, n) if isinstance(n, str) else n for n in out.index.names]
     out = out.rename(columns=_DE)
     if out.index.name in ("Antragsberechtigung",):
         out.index = out.index.map(lambda v: TRANSITIONS_DE.get(v, v))
