@@ -61,7 +61,7 @@ def plausibility(result: InflowResult | None = None) -> pd.DataFrame:
     rows = []
     notes = {
         "all": "Register zählt alle Schutzsuchenden; Modell: alle Stufen inkl. eigener Wohnraum; "
-               "Anfangsbestand 2014 ist Annahme",
+               "Anfangsbestand 2014 kalibriert (inflow.initial.own), u. a. an diesen Zahlen",
         "ukraine": "Abgangsrate Ukraine aus Bestandsänderung 2022→2023 abgeleitet: "
                    "2023 kein unabhängiger Test",
     }
