@@ -12,12 +12,17 @@ the ensemble is the same step vectorised over the draws of a chunk.
 Chunks, executors and reproducibility
 -------------------------------------
 :func:`run` splits the draws into chunks of at most ``chunk_size`` draws.  A
-chunk is a picklable :class:`ChunkTask`; :func:`run_chunk` runs the inflow chain
-for its draws, applies :func:`place_staffing` and reduces the result inside the
-worker to what is kept per draw: the Land's headline figures per year and the
-ratio per Kreis and year (``draws × Kreise × years``, never ``draws ×
+chunk is a small picklable :class:`ChunkTask`; :func:`run_chunk` samples the
+chunk's own inflow rates (``rates.sample(..., first_draw=start)``: about 60 kB
+per draw, so no process ever holds the rates of all draws), runs the inflow
+chain for its draws in steps of at most :data:`MAX_CELLS`, applies
+:func:`place_staffing` and reduces the result inside the worker to what is kept
+per draw: the Land's headline figures per year and the ratio, positions needed
+and missing per Kreis and year (``draws × Kreise × years``, never ``draws ×
 Gemeinden × months``).  Tasks go to any :class:`concurrent.futures.Executor`
-(``None``: in-process, one chunk after the other, so memory holds one chunk).
+(``None``: in-process, one chunk after the other, so memory holds one chunk);
+results are stored by draw index as they arrive, and ``on_chunk_done(done,
+total)`` (or :func:`chunk_progress`) reports each finished chunk.
 
 Random numbers do not depend on the chunks: the inflow rates come from fixed
 blocks of draws (:mod:`paktsim.inflow.rates`, ``SeedSequence(seed,
