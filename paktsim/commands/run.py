@@ -258,10 +258,10 @@ def run(args: argparse.Namespace) -> int:
         if args.draws == 0:  # "only the central run", as the help says: no Sobol design either
             changes["sobol_n_base"] = 0
         scenario = scenario.with_changes(uncertainty=changes)
-    from paktsim.commands.executor import executor_from_args
+    from paktsim.commands.executor import chunk_progress_display, executor_from_args
 
     try:
-        with executor_from_args(args) as executor:
+        with executor_from_args(args) as executor, chunk_progress_display(args):
             outputs = build_outputs(scenario, base_dir=path.parent if path else None,
                                     scenario_file=path, executor=executor)
     except InputError as exc:  # name the scenario file, as `paktsim validate` does
