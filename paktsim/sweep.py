@@ -33,7 +33,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
@@ -172,6 +172,11 @@ def check(scenario: Any, base_dir: Any = None) -> pd.DataFrame:
     DataFrame
         :func:`combinations`.
     """
+    return _checked(scenario, base_dir)[0]
+
+
+def _checked(scenario: Any, base_dir: Any) -> tuple[pd.DataFrame, list[str]]:
+    """The combinations and, once checked, each combination's scenario as JSON."""
     from paktsim.checks import check_scenario
 
     combos = combinations(scenario)
@@ -180,10 +185,12 @@ def check(scenario: Any, base_dir: Any = None) -> pd.DataFrame:
                                  f"{limits.MAX_SWEEP_COMBINATIONS}", len(combos)))
     problems: list[Problem] = []
     seen: set[str] = set()
-    for changes in combos.to_dict("records"):
+    payloads: list[str] = []
+    for i, changes in enumerate(combos.to_dict("records")):
         try:
-            sc = scenario_for(scenario, changes)
+            sc = scenario_for(scenario, changes, index=i)
             check_scenario(sc, base_dir=base_dir)
+            payloads.append(sc.model_dump_json())
         except InputError as exc:
             for p in exc.problems:
                 key = f"{p.location}\0{p.message}"
@@ -192,7 +199,7 @@ def check(scenario: Any, base_dir: Any = None) -> pd.DataFrame:
                     problems.append(p)
     if problems:
         raise InputError(problems)
-    return combos
+    return combos, payloads
 
 
 def _kreis_money(result: Any) -> pd.DataFrame:
@@ -270,11 +277,6 @@ def _money(part: Mapping[str, Any]) -> pd.DataFrame:
                                   columns=pd.Index(part["years"], name="year"))
 
 
-def _tasks(scenario: Any, combos: pd.DataFrame) -> Iterator[str]:
-    for i, changes in enumerate(combos.to_dict("records")):
-        yield scenario_for(scenario, changes, index=i).model_dump_json()
-
-
 def run(scenario: Any, *, base_dir: Any = None, executor: Executor | None = None,
         progress: Callable[[int, int], None] | None = None) -> SweepResult:
     """Run every combination of the scenario's grid and the base scenario.
@@ -296,9 +298,8 @@ def run(scenario: Any, *, base_dir: Any = None, executor: Executor | None = None
     SweepResult
     """
     bd = None if base_dir is None else str(base_dir)
-    combos = check(scenario, base_dir=base_dir)
-    base_json = scenario_for(scenario, {}).model_dump_json()
-    payloads = [base_json, *_tasks(scenario, combos)]
+    combos, checked = _checked(scenario, base_dir)
+    payloads = [scenario_for(scenario, {}).model_dump_json(), *checked]
     total = len(payloads)
     parts: list[dict[str, Any] | None] = [None] * total
     if executor is None:
