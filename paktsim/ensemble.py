@@ -394,9 +394,9 @@ _PROGRESS: contextvars.ContextVar[ChunkCallback | None] = contextvars.ContextVar
 
 @contextlib.contextmanager
 def chunk_progress(callback: ChunkCallback | None) -> Iterator[None]:
-    """Call ``callback(done, total)`` after each finished chunk of every ensemble
-    run inside the ``with`` block (e.g. a progress bar of ``paktsim run``), also
-    when the ensemble is reached through cached pipeline calls."""
+    """Call ``callback(done, total)`` at the start (``done = 0``) and after each
+    finished chunk of every ensemble run inside the ``with`` block (e.g. a progress
+    bar of ``paktsim run``), also when it is reached through cached pipeline calls."""
     token = _PROGRESS.set(callback)
     try:
         yield
@@ -426,8 +426,9 @@ def run(scenario: Any, inflow: Any, inputs: PlaceInputs, *, n_draws: int, chunk_
         Where chunks run (``ProcessPoolExecutor``, a ``dask.distributed``
         client's ``get_executor()``, …); default in-process.
     on_chunk_done : callable ``(done, total)``, optional
-        Called in this process after each finished chunk (default: the
-        callback of an enclosing :func:`chunk_progress`).
+        Called in this process with ``done = 0`` before the first chunk and
+        after each finished chunk (default: the callback of an enclosing
+        :func:`chunk_progress`).
 
     Returns
     -------
@@ -471,6 +472,8 @@ def run(scenario: Any, inflow: Any, inputs: PlaceInputs, *, n_draws: int, chunk_
         if callback is not None:
             callback(done, total)
 
+    if callback is not None:
+        callback(0, total)
     tasks = _tasks(inflow, inputs, spec, staff, n, chunk, work)
     if executor is None:
         for done, task in enumerate(tasks, 1):

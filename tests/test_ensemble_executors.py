@@ -71,7 +71,7 @@ def test_progress_counts_finished_chunks(reference):
     _same(reference, pipeline.run_ensemble(SCENARIO, chunk_size=5))  # cached central run
     with ensemble.chunk_progress(lambda done, total: calls.append(("ctx", done, total))):
         pipeline.run_ensemble(SCENARIO, chunk_size=5)
-    assert calls == [("ctx", k, 5) for k in range(1, 6)]  # 23 draws in chunks of 5
+    assert calls == [("ctx", k, 5) for k in range(6)]  # 23 draws in chunks of 5
     calls.clear()
     central = pipeline.run_scenario(SCENARIO, ensemble=False)
     with ProcessPoolExecutor(max_workers=2) as pool:
@@ -79,7 +79,7 @@ def test_progress_counts_finished_chunks(reference):
                               chunk_size=9, executor=pool,
                               on_chunk_done=lambda done, total: calls.append((done, total)))
     _same(reference, result)
-    assert calls == [(1, 3), (2, 3), (3, 3)]
+    assert calls == [(0, 3), (1, 3), (2, 3), (3, 3)]
 
 
 @pytest.mark.parametrize("first,n", [(0, 7), (3, 250), (249, 2), (250, 1), (260, 300)])
