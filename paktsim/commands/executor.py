@@ -96,10 +96,11 @@ def chunk_progress_display(args: argparse.Namespace | None = None) -> Iterator[N
         return
     if not sys.stderr.isatty():
         shown = [0]
+        steps = 10  # structural: one line per tenth of the chunks
 
         def line(done: int, total: int) -> None:
-            if total > 1 and (done == total or done * 10 // total > shown[0]):
-                shown[0] = done * 10 // total
+            if total > 1 and (done == total or done * steps // total > shown[0]):
+                shown[0] = done * steps // total
                 print(f"Monte Carlo: {done} von {total} Teilpaketen fertig", file=sys.stderr,
                       flush=True)
 
