@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -123,7 +124,10 @@ def test_cli_validate_accepts_shipped():
 
 def test_cli_validate_rejects_broken_with_one_line_per_problem(tmp_path):
     path = _write(tmp_path, "name: x\ncolour: red\nstaffing: {target_ratio: -3}\n")
-    proc = _cli("validate", str(path))
+    # the English messages are the stable form (PAKTSIM_LANG=en); German: tests/test_i18n.py
+    proc = subprocess.run([sys.executable, "-m", "paktsim", "validate", str(path)],
+                          capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, "PAKTSIM_LANG": "en"})
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     lines = sorted(proc.stderr.strip().splitlines())
