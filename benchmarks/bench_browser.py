@@ -35,6 +35,8 @@ WERKSTATT: dict[str, tuple[str, str, Any]] = {
     "urban_city": ("slider", "urban_city", "ArrowRight"),
     "urban_town": ("slider", "urban_town", "ArrowRight"),
     "year": ("slider", "year", "year"),
+    "target_group": ("select", "target_group", ["alle Schutzsuchenden", "nur AU",
+                                                "AU + § 24 privat"]),
     "arrival_path": ("select", "arrival_path", ["niedrig", "Welle wie 2015/16",
                                                 "Zugang wie Ukraine 2022",
                                                 "Basis (Niveau der letzten Jahre)"]),
@@ -50,7 +52,7 @@ VERGLEICH: dict[str, tuple[str, str, Any]] = {
     "urban_city": ("slider", "urban_city", "ArrowRight"),
     "urban_town": ("slider", "urban_town", "ArrowRight"),
     "base": ("select", "base", ["Gemeinden nach Einwohnern", "Kreise nach Schutzsuchenden 2018",
-                                "Regel ab 2025: Kreise nach Einwohnern"]),
+                                "Kreise nach Einwohnern"]),
     "year": ("select", "year", ["2022", "2023", "2026"]),
 }
 #: quick (smoke test): one control of the workshop app only

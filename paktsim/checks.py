@@ -14,11 +14,26 @@ from typing import Any
 
 from paktsim.errors import InputError, Problem
 
-__all__ = ["check_scenario"]
+__all__ = ["check_scenario", "clear_cache"]
+
+#: The scenario sections the checks read: scenarios equal in these (e.g. the variants of a
+#: tornado or a dashboard that change a staffing value) share one check.
+_CHECKED_SECTIONS = ("horizon", "arrivals", "overrides", "allocation", "comparison")
+_cache: dict[str, tuple[Problem, ...]] = {}
+_CACHE_SIZE = 64  # structural: verdicts kept (scenario variants of one session)
+
+
+def clear_cache() -> None:
+    """Forget earlier check results (e.g. after an input file changed)."""
+    _cache.clear()
 
 
 def check_scenario(scenario: Any, base_dir: str | Path | None = None) -> None:
     """Raise one :class:`~paktsim.errors.InputError` listing every problem a run would hit.
+
+    The result is remembered per checked scenario sections and ``base_dir``
+    (building the arrival path and the cost rates is most of a check), so the
+    many runs of a tornado or a dashboard check once.
 
     Parameters
     ----------
@@ -26,6 +41,21 @@ def check_scenario(scenario: Any, base_dir: str | Path | None = None) -> None:
     base_dir : path, optional
         Folder for relative CSV paths (the scenario file's folder).
     """
+    import json
+
+    dumped = scenario.model_dump(mode="json")
+    key = json.dumps([{k: dumped.get(k) for k in _CHECKED_SECTIONS},
+                      dumped["uncertainty"]["distributions"],
+                      None if base_dir is None else str(base_dir)], sort_keys=True, default=str)
+    if key not in _cache:
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.pop(next(iter(_cache)))
+        _cache[key] = tuple(_problems(scenario, base_dir))
+    if _cache[key]:
+        raise InputError(list(_cache[key]))
+
+
+def _problems(scenario: Any, base_dir: str | Path | None) -> list[Problem]:
     from paktsim.allocation.factory import rule_from_spec
     from paktsim.ensemble import validate_distributions
     from paktsim.staffing import CostRates, YearGrid
@@ -52,8 +82,7 @@ def check_scenario(scenario: Any, base_dir: str | Path | None = None) -> None:
             collect(rule_from_spec, spec, base_dir=bd, model_counts=None, location=name,
                     check_only=True)
     collect(_tornado_ranges, scenario)
-    if problems:
-        raise InputError(problems)
+    return problems
 
 
 def _inflow_inputs(scenario: Any, base_dir: str | None) -> None:

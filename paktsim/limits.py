@@ -17,6 +17,7 @@ __all__ = [
     "MAX_COUNT",
     "MAX_ENVELOPE_EUR",
     "MAX_FACTOR",
+    "MAX_SOBOL_N_BASE",
     "MAX_SWEEP_COMBINATIONS",
     "MAX_TARGET_RATIO",
     "MIN_TARGET_RATIO",
@@ -40,3 +41,6 @@ FIRST_YEAR = 2014
 LAST_YEAR = 2100
 #: Largest number of combinations in one sweep grid (each is a full central run).
 MAX_SWEEP_COMBINATIONS = 10_000
+
+#: Largest Sobol base sample N (N × (factors + 2) model runs: 4096 × 14 ≈ 57,000 runs).
+MAX_SOBOL_N_BASE = 4096

@@ -441,6 +441,8 @@ def _compare(scen: dict[str, Any], comp: dict[str, Any]) -> pd.DataFrame:
 def _run_cached(scenario: Any, base_dir: str | None, with_ensemble: bool) -> ScenarioResult:
     from paktsim.checks import check_scenario
 
+    if with_ensemble and scenario.uncertainty.n_draws == 0:
+        return _run_cached(scenario, base_dir, False)  # the same run: compute it once
     check_scenario(scenario, base_dir)
     if with_ensemble and scenario.uncertainty.n_draws > 0:
         central = _run_cached(scenario, base_dir, False)
@@ -553,6 +555,9 @@ def run_scenario(scenario: Any = None, *, base_dir: str | Path | None = None,
 
 def clear_caches() -> None:
     """Drop all cached inflow runs, allocations and results."""
+    from paktsim.checks import clear_cache
+
     for fn in (_inflow_cached, _allocation_cache, _run_cached, _rates):
         fn.cache_clear()
+    clear_cache()
 

@@ -399,7 +399,7 @@ class UncertaintySpec(_Spec):
     arrivals_sigma: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
         default=0.0, description="Log-normal sigma of the arrival level (0 = none)")
     distributions: dict[str, DistributionSpec] = Field(default_factory=dict)
-    sobol_n_base: Annotated[int, Field(ge=0, le=4096)] = Field(
+    sobol_n_base: Annotated[int, Field(ge=0, le=limits.MAX_SOBOL_N_BASE)] = Field(
         default=0, description="Base sample N of the Sobol analysis in 'paktsim run' "
                                "(a power of two; 0 = none; N × (factors + 2) model runs)")
 

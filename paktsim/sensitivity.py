@@ -300,7 +300,12 @@ class Evaluator:
         self.funded = central.places["fte_funded"].to_numpy(float).reshape(n_places, -1)
         self.frame = central.places["frame_eur"].to_numpy(float).reshape(n_places, -1)
         self.rates = central.rates.select(self.grid.years)
-        self.chunk = int(chunk or scenario.uncertainty.chunk_size)
+        from paktsim.ensemble import MAX_CELLS
+
+        # samples per evaluation step: (samples × places × years) arrays stay within the
+        # ensemble's memory bound per chunk
+        self.chunk = max(1, min(int(chunk or scenario.uncertainty.chunk_size),
+                                MAX_CELLS // max(1, n_places * len(self.years))))
 
     def center(self) -> np.ndarray:
         """The factors at the scenario's values (one row)."""
@@ -407,7 +412,24 @@ class Evaluator:
         if not cols:
             return np.broadcast_to(self._chain_people(X[:1]), (len(X),) + self._shape)
         _, first, inverse = np.unique(X[:, cols], axis=0, return_index=True, return_inverse=True)
-        return self._chain_people(X[first])[inverse.reshape(-1)]
+        rows = X[first]
+        step = self.chain_rows
+        people = np.concatenate([self._chain_people(rows[lo:lo + step])
+                                 for lo in range(0, len(rows), step)])
+        return people[inverse.reshape(-1)]
+
+    @property
+    def chain_rows(self) -> int:
+        """Samples per stage-chain run: the chain keeps every group, key segment and
+        month of a sample (≈ 3 MB each for the status quo), so a run holds at most
+        :data:`paktsim.ensemble.MAX_CELLS` such cells per array, as an ensemble chunk
+        does (1,000 samples at once peaked at 1.8 GB)."""
+        from paktsim.ensemble import MAX_CELLS
+        from paktsim.inflow.arrivals import GROUPS
+
+        per_sample = (len(GROUPS) * self.inflow.keys.kreis.shape[0]
+                      * len(self.inflow.all_months))
+        return max(1, MAX_CELLS // max(1, per_sample))
 
     @property
     def _shape(self) -> tuple[int, int]:

@@ -55,15 +55,36 @@ def test_host_stadtkreis_gets_no_asylum_assignments_but_ukrainians(keys):
 
 
 def test_host_landkreis_fewer_while_open_and_host_gemeinde_none(keys):
-    # Zollernalbkreis with the LEA Meßstetten (Oct 2014 – Dec 2017) and after it closed
-    during = _kreis_share(keys, "asyl", "2016-06", "08417")
-    after = _kreis_share(keys, "asyl", "2018-06", "08417")
-    plain = _kreis_share(keys, "ukraine", "2016-06", "08417")
-    assert during < plain and during < after
-    assert _gem_share(keys, "asyl", "2016-06", "08417044") == 0.0  # Meßstetten
-    assert _gem_share(keys, "asyl", "2018-06", "08417044") > 0.0
+    # Ostalbkreis with the LEA Ellwangen (Apr 2015 – Dec 2025) and after it closed
+    during = _kreis_share(keys, "asyl", "2016-06", "08136")
+    after = _kreis_share(keys, "asyl", "2026-06", "08136")
+    plain = _kreis_share(keys, "ukraine", "2016-06", "08136")
+    assert 0.0 < during < plain and during < after
+    assert _gem_share(keys, "asyl", "2016-06", "08136019") == 0.0  # Ellwangen
+    assert _gem_share(keys, "asyl", "2026-06", "08136019") > 0.0
     # the Kreis renormalises over its other Gemeinden
-    assert _gem_share(keys, "asyl", "2016-06", "08417079") > 0.0
+    assert _gem_share(keys, "asyl", "2016-06", "08136088") > 0.0  # Aalen
+
+
+def test_published_site_strengths_replace_the_generic_one(keys):
+    # LEA Meßstetten: the Zollernalbkreis's quota was set to zero (zak.de 2015) until the
+    # closure at the end of 2017; LEA Sigmaringen: 50 % (schwaebische.de 2017)
+    assert _kreis_share(keys, "asyl", "2016-06", "08417") == 0.0
+    assert _kreis_share(keys, "asyl", "2018-06", "08417") > 0.01
+    t = MONTHS.get_loc(pd.Period("2019-06", freq="M"))
+    k = list(keys.kreis_ags)
+    asyl, plain = keys.kreis[keys.segment[0, t]], keys.kreis[keys.segment[1, t]]
+    # relative to a Kreis without a site, Sigmaringen keeps exactly half its plain weight
+    ratio = (asyl[k.index("08437")] / plain[k.index("08437")]) / (
+        asyl[k.index("08115")] / plain[k.index("08115")])
+    assert ratio == pytest.approx(0.5)
+    # an override of the site's own strength acts; the generic LEA strength does not
+    off = month_keys(MONTHS, groups=GROUPS, overrides={
+        "fluag.privileg.vu_site_lea_sigmaringen": {"2014-01-01": 0.0},
+        "fluag.privileg.vu_landkreis_lea": {"2014-01-01": 0.9}})
+    a2, p2 = off.kreis[off.segment[0, t]], off.kreis[off.segment[1, t]]
+    assert (a2[k.index("08437")] / p2[k.index("08437")]) == pytest.approx(
+        a2[k.index("08115")] / p2[k.index("08115")])
 
 
 def test_other_kreise_take_the_relief(keys):
@@ -74,7 +95,8 @@ def test_other_kreise_take_the_relief(keys):
 
 def test_privilege_off_gives_the_population_keys():
     off = {f"fluag.privileg.{n}": {"2014-01-01": 0.0} for n in
-           ("vu_stadtkreis", "vu_landkreis", "vu_landkreis_lea", "au_gemeinde")}
+           ("vu_stadtkreis", "vu_landkreis", "vu_landkreis_lea", "au_gemeinde",
+            "vu_site_lea_messstetten", "vu_site_lea_sigmaringen")}
     k = month_keys(MONTHS, groups=GROUPS, overrides=off)
     t = MONTHS.get_loc(pd.Period("2016-06", freq="M"))
     np.testing.assert_allclose(k.kreis[k.segment[0, t]], k.kreis[k.segment[1, t]])

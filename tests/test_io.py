@@ -74,3 +74,21 @@ def test_written_files_follow_the_umask(tmp_path):
     finally:
         os.umask(old)
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+def test_write_long_csv_guards_text_and_reads_back(tmp_path):
+    import numpy as np
+
+    from paktsim.io import write_long_csv
+
+    frame = pd.DataFrame({
+        "AGS": pd.Categorical(["08111000", "08111000", "=HYPERLINK(1)"]),
+        "Name": ["Stuttgart", "@SUM(A1)", "Ulm, Stadt"],
+        "Personen": [30.0, 2.5, np.nan],
+    })
+    path = write_long_csv(tmp_path / "lang.csv", frame)
+    back = pd.read_csv(path, dtype={"AGS": str, "Name": str})
+    assert back["AGS"].tolist() == ["08111000", "08111000", "'=HYPERLINK(1)"]
+    assert back["Name"].tolist() == ["Stuttgart", "'@SUM(A1)", "Ulm, Stadt"]
+    np.testing.assert_array_equal(back["Personen"].to_numpy(), [30.0, 2.5, np.nan])
+    assert frame["AGS"].tolist()[2] == "=HYPERLINK(1)"  # the caller's frame is untouched

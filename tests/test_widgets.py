@@ -170,7 +170,7 @@ def test_view_widgets_drive_the_controller(view) -> None:
     view.kreis.value = "08416"
     assert c.place == "08416" and view.gemeinde.value == "08416"
     assert view.status.value == ""
-    assert view.chart_image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert view.charts_html.value.count("<svg") == 2 and "Stellen im Land" in view.charts_html.value
 
 
 @pytest.mark.parametrize(("field", "typed", "expected"), [
@@ -222,6 +222,60 @@ def test_controls_without_effect_are_disabled_with_a_german_hint(view) -> None:
     view.rule.value = "population"
     assert not view.urban_city.slider.disabled and view.urban_city.hint.value == ""
     assert view.budget.slider.disabled and "Planung" in view.budget.hint.value
+
+
+def test_target_group_control_counts_who_the_definition_names(view) -> None:
+    from paktsim.target_groups import SHORT_LABELS_DE, TARGET_GROUPS
+
+    c = view.controller
+    persons = "Personen in der Zielgruppe (Jahresmittel)"
+    counts = c.target_group_persons()
+    # (a) ⊂ (b) ⊂ (c): every wider definition counts more people from 2025 on
+    assert counts["au"] < counts["au_ukraine_private"] < counts["all_protection_seekers"]
+    seen = {}
+    for definition in TARGET_GROUPS:
+        view.target_group.value = definition
+        assert view.status.value == "" and c.scenario.staffing.target_group == definition
+        # the headline counts exactly the persons the control's numbers promise
+        assert c.headline.loc[persons].iloc[0] == pytest.approx(counts[definition], rel=1e-9)
+        seen[definition] = c.headline.loc[FTE_NEEDED].iloc[0]
+        assert not view.target_group.disabled and "zählt:" in view.target_group_hint.value
+    assert len(set(seen.values())) == 3  # the need follows the target group
+    assert f"Zielgruppe {SHORT_LABELS_DE['all_protection_seekers']}" in c.changes()
+    assert "alle Schutzsuchenden" in c.export_scenario().name
+    with pytest.raises(InputError, match="staffing.target_group"):
+        c.set_target_group("ukraine")
+    assert c.scenario.staffing.target_group == "all_protection_seekers"
+
+
+def test_export_names_many_changes_within_the_schema_length(base_scenario) -> None:
+    c = WorkshopController(base_scenario)
+    c.set_arrival_path("wave_2015")
+    c.set_arrival_scale(1.5)
+    c.set_target_group("all_protection_seekers")
+    c.set_ratio(95)
+    c.set_budget(59.5e6)
+    c.set_rule("population")
+    c.set_urban_factor(1.3, 1.1)
+    c.set_horizon(2025, 2027)
+    exported = c.export_scenario()
+    assert len(exported.name) <= 200 and exported.name.endswith("weitere")
+    assert all(change in exported.description for change in c.changes())
+    import yaml
+
+    assert Scenario.from_dict(yaml.safe_load(exported.to_yaml())) == exported
+
+
+def test_target_group_hint_when_definitions_count_the_same(base_scenario) -> None:
+    # before 2022 nobody lives privately under § 24 AufenthG: (b) counts what (a) counts
+    c = WorkshopController(base_scenario.with_changes(
+        horizon={"start": "2018-01", "end": "2020-12"}, staffing={"target_group": "au"}))
+    c.set_year(2019)
+    counts = c.target_group_persons()
+    assert counts["au"] == counts["au_ukraine_private"] < counts["all_protection_seekers"]
+    assert "dieselben Personen" in c.hints()["target_group"]
+    c.set_target_group("all_protection_seekers")
+    assert c.hints()["target_group"] is None
 
 
 def test_default_year_is_the_first_projected_year(controller) -> None:
@@ -439,3 +493,32 @@ def test_import_paktsim_does_not_import_widget_libraries() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={**os.environ, "PYTHONWARNINGS": "ignore"})
     assert done.stdout.strip() == "False", done.stderr
+
+
+@given(st.floats(min_value=1e-3, max_value=1e7, allow_nan=False))
+def test_nice_ticks_cover_the_value_with_round_steps(top: float) -> None:
+    from paktsim.widgets.svgchart import nice_ticks
+
+    end, ticks = nice_ticks(top)
+    assert end >= top * (1 - 1e-9) and ticks[0] == 0 and ticks[-1] == pytest.approx(end)
+    steps = np.diff(ticks)
+    assert np.allclose(steps, steps[0]) and 3 <= len(steps) <= 8
+    mantissa = steps[0] / 10 ** np.floor(np.log10(steps[0]))
+    assert any(np.isclose(mantissa, m) for m in (1.0, 2.0, 2.5, 5.0, 10.0))
+
+
+def test_live_charts_draw_every_line_inside_the_plot(controller) -> None:
+    import re
+
+    from paktsim.widgets.figures import LiveCharts
+
+    charts = LiveCharts()
+    assert charts.update(controller) and not charts.update(controller)  # unchanged: no redraw
+    polylines = re.findall(r"<polyline[^>]*points='([^']*)'", charts.html)
+    assert len(polylines) == 6  # needed, funded, staffed; three reception stages
+    for points in polylines:
+        xy = np.array([[float(v) for v in p.split(",")] for p in points.split()])
+        assert (xy[:, 0] >= 46 - 1e-9).all() and (xy[:, 0] <= 340 - 8 + 1e-9).all()
+        assert (xy[:, 1] >= 0).all() and (xy[:, 1] <= 172 * 2).all()
+    controller.set_ratio(60)  # more positions needed: the chart changes
+    assert charts.update(controller)

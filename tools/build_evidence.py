@@ -250,6 +250,21 @@ CURATED: list[tuple] = [
      "incl. Ukrainians in municipal accommodation"),
     ("kreis_stuttgart_unterbringung_2023", "2023-12-31", "kreis", "08111", "vu_au", "level",
      9960, "persons", 0.6, "rel", 0.0, "Stuttgart GRDrs (EVIDENCE.md §3)", "uncertain", ""),
+    # Baden-Baden: refugees in municipal accommodation (Stadtkreis: vU + AU); shown, not
+    # fitted (weight 0): "städtische Unterkünfte" may not match vU + AU exactly
+    ("kreis_baden_baden_unterbringung_2019", "2019-05-31", "kreis", "08211", "vu_au", "level",
+     836, "persons", 2.5, "factor", 0.0,
+     "bnn.de 2020-07 'Flüchtlingen in Baden-Baden: Unterkünfte sind immer noch ausgelastet'",
+     "uncertain", "refugees in municipal accommodation in 2019 (peak 887 in 2016); reference "
+                  "day assumed 31 May as in the city's yearly report"),
+    ("kreis_baden_baden_unterbringung_2020", "2020-05-31", "kreis", "08211", "vu_au", "level",
+     834, "persons", 2.5, "factor", 0.0,
+     "bnn.de 2020-07 'Flüchtlingen in Baden-Baden: Unterkünfte sind immer noch ausgelastet'",
+     "sourced", "834 refugees in Gemeinschaftsunterkünften or municipal flats on 31 May 2020"),
+    ("kreis_baden_baden_unterbringung_2021", "2021-08-31", "kreis", "08211", "vu_au", "level",
+     800, "persons", 2.5, "factor", 0.0,
+     "bnn.de 2021-10 'Zahl der Flüchtlinge in Baden-Baden gesunken'", "sourced",
+     "about 800 in municipal accommodation on 31 Aug 2021, 731 of them in Anschlussunterbringung"),
     # IM money 2025: compared by the 2025 Kreis key (paktsim.allocation, helper h10rules)
     ("kreis_zollernalb_im_2025", "2025-01-01", "kreis", "08417", "im_eur_jahr", "level", 793000,
      "EUR", 1.5, "factor", 0.0, "bogner-unden.de (EVIDENCE.md §3)", "sourced", ""),

@@ -7,7 +7,7 @@
 
 The numbers are the same bytes in every case (:mod:`paktsim.ensemble`).
 :func:`chunk_progress_display` shows how many chunks of draws are finished (a
-bar on a terminal, a line per tenth otherwise; nothing with ``--quiet``).  On Ctrl-C the
+line per tenth of them on stderr; nothing with ``--quiet``).  On Ctrl-C the
 pending chunks are cancelled and the workers stopped; outputs are written only after
 every chunk is back, so nothing half-done is left behind.
 """
@@ -85,46 +85,24 @@ def _dask_client(address: str) -> Any:
 def chunk_progress_display(args: argparse.Namespace | None = None) -> Iterator[None]:
     """Show finished Monte Carlo chunks on stderr while the ``with`` block runs.
 
-    On a terminal a ``rich`` progress bar (removed when done); otherwise one line
-    per tenth of the chunks, e.g. ``Monte Carlo: 3 von 10 Teilpaketen fertig``.
-    Nothing with ``--quiet`` or when the run has a single chunk.
+    One line per tenth of the chunks, e.g. ``Monte Carlo: 3 von 10 Teilpaketen
+    fertig`` (on a terminal ``rich`` prints it above the step display of
+    :class:`paktsim.commands.progress.Steps`).  Nothing with ``--quiet`` or when
+    the run has a single chunk.
     """
     from paktsim.ensemble import chunk_progress
 
     if getattr(args, "quiet", False):
         yield
         return
-    if not sys.stderr.isatty():
-        shown = [0]
-        steps = 10  # structural: one line per tenth of the chunks
+    shown = [0]
+    steps = 10  # structural: one line per tenth of the chunks
 
-        def line(done: int, total: int) -> None:
-            if total > 1 and (done == total or done * steps // total > shown[0]):
-                shown[0] = done * steps // total
-                print(f"Monte Carlo: {done} von {total} Teilpaketen fertig", file=sys.stderr,
-                      flush=True)
+    def line(done: int, total: int) -> None:
+        if total > 1 and (done == total or done * steps // total > shown[0]):
+            shown[0] = done * steps // total
+            print(f"Monte Carlo: {done} von {total} Teilpaketen fertig", file=sys.stderr,
+                  flush=True)
 
-        with chunk_progress(line):
-            yield
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-    bar = Progress("Monte Carlo: Teilpakete", BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn(), console=Console(stderr=True), transient=True)
-    task: list[Any] = []
-
-    def update(done: int, total: int) -> None:
-        if total <= 1:
-            return
-        if not task:
-            bar.start()
-            task.append(bar.add_task("", total=total))
-        bar.update(task[0], completed=done, total=total)
-
-    try:
-        with chunk_progress(update):
-            yield
-    finally:
-        if task:
-            bar.stop()
+    with chunk_progress(line):
+        yield

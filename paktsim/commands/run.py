@@ -4,8 +4,11 @@ Writes into ``DIR``:
 
 * ``bestand_land.csv``, ``bestand_kreise.csv``, ``bestand_gemeinden.csv`` —
   monthly stocks (persons) by stage (and group for the Land);
-* ``bestand.xlsx`` — one sheet per table (the Gemeinde sheet holds the December
-  stocks to stay a workable size; the CSV has every month) plus ``Herkunft``;
+* ``bestand.xlsx`` — what a person reads: Land stocks by month (sheet ``Land``)
+  and Kreis stocks at each year's end (``Kreise_Dezember``), plus ``Herkunft``.
+  Place × month tables are long machine tables (the Gemeinde one has about
+  half a million rows) and stay CSV only: written to Excel they cost most of
+  the run's time and print on a thousand pages nobody reads;
 * ``bestand_nach_stufe.png`` / ``.svg`` — chart of Land stocks by stage;
 * ``run_record.json`` — scenario, parameters, data vintage, version, sha256 of
   inputs and of every file above;
@@ -16,6 +19,12 @@ Writes into ``DIR``:
   draws), the workbook ``personal_budget.xlsx`` and charts
   ``personal_bedarf_foerderung``, ``personal_tornado`` and
   ``personal_faecher_fehlende_stellen`` (with draws), PNG and SVG.
+
+Speed: the tornado runs in a forked child while the tables are built, and the charts
+are saved by another while the tables are written
+(:class:`~paktsim.commands.background.Background`); the terminal shows the running step
+(:class:`~paktsim.commands.progress.Steps`, not with ``--quiet``) and ends with a summary
+over every year of the horizon.
 
 Structure for extension: :func:`build_outputs` computes everything into a dict
 (tables, figures, record facts); :func:`write_outputs` checks every target and
@@ -54,10 +63,21 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="Ausgabeordner (Standard: ./ergebnisse)")
     parser.add_argument("--force", action="store_true",
                         help="vorhandene Dateien überschreiben")
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="keine Fortschrittsanzeige und keine Zusammenfassung, nur "
+                             "Fehlermeldungen")
     parser.add_argument("--draws", type=int, metavar="N",
                         help="Zahl der Monte-Carlo-Ziehungen statt uncertainty.n_draws des "
-                             "Szenarios (0 = nur die zentrale Rechnung; z. B. für schnelle "
-                             "Proben und CI)")
+                             "Szenarios (0 = nur die zentrale Rechnung, auch ohne Sobol-"
+                             "Analyse; z. B. für schnelle Proben und CI)")
+    parser.add_argument("--sobol", type=int, metavar="N",
+                        help="zusätzlich Sobol-Indizes (globale Sensitivität) der fehlenden "
+                             "Stellen und des kommunalen Eigenanteils: N Basisstichproben "
+                             "(Zweierpotenz, z. B. 128; N × (Annahmen + 2) Modellläufe, "
+                             "Status quo mit 128: etwa 5.400 Läufe, eine halbe Minute); "
+                             "schreibt sensitivitaet_sobol.csv, das Blatt Sobol in "
+                             "personal_budget.xlsx und zwei Grafiken; 0 = keine (Standard, "
+                             "außer das Szenario setzt uncertainty.sobol_n_base)")
     from paktsim.commands.executor import add_arguments
 
     add_arguments(parser)
@@ -73,6 +93,21 @@ def _load(scenario_path: str | None) -> tuple[Any, Path | None]:
     return load_scenario(path), path
 
 
+def _labels(values: pd.Series, mapping: Any = None) -> pd.Categorical:
+    """``values`` as text (mapped through ``mapping`` if given), worked out once per
+    distinct value: the Gemeinde table repeats 1,101 names over 264,000 rows."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(values)
+    text = pd.Index(np.asarray(uniques.astype(str), dtype=object))
+    if mapping is not None:
+        text = text.map(mapping)
+    # two places may share a name: categories must be unique
+    label_codes, label_uniques = pd.factorize(np.asarray(text, dtype=object))
+    return pd.Categorical.from_codes(label_codes[codes], categories=pd.Index(label_uniques))
+
+
 def _german_tables(result: Any) -> dict[str, pd.DataFrame]:
     import pandas as pd
 
@@ -80,32 +115,42 @@ def _german_tables(result: Any) -> dict[str, pd.DataFrame]:
     from paktsim.inflow.arrivals import GROUP_LABELS
     from paktsim.inflow.model import STAGE_LABELS
 
-    def stage(col: pd.Series) -> pd.Series:
-        return col.astype(str).map(STAGE_LABELS)
-
     land = result.land(by_group=True)
-    land = pd.DataFrame({"Monat": land["month"].astype(str), "Stufe": stage(land["stage"]),
+    land = pd.DataFrame({"Monat": land["month"].astype(str),
+                         "Stufe": land["stage"].astype(str).map(STAGE_LABELS),
                          "Gruppe": land["group"].astype(str).map(GROUP_LABELS),
                          "Personen": land["persons"].to_numpy().round(3)})
     names_k = regions.kreise(2023)["name"]
     kreise = result.kreise()
     kreise = pd.DataFrame({"AGS": kreise["ags"].astype(str),
                            "Kreis": kreise["ags"].astype(str).map(names_k),
-                           "Monat": kreise["month"].astype(str), "Stufe": stage(kreise["stage"]),
+                           "Monat": kreise["month"].astype(str),
+                           "Stufe": kreise["stage"].astype(str).map(STAGE_LABELS),
                            "Personen": kreise["persons"].to_numpy().round(3)})
     gem_meta = regions.municipalities(2023)
     gem = result.gemeinden()
-    ags = gem["ags"].astype(str)
-    gem = pd.DataFrame({"AGS": ags, "Gemeinde": ags.map(gem_meta["name"]),
-                        "Kreis": ags.map(gem_meta["kreis_name"]),
-                        "Monat": gem["month"].astype(str), "Stufe": stage(gem["stage"]),
+    gem = pd.DataFrame({"AGS": _labels(gem["ags"]),
+                        "Gemeinde": _labels(gem["ags"], gem_meta["name"]),
+                        "Kreis": _labels(gem["ags"], gem_meta["kreis_name"]),
+                        "Monat": _labels(gem["month"]),
+                        "Stufe": _labels(gem["stage"], STAGE_LABELS),
                         "Personen": gem["persons"].to_numpy().round(3)})
     return {"Land": land, "Kreise": kreise, "Gemeinden": gem}
 
 
+def _year_ends(months: Any) -> list[str]:
+    """Each December of the horizon, and its last month if that is not a December."""
+    ends = [str(m) for m in months if m.month == 12]
+    if str(months[-1]) not in ends:
+        ends.append(str(months[-1]))
+    return ends
+
+
 def build_outputs(scenario: Any, base_dir: Path | None = None,
-                  scenario_file: Path | None = None, executor: Any = None) -> dict[str, Any]:
-    """Run the scenario and collect everything ``paktsim run`` writes.
+                  scenario_file: Path | None = None, executor: Any = None,
+                  steps: Any = None) -> dict[str, Any]:
+    """Run the scenario and collect everything ``paktsim run`` writes (the long steps
+    shown on ``steps``, a :class:`~paktsim.commands.progress.Steps`).
 
     Returns
     -------
@@ -115,16 +160,38 @@ def build_outputs(scenario: Any, base_dir: Path | None = None,
         (facts for the run record: scenario, parameters, data, inputs, extra) and
         ``result`` (the :class:`~paktsim.inflow.model.InflowResult`).
     """
-    from paktsim import pipeline, regions
+    from paktsim import pipeline
+    from paktsim.commands import run_staffing
+    from paktsim.commands.progress import Steps
+
+    steps = steps if steps is not None else Steps(quiet=True)
+    # the central run's inflow (checks the scenario first; the ensemble adds bands)
+    with steps.step("Szenario rechnen"):
+        result = pipeline.run_scenario(scenario, base_dir=base_dir, ensemble=False).inflow
+    # the tornado's model runs on the second core while this process builds the tables
+    # (not beside the workers or the Dask client of --workers/--scheduler: no fork there)
+    pending = run_staffing.start_tornado(scenario, base_dir) if executor is None else None
+    try:
+        outputs = _collect(scenario, result, base_dir, scenario_file, executor, steps, pending)
+    except BaseException:
+        if pending is not None:
+            pending.cancel()
+        raise
+    return outputs
+
+
+def _collect(scenario: Any, result: Any, base_dir: Path | None, scenario_file: Path | None,
+             executor: Any, steps: Any, pending: Any) -> dict[str, Any]:
+    """The tables, figures and record facts of :func:`build_outputs`."""
+    from paktsim import regions
     from paktsim.inflow.model import STAGE_LABELS
     from paktsim.report.charts import stock_timeseries
 
-    # the central run's inflow (checks the scenario first; the ensemble adds bands)
-    result = pipeline.run_scenario(scenario, base_dir=base_dir, ensemble=False).inflow
     tables = _german_tables(result)
-    december = tables["Gemeinden"][tables["Gemeinden"]["Monat"].str.endswith("-12")]
-    excel_tables = {"Land": tables["Land"], "Kreise": tables["Kreise"],
-                    "Gemeinden_Dezember": december.reset_index(drop=True)}
+    kreise = tables["Kreise"]
+    excel_tables = {"Land": tables["Land"],
+                    "Kreise_Dezember": kreise[kreise["Monat"].isin(_year_ends(result.months))]
+                    .reset_index(drop=True)}
     land = result.land().pivot(index="month", columns="stage", values="persons")
     land = land[["ea", "vu", "au", "own"]].rename(columns=STAGE_LABELS)
     land.index = land.index.to_timestamp()
@@ -152,16 +219,17 @@ def build_outputs(scenario: Any, base_dir: Path | None = None,
     }
     outputs = {"tables": tables, "excel_tables": excel_tables,
                "figures": {"bestand_nach_stufe": fig}, "record": record, "result": result}
-    _add_staffing(outputs, scenario, base_dir, executor)
+    _add_staffing(outputs, scenario, base_dir, executor, steps, pending)
     return outputs
 
 
 def _add_staffing(outputs: dict[str, Any], scenario: Any, base_dir: Path | None,
-                  executor: Any = None) -> None:
+                  executor: Any = None, steps: Any = None, pending: Any = None) -> None:
     """Add the staffing/budget tables, figures and headline facts (issue 5)."""
     from paktsim.commands import run_staffing
 
-    staff = run_staffing.build(scenario, base_dir=base_dir, executor=executor)
+    staff = run_staffing.build(scenario, base_dir=base_dir, executor=executor, steps=steps,
+                               pending_tornado=pending)
     outputs["files"] = staff["files"]
     outputs["figures"].update(staff["figures"])
     outputs["record"]["extra"].update(staff["record"])
@@ -205,16 +273,35 @@ def write_outputs(outputs: dict[str, Any], out_dir: str | Path, force: bool = Fa
 
 def _write_set(outputs: dict[str, Any], out_dir: Path) -> None:
     """Write every file of the set into the (fresh, empty) folder ``out_dir``."""
-    import pandas as pd
-
-    from paktsim.io import write_table
-    from paktsim.report.charts import save_figure
     from paktsim.runrecord import build_record, write_record
 
+    import functools
+
+    from paktsim.commands.background import Background
+
     written: dict[str, Path] = {}
+    # drawing is about half of the writing: the charts are saved by a forked child (same
+    # files as inline, PAKTSIM_NO_FORK=1) while this process writes the tables
+    charts = Background(functools.partial(_save_charts, outputs["figures"], out_dir))
+    try:
+        _write_tables(outputs, out_dir, written)
+    except BaseException:
+        charts.cancel()
+        raise
+    written.update(charts.result())
+    record = build_record(outputs=written, **outputs["record"])
+    write_record(out_dir / RECORD_NAME, record)
+
+
+def _write_tables(outputs: dict[str, Any], out_dir: Path, written: dict[str, Path]) -> None:
+    """Write the CSV files and workbooks of the set into ``out_dir``."""
+    import pandas as pd
+
+    from paktsim.io import write_long_csv, write_table
+
     for name, table in outputs["tables"].items():
         path = out_dir / f"bestand_{name.lower()}.csv"
-        write_table(path, table.set_index(table.columns[0]))
+        write_long_csv(path, table)
         written[path.name] = path
     facts = outputs["record"]
     provenance = {"Szenario": facts["scenario"].name,
@@ -236,11 +323,17 @@ def _write_set(outputs: dict[str, Any], out_dir: Path) -> None:
             write_table(path, table if not isinstance(table.index, pd.RangeIndex)
                         else table.set_index(table.columns[0]))
         written[path.name] = path
-    for name, fig in outputs["figures"].items():
+
+
+def _save_charts(figures: dict[str, Any], out_dir: Path) -> dict[str, Path]:
+    """Save every chart as PNG and SVG into ``out_dir``; file name → path."""
+    from paktsim.report.charts import save_figure
+
+    written: dict[str, Path] = {}
+    for name, fig in figures.items():
         for file in save_figure(fig, out_dir / name, force=True):
             written[file.name] = file
-    record = build_record(outputs=written, **facts)
-    write_record(out_dir / RECORD_NAME, record)
+    return written
 
 
 def run(args: argparse.Namespace) -> int:
@@ -255,32 +348,41 @@ def run(args: argparse.Namespace) -> int:
         if args.draws < 0:
             raise InputError(Problem("--draws", "expected 0 or more draws", args.draws))
         changes: dict[str, int] = {"n_draws": args.draws}
-        if args.draws == 0:  # "only the central run", as the help says: no Sobol design either
+        if args.draws == 0 and args.sobol is None:  # "only the central run", as the help says
             changes["sobol_n_base"] = 0
         scenario = scenario.with_changes(uncertainty=changes)
+    if args.sobol is not None:
+        from paktsim.limits import MAX_SOBOL_N_BASE
+
+        if args.sobol < 0 or args.sobol == 1 or args.sobol & (args.sobol - 1) \
+                or args.sobol > MAX_SOBOL_N_BASE:
+            raise InputError(Problem("--sobol", "erwartet 0 oder eine Zweierpotenz von 2 bis "
+                                                f"{MAX_SOBOL_N_BASE} (z. B. 64, 128, 256)",
+                                     args.sobol))
+        scenario = scenario.with_changes(uncertainty={"sobol_n_base": args.sobol})
     from paktsim.commands.executor import chunk_progress_display, executor_from_args
+    from paktsim.commands.progress import Steps
 
-    try:
-        with executor_from_args(args) as executor, chunk_progress_display(args):
-            outputs = build_outputs(scenario, base_dir=path.parent if path else None,
-                                    scenario_file=path, executor=executor)
-    except InputError as exc:  # name the scenario file, as `paktsim validate` does
-        raise exc.with_source(str(path)) if path and exc.source is None else exc from None
     out_dir = Path(args.out)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(Problem("--out", "is a file, expected a folder", str(out_dir)))
-    files = write_outputs(outputs, out_dir, force=args.force)
+    with Steps(quiet=args.quiet) as steps:
+        try:
+            with executor_from_args(args) as executor, chunk_progress_display(args):
+                outputs = build_outputs(scenario, base_dir=path.parent if path else None,
+                                        scenario_file=path, executor=executor, steps=steps)
+        except InputError as exc:  # name the scenario file, as `paktsim validate` does
+            raise exc.with_source(str(path)) if path and exc.source is None else exc from None
+        if out_dir.exists() and not out_dir.is_dir():
+            raise InputError(Problem("--out", "is a file, expected a folder", str(out_dir)))
+        with steps.step("Dateien schreiben"):
+            files = write_outputs(outputs, out_dir, force=args.force)
+    if args.quiet:
+        return 0
     result = outputs["result"]
-    last = result.land().query("month == @result.months[-1]")
-    total = last["persons"].sum()
-    from paktsim.report.format import number
+    from paktsim.commands.run_staffing import horizon_lines
 
-    print(f"{scenario.name}: {len(files)} Dateien in {out_dir} "
-          f"(Bestand {result.months[-1]}: {number(total)} Personen)")
+    print(f"{scenario.name}: {len(files)} Dateien in {out_dir}")
     print(f"Förderregeln: Stand 1.1. jedes Jahres, {str(result.months[0])[:4]} bis "
           f"{str(result.months[-1])[:4]}; prüfen mit: paktsim verify {out_dir / RECORD_NAME}")
-    if "staffing" in outputs:
-        from paktsim.commands.run_staffing import headline
-
-        print(headline(outputs["staffing"]["result"]))
+    for line in horizon_lines(outputs["staffing"]["result"]):
+        print(line)
     return 0

@@ -24,7 +24,7 @@ import pandas as pd
 
 from paktsim.staffing import COLUMN_LABELS
 
-__all__ = ["build", "SUMMARY_NAME", "WORKBOOK_NAME"]
+__all__ = ["build", "headline", "horizon_lines", "SUMMARY_NAME", "WORKBOOK_NAME"]
 
 SUMMARY_NAME = "personal_uebersicht"
 WORKBOOK_NAME = "personal_budget.xlsx"
@@ -72,14 +72,36 @@ def _needed_vs_funded(result: Any) -> Any:
                             ylabel="Vollzeitstellen", stacked=False)
 
 
+def start_tornado(scenario: Any, base_dir: Path | None = None) -> Any:
+    """Start the tornado of :func:`build` in a forked child
+    (:class:`~paktsim.commands.background.Background`), or ``None`` when its year
+    waits for the Sobol analysis (the year of the largest median gap)."""
+    import functools
+
+    from paktsim import uncertainty
+    from paktsim.commands.background import Background
+
+    if scenario.uncertainty.sobol_n_base:
+        return None
+    return Background(functools.partial(uncertainty.tornado, scenario, "net_gap_fte", None,
+                                        base_dir=base_dir))
+
+
 def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True,
-          executor: Any = None) -> dict[str, Any]:
+          executor: Any = None, steps: Any = None, pending_tornado: Any = None
+          ) -> dict[str, Any]:
     """Run the staffing/budget pipeline for ``scenario`` and collect its outputs
-    (the ensemble's chunks on ``executor`` if given)."""
+    (the ensemble's chunks on ``executor`` if given; the long steps shown on
+    ``steps``, a :class:`~paktsim.commands.progress.Steps`; the tornado from
+    ``pending_tornado`` of :func:`start_tornado` if given)."""
     from paktsim import pipeline, uncertainty
+    from paktsim.commands.progress import Steps
     from paktsim.report import charts
 
-    result = pipeline.run_scenario(scenario, base_dir=base_dir, executor=executor)
+    steps = steps if steps is not None else Steps(quiet=True)
+    n_draws = scenario.uncertainty.n_draws
+    with steps.step(f"Monte Carlo: {n_draws} Ziehungen" if n_draws else "Personal und Budget"):
+        result = pipeline.run_scenario(scenario, base_dir=base_dir, executor=executor)
     summary = result.summary().round(3)
     files: dict[str, Any] = {
         f"{SUMMARY_NAME}.csv": summary,
@@ -131,15 +153,23 @@ def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True,
                               "drawn_mean": {k: float(v.mean()) for k, v in ens.drawn.items()}}
     sobol_year = None
     if scenario.uncertainty.sobol_n_base:
-        sobol_year = _add_sobol(scenario, base_dir, files, sheets, figures, record)
+        with steps.step(f"Sobol-Analyse: {scenario.uncertainty.sobol_n_base} Basisstichproben"):
+            sobol_year = _add_sobol(scenario, base_dir, files, sheets, figures, record)
     if tornado:
-        tor = uncertainty.tornado(scenario, "net_gap_fte", sobol_year, base_dir=base_dir)
+        with steps.step("Tornado: Annahmen einzeln verändert"):
+            tor = pending_tornado.result() if pending_tornado is not None else \
+                uncertainty.tornado(scenario, "net_gap_fte", sobol_year, base_dir=base_dir)
         effects = tor.set_index("label")[["value_low", "value_high"]].rename(
             columns={"value_low": "low", "value_high": "high"})
         year = tor.attrs["year"]
+        # an assumption that does not move the year's gap gets no empty bar: it is named
+        acting = (effects["high"] - effects["low"]).abs() > 1e-9
+        title = f"Fehlende Stellen {year} (benötigt − besetzt): Einfluss einzelner Annahmen"
+        if not acting.all():
+            title += f"\nohne Wirkung auf {year}: " + ", ".join(effects.index[~acting])
         figures["personal_tornado"] = charts.tornado(
-            effects, base=float(tor["base"].iloc[0]),
-            title=f"Fehlende Stellen {year} (benötigt − besetzt): Einfluss einzelner Annahmen",
+            effects[acting] if acting.any() else effects, base=float(tor["base"].iloc[0]),
+            title=title,
             xlabel="Fehlende Stellen (VZÄ, negativ = Überhang)", decimals=0)
         files["sensitivitaet.csv"] = tor.reset_index().rename(columns={
             "input": "Eingabe", "label": "Bezeichnung", "low": "unterer Wert",
@@ -219,3 +249,44 @@ def headline(result: Any) -> str:
         text += (f"; Monte Carlo ({ens.n_draws} Ziehungen) fehlend P10/P50/P90: "
                  f"{fmt.number(q['P10'])} / {fmt.number(q['P50'])} / {fmt.number(q['P90'])}")
     return text
+
+
+def horizon_lines(result: Any) -> list[str]:
+    """The closing terminal summary of ``paktsim run``: one German line per year of the
+    horizon (stock at the year's end, target group, positions needed / funded / missing,
+    caseload ratio; with an ensemble the P10/P50/P90 of the missing positions) and one
+    line over the whole horizon."""
+    from paktsim.report import format as fmt
+
+    land = result.land
+    monthly = result.inflow.land().groupby("month")["persons"].sum()  # all stages
+    year_end = monthly.groupby(monthly.index.year).tail(1)  # December, or the last month
+    stocks = pd.Series(year_end.to_numpy(), index=year_end.index.year)
+    ens = result.ensemble
+    bands = ens.quantiles("gap_fte") if ens is not None else None
+    convention = "deterministisch" if ens is None else \
+        f"deterministisch; P10/P50/P90 aus {ens.n_draws} Monte-Carlo-Ziehungen"
+    lines = [f"Zielgruppe: {result.target_group_label} ({convention})"]
+    for year in result.years:
+        row = land.loc[year]
+        ratio = row["ratio_actual"]
+        text = (f"{year}: Bestand Jahresende {fmt.number(stocks.get(year, np.nan))} Personen, "
+                f"Zielgruppe {fmt.number(row['target_group'])}, "
+                f"Stellen benötigt {fmt.number(row['fte_needed'])}, "
+                f"gefördert {fmt.number(row['fte_funded'])}, "
+                f"fehlend {fmt.number(row['gap_fte'])}, Schlüssel "
+                + ("–" if np.isnan(ratio) else f"1:{fmt.number(ratio)}"))
+        if bands is not None:
+            q = bands.loc[year]
+            text += (f", fehlend P10/P50/P90 {fmt.number(q['P10'])} / {fmt.number(q['P50'])}"
+                     f" / {fmt.number(q['P90'])}")
+        lines.append(text)
+    years = result.years
+    gap = land["gap_fte"]
+    worst = int(gap.idxmax())
+    lines.append(f"{years[0]}–{years[-1]}: im Mittel {fmt.number(land['fte_needed'].mean())} "
+                 f"Stellen benötigt, {fmt.number(land['fte_funded'].mean())} gefördert, "
+                 f"{fmt.number(gap.mean())} fehlend (am meisten {worst}: "
+                 f"{fmt.number(gap.loc[worst])}); Fehlbetrag Landesmittel zusammen "
+                 f"{fmt.number(land['gap_eur'].sum())} €")
+    return lines

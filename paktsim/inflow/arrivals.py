@@ -157,6 +157,14 @@ def historic(overrides: Mapping[str, Any] | None = None, *, tree: Any = None) ->
     """
     from paktsim import params
 
+    # the same for every scenario without overrides: memoised per parameter tree
+    return params.memoised(("inflow.arrivals.historic",), lambda: _historic(overrides, tree),
+                           overrides, tree=tree, copy=True)
+
+
+def _historic(overrides: Mapping[str, Any] | None, tree: Any) -> pd.DataFrame:
+    from paktsim import params
+
     idx = months(HISTORIC_START, HISTORIC_END)
     out = pd.DataFrame(0.0, index=idx, columns=list(GROUPS))
     years = range(HISTORIC_START.year, HISTORIC_END.year + 1)

@@ -17,15 +17,16 @@ Reception credits (FlüAG privilege of Erstaufnahme sites, ``../shared/EVIDENCE.
 (``paktsim/data/erstaufnahme.csv``, :func:`sites`): while a privileged site is
 open, its host Kreis's vU key weight is multiplied by ``1 − p`` (``p`` =
 ``fluag.privileg.vu_stadtkreis`` for a Stadtkreis, ``vu_landkreis_lea`` for a Landkreis
-hosting a permanent LEA / arrival centre, ``vu_landkreis`` for other sites; the other
-Kreise renormalise: ``s_k (1 − p_k) / Σ_j s_j (1 − p_j)``), and its host
+hosting a permanent LEA / arrival centre, ``vu_landkreis`` for other sites, or the
+site's own published strength ``fluag.privileg.vu_site_<site id>`` where a source states
+one; the other Kreise renormalise: ``s_k (1 − p_k) / Σ_j s_j (1 − p_j)``), and its host
 Gemeinde's AU weight by ``1 − fluag.privileg.au_gemeinde`` (its Kreis
 renormalises over the other Gemeinden).  Ukrainians and humanitarian admissions
 carry no privilege: they follow the plain keys.  A segment is therefore a
 *regime* — a distinct (population vintage, privilege) combination — and asylum
 seekers and the other groups may be in different segments in the same month
-(``Keys.segment`` has one row per group).  Setting the three privilege
-parameters to 0 gives the pure population keys.
+(``Keys.segment`` has one row per group).  Setting every ``fluag.privileg.vu_*``
+parameter to 0 gives the pure population key of the Kreise.
 
 Users may also replace either key by their own weights (e.g. real assignments)
 and give extra constant credits per Kreis (``credits``).
@@ -289,7 +290,32 @@ def month_keys(months: pd.PeriodIndex, latest: int | None = None, *,
     -------
     Keys
         With ``segment`` (G, T), ``site_weight``, ``site_gemeinde`` and ``privilege``.
+        Without user keys, credits and overrides the same (read-only) object for
+        the same months (memoised per parameter tree: every scenario of a
+        dashboard shares it).
     """
+    from paktsim import params
+
+    def build() -> Keys:
+        keys = _month_keys(months, latest, groups, privileged_groups, kreis_key, gemeinde_key,
+                           credits, overrides, tree)
+        if not overrides and kreis_key is None and gemeinde_key is None and credits is None:
+            for value in vars(keys).values():
+                if isinstance(value, np.ndarray):
+                    value.setflags(write=False)
+        return keys
+
+    if kreis_key is not None or gemeinde_key is not None or credits is not None:
+        return build()
+    key = ("inflow.distribute.month_keys", str(months[0]), str(months[-1]), len(months),
+           latest, tuple(groups), tuple(privileged_groups))
+    return params.memoised(key, build, overrides, tree=tree)
+
+
+def _month_keys(months: pd.PeriodIndex, latest: int | None, groups: tuple[str, ...],
+                privileged_groups: tuple[str, ...], kreis_key: pd.Series | None,
+                gemeinde_key: pd.Series | None, credits: Mapping[str, float] | None,
+                overrides: Mapping[str, Any] | None, tree: Any) -> Keys:
     from paktsim import params, regions
 
     seg_v, vintages = segments(months, latest)
@@ -307,6 +333,11 @@ def month_keys(months: pd.PeriodIndex, latest: int | None = None, *,
     p_sk, p_lk, p_lea, q_g = (share(f"fluag.privileg.{n}") for n in
                               ("vu_stadtkreis", "vu_landkreis", "vu_landkreis_lea",
                                "au_gemeinde"))
+    # a site with a published strength of its own: fluag.privileg.vu_site_<site id>
+    known = tree if tree is not None else params.load()
+    own_sites = [j for j, s in enumerate(table["site"]) if f"fluag.privileg.vu_site_{s}" in known]
+    p_own = (np.column_stack([share(f"fluag.privileg.vu_site_{table['site'].iloc[j]}")
+                              for j in own_sites]) if own_sites else np.zeros((len(months), 0)))
     is_open = _open(table, months) & table["privileged"].to_numpy()[None, :]  # (T, N)
     kreis_pos = kreis_ags.get_indexer(table["kreis_ags"])
     gem_pos = gem_ags.get_indexer(table["ags"])
@@ -316,19 +347,26 @@ def month_keys(months: pd.PeriodIndex, latest: int | None = None, *,
     t_n = len(months)
     # regimes: distinct (vintage, open sites, privilege shares) rows — a narrow matrix, so
     # np.unique is cheap; the unprivileged groups see no open site
-    signature = np.column_stack([v_of_month, is_open, p_sk, p_lk, p_lea, q_g]).astype(float)
+    signature = np.column_stack([v_of_month, is_open, p_sk, p_lk, p_lea, q_g, p_own]
+                                ).astype(float)
     plain = signature.copy()
     plain[:, 1:] = 0.0
     uniq, inverse = np.unique(np.concatenate([signature, plain]), axis=0, return_inverse=True)
     inverse = inverse.reshape(-1)
     r_v = uniq[:, 0].astype(int)
+    n_own = len(own_sites)
     r_open = uniq[:, 1:1 + len(table)] > 0
-    r_psk, r_plk, r_plea, r_q = uniq[:, -4], uniq[:, -3], uniq[:, -2], uniq[:, -1]
+    shares = uniq[:, 1 + len(table):]  # p_sk, p_lk, p_lea, q_g, then the sites' own
+    r_psk, r_plk, r_plea, r_q = shares[:, 0], shares[:, 1], shares[:, 2], shares[:, 3]
+    r_own = shares[:, shares.shape[1] - n_own:]
     stadt = regions.kreise(vintages[-1])["is_stadtkreis"].reindex(kreis_ags).to_numpy(bool)
     lea = table["kind"].isin(["LEA", "AZ"]).to_numpy()
-    # each open site's strength; a Kreis takes the strongest of its open sites
+    # each open site's strength (its own where published, else by kind and Kreis type);
+    # a Kreis takes the strongest of its open sites
     site_p = np.where(stadt[kreis_pos][None, :], r_psk[:, None],
-                      np.where(lea[None, :], r_plea[:, None], r_plk[:, None])) * r_open
+                      np.where(lea[None, :], r_plea[:, None], r_plk[:, None]))
+    site_p[:, own_sites] = r_own
+    site_p = site_p * r_open
     r_p = np.zeros((len(uniq), len(kreis_ags)))
     host_g = np.zeros((len(uniq), len(gem_ags)), dtype=bool)
     for j in range(len(table)):  # a handful of sites, not places

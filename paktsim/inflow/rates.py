@@ -26,7 +26,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from paktsim.errors import InputError, Problem
 from paktsim.inflow.arrivals import GROUPS
@@ -134,8 +133,25 @@ def monthly(months: pd.PeriodIndex, overrides: Mapping[str, Any] | None = None, 
     Returns
     -------
     ChainRates
-        ``monthly=True``; every field ``(1, G, T)``.
+        ``monthly=True``; every field ``(1, G, T)``.  Without overrides the same
+        read-only object for the same months (memoised per parameter tree).
     """
+    from paktsim import params
+
+    def build() -> ChainRates:
+        rates = _monthly(months, overrides, tree)
+        if not overrides:
+            for value in vars(rates).values():
+                if isinstance(value, np.ndarray):
+                    value.setflags(write=False)
+        return rates
+
+    key = ("inflow.rates.monthly", str(months[0]), str(months[-1]), len(months))
+    return params.memoised(key, build, overrides, tree=tree)
+
+
+def _monthly(months: pd.PeriodIndex, overrides: Mapping[str, Any] | None,
+             tree: Any) -> ChainRates:
     base = _tree(overrides, tree)
     values: dict[str, Any] = {}
     for name in RATE_NAMES:
@@ -181,6 +197,8 @@ def uncertain_paths(date: dt.date, overrides: Mapping[str, Any] | None = None, *
 
 def distribution(spec: Any) -> Any:
     """A frozen ``scipy.stats`` distribution from a scenario ``DistributionSpec``."""
+    from scipy import stats  # here, not at import: a central run needs no scipy.stats (~1 s)
+
     try:
         return getattr(stats, spec.dist)(**spec.args)
     except (TypeError, ValueError) as exc:
@@ -189,6 +207,8 @@ def distribution(spec: Any) -> Any:
 
 
 def _triangular(low: float, mode: float, high: float) -> Any:
+    from scipy import stats
+
     if high <= low:
         return stats.uniform(loc=low, scale=0.0)
     return stats.triang(c=(mode - low) / (high - low), loc=low, scale=high - low)

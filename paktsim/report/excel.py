@@ -449,13 +449,16 @@ def _write_parameters(ws: Any, table: "pd.DataFrame") -> None:
 
     ws.append([])
     ws.append(["Parameter in Kraft (paktsim params)"])
-    ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
+    r = ws.max_row  # asked once: max_row scans every cell, so asking per row is quadratic
+    ws.cell(row=r, column=1).font = Font(bold=True)
     ws.append(["Parameter"] + list(table.columns))
-    for cell in ws[ws.max_row]:
+    r += 1
+    for cell in ws[r]:
         cell.font = Font(bold=True)
     for path, row in table.iterrows():
         ws.append([path] + [str(v) for v in row.tolist()])
-        for cell in ws[ws.max_row]:
+        r += 1
+        for cell in ws[r]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     for letter, width in zip("CDEFG", (14, 20, 16, 60, 12)):
         ws.column_dimensions[letter].width = width

@@ -29,7 +29,6 @@ __all__ = [
     "EXPORT_FIGURES",
     "REFERENCE_TOWNS",
     "ComparerController",
-    "delta_classes",
     "rule_periods",
 ]
 
@@ -96,24 +95,6 @@ def rule_periods(first: int = 2017, last: int = 2035) -> list[tuple[str, int]]:
                  else f"{year}–{end}")
         out.append((label, year))
     return out
-
-
-def delta_classes(values: pd.Series) -> list[float] | int:
-    """Symmetric class breaks for a Δ map: ±m × (1, ½, ⅕) and 0, m a round number.
-
-    Quantile classes split the few distinct per-inhabitant changes of a
-    factor rule arbitrarily; fixed symmetric breaks read the same on every map.
-    Returns 5 (quantiles) when all values are zero or missing.
-    """
-    finite = values.to_numpy(dtype=float)
-    finite = finite[np.isfinite(finite)]
-    top = float(np.abs(finite).max()) if finite.size else 0.0
-    if top <= 0:
-        return 5
-    exponent = np.floor(np.log10(top))
-    m = next(step * 10 ** exponent for step in (1.0, 2.0, 2.5, 4.0, 5.0, 8.0, 10.0)
-             if step * 10 ** exponent >= top)
-    return [-m, -m / 2, -m / 5, 0.0, m / 5, m / 2, m]
 
 
 @functools.lru_cache(maxsize=64)
@@ -486,6 +467,7 @@ class ComparerController:
 
     def figures(self) -> dict[str, Any]:
         """Print figures (matplotlib, pyplot-free): the two maps and the Kreis bar chart."""
+        from paktsim.report.comparison_maps import delta_classes
         from paktsim.report.maps import choropleth
 
         label = "Δ € je Einwohner"

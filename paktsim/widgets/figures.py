@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from paktsim.widgets.comparer import ComparerController
     from paktsim.widgets.workshop import WorkshopController
 
-__all__ = ["ComparerPanels", "WorkshopFigure", "render_png", "short_label"]
+__all__ = ["ComparerPanels", "LiveCharts", "WorkshopFigure", "render_png", "short_label"]
 
 _FTE_STYLE = {
     "Stellen benötigt (VZÄ)": ("#D55E00", "-"),
@@ -65,10 +65,10 @@ class WorkshopFigure:
     ----------
     dpi : int
         Screen resolution of the figure (``to_png`` can use another).
-    panels : {"full", "charts", "map"}
+    panels : {"full", "map"}
         ``full``: title, headline panel, both charts and the map (export,
-        README); ``charts`` / ``map``: only those parts — the live view shows
-        them as two pictures, so a change that leaves the map as it was
+        README); ``map``: the map alone (the live view; its charts are
+        :class:`LiveCharts`), so a change that leaves the map as it was
         (e.g. the target ratio) does not re-render it.
 
     Attributes
@@ -80,16 +80,16 @@ class WorkshopFigure:
     def __init__(self, dpi: int = 80, panels: str = "full") -> None:
         from paktsim.report import format as fmt
 
-        if panels not in ("full", "charts", "map"):
+        if panels not in ("full", "map"):
             from paktsim.errors import InputError, Problem
 
-            raise InputError(Problem("panels", "expected full, charts or map", panels))
+            raise InputError(Problem("panels", "expected full or map", panels))
         self.panels = panels
         self.changed = False
         self._state: dict[str, Any] = {}
         # live panels are drawn at the size they are shown (80 dpi: 1 inch = 80 px), so
         # the browser never scales them and 8 pt text stays 9 px
-        size = {"full": (13.0, 7.2), "charts": (4.25, 4.3), "map": (2.95, 4.3)}[panels]
+        size = {"full": (13.0, 7.2), "map": (2.95, 4.3)}[panels]
         self.figure = fig = _new_figure(size, dpi)
         self.title = self.subtitle = self.ax_text = self.ax_fte = self.ax_stock = None
         self.ax_map = None
@@ -104,11 +104,6 @@ class WorkshopFigure:
             self.ax_fte = fig.add_subplot(grid[1, 0])
             self.ax_stock = fig.add_subplot(grid[2, 0])
             self.ax_map = fig.add_subplot(grid[:, 1])
-        elif panels == "charts":
-            grid = fig.add_gridspec(2, 1, left=0.16, right=0.98, top=0.93, bottom=0.07,
-                                    hspace=0.42)
-            self.ax_fte = fig.add_subplot(grid[0, 0])
-            self.ax_stock = fig.add_subplot(grid[1, 0])
         else:
             from paktsim.widgets.livemap import LiveMap
 
@@ -119,13 +114,9 @@ class WorkshopFigure:
         self._lines: dict[str, Any] = {}
         self._stock_lines: dict[str, Any] = {}
         self._year_marks: list[Any] = []
-        self._background: Any = None
-        self._limits: Any = None
+        self._map_classes: dict[str, tuple[Any, int]] = {}
         if self.ax_fte is None:
             return
-        # live chart panel: lines are blitted over a cached background (axes, ticks,
-        # legends) that is redrawn only when an axis range changes
-        live = panels == "charts"
         for ax, title in ((self.ax_fte, "Stellen im Land (VZÄ, Jahresmittel)"),
                           (self.ax_stock, "Personen nach Stufe im Land (Monatsende)")):
             ax.set_title(title, loc="left", fontsize=10)
@@ -137,17 +128,16 @@ class WorkshopFigure:
             ax.xaxis.get_major_locator().set_params(integer=True)
             ax.tick_params(labelsize=8)
             self._year_marks.append(ax.axvline(0, color="#999999", linewidth=0.8,
-                                               linestyle=":", animated=live))
+                                               linestyle=":"))
         for label, (color, style) in _FTE_STYLE.items():
             (self._lines[label],) = self.ax_fte.plot([], [], color=color, linestyle=style,
                                                      linewidth=1.8, marker="o", markersize=3,
-                                                     label=label.replace(" (VZÄ)", ""),
-                                                     animated=live)
+                                                     label=label.replace(" (VZÄ)", ""))
         self.ax_fte.legend(frameon=False, fontsize=7.5, loc="lower left", ncols=3,
                            handlelength=1.5, columnspacing=0.8)
         for label, color in zip(_STOCK_STAGES, _STOCK_COLORS):
             (self._stock_lines[label],) = self.ax_stock.plot([], [], color=color, linewidth=1.6,
-                                                             label=label, animated=live)
+                                                             label=label)
         self.ax_stock.legend(frameon=False, fontsize=7.5, loc="upper left", ncols=2,
                              handlelength=1.5, columnspacing=0.8)
 
@@ -187,9 +177,13 @@ class WorkshopFigure:
                     from paktsim.widgets.livemap import nice_edges
 
                     # one legend for all years: scrubbing the year or moving a slider
-                    # keeps the classes (comparable maps, cached legend)
+                    # keeps the classes (comparable maps, cached legend) while the
+                    # values of every year still fill them
                     every = controller.kreis_values_all_years.dropna().to_numpy(float)
-                    edges, decimals = nice_edges(classify(every, 5))
+                    edges, decimals = self._map_classes.get(title, (None, 0))
+                    if edges is None or not _classes_fit(edges, every):
+                        edges, decimals = nice_edges(classify(every, 5))
+                        self._map_classes[title] = (edges, decimals)
                     classes = list(edges) if edges[0] != edges[-1] and len(edges) > 2 else 5
                     self.live_map.update(values, title=f"{title}, {year}",
                                          legend_title="Kreise", classes=classes,
@@ -259,28 +253,88 @@ class WorkshopFigure:
         """PNG bytes of the figure (default: its screen resolution)."""
         if self.panels == "full" or dpi not in (None, self.figure.dpi):
             return render_png(self.figure, dpi or int(self.figure.dpi))
-        if self.panels == "map":
-            return self.live_map.render()
-        canvas = self.figure.canvas
-        limits = tuple((ax.get_xlim(), ax.get_ylim()) for ax in (self.ax_fte, self.ax_stock))
-        if self._background is None or limits != self._limits:
-            canvas.draw()  # animated artists are skipped here
-            self._background = canvas.copy_from_bbox(self.figure.bbox)
-            self._limits = limits
-        else:
-            canvas.restore_region(self._background)
-        for ax, lines in ((self.ax_fte, self._lines), (self.ax_stock, self._stock_lines)):
-            for line in lines.values():
-                ax.draw_artist(line)
-        for ax, mark in zip((self.ax_fte, self.ax_stock), self._year_marks):
-            ax.draw_artist(mark)
-        return _encode(canvas.buffer_rgba())
+        return self.live_map.render()
 
 
-def _encode(rgba: Any) -> bytes:
-    from paktsim.widgets.livemap import encode_rgba
+class LiveCharts:
+    """The workshop's two live charts (positions by year, stocks by month) as inline SVG.
 
-    return encode_rgba(rgba)
+    Same content as the chart panels of :class:`WorkshopFigure`, but drawn as
+    SVG text (:mod:`paktsim.widgets.svgchart`): an update costs well under a
+    millisecond instead of an Agg draw whenever an axis range changes.  The y
+    range is kept while the data fit it well, so a slider move does not make the
+    axis jump.
+
+    Attributes
+    ----------
+    html : str
+        The two charts (``<div>`` with two ``<svg>``).
+    """
+
+    width, height = 340, 172
+
+    def __init__(self) -> None:
+        self.html = ""
+        self._state: Any = None
+        self._tops: dict[str, float] = {}
+
+    def _top(self, name: str, values: list[Any], headroom: float) -> float:
+        import numpy as np
+
+        finite = [float(np.nanmax(v)) for v in values if len(v) and np.isfinite(v).any()]
+        needed = max(finite, default=1.0) * headroom or 1.0
+        current = self._tops.get(name)
+        if current is None or not needed / 2.0 <= current <= needed * 1.6 or current < needed:
+            current = _nice_ceiling(needed)
+        self._tops[name] = current
+        return current
+
+    def update(self, controller: WorkshopController) -> bool:
+        """Show the controller's state; True if the charts changed."""
+        import numpy as np
+
+        from paktsim.widgets.svgchart import Line, line_chart_svg
+
+        year, series, stocks = controller.year, controller.timeseries, controller.stocks
+        if self._state is not None and _same(self._state, (year, series, stocks)):
+            return False
+        self._state = (year, series, stocks)
+        years = series.index.to_numpy(dtype=float)
+        every = 1 if len(years) <= 6 else 2
+        ticks = [int(y) for y in years[::every]]
+        fte = [Line(years, series[label].to_numpy(dtype=float),
+                    label.replace("Stellen ", "").replace(" (VZÄ)", ""), color,
+                    dashed=style == "--", markers=True)
+               for label, (color, style) in _FTE_STYLE.items()]
+        top = self._top("fte", [line.y for line in fte], 1.2)
+        first = line_chart_svg(fte, title="Stellen im Land (VZÄ, Jahresmittel)",
+                               width=self.width, height=self.height,
+                               x_range=(years.min() - 0.3, years.max() + 0.3), y_top=top,
+                               x_ticks=ticks, marker_x=float(year), css_class="paktsim-fte")
+        x = np.asarray(stocks.index.year + (stocks.index.month - 0.5) / 12, dtype=float)
+        names = {"Vorläufige Unterbringung": "vorl. Unterbr.",
+                 "Anschlussunterbringung": "Anschlussunterbr."}
+        stock = [Line(x, stocks[label].to_numpy(dtype=float), names.get(label, label), color)
+                 for label, color in zip(_STOCK_STAGES, _STOCK_COLORS) if label in stocks]
+        top = self._top("stocks", [line.y for line in stock], 1.35)
+        second = line_chart_svg(stock, title="Personen nach Stufe im Land (Monatsende)",
+                                width=self.width, height=self.height,
+                                x_range=(float(x.min()), float(x.max())), y_top=top,
+                                x_ticks=ticks, marker_x=year + 0.5,
+                                css_class="paktsim-stocks")
+        self.html = f"<div style='line-height:0'>{first}{second}</div>"
+        return True
+
+
+def _classes_fit(edges: Any, values: Any) -> bool:
+    """Whether class ``edges`` still hold ``values`` and their spread is not far smaller."""
+    import numpy as np
+
+    if values.size == 0 or len(edges) < 3:
+        return False
+    lo, hi = float(edges[0]), float(edges[-1])
+    vmin, vmax = float(np.min(values)), float(np.max(values))
+    return lo <= vmin and vmax <= hi and (vmax - vmin) >= 0.6 * (hi - lo)
 
 
 def _nice_ceiling(value: float) -> float:
@@ -351,7 +405,7 @@ class ComparerPanels:
 
     def update(self, controller: ComparerController) -> set[str]:
         """Show the controller's comparison; return the names of the pictures that changed."""
-        from paktsim.widgets.comparer import delta_classes
+        from paktsim.report.comparison_maps import delta_classes
 
         changed = set()
         label = "Δ € je Einwohner"

@@ -236,6 +236,38 @@ class _View:
     def refresh(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
+    #: Name of the downloaded zip and resolution of its pictures (set by each view).
+    zip_name = "export.zip"
+    dpi = 150
+    controller: Any
+    download: Any
+    folder: Any
+    overwrite: Any
+
+    def offer_download(self) -> dict[str, bytes]:
+        """Build the export in memory and show it as a download link (button handler)."""
+        try:
+            files = self.controller.export_files(dpi=self.dpi)
+        except InputError as exc:
+            self._refuse("Nicht exportiert", exc)
+            return {}
+        self.download.value = download_link(files, self.zip_name)
+        self.status.value = ""
+        return files
+
+    def export(self) -> list[Any]:
+        """Write the export into the folder field (button handler; notebook only)."""
+        if self.folder is None:
+            return []
+        try:
+            written = self.controller.export(self.folder.value, force=self.overwrite.value)
+        except InputError as exc:
+            self._refuse("Nicht exportiert", exc)
+            return []
+        names = ", ".join(html.escape(p.name) for p in written)
+        self.status.value = f"Geschrieben nach {html.escape(self.folder.value)}: {names}"
+        return written
+
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
 
@@ -393,6 +425,13 @@ def bars_html(delta: Any, n: int = 7) -> str:
             + "".join(out) + "</div>")
 
 
+def _full_label(definition: str) -> str:
+    """The German definition of a target group, for the line under its dropdown."""
+    from paktsim.target_groups import label
+
+    return f"zählt: {label(definition)}"
+
+
 def _section(title: str) -> Any:
     import ipywidgets as w
 
@@ -420,16 +459,19 @@ class WorkshopView(_View):
         download only, the server's disk is never written.
     """
 
+    zip_name, dpi = "werkstatt.zip", 150
+
     def __init__(self, controller: Any, export_folder: str | None = "ausgabe/werkstatt") -> None:
         import ipywidgets as w
 
-        from paktsim.widgets.figures import WorkshopFigure
+        from paktsim.target_groups import SHORT_LABELS_DE
+        from paktsim.widgets.figures import LiveCharts, WorkshopFigure
         from paktsim.widgets.workshop import ARRIVAL_PATHS, MAP_METRICS, RULE_CHOICES
 
         super().__init__()
         self.controller = c = controller
         s = c.scenario
-        self.charts = WorkshopFigure(panels="charts")
+        self.charts = LiveCharts()
         self.map = WorkshopFigure(panels="map")
         self.arrival_path = w.Dropdown(
             options=[(label, key) for key, label in ARRIVAL_PATHS.items()],
@@ -439,6 +481,11 @@ class WorkshopView(_View):
         self.arrival_scale = NumberField("Zugang × Faktor", s.arrivals.scale, 0.0, 3.0, 0.05,
                                          decimals=2, key="arrival_scale")
         self.arrival_hint = w.HTML()
+        self.target_group = w.Dropdown(
+            options=[(label, key) for key, label in SHORT_LABELS_DE.items()],
+            value=c.target_group, description="Zielgruppe", style={"description_width": "5.5em"},
+            layout=w.Layout(width="330px"))
+        self.target_group_hint = w.HTML()
         self.ratio = NumberField("Personen je Stelle", round(s.staffing.target_ratio), 40,
                                  160, 1, integer=True, key="ratio")
         self.budget_plan = w.Checkbox(value=s.allocation.budget_eur is None,
@@ -501,18 +548,20 @@ class WorkshopView(_View):
         self.place_table = w.HTML()
         self.place_table.add_class("paktsim-place")
         # the sizes the figures are drawn at (80 dpi): shown 1:1, never scaled
-        self.chart_image = w.Image(format="png", layout=w.Layout(width="340px", height="344px",
-                                                                 flex="0 0 auto"))
+        # charts as inline SVG (cheap to redraw), the map as a picture recoloured in place
+        self.charts_html = w.HTML(layout=w.Layout(width="340px", height="344px",
+                                                  flex="0 0 auto"))
         self.map_image = w.Image(format="png", layout=w.Layout(width="236px", height="344px",
                                                                flex="0 0 auto"))
-        self.chart_image.add_class("paktsim-charts")
+        self.charts_html.add_class("paktsim-charts")
         self.map_image.add_class("paktsim-map")
-        for name in ("arrival_path", "rule", "map_metric", "kreis", "gemeinde", "horizon",
-                     "budget_plan"):
+        for name in ("arrival_path", "target_group", "rule", "map_metric", "kreis", "gemeinde",
+                     "horizon", "budget_plan"):
             getattr(self, name).add_class(f"paktsim-ctl-{name}")
 
         self._bind(self.arrival_path, c.set_arrival_path)
         self._bind_number(self.arrival_scale, c.set_arrival_scale)
+        self._bind(self.target_group, c.set_target_group)
         self._bind_number(self.ratio, c.set_ratio)
         self._bind_number(self.budget, lambda v: c.set_budget(round(v * 1e6)))
         self._bind(self.budget_plan, self._set_plan)
@@ -536,7 +585,8 @@ class WorkshopView(_View):
             export_rows += [w.HBox([self.folder, self.overwrite]), self.write_button]
         controls = w.VBox([
             _section("Zugang"), self.arrival_path, self.arrival_scale.box, self.arrival_hint,
-            _section("Personal und Geld"), self.ratio.box, self.budget_plan, self.budget.box,
+            _section("Personal und Geld"), self.target_group, self.target_group_hint,
+            self.ratio.box, self.budget_plan, self.budget.box,
             self.mix.box,
             _section("Verteilung"), self.rule, self.urban_city.box, self.urban_town.box,
             _section("Anzeige"), self.horizon, self.year.box, self.map_metric,
@@ -545,7 +595,7 @@ class WorkshopView(_View):
         controls.add_class("paktsim-controls")
         results = w.VBox([
             self.headline, self.status,
-            w.HBox([self.chart_image, self.map_image], layout=w.Layout(flex_flow="row wrap")),
+            w.HBox([self.charts_html, self.map_image], layout=w.Layout(flex_flow="row wrap")),
             _section("Ort im Detail"), w.HBox([self.kreis, self.gemeinde],
                                               layout=w.Layout(flex_flow="row wrap")),
             self.gemeinde_hint, self.place_title, self.place_table,
@@ -596,11 +646,15 @@ class WorkshopView(_View):
         self.budget.set_hint("Mittel laut Planung (Haken entfernen für einen eigenen Betrag)"
                              if plan else None)
         self.arrival_hint.value = _hint_html(hints["arrivals"])
+        counts = c.target_group_persons()
+        self.target_group.disabled = max(counts.values()) - min(counts.values()) < 0.5
+        self.target_group_hint.value = _hint_html(hints["target_group"]
+                                                  or _full_label(c.target_group))
         self.gemeinde.disabled = bool(hints["gemeinde"])
         self.gemeinde_hint.value = _hint_html(hints["gemeinde"])
         self.headline.value = headline_html(c.headline_de, c.year)
-        if self.charts.update(c).changed:
-            self.chart_image.value = self.charts.to_png()
+        if self.charts.update(c):
+            self.charts_html.value = self.charts.html
         if self.map.update(c).changed:
             self.map_image.value = self.map.to_png()
         place_key = (c.scenario, c.place)
@@ -609,25 +663,6 @@ class WorkshopView(_View):
             self.place_title.value = f"<b>{html.escape(c.place_label)}</b>"
             self.place_table.value = html_table(c.place_table)
 
-    def offer_download(self) -> dict[str, bytes]:
-        """Build the export in memory and show it as a download link (button handler)."""
-        files = self.controller.export_files()
-        self.download.value = download_link(files, "werkstatt.zip")
-        self.status.value = ""
-        return files
-
-    def export(self) -> list[Any]:
-        """Write the export into the folder field (button handler; notebook only)."""
-        if self.folder is None:
-            return []
-        try:
-            written = self.controller.export(self.folder.value, force=self.overwrite.value)
-        except InputError as exc:
-            self._refuse("Nicht exportiert", exc)
-            return []
-        names = ", ".join(html.escape(p.name) for p in written)
-        self.status.value = f"Geschrieben nach {html.escape(self.folder.value)}: {names}"
-        return written
 
 
 class ComparerView(_View):
@@ -641,6 +676,8 @@ class ComparerView(_View):
     export_folder : str or None
         Default folder of the "in Ordner schreiben" export; ``None``: download only.
     """
+
+    zip_name, dpi = "vergleich.zip", 200
 
     def __init__(self, controller: Any, gemeinde_map: bool = True,
                  export_folder: str | None = "ausgabe/vergleich") -> None:
@@ -749,23 +786,3 @@ class ComparerView(_View):
         self.bars.value = bars_html(c.kreis_delta_eur)
         self.summary.value = rows_table(c.summary)
         self.table.value = html_table(c.winners_losers(5))
-
-    def offer_download(self) -> dict[str, bytes]:
-        """Build the export in memory and show it as a download link (button handler)."""
-        files = self.controller.export_files(dpi=200)
-        self.download.value = download_link(files, "vergleich.zip")
-        self.status.value = ""
-        return files
-
-    def export(self) -> list[Any]:
-        """Write the export into the folder field (button handler; notebook only)."""
-        if self.folder is None:
-            return []
-        try:
-            written = self.controller.export(self.folder.value, force=self.overwrite.value)
-        except InputError as exc:
-            self._refuse("Nicht exportiert", exc)
-            return []
-        names = ", ".join(html.escape(p.name) for p in written)
-        self.status.value = f"Geschrieben nach {html.escape(self.folder.value)}: {names}"
-        return written

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from paktsim.errors import InputError
+from paktsim.target_groups import SHORT_LABELS_DE
 
 __all__ = [
     "ARRIVAL_PATHS",
@@ -105,6 +106,7 @@ _PLACE_COLUMNS = {
     "cofunding_eur": "Kommunaler Eigenanteil (€)",
 }
 _MEMO_SIZE = 64
+_NAME_LENGTH = 200  # structural: longest scenario name the schema takes
 
 
 class WorkshopController:
@@ -210,6 +212,20 @@ class WorkshopController:
         """Multiply the arrival path (1 = as published/assumed)."""
         self._change(arrivals={"scale": _number(scale, "arrivals.scale", low=0.0)})
 
+    def set_target_group(self, definition: str) -> None:
+        """Who counts for the caseload: a key of :data:`paktsim.target_groups.TARGET_GROUPS`."""
+        from paktsim.target_groups import TARGET_GROUPS
+
+        if definition not in TARGET_GROUPS:
+            raise InputError.single("staffing.target_group",
+                                    f"expected one of {', '.join(TARGET_GROUPS)}", definition)
+        self._change(staffing={"target_group": definition})
+
+    @property
+    def target_group(self) -> str:
+        """The scenario's target-group definition (``staffing.target_group``)."""
+        return str(self._scenario.staffing.target_group)
+
     def set_ratio(self, persons_per_fte: float) -> None:
         """Target caseload ratio: persons per full-time IM position."""
         self._change(staffing={"target_ratio": _number(persons_per_fte, "staffing.target_ratio",
@@ -301,12 +317,24 @@ class WorkshopController:
 
         Keys: ``mix`` (Anteil Hochschule), ``urban_factor`` (Stadtfaktor and
         Faktor Vororte), ``gemeinde`` (Gemeinde choice), ``arrivals`` (arrival
-        path and factor, with respect to the year shown).
+        path and factor, with respect to the year shown), ``target_group``
+        (Zielgruppe: "ohne Wirkung" when every definition counts the same persons
+        in the year shown; a note when another definition counts the same).
         """
         from paktsim.inflow.arrivals import HISTORIC_END
+        from paktsim.report import format as fmt
 
         out: dict[str, str | None] = dict.fromkeys(("mix", "urban_factor", "gemeinde",
-                                                    "arrivals"))
+                                                    "arrivals", "target_group"))
+        counts = self.target_group_persons()
+        same = [SHORT_LABELS_DE[k] for k, v in counts.items()
+                if k != self.target_group and abs(v - counts[self.target_group]) < 0.5]
+        if len(same) == len(counts) - 1:
+            out["target_group"] = (f"ohne Wirkung: {self._year} zählen alle Abgrenzungen gleich "
+                                   f"viele Personen ({fmt.number(counts[self.target_group], 0)})")
+        elif same:
+            out["target_group"] = (f"{self._year} dieselben Personen wie „{same[0]}“ "
+                                   f"({fmt.number(counts[self.target_group], 0)})")
         rates = _rates(tuple(self.years))
         if all(h == b for h, b in rates):
             from paktsim.report import format as fmt
@@ -325,6 +353,36 @@ class WorkshopController:
                                f"{self._year} ändern Pfad und Faktor die Kennzahlen nicht, "
                                "nur die Jahre danach")
         return out
+
+    def target_group_persons(self) -> dict[str, float]:
+        """Persons in each target-group definition in the Land, mean of :attr:`year`.
+
+        From the inflow run the current result uses (the same for every
+        definition), so offering the choice costs no model run.
+        """
+        from paktsim.pipeline import inflow_key
+
+        def build() -> dict[str, float]:
+            from paktsim import ensemble, staffing
+            from paktsim.target_groups import TARGET_GROUPS
+
+            inflow = self.result.inflow
+            in_year = np.asarray(inflow.months.year == self._year)
+            window = ensemble.horizon_window(inflow)
+            out = {}
+            for definition in TARGET_GROUPS:
+                parts = staffing.target_group_parts(self._scenario.staffing.include_vu,
+                                                    definition=definition)
+                segs = staffing.target_group(inflow.chain.stocks, definition=parts,
+                                             window=window)
+                out[definition] = float(segs[0].sum(axis=0)[in_year].mean())
+            return out
+
+        key = ("target_groups", inflow_key(self._scenario), self._year,
+               self._scenario.staffing.include_vu)
+        if key not in self._memo:
+            self._memo[key] = build()
+        return dict(self._memo[key])
 
     @property
     def map_metric_info(self) -> tuple[str, str]:
@@ -518,7 +576,8 @@ class WorkshopController:
         budget = ("Plan" if s.allocation.budget_eur is None
                   else fmt.compact_eur(s.allocation.budget_eur, 1))
         path = ARRIVAL_PATHS.get(s.arrivals.path, s.arrivals.path)
-        return (f"{rule}; Zugang {path} × {fmt.number(s.arrivals.scale, 2)}; Schlüssel "
+        return (f"{rule}; Zugang {path} × {fmt.number(s.arrivals.scale, 2)}; Zielgruppe "
+                f"{SHORT_LABELS_DE[self.target_group]}; Schlüssel "
                 f"1:{fmt.number(s.staffing.target_ratio, 0)}; Mittel {budget} je Jahr; "
                 f"{s.horizon.start[:4]}–{s.horizon.end[:4]}")
 
@@ -532,6 +591,8 @@ class WorkshopController:
         if (a.arrivals.path, a.arrivals.scale) != (b.arrivals.path, b.arrivals.scale):
             path = ARRIVAL_PATHS.get(b.arrivals.path, b.arrivals.path)
             out.append(f"Zugang {path} × {fmt.number(b.arrivals.scale, 2)}")
+        if a.staffing.target_group != b.staffing.target_group:
+            out.append(f"Zielgruppe {SHORT_LABELS_DE[self.target_group]}")
         if a.staffing.target_ratio != b.staffing.target_ratio:
             out.append(f"Schlüssel 1:{fmt.number(b.staffing.target_ratio, 0)}")
         if a.allocation.budget_eur != b.allocation.budget_eur:
@@ -556,7 +617,13 @@ class WorkshopController:
         changes = self.changes()
         if not changes:
             return self._scenario
-        name = f"{self._origin.name}, geändert: {'; '.join(changes)}"
+        # the name must fit the scenario schema's length; the description lists everything
+        shown, name = len(changes), f"{self._origin.name}, geändert: {'; '.join(changes)}"
+        while len(name) > _NAME_LENGTH and shown > 1:
+            shown -= 1
+            name = (f"{self._origin.name}, geändert: {'; '.join(changes[:shown])} "
+                    f"und {len(changes) - shown} weitere")
+        name = name[:_NAME_LENGTH]
         description = (f"Aus der Szenario-Werkstatt. Grundlage: {self._origin.name}. "
                        f"Geändert: {'; '.join(changes)}. Stand: {self.describe()}.")
         return self._scenario.with_changes(name=name, description=description)

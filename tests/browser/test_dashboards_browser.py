@@ -148,6 +148,11 @@ def test_werkstatt_app_every_control_updates_the_screen(page, werkstatt_url) -> 
     shown = expect_werkstatt(page, c, "Personen je Stelle", shown)
     assert field_value(page, W, "ratio") == str(int(c.scenario.staffing.target_ratio))
 
+    choose(page, W, "target_group", "alle Schutzsuchenden")
+    c.set_target_group("all_protection_seekers")
+    shown = expect_werkstatt(page, c, "Zielgruppe", shown)
+    assert "alle am Ort lebenden" in text_of(page, f"{W} .paktsim-controls")
+
     slider(page, W, "arrival_scale")
     c.set_arrival_scale(1.05)
     shown = expect_werkstatt(page, c, "Zugang × Faktor", shown)
