@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from paktsim.allocation.rules import SIZE_CLASS_DEFAULT_BOUNDS
+from paktsim.allocation.rules import LEVEL_DE, SIZE_CLASS_DEFAULT_BOUNDS
 from paktsim.errors import InputError, Problem
 from paktsim.limits import MAX_ENVELOPE_EUR
 from paktsim.safeload import MAX_TABLE_BYTES, check_regular_file
@@ -106,7 +106,8 @@ def read_allocation(path: str | os.PathLike[str]) -> pd.DataFrame:
     try:
         if suffix == ".csv":
             frame = pd.read_csv(p, dtype={"ags": str, "kreis_ags": str, "group_id": str,
-                                          "rb": str})
+                                          "rb": str, "AGS": str, "Kreis-AGS": str,
+                                          "Antrag": str, "RB": str})
         elif suffix == ".xlsx":
             sheet = "Verteilung"
             frame = pd.read_excel(p, sheet_name=sheet, dtype={"AGS": str, "Kreis-AGS": str,
@@ -350,8 +351,8 @@ def german(frame: pd.DataFrame) -> pd.DataFrame:
     for col in ("base_applicant_kind", "alt_applicant_kind"):
         if col in out:
             out[col] = out[col].map(lambda v: APPLICANT_KINDS_DE.get(v, v))
-    if out.index.name in _DE:
-        out.index.name = _DE[out.index.name]
+    # also a Kreis or RB MultiIndex
+    out.index.names = [_DE.get(n, n) if isinstance(n, str) else n for n in out.index.names]
     out = out.rename(columns=_DE)
     if out.index.name in ("Antragsberechtigung",):
         out.index = out.index.map(lambda v: TRANSITIONS_DE.get(v, v))
@@ -563,7 +564,9 @@ def provenance(comparison: Comparison) -> Mapping[str, Any]:
         out[f"{label}: Datei"] = attrs.get(f"{key}_source") or a.get("source") or "(Python)"
         for key_attr, text in _SIDE_FACTS.items():
             if a.get(key_attr) not in (None, ""):
-                out[f"{label}: {text}"] = a[key_attr]
+                value = a[key_attr]
+                out[f"{label}: {text}"] = (LEVEL_DE.get(value, value) if key_attr == "level"
+                                           else value)
     return out
 
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 import functools
 import gettext as _gettext
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 __all__ = ["LOCALE_DIR", "DOMAIN", "language", "gettext", "ngettext", "translate_problem",
-           "compile_catalogue"]
+           "translate_segments", "translate_location", "problem_lines", "compile_catalogue"]
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "paktsim"
@@ -46,18 +47,85 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations(language()).ngettext(singular, plural, n)
 
 
-def translate_problem(message: str) -> str:
-    """Translate a problem message: the whole text, else its part before ``;`` or ``(``."""
+_PLACEHOLDER = re.compile(r"\{(\d+)\}")
+
+
+@functools.lru_cache(maxsize=4)
+def _templates(lang: str) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The catalogue's messages with numbered placeholders as (regex, translation) pairs.
+
+    A msgid such as ``expected one of {0}`` comes from an f-string in the code
+    (``tools/extract_messages.py`` lists them); the regex captures what the code
+    put in, and the translation takes it at the same number. Literal braces are
+    written doubled (``{{``), as in :meth:`str.format`.
+    """
+    catalog = getattr(_translations(lang), "_catalog", {})
+    out = []
+    for msgid, msgstr in catalog.items():
+        if not isinstance(msgid, str) or not _PLACEHOLDER.search(msgid) or not msgstr:
+            continue
+        pattern, pos = [], 0
+        for match in _PLACEHOLDER.finditer(msgid):
+            literal = msgid[pos:match.start()].replace("{{", "{").replace("}}", "}")
+            pattern.append(re.escape(literal) + f"(?P<p{match.group(1)}>.+?)")
+            pos = match.end()
+        pattern.append(re.escape(msgid[pos:].replace("{{", "{").replace("}}", "}")))
+        out.append((re.compile("".join(pattern) + r"\Z", re.S), msgstr))
+    # the longest literal text first: the most specific template wins
+    out.sort(key=lambda item: -len(_PLACEHOLDER.sub("", item[0].pattern)))
+    return tuple(out)
+
+
+def _fill(match: re.Match[str], msgstr: str) -> str:
+    filled = _PLACEHOLDER.sub(lambda m: match.group(f"p{m.group(1)}"), msgstr)
+    return filled.replace("{{", "{").replace("}}", "}")
+
+
+def _translate_one(message: str) -> str | None:
     whole = gettext(message)
     if whole != message:
         return whole
+    if "{" in message or "}" in message:  # msgids double literal braces
+        doubled = message.replace("{", "{{").replace("}", "}}")
+        whole = gettext(doubled)
+        if whole != doubled:
+            return whole.replace("{{", "{").replace("}}", "}")
+    if language() == "en":
+        return None
+    for pattern, msgstr in _templates(language()):
+        match = pattern.match(message)
+        if match:
+            return _fill(match, msgstr)
+    return None
+
+
+def translate_problem(message: str) -> str:
+    """Translate a problem message.
+
+    The whole text first (plain msgid, then a template with placeholders such as
+    ``expected one of {0}``), else its part before ``;`` or `` (`` with the rest kept
+    as it is (a detail such as a library's own text). Untranslated text stays English.
+    """
+    translated = _translate_one(message)
+    if translated is not None:
+        return translated
     for sep in ("; ", " ("):
         head, found, tail = message.partition(sep)
         if found:
-            translated = gettext(head)
-            if translated != head:
+            translated = _translate_one(head)
+            if translated is not None:
                 return translated + found + tail
     return message
+
+
+def translate_segments(text: str, sep: str = "; ") -> str:
+    """Translate a text made of parts joined by ``sep`` (a parameter's sources), part by part.
+
+    A part without a translation (a title, a web address) is kept as it is.
+    """
+    if not text:
+        return text
+    return sep.join(_translate_one(part) or part for part in text.split(sep))
 
 
 def problem_lines(exc: Any) -> list[str]:
@@ -73,9 +141,23 @@ def problem_lines(exc: Any) -> list[str]:
         rest = line[len(head):]
         if rest.startswith(" (got "):
             rest = f" ({gettext('got')} " + rest[len(" (got "):]
-        lines.append(head[:len(head) - len(problem.message)]
-                     + translate_problem(problem.message) + rest)
+        before = head[:len(head) - len(problem.message)]
+        if problem.location:
+            start = len(exc.source) + 2 if exc.source else 0
+            before = before[:start] + translate_location(problem.location) + ": "
+        lines.append(before + translate_problem(problem.message) + rest)
     return lines
+
+
+def translate_location(location: str) -> str:
+    """``(file)`` → ``(Datei)``, ``counts.csv:row 7:persons`` → ``counts.csv:Zeile 7:persons``."""
+    whole = gettext(location)
+    if whole != location:
+        return whole
+    return _ROW.sub(lambda m: f"{gettext('row')} {m.group(1)}", location)
+
+
+_ROW = re.compile(r"(?<![\w.])row (\d+)")
 
 
 def compile_catalogue(lang: str = "de") -> bytes:

@@ -540,6 +540,9 @@ def _problems_from_validation(exc: ValidationError) -> list[Problem]:
         elif err["type"] == "string_pattern_mismatch" and err.get("ctx", {}).get(
                 "pattern") == _YEAR_MONTH_PATTERN:
             message = "expected a month as YYYY-MM, e.g. 2025-01"
+        elif err["type"] in ("literal_error", "enum") and "expected" in err.get("ctx", {}):
+            # pydantic says "'a', 'b' or 'c'": one list, so the catalogue translates it
+            message = "expected one of " + str(err["ctx"]["expected"]).replace(" or ", ", ")
         value = err.get("input", NO_VALUE)
         if err["type"] == "missing":
             value = NO_VALUE

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from paktsim.allocation.historic import proxy_counts_2017
+from paktsim.allocation.labels import from_german
 
 
 def run(*args, cwd):
@@ -29,7 +30,10 @@ def test_issue_commands_and_compare(work):
     r = run("allocate", "--rule", "counts", "--counts", "counts.csv", "--budget", "58000000",
             "--out", "base.csv", cwd=work)
     assert r.returncode == 0, r.stderr
-    base = pd.read_csv(work / "base.csv", dtype={"ags": str})
+    # German headers as in the Excel twin (docs/DEVELOPING.md "CSV files"); API names back
+    base = from_german(pd.read_csv(work / "base.csv", dtype={"AGS": str, "Kreis-AGS": str}))
+    assert list(pd.read_csv(work / "base.csv", nrows=0).columns[:3]) == ["AGS", "Name",
+                                                                        "Kreis-AGS"]
     assert base["amount_eur"].sum() == 58_000_000 and len(base) == 1101
     assert {"ags", "name", "kreis_ags", "weight", "amount_eur", "eligible_alone", "group_id",
             "fte_funded"} <= set(base.columns)
@@ -45,7 +49,7 @@ def test_issue_commands_and_compare(work):
     r = run("allocate", "--rule", "population", "--level", "kreis", "--vintage", "2021",
             "--budget", "8000000", "--out", "kreise.csv", cwd=work)
     assert r.returncode == 0, r.stderr
-    k = pd.read_csv(work / "kreise.csv", dtype={"ags": str})
+    k = from_german(pd.read_csv(work / "kreise.csv", dtype={"AGS": str}))
     assert len(k) == 44 and k["amount_eur"].sum() == 8_000_000
 
     r = run("compare", "base.csv", "alt.xlsx", "--reference", "08111000", "--out", "delta.xlsx",
@@ -89,9 +93,9 @@ BAD_CSV = {
     (["--rule", "population", "--budget", "100", "--urban-factor", "1=1.3,2=0,3=1"],
      "Faktor muss > 0 sein"),
     (["--rule", "two-survey", "--counts", "c.csv", "--counts", "c.csv", "--weights", "0.6,0.5",
-      "--budget", "100"], "sum to 1"),
+      "--budget", "100"], "zusammen 1"),
     (["--rule", "population", "--budget", "100", "--vintage", "1999"], "vintage"),
-    (["--rule", "per-capita", "--counts", "c.csv", "--budget", "100"], "no budget"),
+    (["--rule", "per-capita", "--counts", "c.csv", "--budget", "100"], "keine feste Summe"),
 ])
 def test_bad_input_exits_2_one_line_nothing_written(tmp_path, args, expect):
     for name, text in BAD_CSV.items():

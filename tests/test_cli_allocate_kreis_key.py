@@ -7,6 +7,8 @@ import sys
 
 import pandas as pd
 
+from paktsim.allocation.labels import from_german
+
 # IM money 2025 per Kreis reported locally (../shared/EVIDENCE.md §3, [SRC]):
 # Zollernalbkreis, LK Breisgau-Hochschwarzwald, Rhein-Neckar-Kreis.
 REPORTED_2025 = {"08417": 793_000, "08315": 1_679_920, "08226": 1_810_740}
@@ -21,7 +23,8 @@ def test_kreis_key_splits_the_envelope_like_the_reported_2025_amounts(tmp_path):
     proc = _cli("allocate", "--rule", "kreis-key", "--budget", "58000000", "--out",
                 "heute.csv", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    table = pd.read_csv(tmp_path / "heute.csv", dtype={"kreis_ags": str, "ags": str})
+    table = from_german(pd.read_csv(tmp_path / "heute.csv",
+                                    dtype={"Kreis-AGS": str, "AGS": str}))
     key = "kreis_ags" if "kreis_ags" in table else table.columns[0]
     amounts = table.set_index(table[key].astype(str).str.zfill(5))["amount_eur"]
     assert len(amounts) == 44 and amounts.sum() == 58_000_000  # exact to the euro

@@ -77,3 +77,45 @@ def test_printed_page_counts(tmp_path):
     del wb["Herkunft"]
     wb.save(tmp_path / "kreistabelle.xlsx")
     assert 1 <= _pages(tmp_path / "kreistabelle.xlsx", tmp_path) <= 3
+
+
+def test_long_sheets_print_an_excerpt_and_keep_every_row():
+    from paktsim.report.excel import PRINT_MAX_ROWS, PRINT_MIN_POPULATION
+
+    years = pd.DataFrame({"Kreis-AGS": [f"08{k:03d}" for k in range(100, 130)] * 10,
+                          "Jahr": [y for y in range(2025, 2035) for _ in range(30)],
+                          "Stellen benötigt VZÄ": 1.5}).set_index("Kreis-AGS")
+    places = pd.DataFrame({"AGS": [f"0811{i:04d}" for i in range(300)],
+                           "Einwohner": [PRINT_MIN_POPULATION + 1000 * (i % 3 - 1)
+                                         for i in range(300)]}).set_index("AGS")
+    short = years.head(PRINT_MAX_ROWS)
+    wb = _book({"Kreise": years, "Gemeinden": places, "Kurz": short}, {"Szenario": "Test"})
+    ws = wb["Kreise"]
+    assert ws.max_row == 301  # every row is in the sheet
+    shown = [r for r in range(2, 302) if not ws.row_dimensions[r].hidden]
+    assert {ws.cell(row=r, column=2).value for r in shown} == {2025} and len(shown) == 30
+    assert ws.auto_filter.filterColumn and "2025" in ws.oddFooter.center.text
+    ws = wb["Gemeinden"]
+    shown = [ws.cell(row=r, column=2).value for r in range(2, 302)
+             if not ws.row_dimensions[r].hidden]
+    assert len(shown) == 200 and min(shown) >= PRINT_MIN_POPULATION
+    assert "200 von 300" in ws.oddFooter.center.text
+    assert not any(wb["Kurz"].row_dimensions[r].hidden for r in range(2, PRINT_MAX_ROWS + 2))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(soffice() is None or shutil.which("pdfinfo") is None,
+                    reason="LibreOffice (soffice) or pdfinfo not installed")
+def test_comparison_workbook_prints_on_at_most_12_pages(tmp_path):
+    """The README's comparison (today's rule vs the Städtetag proposal) printed whole."""
+    for args in (("--rule", "kreis-key", "--out", "heute.xlsx"),
+                 ("--rule", "population", "--urban-factor", "1=1.3,2=1.1,3=1.0",
+                  "--out", "vorschlag.xlsx")):
+        r = subprocess.run([sys.executable, "-m", "paktsim", "allocate", "--budget", "58000000",
+                            *args], cwd=tmp_path, capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+    r = subprocess.run([sys.executable, "-m", "paktsim", "compare", "heute.xlsx",
+                        "vorschlag.xlsx", "--out", "vergleich.xlsx"], cwd=tmp_path,
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert 1 <= _pages(tmp_path / "vergleich.xlsx", tmp_path) <= 12

@@ -68,3 +68,45 @@ def test_errors_are_german_and_english_on_request(tmp_path):
     assert "--budget: missing; give the envelope in euros" in r.stderr
     r = run("--help", lang="en")
     assert r.stdout.startswith("usage: ")
+
+
+def test_every_problem_message_of_the_package_has_a_translation():
+    """tools/extract_messages.py lists the English problem messages; each is in the catalogue
+    with the same placeholders, so a German user never gets one in English."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "extract_messages", i18n.LOCALE_DIR.parents[1] / "tools" / "extract_messages.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    missing = sorted(set(tool.messages()) - tool.catalogue_ids())
+    assert missing == [], "add to paktsim.po: " + "; ".join(missing[:5])
+    from babel.messages.pofile import read_po
+
+    with open(i18n.LOCALE_DIR / "de" / "LC_MESSAGES" / "paktsim.po", "rb") as handle:
+        for message in read_po(handle):
+            if message.id:
+                placeholders = sorted(re.findall(r"\{\d+\}", message.id))
+                assert placeholders == sorted(re.findall(r"\{\d+\}", message.string)), message.id
+
+
+def test_templates_translate_messages_built_with_values():
+    assert i18n.translate_problem("expected one of 'a', 'b'") == "erwartet eines von 'a', 'b'"
+    assert (i18n.translate_problem("end 2020-01 lies before start 2025-01")
+            == "Ende 2020-01 liegt vor dem Beginn 2025-01")
+    assert (i18n.translate_problem("Input should be greater than or equal to 0")
+            == "erwartet einen Wert ≥ 0")
+    # the head is translated, the rest (a library's detail) kept
+    assert i18n.translate_problem("file not found; x") == "Datei nicht gefunden; x"
+    assert i18n.translate_problem("something new") == "something new"
+
+
+def test_validate_prints_german_lines_for_pydantic_and_own_messages(tmp_path):
+    (tmp_path / "x.yaml").write_text("name: x\ncolour: red\nallocation:\n  rule: bogus\n"
+                                     "horizon:\n  start: 2025-01\n  end: 2020-01\n")
+    r = run("validate", "x.yaml", cwd=tmp_path)
+    assert r.returncode == 2
+    assert "unbekanntes Feld (hier nicht erlaubt; Schreibweise prüfen) (erhalten 'red')" \
+        in r.stderr
+    assert _english_words(r.stderr) == [], r.stderr
+    assert "unknown field" in run("validate", "x.yaml", cwd=tmp_path, lang="en").stderr

@@ -13,6 +13,7 @@ import pytest
 
 from paktsim import regions
 from paktsim.allocation import PopulationRule, UrbanFactor
+from paktsim.allocation.labels import from_german
 from paktsim.errors import InputError
 
 FACTORS = {1: 1.2, 2: 1.1, 3: 0.9}
@@ -55,7 +56,7 @@ def test_cli_kreis_level_urban_factor(tmp_path: Path):
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "interner Fehler" not in proc.stderr
-    table = pd.read_csv(out, dtype={"ags": str})
+    table = from_german(pd.read_csv(out, dtype={"AGS": str}))
     assert len(table) == 44
     assert table["amount_eur"].sum() == 8_000_000
     weights = PopulationRule(UrbanFactor("degurba", FACTORS), level="kreis").weights(

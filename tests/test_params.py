@@ -289,7 +289,7 @@ def test_cli_listing_history_and_errors():
     assert listing.returncode == 0, listing.stderr
     assert "integrationsmanagement.foerdersatz.hochschule" in listing.stdout
     line = next(x for x in listing.stdout.splitlines() if x.startswith("pakt.volumen "))
-    assert "160000000" in line and "seed: Pakt-Folien" in line
+    assert "160000000" in line and "Recherche: Pakt-Folien" in line  # seed: …, translated
     history = _cli("integrationsmanagement.foerdersatz.hochschule")
     assert history.returncode == 0
     assert "2023-01-01  60000" in history.stdout and "Stuttgart GRDrs 1006/2023" in history.stdout
@@ -298,6 +298,6 @@ def test_cli_listing_history_and_errors():
     prefix = _cli("kosten", "--date", "2024-06-01")
     assert prefix.returncode == 0 and "pakt.volumen" not in prefix.stdout and "kosten.arbeitgeberzuschlag" in prefix.stdout
     bad = _cli("integrationsmanagement.foerdersatz.hochschle")
-    assert bad.returncode == 2 and "did you mean" in bad.stderr and not bad.stdout
+    assert bad.returncode == 2 and "vielleicht" in bad.stderr and not bad.stdout
     bad_date = _cli("--date", "2018-02-30")
     assert bad_date.returncode == 2 and "--date" in bad_date.stderr

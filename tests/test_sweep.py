@@ -163,8 +163,10 @@ def test_cli_sweep_writes_the_set_and_refuses_bad_grids(tmp_path, result):
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in out.iterdir()) == ["run_record.json", "sweep.csv",
                                                       "sweep.xlsx", "sweep_vergleich.csv"]
-    table = pd.read_csv(out / "sweep.csv")
-    assert np.allclose(table["fte_needed"], result.table["fte_needed"], rtol=0, atol=1e-9)
+    table = pd.read_csv(out / "sweep.csv")  # German headers (docs/DEVELOPING.md "CSV files")
+    assert list(table.columns[:1]) == ["Kombination"]
+    assert np.allclose(table["Stellen benötigt (VZÄ)"], result.table["fte_needed"], rtol=0,
+                       atol=1e-9)
     # again without --force: refused, nothing changed
     before = (out / "sweep.csv").read_bytes()
     proc = _cli("sweep", str(path), "--out", str(out))

@@ -43,6 +43,8 @@ from paktsim.limits import MAX_ENVELOPE_EUR
 from paktsim.regions import check_level
 
 __all__ = [
+    "LEVEL_DE",
+    "FACTOR_BY_DE",
     "Level",
     "AllocationRule",
     "OpenEndedRule",
@@ -60,6 +62,10 @@ __all__ = [
 
 Level = Literal["gemeinde", "kreis"]
 _AGS_LENGTH = {"gemeinde": 8, "kreis": 5}
+#: German words for what people read in ``describe()`` (the rule names stay English).
+LEVEL_DE: dict[str, str] = {"gemeinde": "Gemeinden", "kreis": "Kreise"}
+FACTOR_BY_DE: dict[str, str] = {"degurba": "DEGURBA-Klasse", "kreis_typ": "Kreistyp",
+                                "size_class": "Größenklasse"}
 
 
 @runtime_checkable
@@ -184,7 +190,7 @@ class CountRule:
         return _align_counts(self.counts, table, "counts").rename("persons")
 
     def describe(self) -> str:
-        return f"proportional zu {self.label} ({self.level})"
+        return f"proportional zu {self.label} ({LEVEL_DE[self.level]})"
 
     def parameters(self) -> dict[str, Any]:
         return {"rule": "counts", "label": self.label, "level": self.level,
@@ -298,8 +304,8 @@ class UrbanFactor:
         return factor.astype(float)
 
     def describe(self) -> str:
-        pairs = ", ".join(f"{k}={v:g}" for k, v in self.factors.items())
-        return f"Faktor nach {self.by}: {pairs}"
+        pairs = ", ".join(f"{k}={v:g}".replace(".", ",") for k, v in self.factors.items())
+        return f"Faktor nach {FACTOR_BY_DE.get(self.by, self.by)}: {pairs}"
 
 
 @dataclass(frozen=True)
@@ -323,7 +329,7 @@ class PopulationRule:
         return pop.rename("weight")
 
     def describe(self) -> str:
-        text = f"nach Einwohnerzahl ({self.level})"
+        text = f"nach Einwohnerzahl ({LEVEL_DE[self.level]})"
         if self.urban_factor is not None:
             text += f", {self.urban_factor.describe()}"
         return text
@@ -477,7 +483,8 @@ class PerCapitaPayment:
         return int(math.floor(envelope + 0.5))
 
     def describe(self) -> str:
-        return f"{self.rate_eur:,.2f} € je {self.label} ({self.level})"
+        rate = f"{self.rate_eur:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+        return f"{rate} € je {self.label} ({LEVEL_DE[self.level]})"
 
     def parameters(self) -> dict[str, Any]:
         return {"rule": "per_capita", "level": self.level, "rate_eur": float(self.rate_eur),

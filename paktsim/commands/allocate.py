@@ -197,15 +197,21 @@ def _kreis_key_rule(args: argparse.Namespace) -> Any:
                       year=day.year, location="--rule")
 
 
+#: ``--join`` values as the Herkunft sheet says them
+JOIN_DE = {"none": "keine gemeinsamen Anträge", "landkreis": "über den Landkreis",
+           "neighbours": "gemeinsam mit Nachbargemeinden"}
+
+
 def _provenance(result: Any, args: argparse.Namespace) -> dict[str, Any]:
     from paktsim._version import __version__
+    from paktsim.allocation.rules import LEVEL_DE
 
     a = result.attrs
     prov: dict[str, Any] = {
         "Regel": a.get("rule"),
         "Mittel (€)": a.get("budget_eur"),
-        "Ebene": a.get("level"),
-        "Anträge unter der Schwelle": a.get("join"),
+        "Ebene": LEVEL_DE.get(a.get("level"), a.get("level")),
+        "Anträge unter der Schwelle": JOIN_DE.get(a.get("join"), a.get("join")),
         "Datenstand Einwohner": a.get("stand"),
         "Stichtag Förderregeln": a.get("params_date"),
         "nicht abrufbare Mittel (€)": a.get("unused_eur"),
@@ -237,8 +243,8 @@ def run(args: argparse.Namespace) -> int:
     if out.suffix.lower() == ".xlsx":
         write_table(out, {"Verteilung": to_german(table)}, provenance=_provenance(result, args),
                     overwrite=args.force)
-    else:
-        write_table(out, table, overwrite=args.force)
+    else:  # the same German headers as the Excel sheet (docs/DEVELOPING.md, "CSV files")
+        write_table(out, to_german(table), overwrite=args.force)
     from paktsim.report.format import date_de as pd_date
     from paktsim.report.format import eur, number
 

@@ -51,12 +51,13 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 def run(args: argparse.Namespace) -> int:
     """Print the listing or history; bad path or date -> InputError (exit 2)."""
     from paktsim import params
-    from paktsim.i18n import language
+    from paktsim.i18n import language, translate_segments
     from paktsim.report.provenance import TAGS_DE, UNITS_DE
 
     german = language() == "de"
     unit = (lambda u: UNITS_DE.get(u, u)) if german else (lambda u: u)
     tag = (lambda t: TAGS_DE.get(t, t)) if german else (lambda t: t)
+    source = translate_segments if german else (lambda s: s)
     tree = params.load()
     day = params.to_date(args.date, "--date") if args.date else dt.date.today()
     path = args.path
@@ -76,12 +77,12 @@ def run(args: argparse.Namespace) -> int:
         if args.date:
             entry = next((e for e in reversed(param.entries) if e.date <= day), None)
             value = entry.value if entry else None
-            source = f"{entry.reference} [{tag(entry.tag)}]" if entry else "-"
-            print(f"\nam {day.isoformat()}: {_fmt(value)}  ({source})")
+            where = f"{source(entry.reference)} [{tag(entry.tag)}]" if entry else "-"
+            print(f"\nam {day.isoformat()}: {_fmt(value)}  ({where})")
             return 0
         rows = [[e.date.isoformat(), _fmt(e.value), tag(e.tag),
                  f"[{_fmt(e.range[0])}, {_fmt(e.range[1])}]" if e.range else "",
-                 e.reference + (f" — {e.note}" if e.note and not german else "")]
+                 source(e.reference) + (f" — {e.note}" if e.note and not german else "")]
                 for e in param.entries]
         print()
         print(_table(["ab", "Wert", "Einstufung", "Spanne", "Quelle"], rows))
@@ -98,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
         param = tree[p]
         entry = next((e for e in reversed(param.entries) if e.date <= day), None)
         rows.append([p, _fmt(snap[p]), unit(param.unit), tag(entry.tag) if entry else "-",
-                     entry.reference if entry else "(noch nicht in Kraft)"])
+                     source(entry.reference) if entry else "(noch nicht in Kraft)"])
     print(f"Parameter am {day.isoformat()} ({len(rows)}):")
     print(_table(["Parameter", "Wert", "Einheit", "Einstufung", "Quelle"], rows))
     return 0

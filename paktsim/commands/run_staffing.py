@@ -46,6 +46,7 @@ def _german(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _history_table() -> pd.DataFrame:
     from paktsim import budget
+    from paktsim.report.provenance import TAGS_DE
 
     hist, tags = cast("tuple[pd.DataFrame, pd.DataFrame]", budget.history(with_tags=True))
     labels = hist.attrs["labels"]
@@ -53,7 +54,7 @@ def _history_table() -> pd.DataFrame:
     long.index.name = "Jahr"
     for col, label in labels.items():
         if col in tags:
-            long[f"{label} (Einstufung)"] = tags[col].replace("", pd.NA)
+            long[f"{label} (Einstufung)"] = tags[col].map(lambda t: TAGS_DE.get(t, t or pd.NA))
     return long
 
 

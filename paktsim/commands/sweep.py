@@ -2,13 +2,14 @@
 
 Writes into ``DIR`` (all at once, :func:`paktsim.io.output_set`):
 
-* ``sweep.csv`` — one row per combination and year: ``combination``, the grid
-  paths as written in the scenario, ``year`` and the headline figures
-  (:data:`paktsim.sweep.METRICS`, stable English names);
+* ``sweep.csv`` — one row per combination and year: ``Kombination``, the grid
+  paths as written in the scenario, ``Jahr`` and the headline figures
+  (:data:`paktsim.sweep.METRICS` under their German labels, ``METRIC_LABELS``);
 * ``sweep_vergleich.csv`` — each combination minus the base scenario (the
-  scenario without its grid) in the same year (``delta_*``) and how many Kreise
+  scenario without its grid) in the same year (``Δ …``) and how many Kreise
   get more or less money than under the base;
-* ``sweep.xlsx`` — both tables and the base with German headers, plus ``Herkunft``;
+* ``sweep.xlsx`` — both tables and the base with the same German headers, plus
+  ``Herkunft`` (the CSVs keep grid values as written, the workbook shows them for reading);
 * ``run_record.json`` — scenario, grid, sha256 of every file.
 
 Combinations run in-process, on local processes (``--workers N``) or on a Dask
@@ -93,7 +94,9 @@ def run(args: argparse.Namespace) -> int:
         written = {}
         for name, table in (("sweep.csv", result.table),
                             ("sweep_vergleich.csv", result.comparison)):
-            written[name] = write_table(staging / name, table.set_index("combination"))
+            # German headers as in sweep.xlsx; grid paths and values stay as written (machine)
+            written[name] = write_table(staging / name,
+                                        sweep.german(table, []).set_index("Kombination"))
         sheets = {"Varianten": sweep.german(result.table, grid).set_index("Kombination"),
                   "Vergleich mit Basis": sweep.german(result.comparison,
                                                       grid).set_index("Kombination"),

@@ -36,6 +36,7 @@ __all__ = [
     "PROVENANCE_SHEET",
     "default_number_format",
     "page_setup",
+    "print_excerpt",
     "print_title",
     "row_number_format",
     "safe_cell",
@@ -56,6 +57,12 @@ _FORMATS = {
     "number": "#,##0.00",
 }
 _MAX_WIDTH = 60
+#: A sheet with more data rows than this prints an excerpt (see :func:`print_excerpt`):
+#: 440 Kreis-years or 1,101 Gemeinden fit on paper only at an unreadable size.
+PRINT_MAX_ROWS = 120
+#: The Gemeinden a long Gemeinde sheet prints: from 20,000 inhabitants a Gemeinde may
+#: become a Große Kreisstadt (§ 3 Abs. 2 GemO BW) -- the cities a Städtetag reader looks up.
+PRINT_MIN_POPULATION = 20_000
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 #: First characters that make Excel/LibreOffice read typed text as a formula (or DDE).
@@ -271,7 +278,7 @@ def _display_width(value: Any, fmt: str | None) -> int:
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
-def _write_sheet(ws: Any, frame: "pd.DataFrame", formats: Mapping[str, str]) -> None:
+def _write_sheet(ws: Any, frame: "pd.DataFrame", formats: Mapping[str, str]) -> str:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
@@ -320,6 +327,52 @@ def _write_sheet(ws: Any, frame: "pd.DataFrame", formats: Mapping[str, str]) -> 
     ws.freeze_panes = ws.cell(row=2, column=n_index + 1)
     if len(frame) and header:
         ws.auto_filter.ref = ws.dimensions
+        return print_excerpt(ws, header, [values for _dtype, values in series])
+    return ""
+
+
+def print_excerpt(ws: Any, header: list[str], columns: list[list[Any]]) -> str:
+    """Filter a long sheet to what fits readably on paper; return the note for the page header.
+
+    A sheet of more than :data:`PRINT_MAX_ROWS` rows shows (and prints) only the first
+    year when it has a ``Jahr`` column, else the Gemeinden of at least
+    :data:`PRINT_MIN_POPULATION` inhabitants when it has an ``Einwohner`` column. It is an
+    ordinary AutoFilter (rows hidden, the filter set on the column): "Filter löschen" in
+    Excel or LibreOffice shows every row; the CSV twin and formulas see every row.
+    Other sheets are left alone (``""``).
+    """
+    n_rows = len(columns[0]) if columns else 0
+    if n_rows <= PRINT_MAX_ROWS:
+        return ""
+    if "Jahr" in header:
+        col = header.index("Jahr")
+        years = [v for v in columns[col] if isinstance(v, (int, float, str)) and str(v).strip()]
+        if len({str(v) for v in years}) < 2:
+            return ""
+        first = min(years, key=lambda v: float(v))
+        keep = [str(v) == str(first) for v in columns[col]]
+        ws.auto_filter.add_filter_column(col, [str(first)])
+        note = f"Druck: nur {first} (Filter auf Jahr; alle Jahre in der Tabelle)"
+    elif "Einwohner" in header:
+        from openpyxl.worksheet.filters import CustomFilter, CustomFilters, FilterColumn
+
+        col = header.index("Einwohner")
+        keep = [isinstance(v, (int, float)) and not isinstance(v, bool)
+                and v >= PRINT_MIN_POPULATION for v in columns[col]]
+        ws.auto_filter.filterColumn.append(FilterColumn(
+            colId=col, customFilters=CustomFilters(customFilter=[CustomFilter(
+                operator="greaterThanOrEqual", val=str(PRINT_MIN_POPULATION))])))
+        limit = f"{PRINT_MIN_POPULATION:,}".replace(",", ".")
+        note = (f"Druck: {sum(keep)} von {n_rows} Zeilen, ab {limit} Einwohnern "
+                "(Filter auf Einwohner; alle Zeilen in der Tabelle)")
+    else:
+        return ""
+    if not any(keep):
+        return ""
+    for row, shown in enumerate(keep, start=2):
+        if not shown:
+            ws.row_dimensions[row].hidden = True
+    return note
 
 
 def _is_label_index(index: Any) -> bool:
@@ -357,9 +410,10 @@ def print_title(provenance: Mapping[str, Any]) -> str:
     return " | ".join(parts)
 
 
-def page_setup(ws: Any, title: str, n_index: int) -> None:
+def page_setup(ws: Any, title: str, n_index: int, note: str = "") -> None:
     """Print layout: A4 landscape, fit to width, repeated header row and label columns,
-    page header with ``title``, footer with source and page numbers."""
+    page header with ``title``, footer with source, ``note`` (what an excerpt prints) and
+    page numbers."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -373,11 +427,15 @@ def page_setup(ws: Any, title: str, n_index: int) -> None:
         from openpyxl.utils import get_column_letter
 
         ws.print_title_cols = f"A:{get_column_letter(n_index)}"
-    header = _escape_header(f"{title} – {ws.title}" if title else ws.title)
+    header = f"{title} – {ws.title}" if title else ws.title
+    header = _escape_header(header)
     ws.oddHeader.left.text = header
     ws.oddHeader.left.size = 9
     ws.oddFooter.left.text = _escape_header(f"Quelle: paktsim; {ATTRIBUTION}")
     ws.oddFooter.left.size = 7
+    if note:
+        ws.oddFooter.center.text = _escape_header(note)
+        ws.oddFooter.center.size = 8
     ws.oddFooter.right.text = "Seite &P von &N"
     ws.oddFooter.right.size = 7
 
@@ -424,6 +482,9 @@ def _created(provenance: Mapping[str, Any]) -> dt.datetime:
     return dt.datetime(*_ZIP_EPOCH)
 
 
+#: Column widths (A: parameter path … G: in force since) and font size of the parameter table.
+_PARAMETER_WIDTHS = (34, 60, 11, 16, 11, 70, 11)
+_PARAMETER_FONT = 8
 _PARAMETER_DATE_KEYS = ("Parameterstand", "Stichtag Förderregeln",
                         "Alternative: Stichtag Förderregeln", "Basis: Stichtag Förderregeln")
 
@@ -454,13 +515,22 @@ def _write_parameters(ws: Any, table: "pd.DataFrame") -> None:
     ws.append(["Parameter"] + list(table.columns))
     r += 1
     for cell in ws[r]:
-        cell.font = Font(bold=True)
+        cell.font = Font(bold=True, size=_PARAMETER_FONT)
+    widths = dict(zip("ABCDEFG", _PARAMETER_WIDTHS))
+    small, wrap = Font(size=_PARAMETER_FONT), Alignment(wrap_text=True, vertical="top")
     for path, row in table.iterrows():
-        ws.append([path] + [str(v) for v in row.tolist()])
+        values = [path] + [str(v) for v in row.tolist()]
+        ws.append(values)
         r += 1
-        for cell in ws[r]:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for letter, width in zip("CDEFG", (14, 20, 16, 60, 12)):
+        lines = 1
+        for cell, value in zip(ws[r], values):
+            cell.font, cell.alignment = small, wrap
+            # LibreOffice does not size rows of wrapped text on import: give the height
+            per_line = max(1, int(widths.get(cell.column_letter, 10) * 1.6))
+            lines = max(lines, sum(-(-max(len(part), 1) // per_line)
+                                   for part in str(value).splitlines() or [""]))
+        ws.row_dimensions[r].height = lines * (_PARAMETER_FONT + 2.5) + 1
+    for letter, width in widths.items():
         ws.column_dimensions[letter].width = width
 
 
@@ -476,8 +546,12 @@ def _write_provenance(ws: Any, rows: list[tuple[str, Any]]) -> None:
             ws.cell(row=ws.max_row, column=2).number_format = "yyyy-mm-dd"
     ws.column_dimensions["A"].width = min(_MAX_WIDTH, max(len(k) for k, _ in rows) + 2)
     ws.column_dimensions["B"].width = 60
-    for (cell,) in ws.iter_rows(min_row=2, min_col=2, max_col=2):
+    for key_cell, cell in ws.iter_rows(min_row=2, min_col=1, max_col=2):
+        key_cell.alignment = Alignment(vertical="top")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+        lines = sum(-(-max(len(part), 1) // 58) for part in str(cell.value).splitlines() or [""])
+        if lines > 1:  # LibreOffice does not size rows of wrapped text on import
+            ws.row_dimensions[cell.row].height = lines * 15
     ws.freeze_panes = "A2"
 
 
@@ -552,8 +626,8 @@ def write_workbook(handle: IO[bytes], tables: Mapping[str, "pd.DataFrame"],
     title = print_title(provenance)
     for sheet_name, frame in zip(names, tables.values()):
         ws = workbook.create_sheet(sheet_name)
-        _write_sheet(ws, frame, number_formats)
-        page_setup(ws, title, _index_columns(frame))
+        note = _write_sheet(ws, frame, number_formats)
+        page_setup(ws, title, _index_columns(frame), note)
     ws = workbook.create_sheet(PROVENANCE_SHEET)
     _write_provenance(ws, _provenance_rows(provenance, created))
     parameters = _parameter_rows(provenance)

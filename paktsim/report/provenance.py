@@ -15,6 +15,8 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from paktsim.i18n import translate_segments
+
 __all__ = ["UNITS_DE", "TAGS_DE", "parameters_in_force", "parameters_in_force_de",
            "record_parameters"]
 
@@ -25,6 +27,7 @@ UNITS_DE: dict[str, str] = {
     "EUR_per_year": "€ je Jahr",
     "bool": "ja/nein",
     "count": "Anzahl",
+    "factor": "Faktor",
     "date": "Datum",
     "fte": "VZÄ",
     "months": "Monate",
@@ -100,7 +103,7 @@ def parameters_in_force_de(date: Any, overrides: Mapping[str, Any] | None = None
         "Wert": table["value"].map(_value_text),
         "Einheit": table["unit"].map(lambda u: UNITS_DE.get(u, u)),
         "Einstufung": table["tag"].map(lambda t: TAGS_DE.get(t, t)),
-        "Quelle": table["source"],
+        "Quelle": table["source"].map(translate_segments),
         "gilt seit": table["since"].map(lambda d: d.strftime("%d.%m.%Y")
                                         if isinstance(d, dt.date) else "–"),
     }, index=table.index)

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from paktsim import cli
+from paktsim.allocation.labels import from_german
 from paktsim.commands.run import write_outputs
 from paktsim.report.excel import FORMULA_TRIGGERS, safe_cell, write_workbook
 
@@ -98,7 +99,7 @@ def test_cli_allocate_and_compare_with_hostile_names(tmp_path, monkeypatch, caps
     assert cli.main(["allocate", "--rule", "counts", "--counts", counts.name, "--budget",
                      "1000000", "--out", "a.csv"]) == 0
     assert live_formulas(tmp_path / "a.xlsx") == []
-    base = pd.read_csv(tmp_path / "a.csv", dtype={"ags": str})
+    base = from_german(pd.read_csv(tmp_path / "a.csv", dtype={"AGS": str, "Kreis-AGS": str}))
     base["name"] = [HOSTILE[i % len(HOSTILE)] for i in range(len(base))]
     # "\r\n" line ends: pandas quotes a field holding a CR only then
     base.to_csv(tmp_path / "base.csv", index=False, lineterminator="\r\n")

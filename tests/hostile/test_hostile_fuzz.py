@@ -250,7 +250,9 @@ def test_allocate_arguments_never_internal_error(tmp_path_factory, capsys, rule,
     if code == 0:
         import pandas as pd
 
-        table = pd.read_csv(folder / "a.csv", dtype={"ags": str})
+        from paktsim.allocation.labels import from_german
+
+        table = from_german(pd.read_csv(folder / "a.csv", dtype={"AGS": str}))
         amounts = table["amount_eur"]
         assert (amounts >= 0).all() and amounts.dtype.kind == "i"
         if "--budget" in options and rule != "per-capita":
