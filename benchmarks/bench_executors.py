@@ -16,8 +16,8 @@ Every executor gives the same bytes (checked here on the Land P50 of the gap, an
 in ``tests/test_ensemble_executors.py``).  Reported: draws per second per
 executor, the speed-up of 2 processes over in-process, the overhead per chunk
 (time with many small chunks minus time with few large chunks, per extra chunk,
-in-process) and the peak resident memory of one worker process (``ru_maxrss`` of
-the pool's children; Dask: of each worker).  A second workload runs 100,000
+in-process) and the peak resident memory of one worker process (``VmHWM`` of each
+pool or Dask worker, asked after the timing).  A second workload runs 100,000
 draws of the Land-level chain (``bench_montecarlo.LandEnsemble``) in-process.
 """
 
@@ -51,7 +51,14 @@ def _ensemble(scenario: Any, n: int, chunk: int, executor: Any) -> Any:
 
 
 def _maxrss_mb_self() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak resident memory of this process (MB): ``VmHWM``, which a new program
+    (exec) resets, so a spawned worker does not report the RSS of the process that
+    started it, as ``ru_maxrss`` would; ``ru_maxrss`` where ``/proc`` is missing."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("VmHWM")) / 1024
+    except (OSError, StopIteration, ValueError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _time_pool(scenario: Any, n: int, chunk: int, workers: int, reps: int

@@ -7,6 +7,7 @@ Usage::
     python -m benchmarks --quick         # tiny sizes (smoke test), writes nothing
     python -m benchmarks --only peers --only montecarlo
     python -m benchmarks --repeats 5     # repeats per timing (default: per benchmark)
+    python -m benchmarks --markdown      # also print the table for the README's "Speed"
 
 Calling convention of a benchmark module ``benchmarks/bench_NAME.py``:
 ``run(size="full", repeats=None) -> dict`` with medians in milliseconds under keys
@@ -38,11 +39,11 @@ from typing import Any
 from benchmarks.timing import Stats
 
 __all__ = ["BENCHMARKS", "TARGETS", "run_benchmark", "run_all", "build_rows", "render_table",
-           "render_markdown", "main"]
+           "render_markdown", "readme_table", "main"]
 
 #: Benchmark modules in run order (``benchmarks/bench_NAME.py``).
 BENCHMARKS: tuple[str, ...] = ("inflow", "allocation", "dashboard", "staffing", "montecarlo",
-                               "peers", "hostile", "executors", "browser")
+                               "peers", "hostile", "executors", "browser", "product")
 #: Targets from issue #7 (ms, or a ratio).
 TARGETS = {"deterministic_ms": 50.0, "dashboard_ms": 150.0, "ensemble_1000_ms": 10_000.0,
            "pysd_ratio": 100.0}
@@ -274,6 +275,7 @@ def build_rows(outcomes: dict[str, Outcome]) -> list[Row]:
         rows.append(Row("6 Memory and growth with draws",
                         note=mc.error if mc.status == "missing" else f"failed: {mc.error}"))
     rows += _executor_rows(outcomes)
+    rows += _product_rows(outcomes)
     return [r for r in rows if r.note != _NOT_RUN]
 
 
@@ -309,6 +311,62 @@ def _executor_rows(outcomes: dict[str, Outcome]) -> list[Row]:
                     else "RESULTS DIFFER between executors"))
     rows.append(_timed(outcomes, "executors", "land_large_ms",
                        f"7c Land-level chain, {r['land_draws']:,} draws (in-process)"))
+    return rows
+
+
+def _product_rows(outcomes: dict[str, Outcome]) -> list[Row]:
+    """Rows 8: the CLI as a user runs it, in a subprocess (issue 11)."""
+    from benchmarks.bench_product import TARGETS as PRODUCT
+
+    pr = outcomes.get("product")
+    if pr is None:
+        return []
+    if pr.status != "ok":
+        return [Row("8 Product (paktsim CLI)", note=pr.error if pr.status == "missing"
+                    else f"failed: {pr.error}")]
+    r = pr.result
+
+    def cpu(key: str) -> str:
+        return f"CPU {r[f'{key}_cpu_s']:.2f} s" if f"{key}_cpu_s" in r else ""
+
+    def failed(key: str, label: str, target: str) -> Row | None:
+        if f"{key}_error" in r:
+            return Row(label, target=target, status="missed", note=f"failed: {r[f'{key}_error']}")
+        if f"{key}_ms" not in r:
+            return Row(label, note=_NOT_RUN)
+        return None
+
+    rows = []
+    for key, label in (("help", "8a `paktsim --help` (subprocess, start-up included)"),
+                       ("status_quo", "8b `paktsim run scenarios/status_quo.yaml` end to end")):
+        target = PRODUCT[f"{key}_ms"]
+        rows.append(failed(key, label, f"< {fmt_ms(target)}")
+                    or _timed(outcomes, "product", f"{key}_ms", label, target_ms=target,
+                              note=f"{cpu(key)}; peak RSS {r[f'{key}_peak_mb']:,.0f} MB"))
+    for key in sorted({k[:-6] for k in r if k.startswith("mc_") and k.endswith("_draws")},
+                      key=lambda k: (r[f"{k}_draws"], k)):
+        n, workers = r[f"{key}_draws"], r.get(f"{key}_workers")
+        label = (f"8c `paktsim run scenarios/zugang_unsicher.yaml --draws {n:,}`"
+                 + (f" --workers {workers}" if workers else ""))
+        target = PRODUCT.get(f"{key}_peak_mb")
+        bad = failed(key, label, f"< {target:,.0f} MB" if target else "")
+        if bad:
+            rows.append(bad)
+            continue
+        peak = r[f"{key}_peak_mb"]
+        memory = (f"peak RSS {peak:,.0f} MB"
+                  + (f" (main {r[f'{key}_main_peak_mb']:,.0f} MB, largest worker "
+                     f"{r[f'{key}_worker_peak_mb']:,.0f} MB, together ≤ "
+                     f"{r[f'{key}_tree_peak_mb']:,.0f} MB)" if workers else ""))
+        row = _timed(outcomes, "product", f"{key}_ms", label,
+                     note=f"{memory}; {cpu(key)}"
+                          + (f"; {r['speedup_workers_2']:.2f}× one process"
+                             if workers == 2 and "speedup_workers_2" in r else ""))
+        if target:
+            row.value = f"{fmt_ms(row.median)}; {peak:,.0f} MB"
+            row.target = f"< {target:,.0f} MB peak RSS"
+            row.status = "met" if peak < target else "missed"
+        rows.append(row)
     return rows
 
 
@@ -455,6 +513,25 @@ def render_markdown(outcomes: dict[str, Outcome], rows: list[Row], info: dict[st
     return "\n".join(parts).rstrip() + "\n"
 
 
+def readme_table(rows: list[Row], info: dict[str, str], argv: list[str]) -> str:
+    """The README's speed and memory table: the rows of this run with its machine
+    and load, ready to paste under "Speed" (``python -m benchmarks --markdown``)."""
+    cmd = "python -m benchmarks" + ("" if not argv else " " + " ".join(
+        a for a in argv if a != "--markdown"))
+    load = info.get("load_average", "?")
+    if "load_average_end" in info:
+        load += f" at the start, {info['load_average_end']} at the end"
+    head = (f"Measured {info.get('date', '')} with `{cmd}` on {info.get('cpu', '?')} "
+            f"({info.get('cpus_usable', info.get('cpu_count', '?'))} cores usable), commit "
+            f"{info.get('commit', '?')}; load average (1, 5, 15 min) {load}.")
+    out = ["| what | median | target | status | notes |", "|---|---:|---|---|---|"]
+    for r in rows:
+        status = {"met": "✓ met", "missed": "✗ missed"}.get(r.status, r.status)
+        out.append(f"| {r.label} | {r.value or fmt_ms(r.median)} | {r.target} | {status} | "
+                   f"{r.note} |")
+    return head + "\n\n" + "\n".join(out) + "\n"
+
+
 def _write(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
@@ -477,6 +554,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--notes", type=Path, default=None,
                         help="markdown file whose text goes into the results under 'Notes' "
                              "(default: benchmarks/notes.md if it exists)")
+    parser.add_argument("--markdown", action="store_true",
+                        help="also print the table for the README (with machine and load)")
     args = parser.parse_args(argv)
     if args.repeats is not None and args.repeats < 1:
         parser.error("--repeats: expected a whole number >= 1")
@@ -489,14 +568,17 @@ def main(argv: list[str] | None = None) -> int:
     rows = build_rows(outcomes)
     print()
     print(render_table(rows))
+    try:
+        info["load_average_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:  # pragma: no cover
+        pass
+    if args.markdown:
+        print()
+        print(readme_table(rows, info, argv))
     output = args.output
     if output is None and size == "full" and names == BENCHMARKS:
         output = RESULTS
     if output is not None:
-        try:
-            info["load_average_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
-        except OSError:  # pragma: no cover
-            pass
         notes_file = args.notes or (NOTES if NOTES.exists() else None)
         notes = notes_file.read_text(encoding="utf-8") if notes_file else ""
         _write(output, render_markdown(outcomes, rows, info, size, argv, notes))

@@ -12,12 +12,17 @@ the ensemble is the same step vectorised over the draws of a chunk.
 Chunks, executors and reproducibility
 -------------------------------------
 :func:`run` splits the draws into chunks of at most ``chunk_size`` draws.  A
-chunk is a picklable :class:`ChunkTask`; :func:`run_chunk` runs the inflow chain
-for its draws, applies :func:`place_staffing` and reduces the result inside the
-worker to what is kept per draw: the Land's headline figures per year and the
-ratio per Kreis and year (``draws × Kreise × years``, never ``draws ×
+chunk is a small picklable :class:`ChunkTask`; :func:`run_chunk` samples the
+chunk's own inflow rates (``rates.sample(..., first_draw=start)``: about 60 kB
+per draw, so no process ever holds the rates of all draws), runs the inflow
+chain for its draws in steps of at most :data:`MAX_CELLS`, applies
+:func:`place_staffing` and reduces the result inside the worker to what is kept
+per draw: the Land's headline figures per year and the ratio, positions needed
+and missing per Kreis and year (``draws × Kreise × years``, never ``draws ×
 Gemeinden × months``).  Tasks go to any :class:`concurrent.futures.Executor`
-(``None``: in-process, one chunk after the other, so memory holds one chunk).
+(``None``: in-process, one chunk after the other, so memory holds one chunk);
+results are stored by draw index as they arrive, and ``on_chunk_done(done,
+total)`` (or :func:`chunk_progress`) reports each finished chunk.
 
 Random numbers do not depend on the chunks: the inflow rates come from fixed
 blocks of draws (:mod:`paktsim.inflow.rates`, ``SeedSequence(seed,
@@ -32,8 +37,10 @@ whatever the executor, the number of workers and the chunk size (tested).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from concurrent.futures import Executor
+import contextlib
+import contextvars
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,9 +51,9 @@ from paktsim import staffing as st
 from paktsim.errors import InputError, Problem
 
 __all__ = ["STAFFING_KEYS", "STAFFING_STREAM", "QUANTILES", "LAND_METRICS", "MAX_CELLS",
-           "PlaceInputs", "ChunkTask", "EnsembleResult", "validate_distributions",
-           "split_distributions", "sample_staffing", "horizon_window", "to_places",
-           "place_staffing", "run_chunk", "run"]
+           "PlaceInputs", "DrawSpec", "ChunkTask", "ChunkCallback", "EnsembleResult",
+           "validate_distributions", "split_distributions", "sample_staffing", "horizon_window", "to_places",
+           "place_staffing", "run_chunk", "chunk_progress", "run"]
 
 #: Staffing assumptions that may carry a distribution, with their valid interval.
 STAFFING_KEYS: dict[str, tuple[float, float]] = {
@@ -265,49 +272,62 @@ def place_staffing(stocks: Mapping[str, np.ndarray], inputs: PlaceInputs,
 
 
 @dataclass(frozen=True, eq=False)
+class DrawSpec:
+    """How every chunk samples its draws' inflow inputs (the same for all chunks).
+
+    The arguments of :func:`paktsim.inflow.rates.sample`; a chunk samples only its
+    own draws (``first_draw``), so no process ever holds the rates of all draws.
+    """
+
+    seed: int
+    first_day: Any             # date: rates in force (with ``months``: unused)
+    overrides: dict[str, Any] | None
+    distributions: dict[str, Any]
+    arrivals_sigma: float
+    months: pd.PeriodIndex     # the chain's months (monthly rates)
+    initial_own: np.ndarray    # (1, G) central pre-2014 stock
+
+
+@dataclass(frozen=True, eq=False)
 class ChunkTask:
-    """One chunk of draws, self-contained and picklable (sent to a worker)."""
+    """One chunk of draws, self-contained and picklable (sent to a worker).
+
+    The worker samples the chunk's rates itself and runs them in steps of at
+    most ``work`` draws (:data:`MAX_CELLS`), so a chunk's memory is bounded by
+    its rates (about 60 kB per draw) plus one step.
+    """
 
     start: int
+    size: int
+    work: int
     arrivals: np.ndarray       # (1, G, T_all) central monthly arrivals
     forward: np.ndarray        # (T_all,) months the arrival factor applies to
-    factor: np.ndarray         # (c,) arrival-level factor per draw
-    rates: Any                 # ChainRates with arrays (c, G, T_all) (monthly)
     segment: np.ndarray        # (G, T_all) key segment (regime) per group and month
     n_segments: int
-    initial_own: np.ndarray    # (c, G) pre-2014 stock per draw
     initial_segment: int | None  # segment of the pre-2014 stock and of movers
-    staff: dict[str, np.ndarray]  # key → (c,)
+    staff: dict[str, np.ndarray]  # key → (size,)
+    draws: DrawSpec
     inputs: PlaceInputs
 
-    @property
-    def size(self) -> int:
-        return len(self.factor)
 
-
-def run_chunk(task: ChunkTask) -> dict[str, Any]:
-    """Run one chunk and reduce it to what is kept per draw (runs in the worker).
-
-    Returns
-    -------
-    dict
-        ``start``, ``land`` (metric → (c, Y)) and ``kreis_ratio`` (c, K, Y).
-    """
+def _step(task: ChunkTask, rates: Any, factor: np.ndarray, initial: np.ndarray,
+          staff: Mapping[str, np.ndarray]) -> dict[str, Any]:
+    """Chain → staffing → reduction for a few draws (at most ``task.work``)."""
     from paktsim.inflow.kernel import run_chain
 
-    arr = np.where(task.forward, task.arrivals * task.factor[:, None, None], task.arrivals)
+    arr = np.where(task.forward, task.arrivals * factor[:, None, None], task.arrivals)
     try:
-        chain = run_chain(arr, task.rates, task.segment, n_segments=task.n_segments,
-                          initial_own=task.initial_own, initial_segment=task.initial_segment,
+        chain = run_chain(arr, rates, task.segment, n_segments=task.n_segments,
+                          initial_own=initial, initial_segment=task.initial_segment,
                           move_segment=task.initial_segment)
     except ValueError as exc:
         raise InputError(Problem("inflow", str(exc))) from None
-    out = place_staffing(chain.stocks, task.inputs, task.staff)
+    out = place_staffing(chain.stocks, task.inputs, staff)
     del chain
-    rates = task.inputs.rates.select(task.inputs.grid.years)
+    rates_eur = task.inputs.rates.select(task.inputs.grid.years)
     land = {m: out[m].sum(axis=1) for m in ("caseload", "fte_needed", "fte_staffed",
                                             "gap_fte", "gap_eur", "cofunding_eur")}
-    land["needed_eur"] = st.needed_eur(land["fte_needed"], rates)
+    land["needed_eur"] = st.needed_eur(land["fte_needed"], rates_eur)
     starts = task.inputs.kreis_starts
     with np.errstate(divide="ignore", invalid="ignore"):
         land["ratio_actual"] = np.where(land["fte_staffed"] > 0,
@@ -317,29 +337,76 @@ def run_chunk(task: ChunkTask) -> dict[str, Any]:
         kreis_ratio = np.where(k_st > 0, k_cl / k_st, np.nan)
     kreis_needed = np.add.reduceat(out["fte_needed"], starts, axis=1)
     kreis_gap = np.add.reduceat(out["gap_fte"], starts, axis=1)
-    return {"start": task.start, "land": land, "kreis_ratio": kreis_ratio,
-            "kreis_needed": kreis_needed, "kreis_gap": kreis_gap}
+    return {"land": land, "kreis_ratio": kreis_ratio, "kreis_needed": kreis_needed,
+            "kreis_gap": kreis_gap}
 
 
-def _tasks(inflow: Any, inputs: PlaceInputs, rates: Any, factor: np.ndarray,
-           staff: Mapping[str, np.ndarray], initial: np.ndarray, chunk: int
-           ) -> Iterator[ChunkTask]:
+def run_chunk(task: ChunkTask) -> dict[str, Any]:
+    """Sample, run and reduce one chunk to what is kept per draw (runs in the worker).
+
+    Returns
+    -------
+    dict
+        ``start``, ``land`` (metric → (c, Y)), ``kreis_ratio``, ``kreis_needed``,
+        ``kreis_gap`` (c, K, Y), ``drawn`` (key → (c,)) and ``factor`` (c,).
+    """
+    from paktsim.inflow import rates as rates_mod
+
+    spec = task.draws
+    rates, factor, drawn = rates_mod.sample(
+        task.size, spec.seed, spec.first_day, spec.overrides, distributions=spec.distributions,
+        arrivals_sigma=spec.arrivals_sigma, months=spec.months, first_draw=task.start)
+    initial = np.repeat(np.asarray(spec.initial_own)[:1], task.size, axis=0)
+    if "inflow.initial.own" in drawn:  # calibrated: drawn jointly with the rates
+        initial[:, 0] = drawn["inflow.initial.own"]
+    parts = []
+    for lo in range(0, task.size, task.work):
+        sl = slice(lo, min(task.size, lo + task.work))
+        parts.append(_step(task, rates.take(sl), factor[sl], initial[sl],
+                           {k: v[sl] for k, v in task.staff.items()}))
+    del rates
+    land = {m: np.concatenate([p["land"][m] for p in parts]) for m in LAND_METRICS}
+    kreis = {k: np.concatenate([p[k] for p in parts])
+             for k in ("kreis_ratio", "kreis_needed", "kreis_gap")}
+    return {"start": task.start, "land": land, **kreis, "drawn": drawn, "factor": factor}
+
+
+def _tasks(inflow: Any, inputs: PlaceInputs, spec: DrawSpec, staff: Mapping[str, np.ndarray],
+           n: int, chunk: int, work: int) -> Iterator[ChunkTask]:
     from paktsim.inflow import arrivals as arrivals_mod
     from paktsim.inflow.arrivals import GROUPS
 
-    n = len(factor)
     base = inflow.arrivals[list(GROUPS)].to_numpy().T[None, :, :]
     forward = np.asarray(inflow.all_months > arrivals_mod.HISTORIC_END)
     keys = inflow.keys  # month-by-month regimes (reception credits), as the central run
     for lo in range(0, n, chunk):
-        sl = slice(lo, min(n, lo + chunk))
-        yield ChunkTask(lo, base, forward, factor[sl], rates.take(sl), keys.segment,
-                        keys.kreis.shape[0], initial[sl], keys.initial_segment,
-                        {k: v[sl] for k, v in staff.items()}, inputs)
+        hi = min(n, lo + chunk)
+        yield ChunkTask(lo, hi - lo, min(work, hi - lo), base, forward, keys.segment,
+                        keys.kreis.shape[0], keys.initial_segment,
+                        {k: v[lo:hi] for k, v in staff.items()}, spec, inputs)
+
+
+#: Receives ``(chunks done, chunks in all)`` after each chunk (see :func:`chunk_progress`).
+ChunkCallback = Callable[[int, int], None]
+_PROGRESS: contextvars.ContextVar[ChunkCallback | None] = contextvars.ContextVar(
+    "paktsim_chunk_progress", default=None)
+
+
+@contextlib.contextmanager
+def chunk_progress(callback: ChunkCallback | None) -> Iterator[None]:
+    """Call ``callback(done, total)`` at the start (``done = 0``) and after each
+    finished chunk of every ensemble run inside the ``with`` block (e.g. a progress
+    bar of ``paktsim run``), also when it is reached through cached pipeline calls."""
+    token = _PROGRESS.set(callback)
+    try:
+        yield
+    finally:
+        _PROGRESS.reset(token)
 
 
 def run(scenario: Any, inflow: Any, inputs: PlaceInputs, *, n_draws: int, chunk_size: int,
-        executor: Executor | None = None) -> EnsembleResult:
+        executor: Executor | None = None,
+        on_chunk_done: ChunkCallback | None = None) -> EnsembleResult:
     """Monte Carlo ensemble of the headline figures (see the module docstring).
 
     Parameters
@@ -352,31 +419,34 @@ def run(scenario: Any, inflow: Any, inputs: PlaceInputs, *, n_draws: int, chunk_
     inputs : PlaceInputs
         The central run's allocation, funding and rates per place.
     n_draws, chunk_size : int
+        Draws, and draws per chunk (the unit sent to a worker; a worker holds
+        the rates of one chunk and computes it in steps bounded by
+        :data:`MAX_CELLS`).
     executor : concurrent.futures.Executor, optional
         Where chunks run (``ProcessPoolExecutor``, a ``dask.distributed``
         client's ``get_executor()``, …); default in-process.
+    on_chunk_done : callable ``(done, total)``, optional
+        Called in this process with ``done = 0`` before the first chunk and
+        after each finished chunk (default: the callback of an enclosing
+        :func:`chunk_progress`).
 
     Returns
     -------
     EnsembleResult
     """
-    from paktsim.inflow import rates as rates_mod
-
     n, chunk = int(n_draws), int(chunk_size)
     if n < 1:
         raise InputError(Problem("uncertainty.n_draws", "expected at least 1 draw", n))
     if chunk < 1:
         raise InputError(Problem("uncertainty.chunk_size", "expected at least 1", chunk))
+    callback = on_chunk_done if on_chunk_done is not None else _PROGRESS.get()
     cells = max(1, inputs.key.shape[1] * len(inputs.grid.years))
     work = max(1, min(chunk, MAX_CELLS // cells))
     inflow_dists, staff_dists = split_distributions(scenario.uncertainty.distributions)
-    first_day = pd.Period(scenario.horizon.start, freq="M").start_time.date()
-    rates, factor, drawn = rates_mod.sample(
-        n, scenario.seed, first_day, scenario.overrides or None, distributions=inflow_dists,
-        arrivals_sigma=scenario.uncertainty.arrivals_sigma, months=inflow.all_months)
-    initial = np.repeat(np.asarray(inflow.initial_own)[:1], n, axis=0)
-    if "inflow.initial.own" in drawn:  # calibrated: drawn jointly with the rates
-        initial[:, 0] = drawn["inflow.initial.own"]
+    spec = DrawSpec(int(scenario.seed), pd.Period(scenario.horizon.start, freq="M")
+                    .start_time.date(), dict(scenario.overrides) if scenario.overrides else None, inflow_dists,
+                    float(scenario.uncertainty.arrivals_sigma), inflow.all_months,
+                    np.asarray(inflow.initial_own)[:1])
     staff = sample_staffing(staff_dists, scenario.seed, np.arange(n))
     years = inputs.grid.years
     kreise = inputs.kreis_index
@@ -384,24 +454,36 @@ def run(scenario: Any, inflow: Any, inputs: PlaceInputs, *, n_draws: int, chunk_
     kreis_ratio = np.empty((n, len(kreise), len(years)))
     kreis_needed = np.empty_like(kreis_ratio)
     kreis_gap = np.empty_like(kreis_ratio)
+    factor = np.empty(n)
+    drawn: dict[str, np.ndarray] = {}
+    total = -(-n // chunk)
 
-    def store(part: dict[str, Any]) -> None:
+    def store(part: dict[str, Any], done: int) -> None:
         lo = part["start"]
-        size = part["kreis_ratio"].shape[0]
+        hi = lo + part["kreis_ratio"].shape[0]
         for m in LAND_METRICS:
-            land[m][lo:lo + size] = part["land"][m]
-        kreis_ratio[lo:lo + size] = part["kreis_ratio"]
-        kreis_needed[lo:lo + size] = part["kreis_needed"]
-        kreis_gap[lo:lo + size] = part["kreis_gap"]
+            land[m][lo:hi] = part["land"][m]
+        kreis_ratio[lo:hi] = part["kreis_ratio"]
+        kreis_needed[lo:hi] = part["kreis_needed"]
+        kreis_gap[lo:hi] = part["kreis_gap"]
+        factor[lo:hi] = part["factor"]
+        for key, values in part["drawn"].items():
+            drawn.setdefault(key, np.empty(n))[lo:hi] = values
+        if callback is not None:
+            callback(done, total)
 
-    tasks = _tasks(inflow, inputs, rates, factor, staff, initial, work)
+    if callback is not None:
+        callback(0, total)
+    tasks = _tasks(inflow, inputs, spec, staff, n, chunk, work)
     if executor is None:
-        for task in tasks:
-            store(run_chunk(task))
+        for done, task in enumerate(tasks, 1):
+            store(run_chunk(task), done)
     else:
-        futures = [executor.submit(run_chunk, task) for task in tasks]
-        for future in futures:
-            store(future.result())
+        # results are placed by draw index, so the order they arrive in changes nothing;
+        # as_completed drops each future once yielded, so finished chunks are not kept
+        futures = as_completed([executor.submit(run_chunk, task) for task in tasks])
+        for done, future in enumerate(futures, 1):
+            store(future.result(), done)
     return EnsembleResult(n, int(scenario.seed), chunk, tuple(int(y) for y in years), kreise,
                           land, kreis_ratio, {**drawn, "arrivals_factor": factor, **staff},
                           kreis_needed, kreis_gap)

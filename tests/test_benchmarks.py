@@ -211,8 +211,42 @@ def test_every_benchmark_runs_quick(tmp_path: Path) -> None:
     assert set(mc["scaling_exponent"]) == {"land", "gemeinde_pipeline"}
     ex = outcomes["executors"].result
     assert ex["identical"] and ex["processes_2_draws_per_s"] > 0
+    pr = outcomes["product"].result
+    assert pr["help_ms"] > 0 and pr["mc_10_peak_mb"] > pr["help_peak_mb"] > 0
     rows = runner.build_rows(outcomes)
     assert any(r.label.startswith("7 Gemeinde ensemble") for r in rows)
+    assert any(r.label.startswith("8c `paktsim run") for r in rows)
+    assert "| 8a `paktsim --help`" in runner.readme_table(rows, runner.machine_info(), [])
     info = runner.machine_info()
     text = runner.render_markdown(outcomes, rows, info, "quick", ["--quick"])
     assert text.count("\n| ") >= len(rows) and "Where we stand" in text
+
+
+def test_product_memory_is_the_commands_own_and_its_workers() -> None:
+    """Peak memory of a command is its own VmHWM (not the benchmark process's, which
+    ru_maxrss of wait4 would count) and a worker process it forks is seen."""
+    import os
+
+    from benchmarks.bench_product import TreeSampler, cli
+
+    ballast = b"x" * 300_000_000  # this process is large; the command must not inherit it
+    help_run = cli(["--help"])
+    del ballast
+    assert 0 < help_run["main_peak_mb"] < 200 and help_run["worker_peak_mb"] == 0
+    code = ("import os, time\n"
+            "if os.fork() == 0:\n"
+            "    x = b'y' * 150_000_000\n"
+            "    time.sleep(0.5)\n"
+            "    os._exit(0)\n"
+            "os.wait()\n")
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    sampler = TreeSampler(proc.pid)
+    sampler.start()
+    proc.wait(timeout=60)
+    sampler.done.set()
+    sampler.join()
+    workers = sampler.workers()
+    assert len(workers) == 1 and os.getpid() not in workers
+    assert max(sampler.hwm_kb[p] for p in workers) > 140_000
+    assert sampler.hwm_kb[proc.pid] < 100_000
+    assert sampler.tree_kb() >= max(sampler.hwm_kb[p] for p in workers) * 0.9

@@ -64,6 +64,43 @@ def test_dask_local_cluster(reference, processes, chunk):
     _same(reference, result)
 
 
+def test_progress_counts_finished_chunks(reference):
+    from paktsim import ensemble
+
+    calls = []
+    _same(reference, pipeline.run_ensemble(SCENARIO, chunk_size=5))  # cached central run
+    with ensemble.chunk_progress(lambda done, total: calls.append(("ctx", done, total))):
+        pipeline.run_ensemble(SCENARIO, chunk_size=5)
+    assert calls == [("ctx", k, 5) for k in range(6)]  # 23 draws in chunks of 5
+    calls.clear()
+    central = pipeline.run_scenario(SCENARIO, ensemble=False)
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        result = ensemble.run(SCENARIO, central.inflow, central.place_inputs, n_draws=23,
+                              chunk_size=9, executor=pool,
+                              on_chunk_done=lambda done, total: calls.append((done, total)))
+    _same(reference, result)
+    assert calls == [(0, 3), (1, 3), (2, 3), (3, 3)]
+
+
+@pytest.mark.parametrize("first,n", [(0, 7), (3, 250), (249, 2), (250, 1), (260, 300)])
+def test_rates_sampled_from_any_first_draw_equal_the_full_sample(first, n):
+    """A chunk samples only its own draws; they equal the same rows of one big sample."""
+    import datetime as dt
+
+    from paktsim.inflow.rates import RATE_NAMES, sample
+
+    months = pipeline.run_scenario(SCENARIO, ensemble=False).inflow.all_months
+    args = dict(arrivals_sigma=0.3, months=months)
+    full = sample(first + n, 7, dt.date(2025, 1, 1), **args)
+    part = sample(n, 7, dt.date(2025, 1, 1), first_draw=first, **args)
+    np.testing.assert_array_equal(part[1], full[1][first:])
+    for name in RATE_NAMES:
+        np.testing.assert_array_equal(getattr(part[0], name), getattr(full[0], name)[first:])
+    assert part[2].keys() == full[2].keys()
+    for key in full[2]:
+        np.testing.assert_array_equal(part[2][key], full[2][key][first:])
+
+
 def test_one_draw_without_spread_is_the_central_run():
     """The deterministic run is the ensemble step with one draw: with every input at its
     central value the ensemble's Land figures equal the central run's."""
@@ -133,6 +170,9 @@ def test_cli_workers_gives_the_same_files(tmp_path):
                                str(outs[name]), *extra], capture_output=True, text=True,
                               timeout=600)
         assert proc.returncode == 0, proc.stderr
+        # progress counts finished chunks (12 draws in chunks of 5: 3 chunks), last line 3 of 3
+        lines = [x for x in proc.stderr.splitlines() if x.startswith("Monte Carlo:")]
+        assert lines and lines[-1] == "Monte Carlo: 3 von 3 Teilpaketen fertig", proc.stderr
     for file in ("unsicherheit_land.csv", "unsicherheit_kreise_ueber_120.csv",
                  "personal_uebersicht.csv"):
         assert (outs["one"] / file).read_bytes() == (outs["two"] / file).read_bytes(), file

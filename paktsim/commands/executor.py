@@ -5,7 +5,9 @@
 * ``--scheduler ADDRESS``: an existing ``dask.distributed`` scheduler (optional extra
   ``dask``: ``pip install -e ".[dask]"``).
 
-The numbers are the same bytes in every case (:mod:`paktsim.ensemble`).  On Ctrl-C the
+The numbers are the same bytes in every case (:mod:`paktsim.ensemble`).
+:func:`chunk_progress_display` shows how many chunks of draws are finished (a
+line per tenth of them on stderr; nothing with ``--quiet``).  On Ctrl-C the
 pending chunks are cancelled and the workers stopped; outputs are written only after
 every chunk is back, so nothing half-done is left behind.
 """
@@ -14,13 +16,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import sys
 from collections.abc import Iterator
 from concurrent.futures import Executor
 from typing import Any
 
 from paktsim.errors import InputError, Problem
 
-__all__ = ["add_arguments", "executor_from_args"]
+__all__ = ["add_arguments", "executor_from_args", "chunk_progress_display"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -76,3 +79,30 @@ def _dask_client(address: str) -> Any:
     except (OSError, TimeoutError, ValueError) as exc:
         raise InputError(Problem("--scheduler", f"cannot reach the Dask scheduler ({exc})",
                                  address)) from None
+
+
+@contextlib.contextmanager
+def chunk_progress_display(args: argparse.Namespace | None = None) -> Iterator[None]:
+    """Show finished Monte Carlo chunks on stderr while the ``with`` block runs.
+
+    One line per tenth of the chunks, e.g. ``Monte Carlo: 3 von 10 Teilpaketen
+    fertig`` (on a terminal ``rich`` prints it above the step display of
+    :class:`paktsim.commands.progress.Steps`).  Nothing with ``--quiet`` or when
+    the run has a single chunk.
+    """
+    from paktsim.ensemble import chunk_progress
+
+    if getattr(args, "quiet", False):
+        yield
+        return
+    shown = [0]
+    steps = 10  # structural: one line per tenth of the chunks
+
+    def line(done: int, total: int) -> None:
+        if total > 1 and (done == total or done * steps // total > shown[0]):
+            shown[0] = done * steps // total
+            print(f"Monte Carlo: {done} von {total} Teilpaketen fertig", file=sys.stderr,
+                  flush=True)
+
+    with chunk_progress(line):
+        yield

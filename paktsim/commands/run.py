@@ -360,13 +360,13 @@ def run(args: argparse.Namespace) -> int:
                                                 f"{MAX_SOBOL_N_BASE} (z. B. 64, 128, 256)",
                                      args.sobol))
         scenario = scenario.with_changes(uncertainty={"sobol_n_base": args.sobol})
-    from paktsim.commands.executor import executor_from_args
+    from paktsim.commands.executor import chunk_progress_display, executor_from_args
     from paktsim.commands.progress import Steps
 
     out_dir = Path(args.out)
     with Steps(quiet=args.quiet) as steps:
         try:
-            with executor_from_args(args) as executor:
+            with executor_from_args(args) as executor, chunk_progress_display(args):
                 outputs = build_outputs(scenario, base_dir=path.parent if path else None,
                                         scenario_file=path, executor=executor, steps=steps)
         except InputError as exc:  # name the scenario file, as `paktsim validate` does

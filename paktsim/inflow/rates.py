@@ -226,7 +226,7 @@ def _ppf(dist: Any, u: np.ndarray) -> np.ndarray:
 def sample(n_draws: int, seed: int, date: dt.date,
            overrides: Mapping[str, Any] | None = None, *,
            distributions: Mapping[str, Any] | None = None, arrivals_sigma: float = 0.0,
-           tree: Any = None, months: pd.PeriodIndex | None = None,
+           tree: Any = None, months: pd.PeriodIndex | None = None, first_draw: int = 0,
            ) -> tuple[ChainRates, np.ndarray, dict[str, np.ndarray]]:
     """Rates for ``n_draws`` Monte Carlo draws.
 
@@ -253,6 +253,11 @@ def sample(n_draws: int, seed: int, date: dt.date,
         Log-normal sigma of the arrival-level multiplier (0: none).
     months : PeriodIndex, optional
         Draw monthly rates (``ChainRates.monthly``) over these months.
+    first_draw : int
+        Number of the first draw returned: ``sample(n, …, first_draw=k)`` gives
+        draws ``k … k + n - 1`` of the same ensemble, the same values as rows
+        ``k …`` of a sample from draw 0 (random numbers come in fixed blocks of
+        draws), so an ensemble can be sampled chunk by chunk.
 
     Returns
     -------
@@ -302,11 +307,14 @@ def sample(n_draws: int, seed: int, date: dt.date,
             assumed[path] = (idx, per_entry)
     fit = calibration.fitted(tree=base_tree) if calibrated_paths else None
     order = sorted(assumed)
-    n_blocks = -(-n_draws // BLOCK)
+    first_block = int(first_draw) // BLOCK
+    n_blocks = -(-(int(first_draw) + n_draws) // BLOCK)
+    skip = slice(int(first_draw) - first_block * BLOCK,
+                 int(first_draw) - first_block * BLOCK + n_draws)
     root = np.random.SeedSequence(seed)
     uniforms: dict[str, list[np.ndarray]] = {p: [] for p in order}
     factor_parts, joint_parts = [], []
-    for b in range(n_blocks):
+    for b in range(first_block, n_blocks):
         rng = np.random.default_rng(np.random.SeedSequence(root.entropy, spawn_key=(b,)))
         for path in order:
             uniforms[path].append(rng.random(BLOCK))
@@ -314,13 +322,13 @@ def sample(n_draws: int, seed: int, date: dt.date,
         factor_parts.append(np.exp(float(arrivals_sigma) * z))
         if fit is not None:
             joint_parts.append(fit.sample(rng, BLOCK))
-    factor = np.concatenate(factor_parts)[:n_draws]
+    factor = np.concatenate(factor_parts)[skip]
     t_n = len(months)
     values = {name: np.repeat(np.asarray(getattr(base, name), dtype=float), n_draws, axis=0)
               for name in RATE_NAMES}
     drawn: dict[str, np.ndarray] = {}
     if fit is not None:
-        joint = np.concatenate(joint_parts)[:n_draws]  # (D, K)
+        joint = np.concatenate(joint_parts)[skip]  # (D, K)
         for k, path in enumerate(fit.paths):
             if path not in known:  # e.g. the pre-2014 stock: the caller applies it
                 drawn[path] = joint[:, k].copy()
@@ -336,7 +344,7 @@ def sample(n_draws: int, seed: int, date: dt.date,
             values[name][:, gi, :] = np.where(mask[None, :], joint[:, k][:, None], arr)
             drawn[path] = joint[:, k].copy()
     for path in order:
-        u = np.concatenate(uniforms[path])[:n_draws]
+        u = np.concatenate(uniforms[path])[skip]
         if path == INITIAL:  # a user distribution for the pre-2014 stock
             drawn[path] = _ppf(user[path], u)
             continue
