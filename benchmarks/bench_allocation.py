@@ -27,8 +27,13 @@ def run(size: str = "full", repeats: int | None = None) -> dict[str, Any]:
         Override the number of repeats.
     """
     from paktsim import regions
-    from paktsim.allocation import (CountRule, PopulationRule, UrbanFactor, allocate_table,
-                                    programme_rules)
+    from paktsim.allocation import (
+        CountRule,
+        PopulationRule,
+        UrbanFactor,
+        allocate_table,
+        programme_rules,
+    )
     from paktsim.allocation.historic import proxy_counts_2017
 
     if size not in REPEATS:
@@ -43,17 +48,25 @@ def run(size: str = "full", repeats: int | None = None) -> dict[str, Any]:
     counts = CountRule(proxy_counts_2017())
     cases = {
         "population_urban_neighbours_ms": lambda: allocate_table(
-            urban, 58_000_000, muni, programme=programme, join="neighbours",
-            adjacency=adjacency),
+            urban, 58_000_000, muni, programme=programme, join="neighbours", adjacency=adjacency
+        ),
         "counts_landkreis_ms": lambda: allocate_table(
-            counts, 58_000_000, muni, programme=programme, join="landkreis"),
+            counts, 58_000_000, muni, programme=programme, join="landkreis"
+        ),
         "counts_none_ms": lambda: allocate_table(
-            counts, 58_000_000, muni, programme=programme, join="none"),
+            counts, 58_000_000, muni, programme=programme, join="none"
+        ),
         "kreis_population_ms": lambda: allocate_table(
-            PopulationRule(level="kreis"), 8_000_000, kreise, programme=programme, join="none"),
+            PopulationRule(level="kreis"), 8_000_000, kreise, programme=programme, join="none"
+        ),
     }
-    out: dict[str, Any] = {"benchmark": "allocation", "size": size, "repeats": repeats,
-                           "gemeinden": len(muni), "adjacency_pairs": len(adjacency)}
+    out: dict[str, Any] = {
+        "benchmark": "allocation",
+        "size": size,
+        "repeats": repeats,
+        "gemeinden": len(muni),
+        "adjacency_pairs": len(adjacency),
+    }
     for name, fn in cases.items():
         out[name] = timer(name, fn)
     out["samples_ms"] = timer.samples

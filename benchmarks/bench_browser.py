@@ -35,24 +35,43 @@ WERKSTATT: dict[str, tuple[str, str, Any]] = {
     "urban_city": ("slider", "urban_city", "ArrowRight"),
     "urban_town": ("slider", "urban_town", "ArrowRight"),
     "year": ("slider", "year", "year"),
-    "target_group": ("select", "target_group", ["alle Schutzsuchenden", "nur AU",
-                                                "AU + § 24 privat"]),
-    "arrival_path": ("select", "arrival_path", ["niedrig", "Welle wie 2015/16",
-                                                "Zugang wie Ukraine 2022",
-                                                "Basis (Niveau der letzten Jahre)"]),
+    "target_group": (
+        "select",
+        "target_group",
+        ["alle Schutzsuchenden", "nur AU", "AU + § 24 privat"],
+    ),
+    "arrival_path": (
+        "select",
+        "arrival_path",
+        [
+            "niedrig",
+            "Welle wie 2015/16",
+            "Zugang wie Ukraine 2022",
+            "Basis (Niveau der letzten Jahre)",
+        ],
+    ),
     # baseline: a refused typed number changes only the status line (no model, no
     # picture): websocket round trip + kernel dispatch + one DOM update
     "refusal_baseline": ("typed", "ratio", ["abc", "xyz"]),
-    "map_metric": ("select", "map_metric", ["Fehlende Stellen (VZÄ)",
-                                            "Geförderte Stellen (VZÄ)",
-                                            "Fördermittel je Einwohner (€)",
-                                            "Personen je besetzte Stelle"]),
+    "map_metric": (
+        "select",
+        "map_metric",
+        [
+            "Fehlende Stellen (VZÄ)",
+            "Geförderte Stellen (VZÄ)",
+            "Fördermittel je Einwohner (€)",
+            "Personen je besetzte Stelle",
+        ],
+    ),
 }
 VERGLEICH: dict[str, tuple[str, str, Any]] = {
     "urban_city": ("slider", "urban_city", "ArrowRight"),
     "urban_town": ("slider", "urban_town", "ArrowRight"),
-    "base": ("select", "base", ["Gemeinden nach Einwohnern", "Kreise nach Schutzsuchenden 2018",
-                                "Kreise nach Einwohnern"]),
+    "base": (
+        "select",
+        "base",
+        ["Gemeinden nach Einwohnern", "Kreise nach Schutzsuchenden 2018", "Kreise nach Einwohnern"],
+    ),
     "year": ("select", "year", ["2022", "2023", "2026"]),
 }
 #: quick (smoke test): one control of the workshop app only
@@ -73,13 +92,16 @@ def _action(page: Any, root: str, kind: str, key: str, cycle: Any, i: int) -> Ca
             handle = page.locator(f"{root} .paktsim-ctl-{key} .noUi-handle").first
             handle.focus()
             page.keyboard.press(direction)
+
         return press
     label = cycle[i % len(cycle)]
     if kind == "typed":
+
         def type_text() -> None:
             field = page.locator(f"{root} .paktsim-ctl-{key}.paktsim-text input")
             field.fill(label)
             field.press("Enter")
+
         return type_text
     return lambda: page.locator(f"{root} .paktsim-ctl-{key} select").select_option(label=label)
 
@@ -93,29 +115,34 @@ def _prepare(page: Any, name: str) -> None:
     root = ".paktsim-werkstatt"
     page.locator(f"{root} .paktsim-ctl-budget_plan input[type=checkbox]").click()
     page.locator(f"{root} .paktsim-ctl-rule select").select_option(
-        label="Gemeinden nach Einwohnern (mit Stadtfaktor)")
+        label="Gemeinden nach Einwohnern (mit Stadtfaktor)"
+    )
     field = page.locator(f"{root} .paktsim-ctl-urban_city.paktsim-text input")
     wait_until(lambda: not field.is_disabled(), 120, "Stadtfaktor enabled")
     page.wait_for_timeout(1500)
 
 
-def _measure_app(name: str, controls: dict[str, tuple[str, str, Any]], moves: int,
-                 only: tuple[str, ...] | None) -> dict[str, list[float]]:
+def _measure_app(
+    name: str, controls: dict[str, tuple[str, str, Any]], moves: int, only: tuple[str, ...] | None
+) -> dict[str, list[float]]:
     from paktsim.widgets.browser import LatencyProbe, browser, serve_app
 
     root = f".paktsim-{name}"
     out: dict[str, list[float]] = {}
     with serve_app(name) as url, browser(1366, 768) as page:
         page.goto(url)
-        page.wait_for_selector(f"{root} .paktsim-results img[src^='blob:']", state="attached",
-                               timeout=180_000)
+        page.wait_for_selector(
+            f"{root} .paktsim-results img[src^='blob:']", state="attached", timeout=180_000
+        )
         _prepare(page, name)
         probe = LatencyProbe(page)
         for control, (kind, key, cycle) in controls.items():
             if only is not None and control not in only:
                 continue
-            out[control] = [round(probe.measure(_action(page, root, kind, key, cycle, i)), 1)
-                            for i in range(moves)]
+            out[control] = [
+                round(probe.measure(_action(page, root, kind, key, cycle, i)), 1)
+                for i in range(moves)
+            ]
     return out
 
 
@@ -136,10 +163,14 @@ def run(size: str = "full", repeats: int | None = None) -> dict[str, Any]:
     if reason:
         return {"skipped": reason}
     moves = repeats or MOVES[size]
-    out: dict[str, Any] = {"size": size, "moves_per_control": moves,
-                           "load_average_start": round(os.getloadavg()[0], 2),
-                           "target_median_ms": 150, "target_p95_ms": 300,
-                           "target_comparer_ms": 400}
+    out: dict[str, Any] = {
+        "size": size,
+        "moves_per_control": moves,
+        "load_average_start": round(os.getloadavg()[0], 2),
+        "target_median_ms": 150,
+        "target_p95_ms": 300,
+        "target_comparer_ms": 400,
+    }
     samples: dict[str, list[float]] = {}
     for name, controls in (("werkstatt", WERKSTATT), ("vergleich", VERGLEICH)):
         if size == "quick" and name not in QUICK:
@@ -159,5 +190,6 @@ if __name__ == "__main__":  # pragma: no cover
     import json
     import sys
 
-    print(json.dumps(run(sys.argv[1] if len(sys.argv) > 1 else "full"), indent=2,
-                     ensure_ascii=False))
+    print(
+        json.dumps(run(sys.argv[1] if len(sys.argv) > 1 else "full"), indent=2, ensure_ascii=False)
+    )

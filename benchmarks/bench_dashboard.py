@@ -40,8 +40,7 @@ MOVES: dict[str, dict[str, list[Any]]] = {
         "urban_city": [1.2, 1.35, 1.5, 1.15, 1.45],
         "arrival_scale": [1.1, 1.3, 0.7, 1.6, 0.9],
         "year": [2027, 2029, 2031, 2026, 2033],
-        "map_metric": ["gap_fte", "fte_funded", "eur_per_inhabitant", "ratio_actual",
-                       "gap_fte"],
+        "map_metric": ["gap_fte", "fte_funded", "eur_per_inhabitant", "ratio_actual", "gap_fte"],
     },
 }
 
@@ -79,8 +78,9 @@ def _drive(rule: str, moves: dict[str, list[Any]]) -> dict[str, Any]:
         "median_ms": round(statistics.median(every), 1),
         "p90_ms": round(every[int(0.9 * (len(every) - 1))], 1),
         "moves": len(every),
-        "per_control_median_ms": {k: round(statistics.median(v), 1)
-                                  for k, v in per_control.items()},
+        "per_control_median_ms": {
+            k: round(statistics.median(v), 1) for k, v in per_control.items()
+        },
     }
 
 

@@ -33,8 +33,7 @@ from benchmarks.timing import Stats, measure
 CHUNK = 500
 SIZES = {
     "quick": {"draws": 40, "chunk": 10, "land": 2_000, "repeats": 1, "workers": (2,)},
-    "full": {"draws": 10_000, "chunk": CHUNK, "land": 100_000, "repeats": 1,
-             "workers": (1, 2)},
+    "full": {"draws": 10_000, "chunk": CHUNK, "land": 100_000, "repeats": 1, "workers": (1, 2)},
 }
 
 
@@ -61,8 +60,9 @@ def _maxrss_mb_self() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _time_pool(scenario: Any, n: int, chunk: int, workers: int, reps: int
-               ) -> tuple[list[float], Any, float]:
+def _time_pool(
+    scenario: Any, n: int, chunk: int, workers: int, reps: int
+) -> tuple[list[float], Any, float]:
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
@@ -70,26 +70,36 @@ def _time_pool(scenario: Any, n: int, chunk: int, workers: int, reps: int
     with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
         _ensemble(scenario, min(n, chunk * workers), chunk, pool)  # workers warm
         result: list[Any] = []
-        samples = measure(lambda: result.append(_ensemble(scenario, n, chunk, pool)), reps,
-                          warmup=0)
+        samples = measure(
+            lambda: result.append(_ensemble(scenario, n, chunk, pool)), reps, warmup=0
+        )
         peak = max(pool.submit(_maxrss_mb_self).result() for _ in range(workers * 2))
     return samples, result[-1], peak
 
 
-def _time_dask(scenario: Any, n: int, chunk: int, workers: int, reps: int
-               ) -> tuple[list[float], Any, float] | None:
+def _time_dask(
+    scenario: Any, n: int, chunk: int, workers: int, reps: int
+) -> tuple[list[float], Any, float] | None:
     try:
         import distributed
     except ImportError:
         return None
-    with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                  dashboard_address=None, silence_logs=50) as cluster, \
-            distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=50,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         executor = client.get_executor()
         _ensemble(scenario, min(n, chunk * workers), chunk, executor)
         result: list[Any] = []
-        samples = measure(lambda: result.append(_ensemble(scenario, n, chunk, executor)), reps,
-                          warmup=0)
+        samples = measure(
+            lambda: result.append(_ensemble(scenario, n, chunk, executor)), reps, warmup=0
+        )
         peak = max(client.run(_maxrss_mb_self).values())
     return samples, result[-1], peak
 
@@ -122,8 +132,7 @@ def run(size: str = "full", repeats: int | None = None) -> dict[str, Any]:
     before = _maxrss_mb_self()
     results["inprocess"] = _ensemble(scenario, n, chunk, None)
     peaks["inprocess"] = _maxrss_mb_self()
-    samples["inprocess_ms"] = measure(lambda: _ensemble(scenario, n, chunk, None), reps,
-                                      warmup=0)
+    samples["inprocess_ms"] = measure(lambda: _ensemble(scenario, n, chunk, None), reps, warmup=0)
     for workers in cfg["workers"]:
         s, r, peak = _time_pool(scenario, n, chunk, workers, reps)
         samples[f"processes_{workers}_ms"], results[f"processes_{workers}"] = s, r
@@ -137,17 +146,24 @@ def run(size: str = "full", repeats: int | None = None) -> dict[str, Any]:
     # overhead per chunk, in-process: many small chunks against few large ones
     small = max(1, chunk // 20)
     n_over = min(n, 20 * chunk) if size == "full" else n
-    t_small = Stats(tuple(measure(lambda: _ensemble(scenario, n_over, small, None), 1,
-                                  warmup=0))).median
-    t_large = Stats(tuple(measure(lambda: _ensemble(scenario, n_over, chunk, None), 1,
-                                  warmup=0))).median
+    t_small = Stats(
+        tuple(measure(lambda: _ensemble(scenario, n_over, small, None), 1, warmup=0))
+    ).median
+    t_large = Stats(
+        tuple(measure(lambda: _ensemble(scenario, n_over, chunk, None), 1, warmup=0))
+    ).median
     extra_chunks = -(-n_over // small) - -(-n_over // chunk)
 
     land = LandEnsemble(_scenarios()[0])
     samples["land_large_ms"] = measure(lambda: land(cfg["land"]), 1, warmup=0)
 
-    out: dict[str, Any] = {"benchmark": "executors", "size": size, "draws": n,
-                           "chunk_size": chunk, "land_draws": cfg["land"]}
+    out: dict[str, Any] = {
+        "benchmark": "executors",
+        "size": size,
+        "draws": n,
+        "chunk_size": chunk,
+        "land_draws": cfg["land"],
+    }
     for key, values in samples.items():
         out[key] = round(Stats(tuple(values)).median, 1)
     for name in results:
@@ -159,8 +175,10 @@ def run(size: str = "full", repeats: int | None = None) -> dict[str, Any]:
     out["peak_rss_mb_per_worker"] = {k: round(v, 0) for k, v in peaks.items()}
     out["peak_rss_mb_main_before"] = round(before, 0)
     reference = results["inprocess"].quantiles("gap_fte").to_numpy()
-    out["identical"] = all(np.array_equal(r.quantiles("gap_fte").to_numpy(), reference,
-                                          equal_nan=True) for r in results.values())
+    out["identical"] = all(
+        np.array_equal(r.quantiles("gap_fte").to_numpy(), reference, equal_nan=True)
+        for r in results.values()
+    )
     out["samples_ms"] = samples
     return out
 

@@ -63,8 +63,9 @@ def run(size: str = "full", repeats: int | None = None) -> dict[str, Any]:
         bomb = tmp / "bombe.yaml"
         bomb.write_text(_bomb(), encoding="utf-8")
         deep = tmp / "tief.yaml"
-        deep.write_text("name: x\ndescription: " + "[" * 20000 + "]" * 20000 + "\n",
-                        encoding="utf-8")
+        deep.write_text(
+            "name: x\ndescription: " + "[" * 20000 + "]" * 20000 + "\n", encoding="utf-8"
+        )
 
         def refused(fn: Any) -> Any:
             def call() -> None:
@@ -73,19 +74,28 @@ def run(size: str = "full", repeats: int | None = None) -> dict[str, Any]:
                 except InputError:
                     return
                 raise AssertionError("hostile input was accepted")
+
             return call
 
         def cli(path: Path | str) -> Any:
             def call() -> None:
-                proc = subprocess.run([sys.executable, "-m", "paktsim", "validate", str(path)],
-                                      capture_output=True, text=True, timeout=60, check=False)
+                proc = subprocess.run(
+                    [sys.executable, "-m", "paktsim", "validate", str(path)],
+                    capture_output=True,
+                    text=True,
+                    timeout=60,
+                    check=False,
+                )
                 assert proc.returncode == 2, proc.stderr
+
             return call
 
-        out["user_table_rows_ms"] = timer("user_table_rows_ms", refused(
-            lambda: regions.read_user_table(table, ["persons"])))
-        out["alias_bomb_inprocess_ms"] = timer("alias_bomb_inprocess_ms",
-                                               refused(lambda: load_scenario(bomb)))
+        out["user_table_rows_ms"] = timer(
+            "user_table_rows_ms", refused(lambda: regions.read_user_table(table, ["persons"]))
+        )
+        out["alias_bomb_inprocess_ms"] = timer(
+            "alias_bomb_inprocess_ms", refused(lambda: load_scenario(bomb))
+        )
         out["alias_bomb_ms"] = timer("alias_bomb_ms", cli(bomb))
         out["deep_yaml_ms"] = timer("deep_yaml_ms", cli(deep))
         out["dev_zero_ms"] = timer("dev_zero_ms", cli("/dev/zero"))

@@ -46,7 +46,8 @@ def _scenarios() -> tuple[Any, Any]:
     inflow = base.with_changes(uncertainty={"n_draws": 1, "arrivals_sigma": SIGMA})
     pipeline = base.with_changes(
         allocation={"rule": "population", "level": "gemeinde", "join": "landkreis"},
-        uncertainty={"n_draws": 1, "chunk_size": 250, "arrivals_sigma": SIGMA})
+        uncertainty={"n_draws": 1, "chunk_size": 250, "arrivals_sigma": SIGMA},
+    )
     return inflow, pipeline
 
 
@@ -82,8 +83,9 @@ class LandEnsemble:
         self.forward = np.asarray(path.index > arrivals_mod.HISTORIC_END)
         self.start = pd.Period(scenario.horizon.start, freq="M")
         self.window = slice(path.index.get_loc(self.start), len(path.index))
-        self.initial = float(params.at(HISTORIC_START.start_time.date())["inflow.initial.own"]
-                             or 0.0)
+        self.initial = float(
+            params.at(HISTORIC_START.start_time.date())["inflow.initial.own"] or 0.0
+        )
         self.months = self.base.shape[-1]
 
     def __call__(self, n: int) -> Any:
@@ -93,8 +95,9 @@ class LandEnsemble:
         from paktsim.inflow.kernel import run_chain
         from paktsim.inflow.rates import sample
 
-        rates, factor, _ = sample(n, self.scenario.seed, self.start.start_time.date(),
-                                  arrivals_sigma=SIGMA)
+        rates, factor, _ = sample(
+            n, self.scenario.seed, self.start.start_time.date(), arrivals_sigma=SIGMA
+        )
         segment = np.zeros(self.months, dtype=int)
         t_h = self.window.stop - self.window.start
         land = np.empty((n, 4, t_h))
@@ -139,31 +142,40 @@ def run(size: str = "full", repeats: int | None = None) -> dict[str, Any]:
         "gemeinde_pipeline_ms": measure(lambda: gemeinde_pipeline(pipe_sc, n_gem), reps),
         "land_ms": measure(lambda: land(n_land), max(reps, 5 if size == "full" else 1)),
     }
-    out: dict[str, Any] = {"benchmark": "montecarlo", "size": size,
-                           "gemeinde_draws": n_gem, "land_draws": n_land,
-                           "gemeinden": 1101, "horizon_months": 120,
-                           "chain_months": land.months}
+    out: dict[str, Any] = {
+        "benchmark": "montecarlo",
+        "size": size,
+        "gemeinde_draws": n_gem,
+        "land_draws": n_land,
+        "gemeinden": 1101,
+        "horizon_months": 120,
+        "chain_months": land.months,
+    }
     for key, values in samples.items():
         out[key] = round(Stats(tuple(values)).median, 1)
     gem_cells = n_gem * 1101 * 120
     out["gemeinde_inflow_cells_per_s"] = gem_cells / (out["gemeinde_inflow_ms"] / 1000)
-    out["land_cells_per_s"] = (n_land * land.months * LAND_CELLS_PER_MONTH
-                               / (out["land_ms"] / 1000))
+    out["land_cells_per_s"] = n_land * land.months * LAND_CELLS_PER_MONTH / (out["land_ms"] / 1000)
     out["gemeinde_pipeline_draws_per_s"] = n_gem / (out["gemeinde_pipeline_ms"] / 1000)
 
-    out["peak_mb_gemeinde_inflow"] = round(peak_memory(lambda: gemeinde_inflow(inflow_sc, n_gem)), 1)
+    out["peak_mb_gemeinde_inflow"] = round(
+        peak_memory(lambda: gemeinde_inflow(inflow_sc, n_gem)), 1
+    )
     out["peak_mb_gemeinde_pipeline"] = round(
-        peak_memory(lambda: gemeinde_pipeline(pipe_sc, n_gem)), 1)
+        peak_memory(lambda: gemeinde_pipeline(pipe_sc, n_gem)), 1
+    )
 
     scaling: dict[str, dict[int, float]] = {"land": {}, "gemeinde_pipeline": {}}
     for n in cfg["scaling"]:
         r = (5 if n <= 100 else 3 if n <= 1000 else 1) if size == "full" else 1
         scaling["land"][n] = Stats(tuple(measure(lambda n=n: land(n), r, warmup=0))).median
-        scaling["gemeinde_pipeline"][n] = Stats(tuple(
-            measure(lambda n=n: gemeinde_pipeline(pipe_sc, n), r, warmup=0))).median
+        scaling["gemeinde_pipeline"][n] = Stats(
+            tuple(measure(lambda n=n: gemeinde_pipeline(pipe_sc, n), r, warmup=0))
+        ).median
     out["scaling_ms"] = {k: {n: round(v, 1) for n, v in d.items()} for k, d in scaling.items()}
-    out["scaling_exponent"] = {k: round(fit_exponent(list(d), list(d.values())), 3)
-                               for k, d in scaling.items()}
+    out["scaling_exponent"] = {
+        k: round(fit_exponent(list(d), list(d.values())), 3) for k, d in scaling.items()
+    }
     out["samples_ms"] = samples
     return out
 

@@ -22,8 +22,10 @@ from benchmarks.timing import Stats, measure
 #: Largest allowed difference between implementations (persons, any stock, group, month).
 TOLERANCE = 1e-6
 MONTHS = {"quick": 24, "full": None}
-REPEATS = {"quick": {"paktsim": 2, "pandas": 1, "pysd": 1},
-           "full": {"paktsim": 50, "pandas": 10, "pysd": 5}}
+REPEATS = {
+    "quick": {"paktsim": 2, "pandas": 1, "pysd": 1},
+    "full": {"paktsim": 50, "pandas": 10, "pysd": 5},
+}
 
 
 def run(size: str = "full", repeats: int | None = None) -> dict[str, Any]:
@@ -45,8 +47,11 @@ def run(size: str = "full", repeats: int | None = None) -> dict[str, Any]:
     inputs = land_inputs(MONTHS[size])
     reference = paktsim_chain(inputs)
     out: dict[str, Any] = {
-        "benchmark": "peers", "size": size, "months": inputs.months,
-        "groups": len(inputs.groups), "tolerance_persons": TOLERANCE,
+        "benchmark": "peers",
+        "size": size,
+        "months": inputs.months,
+        "groups": len(inputs.groups),
+        "tolerance_persons": TOLERANCE,
         "largest_stock_persons": round(max(float(v.max()) for v in reference.values()), 1),
     }
     samples: dict[str, list[float]] = {}

@@ -53,15 +53,26 @@ AS_LIMIT = 8_000_000_000  # bytes: never let a run take the shared machine down
 MC_SCENARIO = ROOT / "scenarios" / "zugang_unsicher.yaml"
 STATUS_QUO = ROOT / "scenarios" / "status_quo.yaml"
 SIZES: dict[str, dict[str, Any]] = {
-    "quick": {"repeats": 1, "help_repeats": 1, "status_quo": False,
-              "draws": (("mc_10", 10, None),)},
-    "full": {"repeats": 3, "help_repeats": 7, "status_quo": True,
-             "draws": (("mc_1000", 1000, None), ("mc_10000", 10_000, None),
-                       ("mc_10000_w2", 10_000, 2))},
+    "quick": {
+        "repeats": 1,
+        "help_repeats": 1,
+        "status_quo": False,
+        "draws": (("mc_10", 10, None),),
+    },
+    "full": {
+        "repeats": 3,
+        "help_repeats": 7,
+        "status_quo": True,
+        "draws": (("mc_1000", 1000, None), ("mc_10000", 10_000, None), ("mc_10000_w2", 10_000, 2)),
+    },
 }
 #: Targets of issue 11 (ms for times, MB for memory).
-TARGETS = {"help_ms": 300.0, "status_quo_ms": 2000.0, "mc_1000_peak_mb": 1000.0,
-           "mc_10000_peak_mb": 1500.0}
+TARGETS = {
+    "help_ms": 300.0,
+    "status_quo_ms": 2000.0,
+    "mc_1000_peak_mb": 1000.0,
+    "mc_10000_peak_mb": 1500.0,
+}
 SAMPLE_S = 0.02
 
 # Runs in the child: the limit, an exit hook that writes VmHWM to the file named in
@@ -86,8 +97,11 @@ def _status_kb(pid: int) -> dict[str, int]:
     """``VmHWM`` and ``VmRSS`` (kB) of a process; empty if it is gone."""
     try:
         with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as f:
-            return {k: int(v.split()[0]) for k, _, v in (line.partition(":") for line in f)
-                    if k in ("VmHWM", "VmRSS")}
+            return {
+                k: int(v.split()[0])
+                for k, _, v in (line.partition(":") for line in f)
+                if k in ("VmHWM", "VmRSS")
+            }
     except (OSError, ValueError):
         return {}
 
@@ -157,15 +171,25 @@ def cli(args: list[str], cwd: Path = ROOT, timeout: float = 3600) -> dict[str, f
     Failed
         Non-zero exit (the message is the last line of its stderr).
     """
-    with tempfile.TemporaryDirectory(prefix="paktsim-bench-hwm-") as tmp, \
-            tempfile.TemporaryFile() as err:
+    with (
+        tempfile.TemporaryDirectory(prefix="paktsim-bench-hwm-") as tmp,
+        tempfile.TemporaryFile() as err,
+    ):
         hwm_file = Path(tmp) / "hwm"
-        env = {**os.environ, "PAKTSIM_BENCH_HWM": str(hwm_file),
-               "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+        env = {
+            **os.environ,
+            "PAKTSIM_BENCH_HWM": str(hwm_file),
+            "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+        }
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-c", _LAUNCH.format(limit=AS_LIMIT), *args],
-                                cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _LAUNCH.format(limit=AS_LIMIT), *args],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
         sampler = TreeSampler(proc.pid)
         sampler.start()
         try:
@@ -188,11 +212,14 @@ def cli(args: list[str], cwd: Path = ROOT, timeout: float = 3600) -> dict[str, f
         except (OSError, IndexError, ValueError):
             main_kb = sampler.hwm_kb.get(proc.pid, 0)
     worker_kb = max((sampler.hwm_kb[p] for p in sampler.workers()), default=0)
-    return {"ms": wall, "main_peak_mb": main_kb * 1024 / 1e6,
-            "worker_peak_mb": worker_kb * 1024 / 1e6,
-            "peak_mb": max(main_kb, worker_kb) * 1024 / 1e6,
-            "tree_peak_mb": max(sampler.tree_kb(), main_kb) * 1024 / 1e6,
-            "cpu_s": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)}
+    return {
+        "ms": wall,
+        "main_peak_mb": main_kb * 1024 / 1e6,
+        "worker_peak_mb": worker_kb * 1024 / 1e6,
+        "peak_mb": max(main_kb, worker_kb) * 1024 / 1e6,
+        "tree_peak_mb": max(sampler.tree_kb(), main_kb) * 1024 / 1e6,
+        "cpu_s": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
+    }
 
 
 def run(size: str = "full", repeats: int | None = None) -> dict[str, Any]:
@@ -216,12 +243,13 @@ def run(size: str = "full", repeats: int | None = None) -> dict[str, Any]:
     def case(key: str, args: list[str], n: int | None = None, warm: bool = True) -> None:
         facts[key] = []
         try:
-            out[f"{key}_ms"] = timer(f"{key}_ms", lambda: facts[key].append(cli(args)), n,
-                                     warm=warm)
+            out[f"{key}_ms"] = timer(
+                f"{key}_ms", lambda: facts[key].append(cli(args)), n, warm=warm
+            )
         except Failed as exc:
             out[f"{key}_error"] = str(exc)
             return
-        runs = facts[key][-len(timer.samples[f"{key}_ms"]):]  # timed runs, not the warm-up
+        runs = facts[key][-len(timer.samples[f"{key}_ms"]) :]  # timed runs, not the warm-up
         for fact in ("peak_mb", "main_peak_mb", "worker_peak_mb", "tree_peak_mb"):
             out[f"{key}_{fact}"] = round(max(r[fact] for r in runs), 1)
         out[f"{key}_cpu_s"] = round(sorted(r["cpu_s"] for r in runs)[len(runs) // 2], 2)
@@ -230,12 +258,18 @@ def run(size: str = "full", repeats: int | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="paktsim-bench-") as tmp:
         folder = Path(tmp)
         if cfg["status_quo"]:
-            case("status_quo", ["run", str(STATUS_QUO), "--out", str(folder / "sq"),
-                                "--force"])
+            case("status_quo", ["run", str(STATUS_QUO), "--out", str(folder / "sq"), "--force"])
         for key, draws, workers in cfg["draws"]:
             out[f"{key}_draws"] = draws
-            args = ["run", str(MC_SCENARIO), "--draws", str(draws), "--out",
-                    str(folder / key), "--force"]
+            args = [
+                "run",
+                str(MC_SCENARIO),
+                "--draws",
+                str(draws),
+                "--out",
+                str(folder / key),
+                "--force",
+            ]
             if workers:
                 args += ["--workers", str(workers)]
                 out[f"{key}_workers"] = workers

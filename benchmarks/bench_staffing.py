@@ -50,8 +50,8 @@ def run(size: str = "full", repeats: int | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     out["staffing_arrays_gemeinden_ms"] = timer(
         "staffing_arrays_gemeinden_ms",
-        lambda: staffing.staffing_arrays(people, funded, grid, assumptions, rates,
-                                         frame_eur=frame))
+        lambda: staffing.staffing_arrays(people, funded, grid, assumptions, rates, frame_eur=frame),
+    )
 
     base = builtin_scenario("status_quo")
 
@@ -64,25 +64,41 @@ def run(size: str = "full", repeats: int | None = None) -> dict[str, Any]:
     ratios = itertools.count(60)
     out["dashboard_update_ms"] = timer(
         "dashboard_update_ms",
-        lambda: pipeline.run_scenario(base.with_changes(staffing={"target_ratio":
-                                                                  float(next(ratios))})),
-        warm=False)
+        lambda: pipeline.run_scenario(
+            base.with_changes(staffing={"target_ratio": float(next(ratios))})
+        ),
+        warm=False,
+    )
     factors = itertools.count(0)
     out["allocation_change_ms"] = timer(
         "allocation_change_ms",
-        lambda: pipeline.run_scenario(base.with_changes(allocation={
-            "rule": "population", "level": "gemeinde", "join": "landkreis",
-            "urban_factor": {"by": "degurba",
-                             "factors": {"1": 1.0 + 0.01 * next(factors), "2": 1.0,
-                                         "3": 1.0}}})), max(1, repeats // 3), warm=False)
-    gem = base.with_changes(allocation={"rule": "population", "level": "gemeinde",
-                                        "join": "landkreis"},
-                            uncertainty={"n_draws": 1000, "chunk_size": 250,
-                                         "arrivals_sigma": 0.3})
+        lambda: pipeline.run_scenario(
+            base.with_changes(
+                allocation={
+                    "rule": "population",
+                    "level": "gemeinde",
+                    "join": "landkreis",
+                    "urban_factor": {
+                        "by": "degurba",
+                        "factors": {"1": 1.0 + 0.01 * next(factors), "2": 1.0, "3": 1.0},
+                    },
+                }
+            )
+        ),
+        max(1, repeats // 3),
+        warm=False,
+    )
+    gem = base.with_changes(
+        allocation={"rule": "population", "level": "gemeinde", "join": "landkreis"},
+        uncertainty={"n_draws": 1000, "chunk_size": 250, "arrivals_sigma": 0.3},
+    )
     pipeline.run_scenario(gem, ensemble=False)
     out["ensemble_1000_gemeinden_ms"] = timer(
-        "ensemble_1000_gemeinden_ms", lambda: uncertainty.run_ensemble(gem),
-        ENSEMBLE_REPEATS[size], warm=False)
+        "ensemble_1000_gemeinden_ms",
+        lambda: uncertainty.run_ensemble(gem),
+        ENSEMBLE_REPEATS[size],
+        warm=False,
+    )
     out["samples_ms"] = timer.samples
     return out
 

@@ -80,8 +80,9 @@ class Timer:
         self.warmup = warmup
         self.samples: dict[str, list[float]] = {}
 
-    def __call__(self, key: str, fn: Callable[[], Any], repeats: int | None = None,
-                 warm: bool = True) -> float:
+    def __call__(
+        self, key: str, fn: Callable[[], Any], repeats: int | None = None, warm: bool = True
+    ) -> float:
         """Time ``fn`` under ``key``; return the median in ms (rounded to 0.01)."""
         n = min(self.repeats, repeats) if repeats else self.repeats
         samples = measure(fn, n, warmup=self.warmup if warm else 0)

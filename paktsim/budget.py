@@ -30,14 +30,20 @@ __all__ = ["COMPONENTS", "history", "planned_envelope", "projection", "by_place"
 #: Column -> (parameter path, German label) of the Pakt components.
 COMPONENTS: dict[str, tuple[str, str]] = {
     "pakt_eur": ("pakt.volumen", "Pakt für Integration insgesamt"),
-    "integrationslastenausgleich_eur": ("pakt.integrationslastenausgleich.volumen",
-                                        "Integrationslastenausgleich"),
+    "integrationslastenausgleich_eur": (
+        "pakt.integrationslastenausgleich.volumen",
+        "Integrationslastenausgleich",
+    ),
     "landesprogramme_eur": ("pakt.landesprogramme.volumen", "Landesintegrationsprogramme"),
     "im_eur": ("integrationsmanagement.volumen", "Integrationsmanagement (PIK)"),
-    "soforthilfe_eur": ("integrationsmanagement.soforthilfe.volumen",
-                        "Soforthilfe Integrationsmanagement"),
-    "sonstige_foerderbereiche_eur": ("pakt.foerderbereiche_sonstige.volumen",
-                                     "Übrige Förderbereiche"),
+    "soforthilfe_eur": (
+        "integrationsmanagement.soforthilfe.volumen",
+        "Soforthilfe Integrationsmanagement",
+    ),
+    "sonstige_foerderbereiche_eur": (
+        "pakt.foerderbereiche_sonstige.volumen",
+        "Übrige Förderbereiche",
+    ),
     "sprachfoerderung_eur": ("pakt.massnahmen_2025.sprachfoerderung", "Sprachförderung"),
     "bw_schuetzt_eur": ("pakt.massnahmen_2025.bw_schuetzt", "BW schützt!"),
     "inturo_eur": ("pakt.massnahmen_2025.inturo", "INTURO"),
@@ -50,15 +56,24 @@ def _tags(path: str, years: np.ndarray, overrides: Any) -> list[str]:
 
     hist = params.series(path, overrides)
     # the tag of the entry in force on 1 January, as params.yearly reads values
-    idx = np.searchsorted(hist["date"].to_numpy(),
-                          (years - 1970).astype("datetime64[Y]").astype("datetime64[ns]"),
-                          side="right") - 1
+    idx = (
+        np.searchsorted(
+            hist["date"].to_numpy(),
+            (years - 1970).astype("datetime64[Y]").astype("datetime64[ns]"),
+            side="right",
+        )
+        - 1
+    )
     return [hist["tag"].iloc[i] if i >= 0 else "" for i in idx]
 
 
-def history(first_year: int | None = None, last_year: int | None = None,
-            overrides: Mapping[str, Any] | None = None, *,
-            with_tags: bool = False) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
+def history(
+    first_year: int | None = None,
+    last_year: int | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    with_tags: bool = False,
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Pakt components by year from the parameter files.
 
     Parameters
@@ -85,10 +100,12 @@ def history(first_year: int | None = None, last_year: int | None = None,
     if first_year is None or last_year is None:
         volume = params.series(COMPONENTS["im_eur"][0], overrides)
         recorded = volume[volume["tag"] != "assumption"]
-        first_year = int(pd.Timestamp(volume["date"].min()).year) if first_year is None \
-            else first_year
-        last_year = int(pd.Timestamp(recorded["date"].max()).year) if last_year is None \
-            else last_year
+        first_year = (
+            int(pd.Timestamp(volume["date"].min()).year) if first_year is None else first_year
+        )
+        last_year = (
+            int(pd.Timestamp(recorded["date"].max()).year) if last_year is None else last_year
+        )
     years = np.arange(first_year, last_year + 1)
     data: dict[str, pd.Series] = {}
     tags: dict[str, list[str]] = {}
@@ -97,13 +114,20 @@ def history(first_year: int | None = None, last_year: int | None = None,
         tags[col] = _tags(path, years, overrides)
     out = pd.DataFrame(data)
     out.index.name = "year"
-    out["im_total_eur"] = (out["im_eur"].fillna(0) + out["soforthilfe_eur"].fillna(0)).where(
-        out["im_eur"].notna() | out["soforthilfe_eur"].notna()).astype("Int64")
+    out["im_total_eur"] = (
+        (out["im_eur"].fillna(0) + out["soforthilfe_eur"].fillna(0))
+        .where(out["im_eur"].notna() | out["soforthilfe_eur"].notna())
+        .astype("Int64")
+    )
     rate = params.yearly(_RATE, first_year, last_year, overrides).astype("Float64")
     out["im_fte_rechnerisch"] = (out["im_total_eur"].astype("Float64") / rate).round(2)
     labels = {col: label for col, (_, label) in COMPONENTS.items()}
-    labels.update({"im_total_eur": "Integrationsmanagement insgesamt",
-                   "im_fte_rechnerisch": "Stellen rechnerisch (Hochschul-Fördersatz)"})
+    labels.update(
+        {
+            "im_total_eur": "Integrationsmanagement insgesamt",
+            "im_fte_rechnerisch": "Stellen rechnerisch (Hochschul-Fördersatz)",
+        }
+    )
     out.attrs.update(labels=labels, paths={c: p for c, (p, _) in COMPONENTS.items()})
     if not with_tags:
         return out
@@ -111,8 +135,9 @@ def history(first_year: int | None = None, last_year: int | None = None,
     return out, tag_frame
 
 
-def planned_envelope(years: Any, overrides: Mapping[str, Any] | None = None,
-                     include_soforthilfe: bool = True) -> pd.Series:
+def planned_envelope(
+    years: Any, overrides: Mapping[str, Any] | None = None, include_soforthilfe: bool = True
+) -> pd.Series:
     """IM money planned per year (whole euros): PIK IM volume (+ Soforthilfe).
 
     Years without any figure in force give 0 (no programme).
@@ -123,11 +148,15 @@ def planned_envelope(years: Any, overrides: Mapping[str, Any] | None = None,
     if not years:
         raise InputError(Problem("years", "expected at least one year", years))
     first, last = min(years), max(years)
-    total = params.yearly("integrationsmanagement.volumen", first, last, overrides).astype(
-        "Float64").fillna(0)
+    total = (
+        params.yearly("integrationsmanagement.volumen", first, last, overrides)
+        .astype("Float64")
+        .fillna(0)
+    )
     if include_soforthilfe:
-        total = total + params.yearly("integrationsmanagement.soforthilfe.volumen", first, last,
-                                      overrides).astype("Float64").fillna(0)
+        total = total + params.yearly(
+            "integrationsmanagement.soforthilfe.volumen", first, last, overrides
+        ).astype("Float64").fillna(0)
     out = total.reindex(years).round().astype("int64")
     out.name = "planned_eur"
     return out
@@ -163,12 +192,15 @@ def projection(land: pd.DataFrame, rates: CostRates, planned: pd.Series) -> pd.D
     out["needed_eur"] = needed_eur(need_fte, r)
     plan = planned.reindex(years)
     if plan.isna().any():
-        raise InputError(Problem("planned", "missing years", years[plan.isna().to_numpy()].tolist()))
+        raise InputError(
+            Problem("planned", "missing years", years[plan.isna().to_numpy()].tolist())
+        )
     out["planned_eur"] = plan.to_numpy(dtype=np.int64)
     out["fte_planned"] = out["planned_eur"] / r.foerdersatz
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["ratio_planned"] = np.where(out["fte_planned"] > 0,
-                                        out["caseload"] / out["fte_planned"], np.nan)
+        out["ratio_planned"] = np.where(
+            out["fte_planned"] > 0, out["caseload"] / out["fte_planned"], np.nan
+        )
     out["gap_eur"] = out["needed_eur"] - out["planned_eur"]
     return out
 
@@ -195,8 +227,9 @@ def by_place(table: pd.DataFrame, rates: CostRates) -> pd.DataFrame:
         frame at all (no envelope under this rule reaches it).
     """
     if "frame_eur" not in table:
-        raise InputError(Problem("table", "needs a frame_eur column (pass frame_eur to "
-                                          "staffing_table)"))
+        raise InputError(
+            Problem("table", "needs a frame_eur column (pass frame_eur to staffing_table)")
+        )
     years = table.index.get_level_values("year").to_numpy(dtype=int)
     uniq = np.unique(years)
     r = rates.select(uniq)
@@ -206,8 +239,7 @@ def by_place(table: pd.DataFrame, rates: CostRates) -> pd.DataFrame:
     out["frame_eur"] = table["frame_eur"].to_numpy(dtype=np.int64)
     out["gap_eur"] = out["needed_eur"] - out["frame_eur"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["cover"] = np.where(out["needed_eur"] > 0, out["frame_eur"] / out["needed_eur"],
-                                np.nan)
+        out["cover"] = np.where(out["needed_eur"] > 0, out["frame_eur"] / out["needed_eur"], np.nan)
     envelope: dict[int, int | None] = {}
     for year, part in out.groupby(level="year"):  # a handful of years, not places
         need = part["needed_eur"].to_numpy(float)

@@ -110,12 +110,18 @@ def fitted(tree: Any = None, path: str | Path | None = None) -> Fit:
         return _from_entries(tree)
     raw = json.loads(file.read_text(encoding="utf-8"))
     names = tuple(raw["paths"])
-    keep = [i for i, p in enumerate(names)
-            if p in tree and any(e.tag == "calibrated" for e in tree[p].entries)]
+    keep = [
+        i
+        for i, p in enumerate(names)
+        if p in tree and any(e.tag == "calibrated" for e in tree[p].entries)
+    ]
     idx = np.array(keep, dtype=int)
     cov = np.asarray(raw["cov"], dtype=float)[np.ix_(idx, idx)]
-    return Fit(tuple(names[i] for i in keep), np.asarray(raw["mean"], dtype=float)[idx], cov,
-               np.asarray(raw["lower"], dtype=float)[idx],
-               np.asarray(raw["upper"], dtype=float)[idx],
-               {k: v for k, v in raw.items() if k not in ("paths", "mean", "cov", "lower",
-                                                          "upper")})
+    return Fit(
+        tuple(names[i] for i in keep),
+        np.asarray(raw["mean"], dtype=float)[idx],
+        cov,
+        np.asarray(raw["lower"], dtype=float)[idx],
+        np.asarray(raw["upper"], dtype=float)[idx],
+        {k: v for k, v in raw.items() if k not in ("paths", "mean", "cov", "lower", "upper")},
+    )

@@ -44,9 +44,15 @@ def check_scenario(scenario: Any, base_dir: str | Path | None = None) -> None:
     import json
 
     dumped = scenario.model_dump(mode="json")
-    key = json.dumps([{k: dumped.get(k) for k in _CHECKED_SECTIONS},
-                      dumped["uncertainty"]["distributions"],
-                      None if base_dir is None else str(base_dir)], sort_keys=True, default=str)
+    key = json.dumps(
+        [
+            {k: dumped.get(k) for k in _CHECKED_SECTIONS},
+            dumped["uncertainty"]["distributions"],
+            None if base_dir is None else str(base_dir),
+        ],
+        sort_keys=True,
+        default=str,
+    )
     if key not in _cache:
         if len(_cache) >= _CACHE_SIZE:
             _cache.pop(next(iter(_cache)))
@@ -74,13 +80,18 @@ def _problems(scenario: Any, base_dir: str | Path | None) -> list[Problem]:
     bd = None if base_dir is None else str(base_dir)
     if grid is not None:
         collect(_inflow_inputs, scenario, bd)
-        collect(CostRates.from_params, tuple(int(y) for y in grid.years),
-                dict(scenario.allocation.qualification_mix), scenario.overrides or None)
+        collect(
+            CostRates.from_params,
+            tuple(int(y) for y in grid.years),
+            dict(scenario.allocation.qualification_mix),
+            scenario.overrides or None,
+        )
     for name in ("allocation", "comparison"):
         spec = getattr(scenario, name)
         if spec is not None:
-            collect(rule_from_spec, spec, base_dir=bd, model_counts=None, location=name,
-                    check_only=True)
+            collect(
+                rule_from_spec, spec, base_dir=bd, model_counts=None, location=name, check_only=True
+            )
     collect(_tornado_ranges, scenario)
     return problems
 
@@ -94,11 +105,19 @@ def _inflow_inputs(scenario: Any, base_dir: str | None) -> None:
 
     start = pd.Period(scenario.horizon.start, freq="M")
     if start < arrivals.HISTORIC_START:
-        raise InputError(Problem("horizon.start", f"the model starts in "
-                                 f"{arrivals.HISTORIC_START} (historic arrivals)",
-                                 scenario.horizon.start))
-    arrivals.build(scenario.arrivals, pd.Period(scenario.horizon.end, freq="M"),
-                   base_dir=base_dir, overrides=scenario.overrides or None)
+        raise InputError(
+            Problem(
+                "horizon.start",
+                f"the model starts in {arrivals.HISTORIC_START} (historic arrivals)",
+                scenario.horizon.start,
+            )
+        )
+    arrivals.build(
+        scenario.arrivals,
+        pd.Period(scenario.horizon.end, freq="M"),
+        base_dir=base_dir,
+        overrides=scenario.overrides or None,
+    )
 
 
 def _tornado_ranges(scenario: Any) -> None:

@@ -30,18 +30,26 @@ EXIT_INPUT = 2
 EXIT_ENVIRONMENT = 3
 
 # OS errors a user causes with an argument (an impossible path): input problems, exit 2
-_INPUT_ERRNOS = {errno.ENAMETOOLONG: "Pfad zu lang", errno.ENOTDIR: "ein Teil des Pfads ist "
-                 "kein Ordner", errno.EISDIR: "ist ein Ordner", errno.ELOOP: "zu viele "
-                 "symbolische Verweise im Pfad", errno.EEXIST: "existiert bereits"}
+_INPUT_ERRNOS = {
+    errno.ENAMETOOLONG: "Pfad zu lang",
+    errno.ENOTDIR: "ein Teil des Pfads ist kein Ordner",
+    errno.EISDIR: "ist ein Ordner",
+    errno.ELOOP: "zu viele symbolische Verweise im Pfad",
+    errno.EEXIST: "existiert bereits",
+}
 # faults of the machine the run happens on: exit 3
-_ENVIRONMENT_ERRNOS = {errno.ENOSPC: "kein Speicherplatz mehr auf dem Datenträger",
-                       errno.EDQUOT: "Speicherkontingent (Quota) erschöpft",
-                       errno.EACCES: "keine Berechtigung", errno.EPERM: "keine Berechtigung",
-                       errno.EROFS: "Dateisystem ist schreibgeschützt",
-                       errno.EIO: "Ein-/Ausgabefehler des Datenträgers",
-                       errno.EMFILE: "zu viele offene Dateien", errno.ENOMEM: "kein "
-                       "Arbeitsspeicher mehr", errno.EBUSY: "Datei oder Gerät belegt",
-                       errno.ENOENT: "Datei oder Ordner verschwunden"}
+_ENVIRONMENT_ERRNOS = {
+    errno.ENOSPC: "kein Speicherplatz mehr auf dem Datenträger",
+    errno.EDQUOT: "Speicherkontingent (Quota) erschöpft",
+    errno.EACCES: "keine Berechtigung",
+    errno.EPERM: "keine Berechtigung",
+    errno.EROFS: "Dateisystem ist schreibgeschützt",
+    errno.EIO: "Ein-/Ausgabefehler des Datenträgers",
+    errno.EMFILE: "zu viele offene Dateien",
+    errno.ENOMEM: "kein Arbeitsspeicher mehr",
+    errno.EBUSY: "Datei oder Gerät belegt",
+    errno.ENOENT: "Datei oder Ordner verschwunden",
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -72,13 +80,17 @@ def build_parser() -> argparse.ArgumentParser:
             "Mittelverteilung."
         ),
         epilog="Exit-Codes: 0 fertig, 2 fehlerhafte Eingabe (eine Zeile je Problem, nichts "
-               "geschrieben), 3 Fehler der Umgebung (Datenträger voll, keine Berechtigung), "
-               "1 interner Fehler, 130 abgebrochen.",
+        "geschrieben), 3 Fehler der Umgebung (Datenträger voll, keine Berechtigung), "
+        "1 interner Fehler, 130 abgebrochen.",
     )
     from paktsim.i18n import gettext as _
 
-    parser.add_argument("--version", action="version", version=f"paktsim {__version__}",
-                        help=_("show program's version number and exit"))
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"paktsim {__version__}",
+        help=_("show program's version number and exit"),
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
         try:
@@ -131,8 +143,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(line, file=sys.stderr)
         return EXIT_INPUT
     except MemoryError:
-        print("paktsim: Fehler der Umgebung: kein Arbeitsspeicher mehr (weniger Ziehungen "
-              "oder ein kürzerer Zeitraum helfen)", file=sys.stderr)
+        print(
+            "paktsim: Fehler der Umgebung: kein Arbeitsspeicher mehr (weniger Ziehungen "
+            "oder ein kürzerer Zeitraum helfen)",
+            file=sys.stderr,
+        )
         return EXIT_ENVIRONMENT
     except KeyboardInterrupt:
         print("abgebrochen", file=sys.stderr)

@@ -42,9 +42,19 @@ from paktsim.errors import InputError, Problem
 from paktsim.limits import MAX_ENVELOPE_EUR
 from paktsim.safeload import MAX_TABLE_BYTES, check_regular_file
 
-__all__ = ["Comparison", "compare", "german", "read_allocation", "size_class_labels",
-           "TRANSITIONS_DE", "APPLICANT_KINDS_DE", "applicants", "pass_down_table",
-           "provenance", "read_comparison"]
+__all__ = [
+    "Comparison",
+    "compare",
+    "german",
+    "read_allocation",
+    "size_class_labels",
+    "TRANSITIONS_DE",
+    "APPLICANT_KINDS_DE",
+    "applicants",
+    "pass_down_table",
+    "provenance",
+    "read_comparison",
+]
 
 TRANSITIONS_DE: dict[str, str] = {
     "newly": "neu antragsberechtigt",
@@ -74,8 +84,11 @@ def size_class_labels(bounds: Iterable[int] = SIZE_CLASS_DEFAULT_BOUNDS) -> list
     for i, lo in enumerate(b):
         if i + 1 < len(b):
             hi = b[i + 1]
-            out.append(f"unter {hi:,}".replace(",", ".") if lo == 0
-                       else f"{lo:,} bis unter {hi:,}".replace(",", "."))
+            out.append(
+                f"unter {hi:,}".replace(",", ".")
+                if lo == 0
+                else f"{lo:,} bis unter {hi:,}".replace(",", ".")
+            )
         else:
             out.append(f"{lo:,} und mehr".replace(",", "."))
     return out
@@ -84,8 +97,9 @@ def size_class_labels(bounds: Iterable[int] = SIZE_CLASS_DEFAULT_BOUNDS) -> list
 def _size_class(population: pd.Series, bounds: tuple[int, ...]) -> pd.Categorical:
     labels = size_class_labels(bounds)
     pos = np.searchsorted(np.asarray(bounds), population.to_numpy(dtype=float), side="right") - 1
-    return pd.Categorical.from_codes(np.clip(pos, 0, len(labels) - 1), categories=labels,
-                                     ordered=True)
+    return pd.Categorical.from_codes(
+        np.clip(pos, 0, len(labels) - 1), categories=labels, ordered=True
+    )
 
 
 def read_allocation(path: str | os.PathLike[str]) -> pd.DataFrame:
@@ -105,22 +119,36 @@ def read_allocation(path: str | os.PathLike[str]) -> pd.DataFrame:
     suffix = p.suffix.lower()
     try:
         if suffix == ".csv":
-            frame = pd.read_csv(p, dtype={"ags": str, "kreis_ags": str, "group_id": str,
-                                          "rb": str, "AGS": str, "Kreis-AGS": str,
-                                          "Antrag": str, "RB": str})
+            frame = pd.read_csv(
+                p,
+                dtype={
+                    "ags": str,
+                    "kreis_ags": str,
+                    "group_id": str,
+                    "rb": str,
+                    "AGS": str,
+                    "Kreis-AGS": str,
+                    "Antrag": str,
+                    "RB": str,
+                },
+            )
         elif suffix == ".xlsx":
             sheet = "Verteilung"
-            frame = pd.read_excel(p, sheet_name=sheet, dtype={"AGS": str, "Kreis-AGS": str,
-                                                              "Antrag": str, "RB": str},
-                                  engine="openpyxl")
+            frame = pd.read_excel(
+                p,
+                sheet_name=sheet,
+                dtype={"AGS": str, "Kreis-AGS": str, "Antrag": str, "RB": str},
+                engine="openpyxl",
+            )
             frame.attrs.update(_attrs_from_herkunft(_herkunft(p)))
         else:
             raise InputError.single(src, "unsupported file type, expected .csv or .xlsx", src)
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - any parser failure is bad input
-        raise InputError.single(src, f"cannot read the table ({type(exc).__name__})",
-                                str(exc)[:80]) from None
+        raise InputError.single(
+            src, f"cannot read the table ({type(exc).__name__})", str(exc)[:80]
+        ) from None
     frame = from_german(frame)
     problems: list[Problem] = []
     for col in ("ags",) + _REQUIRED:
@@ -136,9 +164,13 @@ def read_allocation(path: str | os.PathLike[str]) -> pd.DataFrame:
     # range first: a float above 2**63 would wrap to a negative int64 below
     bad = frame["ags"][amt.isna() | (amt < 0) | (amt != np.floor(amt)) | (amt > MAX_ENVELOPE_EUR)]
     if len(bad):
-        problems.append(Problem(f"{p.name}:amount_eur", "expected whole euros >= 0 "
-                                f"(höchstens {MAX_ENVELOPE_EUR:,} €)".replace(",", "."),
-                                list(bad[:5])))
+        problems.append(
+            Problem(
+                f"{p.name}:amount_eur",
+                f"expected whole euros >= 0 (höchstens {MAX_ENVELOPE_EUR:,} €)".replace(",", "."),
+                list(bad[:5]),
+            )
+        )
     if problems:
         raise InputError(problems)
     frame["amount_eur"] = amt.astype("int64")
@@ -183,8 +215,11 @@ def applicants(table: pd.DataFrame) -> pd.DataFrame:
         kind = pd.Series(np.where(flag, "alone", "none"), index=table.index, dtype="str")
     if kreis_level:
         kind = kind.where(kind == "none", "kreis")
-    gid = (table["group_id"].astype("str").where(table["group_id"].notna(), "")
-           if "group_id" in table else pd.Series("", index=table.index, dtype="str"))
+    gid = (
+        table["group_id"].astype("str").where(table["group_id"].notna(), "")
+        if "group_id" in table
+        else pd.Series("", index=table.index, dtype="str")
+    )
     gid = gid.where(~gid.isin(["nan", "None", "<NA>"]), "")
     ags = pd.Series(idx, index=table.index, dtype="str")
     itself_kinds = kind.isin(["alone", "payment"]) | (kreis_level & (kind == "kreis"))
@@ -193,11 +228,17 @@ def applicants(table: pd.DataFrame) -> pd.DataFrame:
     passed = (kind == "kreis") & ~kreis_level
     if passed.any():
         members = applicant[passed].map(applicant[passed].value_counts())
-        itself_kinds = itself_kinds | (passed & (members == 1)).reindex(table.index,
-                                                                          fill_value=False)
-    return pd.DataFrame({"applicant": applicant.astype("str"),
-                         "applicant_kind": kind.astype("str"),
-                         "applies_itself": itself_kinds.astype(bool)}, index=table.index)
+        itself_kinds = itself_kinds | (passed & (members == 1)).reindex(
+            table.index, fill_value=False
+        )
+    return pd.DataFrame(
+        {
+            "applicant": applicant.astype("str"),
+            "applicant_kind": kind.astype("str"),
+            "applies_itself": itself_kinds.astype(bool),
+        },
+        index=table.index,
+    )
 
 
 def _match_vintage(kreis_table: pd.DataFrame) -> int:
@@ -229,10 +270,14 @@ def pass_down_table(kreis_table: pd.DataFrame) -> pd.DataFrame:
 
     k = kreis_table.set_axis(kreis_table.index.astype(str)).copy()
     k["amount_eur"] = pd.to_numeric(k["amount_eur"], errors="coerce").fillna(0).astype("int64")
-    k["funded_eur"] = (pd.to_numeric(k["funded_eur"], errors="coerce").fillna(0).astype("int64")
-                       if "funded_eur" in k else k["amount_eur"])
-    k["fte_funded"] = (pd.to_numeric(k["fte_funded"], errors="coerce").fillna(0.0)
-                       if "fte_funded" in k else 0.0)
+    k["funded_eur"] = (
+        pd.to_numeric(k["funded_eur"], errors="coerce").fillna(0).astype("int64")
+        if "funded_eur" in k
+        else k["amount_eur"]
+    )
+    k["fte_funded"] = (
+        pd.to_numeric(k["fte_funded"], errors="coerce").fillna(0.0) if "fte_funded" in k else 0.0
+    )
     vintage = _match_vintage(kreis_table)
     attrs = dict(kreis_table.attrs)
     programme = dict(attrs.get("programme") or {})
@@ -241,8 +286,9 @@ def pass_down_table(kreis_table: pd.DataFrame) -> pd.DataFrame:
         programme.setdefault("step_fte", p["integrationsmanagement.vze_schritt"])
         programme.setdefault("fte_reading", p["integrationsmanagement.vze_lesart"])
     programme["step_fte"] = float(programme["step_fte"])
-    attrs.update({"level": "kreis", "programme": programme,
-                  "rule": attrs.get("rule") or "Kreisverteilung"})
+    attrs.update(
+        {"level": "kreis", "programme": programme, "rule": attrs.get("rule") or "Kreisverteilung"}
+    )
     k.attrs = attrs
     out = pass_down(k, regions.municipalities(vintage))
     out = out.set_index(pd.Index(out["ags"].astype(str), name="ags"))
@@ -279,8 +325,10 @@ class Comparison:
     def tables_de(self) -> dict[str, pd.DataFrame]:
         """German tables, one per sheet, in reading order."""
         out: dict[str, pd.DataFrame] = {}
-        sheets = [("Übersicht", self.summary_de()), ("Gemeinden" if self.attrs["level"] ==
-                                                     "gemeinde" else "Kreise", self.regions)]
+        sheets = [
+            ("Übersicht", self.summary_de()),
+            ("Gemeinden" if self.attrs["level"] == "gemeinde" else "Kreise", self.regions),
+        ]
         if self.kreise is not None:
             sheets.append(("Kreise", self.kreise))
         if self.regierungsbezirke is not None:
@@ -304,12 +352,14 @@ class Comparison:
             "Mittel (€)": [int(r["base_eur"].sum()), int(r["alt_eur"].sum())],
             "Gewinner (Anzahl)": [np.nan, int((r["delta_eur"] > 0).sum())],
             "Verlierer (Anzahl)": [np.nan, int((r["delta_eur"] < 0).sum())],
-            "Anträge (Anzahl)": [int(r.loc[r["base_applicant"] != "", "base_applicant"]
-                                     .nunique()),
-                                 int(r.loc[r["alt_applicant"] != "", "alt_applicant"]
-                                     .nunique())],
-            "Gebiete, die selbst Antrag stellen (Anzahl)": [int(r["base_eligible"].sum()),
-                                                            int(r["alt_eligible"].sum())],
+            "Anträge (Anzahl)": [
+                int(r.loc[r["base_applicant"] != "", "base_applicant"].nunique()),
+                int(r.loc[r["alt_applicant"] != "", "alt_applicant"].nunique()),
+            ],
+            "Gebiete, die selbst Antrag stellen (Anzahl)": [
+                int(r["base_eligible"].sum()),
+                int(r["alt_eligible"].sum()),
+            ],
             "geförderte Stellen (VZÄ)": [float(r["base_fte"].sum()), float(r["alt_fte"].sum())],
         }
         frame = pd.DataFrame(data, index=["Basis", "Alternative"]).T
@@ -318,27 +368,47 @@ class Comparison:
 
 
 _DE = {
-    "name": "Name", "kreis_ags": "Kreis-AGS", "kreis_name": "Kreis", "rb": "RB",
-    "rb_name": "Regierungsbezirk", "degurba": "DEGURBA", "size_class": "Größenklasse",
-    "population": "Einwohner", "persons": "gezählte Personen", "regions": "Anzahl",
-    "base_eur": "Basis (€)", "alt_eur": "Alternative (€)", "delta_eur": "Δ €",
-    "delta_pct": "Δ %", "base_share": "Anteil Basis", "alt_share": "Anteil Alternative",
+    "name": "Name",
+    "kreis_ags": "Kreis-AGS",
+    "kreis_name": "Kreis",
+    "rb": "RB",
+    "rb_name": "Regierungsbezirk",
+    "degurba": "DEGURBA",
+    "size_class": "Größenklasse",
+    "population": "Einwohner",
+    "persons": "gezählte Personen",
+    "regions": "Anzahl",
+    "base_eur": "Basis (€)",
+    "alt_eur": "Alternative (€)",
+    "delta_eur": "Δ €",
+    "delta_pct": "Δ %",
+    "base_share": "Anteil Basis",
+    "alt_share": "Anteil Alternative",
     "base_eur_per_inhabitant": "Basis € je Einwohner",
     "alt_eur_per_inhabitant": "Alternative € je Einwohner",
     "delta_eur_per_inhabitant": "Δ € je Einwohner",
     "base_eur_per_person": "Basis € je gezählte Person",
     "alt_eur_per_person": "Alternative € je gezählte Person",
     "delta_eur_per_person": "Δ € je gezählte Person",
-    "base_eligible": "Basis antragsberechtigt", "alt_eligible": "Alternative antragsberechtigt",
-    "transition": "Antragsberechtigung", "newly": "neu antragsberechtigt",
-    "no_longer": "nicht mehr antragsberechtigt", "still": "weiterhin antragsberechtigt",
+    "base_eligible": "Basis antragsberechtigt",
+    "alt_eligible": "Alternative antragsberechtigt",
+    "transition": "Antragsberechtigung",
+    "newly": "neu antragsberechtigt",
+    "no_longer": "nicht mehr antragsberechtigt",
+    "still": "weiterhin antragsberechtigt",
     "never": "weiterhin nicht antragsberechtigt",
-    "base_fte": "Basis Stellen (VZÄ)", "alt_fte": "Alternative Stellen (VZÄ)",
-    "delta_fte": "Δ Stellen (VZÄ)", "ags": "AGS",
-    "base_applicant": "Basis: Antragsteller", "alt_applicant": "Alternative: Antragsteller",
-    "base_applicant_kind": "Basis: Antragsform", "alt_applicant_kind": "Alternative: Antragsform",
-    "applicant_kind": "Antragsform", "base_applications": "Basis: Anträge",
-    "alt_applications": "Alternative: Anträge", "base_regions": "Basis: Gebiete",
+    "base_fte": "Basis Stellen (VZÄ)",
+    "alt_fte": "Alternative Stellen (VZÄ)",
+    "delta_fte": "Δ Stellen (VZÄ)",
+    "ags": "AGS",
+    "base_applicant": "Basis: Antragsteller",
+    "alt_applicant": "Alternative: Antragsteller",
+    "base_applicant_kind": "Basis: Antragsform",
+    "alt_applicant_kind": "Alternative: Antragsform",
+    "applicant_kind": "Antragsform",
+    "base_applications": "Basis: Anträge",
+    "alt_applications": "Alternative: Anträge",
+    "base_regions": "Basis: Gebiete",
     "alt_regions": "Alternative: Gebiete",
 }
 
@@ -362,20 +432,28 @@ def german(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _rollup(frame: pd.DataFrame, by: str | list[str], has_persons: bool) -> pd.DataFrame:
-    cols = {"regions": ("base_eur", "size"), "population": ("population", "sum"),
-            "base_eur": ("base_eur", "sum"), "alt_eur": ("alt_eur", "sum"),
-            "base_fte": ("base_fte", "sum"), "alt_fte": ("alt_fte", "sum"),
-            "newly": ("is_newly", "sum"), "no_longer": ("is_no_longer", "sum")}
+    cols = {
+        "regions": ("base_eur", "size"),
+        "population": ("population", "sum"),
+        "base_eur": ("base_eur", "sum"),
+        "alt_eur": ("alt_eur", "sum"),
+        "base_fte": ("base_fte", "sum"),
+        "alt_fte": ("alt_fte", "sum"),
+        "newly": ("is_newly", "sum"),
+        "no_longer": ("is_no_longer", "sum"),
+    }
     if has_persons:
         cols["persons"] = ("persons", "sum")
-    g = frame.assign(is_newly=frame["transition"] == "newly",
-                     is_no_longer=frame["transition"] == "no_longer")
+    g = frame.assign(
+        is_newly=frame["transition"] == "newly", is_no_longer=frame["transition"] == "no_longer"
+    )
     grouped = g.groupby(by, observed=False, sort=True)
     # one grouped sum over every column (named aggregation runs column by column: ~5×
     # slower, and the comparer recomputes four roll-ups on every slider move)
     sums = grouped[[src for name, (src, how) in cols.items() if how == "sum"]].sum()
-    out = pd.DataFrame({name: grouped.size() if how == "size" else sums[src]
-                        for name, (src, how) in cols.items()})
+    out = pd.DataFrame(
+        {name: grouped.size() if how == "size" else sums[src] for name, (src, how) in cols.items()}
+    )
     out["regions"] = out["regions"].astype("int64")
     for col in ("base_eur", "alt_eur", "newly", "no_longer"):
         out[col] = out[col].astype("int64")
@@ -395,9 +473,14 @@ def _rollup(frame: pd.DataFrame, by: str | list[str], has_persons: bool) -> pd.D
     return out
 
 
-def compare(base: pd.DataFrame, alt: pd.DataFrame, reference: Iterable[str] | None = None, *,
-            persons: pd.Series | None = None,
-            size_bounds: tuple[int, ...] = SIZE_CLASS_DEFAULT_BOUNDS) -> Comparison:
+def compare(
+    base: pd.DataFrame,
+    alt: pd.DataFrame,
+    reference: Iterable[str] | None = None,
+    *,
+    persons: pd.Series | None = None,
+    size_bounds: tuple[int, ...] = SIZE_CLASS_DEFAULT_BOUNDS,
+) -> Comparison:
     """Compare two allocations over the same regions.
 
     Parameters
@@ -441,9 +524,12 @@ def compare(base: pd.DataFrame, alt: pd.DataFrame, reference: Iterable[str] | No
     if set(bi) != set(ai):
         only_b = sorted(set(bi) - set(ai))[:5]
         only_a = sorted(set(ai) - set(bi))[:5]
-        raise InputError.single("alt:ags", "the two allocations cover different regions "
-                                f"(only in base: {only_b}, only in alt: {only_a})",
-                                f"{len(bi)} vs {len(ai)} rows")
+        raise InputError.single(
+            "alt:ags",
+            "the two allocations cover different regions "
+            f"(only in base: {only_b}, only in alt: {only_a})",
+            f"{len(bi)} vs {len(ai)} rows",
+        )
     index = pd.Index(sorted(bi), name="ags")
     b = base.set_axis(bi).reindex(index)
     a = alt.set_axis(ai).reindex(index)
@@ -483,31 +569,46 @@ def compare(base: pd.DataFrame, alt: pd.DataFrame, reference: Iterable[str] | No
     out["alt_applicant_kind"] = app_a["applicant_kind"]
     out["base_eligible"] = app_b["applies_itself"]
     out["alt_eligible"] = app_a["applies_itself"]
-    trans = np.select([out["base_eligible"] & out["alt_eligible"],
-                       ~out["base_eligible"] & out["alt_eligible"],
-                       out["base_eligible"] & ~out["alt_eligible"]],
-                      ["still", "newly", "no_longer"], "never")
+    trans = np.select(
+        [
+            out["base_eligible"] & out["alt_eligible"],
+            ~out["base_eligible"] & out["alt_eligible"],
+            out["base_eligible"] & ~out["alt_eligible"],
+        ],
+        ["still", "newly", "no_longer"],
+        "never",
+    )
     out["transition"] = pd.Series(trans, index=index, dtype="str")
-    out["base_fte"] = (pd.to_numeric(b["fte_funded"], errors="coerce").fillna(0.0)
-                       if "fte_funded" in b else 0.0)
-    out["alt_fte"] = (pd.to_numeric(a["fte_funded"], errors="coerce").fillna(0.0)
-                      if "fte_funded" in a else 0.0)
+    out["base_fte"] = (
+        pd.to_numeric(b["fte_funded"], errors="coerce").fillna(0.0) if "fte_funded" in b else 0.0
+    )
+    out["alt_fte"] = (
+        pd.to_numeric(a["fte_funded"], errors="coerce").fillna(0.0) if "fte_funded" in a else 0.0
+    )
     out["delta_fte"] = out["alt_fte"] - out["base_fte"]
     if pop is None:
         out["population"] = np.nan
     out["size_class"] = _size_class(out["population"].fillna(0), size_bounds)
 
-    kreise = (_rollup(out, ["kreis_ags", "kreis_name"] if "kreis_name" in out else "kreis_ags",
-                      has_persons)
-              if level == "gemeinde" and "kreis_ags" in out else None)
-    rb = (_rollup(out, ["rb", "rb_name"] if "rb_name" in out else "rb", has_persons)
-          if "rb" in out else None)
+    kreise = (
+        _rollup(
+            out, ["kreis_ags", "kreis_name"] if "kreis_name" in out else "kreis_ags", has_persons
+        )
+        if level == "gemeinde" and "kreis_ags" in out
+        else None
+    )
+    rb = (
+        _rollup(out, ["rb", "rb_name"] if "rb_name" in out else "rb", has_persons)
+        if "rb" in out
+        else None
+    )
     sizes = _rollup(out, "size_class", has_persons)
     degurba = _rollup(out, "degurba", has_persons) if "degurba" in out else None
-    transitions = (out.groupby("transition")
-                   .agg(regions=("base_eur", "size"), base_eur=("base_eur", "sum"),
-                        alt_eur=("alt_eur", "sum"))
-                   .reindex(list(TRANSITIONS_DE), fill_value=0))
+    transitions = (
+        out.groupby("transition")
+        .agg(regions=("base_eur", "size"), base_eur=("base_eur", "sum"), alt_eur=("alt_eur", "sum"))
+        .reindex(list(TRANSITIONS_DE), fill_value=0)
+    )
     transitions["delta_eur"] = transitions["alt_eur"] - transitions["base_eur"]
     transitions.index.name = "transition"
 
@@ -517,11 +618,17 @@ def compare(base: pd.DataFrame, alt: pd.DataFrame, reference: Iterable[str] | No
         raise InputError.single("reference", "unknown AGS, not in the allocations", unknown[:5])
     reference_table = out.loc[ref]
     applicant_table = _applicant_summary(out)
-    attrs = {"level": level, "base": dict(base.attrs), "alt": dict(alt.attrs),
-             "passed_down": passed_down,
-             "base_source": base.attrs.get("source"), "alt_source": alt.attrs.get("source")}
-    return Comparison(out, kreise, rb, sizes, degurba, transitions, reference_table, attrs,
-                      applicant_table)
+    attrs = {
+        "level": level,
+        "base": dict(base.attrs),
+        "alt": dict(alt.attrs),
+        "passed_down": passed_down,
+        "base_source": base.attrs.get("source"),
+        "alt_source": alt.attrs.get("source"),
+    }
+    return Comparison(
+        out, kreise, rb, sizes, degurba, transitions, reference_table, attrs, applicant_table
+    )
 
 
 def _level_of(table: pd.DataFrame) -> str:
@@ -537,16 +644,30 @@ def _applicant_summary(regions_table: pd.DataFrame) -> pd.DataFrame:
         app = regions_table[f"{side}_applicant"]
         for key in APPLICANT_KINDS_DE:
             sel = kind == key
-            rows.append((side, key, int(app[sel & (app != "")].nunique()), int(sel.sum()),
-                         int(regions_table.loc[sel, f"{side}_eur"].sum())))
-    frame = pd.DataFrame(rows, columns=["side", "applicant_kind", "applications", "regions",
-                                        "eur"])
-    wide = frame.pivot(index="applicant_kind", columns="side",
-                       values=["applications", "regions", "eur"])
+            rows.append(
+                (
+                    side,
+                    key,
+                    int(app[sel & (app != "")].nunique()),
+                    int(sel.sum()),
+                    int(regions_table.loc[sel, f"{side}_eur"].sum()),
+                )
+            )
+    frame = pd.DataFrame(rows, columns=["side", "applicant_kind", "applications", "regions", "eur"])
+    wide = frame.pivot(
+        index="applicant_kind", columns="side", values=["applications", "regions", "eur"]
+    )
     wide.columns = [f"{side}_{what}" for what, side in wide.columns]
     wide = wide.reindex(list(APPLICANT_KINDS_DE))[
-        ["base_applications", "alt_applications", "base_regions", "alt_regions",
-         "base_eur", "alt_eur"]].astype("int64")
+        [
+            "base_applications",
+            "alt_applications",
+            "base_regions",
+            "alt_regions",
+            "base_eur",
+            "alt_eur",
+        ]
+    ].astype("int64")
     wide.index.name = "applicant_kind"
     return wide
 
@@ -557,22 +678,30 @@ def provenance(comparison: Comparison) -> Mapping[str, Any]:
     out: dict[str, Any] = {"Vergleich": "Alternative − Basis (Δ)"}
     if attrs.get("passed_down"):
         side = "Basis" if attrs["passed_down"] == "base" else "Alternative"
-        out["Ebene"] = (f"{side}: Kreisbeträge nach Einwohnerzahl an die Gemeinden "
-                        "weitergegeben (der Kreis bleibt Antragsteller)")
+        out["Ebene"] = (
+            f"{side}: Kreisbeträge nach Einwohnerzahl an die Gemeinden "
+            "weitergegeben (der Kreis bleibt Antragsteller)"
+        )
     for label, key in (("Basis", "base"), ("Alternative", "alt")):
         a = attrs.get(key) or {}
         out[f"{label}: Datei"] = attrs.get(f"{key}_source") or a.get("source") or "(Python)"
         for key_attr, text in _SIDE_FACTS.items():
             if a.get(key_attr) not in (None, ""):
                 value = a[key_attr]
-                out[f"{label}: {text}"] = (LEVEL_DE.get(value, value) if key_attr == "level"
-                                           else value)
+                out[f"{label}: {text}"] = (
+                    LEVEL_DE.get(value, value) if key_attr == "level" else value
+                )
     return out
 
 
 #: attrs of an allocation ↔ keys of the Herkunft sheet (``paktsim allocate`` writes them)
-_SIDE_FACTS = {"rule": "Regel", "budget_eur": "Mittel (€)", "level": "Ebene",
-               "params_date": "Stichtag Förderregeln", "stand": "Datenstand Einwohner"}
+_SIDE_FACTS = {
+    "rule": "Regel",
+    "budget_eur": "Mittel (€)",
+    "level": "Ebene",
+    "params_date": "Stichtag Förderregeln",
+    "stand": "Datenstand Einwohner",
+}
 
 
 def _herkunft(path: Path) -> dict[str, Any]:
@@ -608,14 +737,18 @@ def read_comparison(path: str | os.PathLike[str]) -> Comparison:
         raise InputError.single(str(p), "file not found", str(p))
     back = {v: k for k, v in _DE.items()}
     try:
-        sheets = pd.read_excel(p, sheet_name=None, engine="openpyxl",
-                               dtype={"AGS": str, "Kreis-AGS": str, "RB": str})
+        sheets = pd.read_excel(
+            p, sheet_name=None, engine="openpyxl", dtype={"AGS": str, "Kreis-AGS": str, "RB": str}
+        )
     except Exception as exc:  # noqa: BLE001 - any parser failure is bad input
         raise InputError.single(str(p), "cannot read the workbook", type(exc).__name__) from None
     if "Antragsberechtigung" not in sheets or not ({"Gemeinden", "Kreise"} & set(sheets)):
-        raise InputError.single(str(p), "not a comparison workbook of 'paktsim compare' "
-                                "(sheets Gemeinden/Kreise and Antragsberechtigung expected)",
-                                ", ".join(sheets)[:80])
+        raise InputError.single(
+            str(p),
+            "not a comparison workbook of 'paktsim compare' "
+            "(sheets Gemeinden/Kreise and Antragsberechtigung expected)",
+            ", ".join(sheets)[:80],
+        )
     level = "gemeinde" if "Gemeinden" in sheets else "kreis"
     regions_sheet = sheets["Gemeinden" if level == "gemeinde" else "Kreise"].rename(columns=back)
     regions_sheet = regions_sheet.set_index(regions_sheet["ags"].astype(str))
@@ -624,9 +757,14 @@ def read_comparison(path: str | os.PathLike[str]) -> Comparison:
         kreise = sheets["Kreise"].rename(columns=back)
         kreise = kreise.set_index(kreise["kreis_ags"].astype(str).str.zfill(5))
     facts = _herkunft(p)
-    attrs = {"level": level, "base": _attrs_from_herkunft(facts, "Basis: "),
-             "alt": _attrs_from_herkunft(facts, "Alternative: "),
-             "base_source": facts.get("Basis: Datei"), "alt_source": facts.get("Alternative: Datei"),
-             "passed_down": None, "source": str(p)}
+    attrs = {
+        "level": level,
+        "base": _attrs_from_herkunft(facts, "Basis: "),
+        "alt": _attrs_from_herkunft(facts, "Alternative: "),
+        "base_source": facts.get("Basis: Datei"),
+        "alt_source": facts.get("Alternative: Datei"),
+        "passed_down": None,
+        "source": str(p),
+    }
     empty = pd.DataFrame()
     return Comparison(regions_sheet, kreise, None, empty, None, empty, empty, attrs)

@@ -50,10 +50,27 @@ import pandas as pd
 from paktsim import staffing as st
 from paktsim.errors import InputError, Problem
 
-__all__ = ["STAFFING_KEYS", "STAFFING_STREAM", "QUANTILES", "LAND_METRICS", "MAX_CELLS",
-           "PlaceInputs", "DrawSpec", "ChunkTask", "ChunkCallback", "EnsembleResult",
-           "validate_distributions", "split_distributions", "sample_staffing", "horizon_window", "to_places",
-           "place_staffing", "run_chunk", "chunk_progress", "run"]
+__all__ = [
+    "STAFFING_KEYS",
+    "STAFFING_STREAM",
+    "QUANTILES",
+    "LAND_METRICS",
+    "MAX_CELLS",
+    "PlaceInputs",
+    "DrawSpec",
+    "ChunkTask",
+    "ChunkCallback",
+    "EnsembleResult",
+    "validate_distributions",
+    "split_distributions",
+    "sample_staffing",
+    "horizon_window",
+    "to_places",
+    "place_staffing",
+    "run_chunk",
+    "chunk_progress",
+    "run",
+]
 
 #: Staffing assumptions that may carry a distribution, with their valid interval.
 STAFFING_KEYS: dict[str, tuple[float, float]] = {
@@ -63,24 +80,36 @@ STAFFING_KEYS: dict[str, tuple[float, float]] = {
     "staffing.vacancy_rate": (0.0, 1.0 - 1e-9),
 }
 #: Keyword of :func:`paktsim.staffing.annual_staffing` per staffing key.
-_STAFFING_ARGS = {"staffing.target_ratio": "target_ratio",
-                  "staffing.counselling_share": "counselling_share",
-                  "staffing.group_offer_share": "group_offer_share",
-                  "staffing.vacancy_rate": "vacancy_rate"}
+_STAFFING_ARGS = {
+    "staffing.target_ratio": "target_ratio",
+    "staffing.counselling_share": "counselling_share",
+    "staffing.group_offer_share": "group_offer_share",
+    "staffing.vacancy_rate": "vacancy_rate",
+}
 #: First spawn-key element of the staffing streams (keeps them apart from the inflow blocks).
 STAFFING_STREAM = 0x57AF
 QUANTILES: tuple[float, ...] = (0.1, 0.5, 0.9)
-LAND_METRICS: tuple[str, ...] = ("caseload", "fte_needed", "fte_staffed", "ratio_actual",
-                                 "gap_fte", "gap_eur", "needed_eur", "cofunding_eur")
+LAND_METRICS: tuple[str, ...] = (
+    "caseload",
+    "fte_needed",
+    "fte_staffed",
+    "ratio_actual",
+    "gap_fte",
+    "gap_eur",
+    "needed_eur",
+    "cofunding_eur",
+)
 #: Upper bound of draws × places × years per chunk in a worker (about 8 MB per array):
 #: larger ``chunk_size`` values are split further, which changes no number.
 MAX_CELLS = 1_000_000
-_BAND_ROWS = {"fte_needed": "Stellen benötigt (VZÄ)",
-              "ratio_actual": "Betreuungsschlüssel tatsächlich (Personen je VZÄ)",
-              "gap_fte": "Fehlende Stellen (VZÄ)",
-              "gap_eur": "Fehlbetrag Landesmittel (€)",
-              "needed_eur": "Mittel benötigt für Zielschlüssel (€)",
-              "cofunding_eur": "Kommunaler Eigenanteil inkl. Sachkosten (€)"}
+_BAND_ROWS = {
+    "fte_needed": "Stellen benötigt (VZÄ)",
+    "ratio_actual": "Betreuungsschlüssel tatsächlich (Personen je VZÄ)",
+    "gap_fte": "Fehlende Stellen (VZÄ)",
+    "gap_eur": "Fehlbetrag Landesmittel (€)",
+    "needed_eur": "Mittel benötigt für Zielschlüssel (€)",
+    "cofunding_eur": "Kommunaler Eigenanteil inkl. Sachkosten (€)",
+}
 
 
 # ------------------------------------------------------------------ distributions
@@ -90,11 +119,16 @@ def _expected_keys() -> tuple[set[str], str]:
     from paktsim.inflow.arrivals import GROUPS
     from paktsim.inflow.rates import RATE_NAMES
 
-    known = ({f"inflow.chain.{g}.{n}" for g in GROUPS for n in RATE_NAMES} | set(STAFFING_KEYS)
-             | {"inflow.initial.own"})
-    text = ("expected an inflow chain rate (inflow.chain.GROUP.RATE with GROUP in "
-            f"{', '.join(GROUPS)} and RATE in {', '.join(RATE_NAMES)}), inflow.initial.own "
-            f"or one of {', '.join(STAFFING_KEYS)}")
+    known = (
+        {f"inflow.chain.{g}.{n}" for g in GROUPS for n in RATE_NAMES}
+        | set(STAFFING_KEYS)
+        | {"inflow.initial.own"}
+    )
+    text = (
+        "expected an inflow chain rate (inflow.chain.GROUP.RATE with GROUP in "
+        f"{', '.join(GROUPS)} and RATE in {', '.join(RATE_NAMES)}), inflow.initial.own "
+        f"or one of {', '.join(STAFFING_KEYS)}"
+    )
     return known, text
 
 
@@ -113,15 +147,19 @@ def validate_distributions(distributions: Mapping[str, Any]) -> None:
     from paktsim.inflow.rates import distribution
 
     known, text = _expected_keys()
-    problems = [Problem(f"uncertainty.distributions.{key}", text, key)
-                for key in sorted(set(distributions) - known)]
+    problems = [
+        Problem(f"uncertainty.distributions.{key}", text, key)
+        for key in sorted(set(distributions) - known)
+    ]
     for key, spec in distributions.items():
         if hasattr(spec, "dist"):
             try:
                 distribution(spec)
             except InputError as exc:
-                problems += [Problem(f"uncertainty.distributions.{key}", p.message, p.value)
-                             for p in exc.problems]
+                problems += [
+                    Problem(f"uncertainty.distributions.{key}", p.message, p.value)
+                    for p in exc.problems
+                ]
     if problems:
         raise InputError(problems)
 
@@ -129,14 +167,18 @@ def validate_distributions(distributions: Mapping[str, Any]) -> None:
 def split_distributions(distributions: Mapping[str, Any]) -> tuple[dict, dict]:
     """``(inflow chain rates, staffing keys)`` of a checked distributions mapping."""
     validate_distributions(distributions)
-    inflow = {k: v for k, v in distributions.items()
-              if k.startswith("inflow.chain.") or k == "inflow.initial.own"}
+    inflow = {
+        k: v
+        for k, v in distributions.items()
+        if k.startswith("inflow.chain.") or k == "inflow.initial.own"
+    }
     staff = {k: v for k, v in distributions.items() if k in STAFFING_KEYS}
     return inflow, staff
 
 
-def sample_staffing(distributions: Mapping[str, Any], seed: int, draws: np.ndarray
-                    ) -> dict[str, np.ndarray]:
+def sample_staffing(
+    distributions: Mapping[str, Any], seed: int, draws: np.ndarray
+) -> dict[str, np.ndarray]:
     """Staffing values for the given draw indices (each draw its own stream).
 
     Parameters
@@ -161,15 +203,17 @@ def sample_staffing(distributions: Mapping[str, Any], seed: int, draws: np.ndarr
     frozen = {k: (distribution(v) if hasattr(v, "dist") else v) for k, v in distributions.items()}
     u = np.empty((len(draws), len(keys)))
     for i, d in enumerate(np.asarray(draws, dtype=np.int64)):  # one tiny stream per draw
-        rng = np.random.default_rng(np.random.SeedSequence(int(seed),
-                                                           spawn_key=(STAFFING_STREAM, int(d))))
+        rng = np.random.default_rng(
+            np.random.SeedSequence(int(seed), spawn_key=(STAFFING_STREAM, int(d)))
+        )
         u[i] = rng.random(len(keys))
     out = {}
     for j, key in enumerate(keys):
         values = np.asarray(frozen[key].ppf(u[:, j]), dtype=float)
         if not np.all(np.isfinite(values)):
-            raise InputError(Problem(f"uncertainty.distributions.{key}",
-                                     "distribution gives non-finite values"))
+            raise InputError(
+                Problem(f"uncertainty.distributions.{key}", "distribution gives non-finite values")
+            )
         low, high = STAFFING_KEYS[key]
         out[key] = np.clip(values, low, high)
     return out
@@ -247,8 +291,11 @@ class PlaceInputs:
         return starts
 
 
-def place_staffing(stocks: Mapping[str, np.ndarray], inputs: PlaceInputs,
-                   draw_values: Mapping[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+def place_staffing(
+    stocks: Mapping[str, np.ndarray],
+    inputs: PlaceInputs,
+    draw_values: Mapping[str, np.ndarray] | None = None,
+) -> dict[str, np.ndarray]:
     """The model step: chain stocks of ``D`` draws → staffing and money ``(D, N, Y)``.
 
     Parameters
@@ -261,11 +308,20 @@ def place_staffing(stocks: Mapping[str, np.ndarray], inputs: PlaceInputs,
     """
     segs = st.target_group(stocks, definition=inputs.target, window=inputs.window)
     people = to_places(inputs.grid.mean(segs), inputs.key)
-    per_draw = {_STAFFING_ARGS[k]: np.asarray(v, dtype=float)[:, None, None]
-                for k, v in (draw_values or {}).items()}
-    return st.annual_staffing(people, inputs.funded, inputs.filled, inputs.grid,
-                              inputs.assumptions, inputs.rates, frame_eur=inputs.frame,
-                              **per_draw)
+    per_draw = {
+        _STAFFING_ARGS[k]: np.asarray(v, dtype=float)[:, None, None]
+        for k, v in (draw_values or {}).items()
+    }
+    return st.annual_staffing(
+        people,
+        inputs.funded,
+        inputs.filled,
+        inputs.grid,
+        inputs.assumptions,
+        inputs.rates,
+        frame_eur=inputs.frame,
+        **per_draw,
+    )
 
 
 # ------------------------------------------------------------------ chunks
@@ -280,12 +336,12 @@ class DrawSpec:
     """
 
     seed: int
-    first_day: Any             # date: rates in force (with ``months``: unused)
+    first_day: Any  # date: rates in force (with ``months``: unused)
     overrides: dict[str, Any] | None
     distributions: dict[str, Any]
     arrivals_sigma: float
-    months: pd.PeriodIndex     # the chain's months (monthly rates)
-    initial_own: np.ndarray    # (1, G) central pre-2014 stock
+    months: pd.PeriodIndex  # the chain's months (monthly rates)
+    initial_own: np.ndarray  # (1, G) central pre-2014 stock
 
 
 @dataclass(frozen=True, eq=False)
@@ -300,9 +356,9 @@ class ChunkTask:
     start: int
     size: int
     work: int
-    arrivals: np.ndarray       # (1, G, T_all) central monthly arrivals
-    forward: np.ndarray        # (T_all,) months the arrival factor applies to
-    segment: np.ndarray        # (G, T_all) key segment (regime) per group and month
+    arrivals: np.ndarray  # (1, G, T_all) central monthly arrivals
+    forward: np.ndarray  # (T_all,) months the arrival factor applies to
+    segment: np.ndarray  # (G, T_all) key segment (regime) per group and month
     n_segments: int
     initial_segment: int | None  # segment of the pre-2014 stock and of movers
     staff: dict[str, np.ndarray]  # key → (size,)
@@ -310,35 +366,53 @@ class ChunkTask:
     inputs: PlaceInputs
 
 
-def _step(task: ChunkTask, rates: Any, factor: np.ndarray, initial: np.ndarray,
-          staff: Mapping[str, np.ndarray]) -> dict[str, Any]:
+def _step(
+    task: ChunkTask,
+    rates: Any,
+    factor: np.ndarray,
+    initial: np.ndarray,
+    staff: Mapping[str, np.ndarray],
+) -> dict[str, Any]:
     """Chain → staffing → reduction for a few draws (at most ``task.work``)."""
     from paktsim.inflow.kernel import run_chain
 
     arr = np.where(task.forward, task.arrivals * factor[:, None, None], task.arrivals)
     try:
-        chain = run_chain(arr, rates, task.segment, n_segments=task.n_segments,
-                          initial_own=initial, initial_segment=task.initial_segment,
-                          move_segment=task.initial_segment)
+        chain = run_chain(
+            arr,
+            rates,
+            task.segment,
+            n_segments=task.n_segments,
+            initial_own=initial,
+            initial_segment=task.initial_segment,
+            move_segment=task.initial_segment,
+        )
     except ValueError as exc:
         raise InputError(Problem("inflow", str(exc))) from None
     out = place_staffing(chain.stocks, task.inputs, staff)
     del chain
     rates_eur = task.inputs.rates.select(task.inputs.grid.years)
-    land = {m: out[m].sum(axis=1) for m in ("caseload", "fte_needed", "fte_staffed",
-                                            "gap_fte", "gap_eur", "cofunding_eur")}
+    land = {
+        m: out[m].sum(axis=1)
+        for m in ("caseload", "fte_needed", "fte_staffed", "gap_fte", "gap_eur", "cofunding_eur")
+    }
     land["needed_eur"] = st.needed_eur(land["fte_needed"], rates_eur)
     starts = task.inputs.kreis_starts
     with np.errstate(divide="ignore", invalid="ignore"):
-        land["ratio_actual"] = np.where(land["fte_staffed"] > 0,
-                                        land["caseload"] / land["fte_staffed"], np.nan)
+        land["ratio_actual"] = np.where(
+            land["fte_staffed"] > 0, land["caseload"] / land["fte_staffed"], np.nan
+        )
         k_cl = np.add.reduceat(out["caseload"], starts, axis=1)
         k_st = np.add.reduceat(out["fte_staffed"], starts, axis=1)
         kreis_ratio = np.where(k_st > 0, k_cl / k_st, np.nan)
     kreis_needed = np.add.reduceat(out["fte_needed"], starts, axis=1)
     kreis_gap = np.add.reduceat(out["gap_fte"], starts, axis=1)
-    return {"land": land, "kreis_ratio": kreis_ratio, "kreis_needed": kreis_needed,
-            "kreis_gap": kreis_gap}
+    return {
+        "land": land,
+        "kreis_ratio": kreis_ratio,
+        "kreis_needed": kreis_needed,
+        "kreis_gap": kreis_gap,
+    }
 
 
 def run_chunk(task: ChunkTask) -> dict[str, Any]:
@@ -354,25 +428,48 @@ def run_chunk(task: ChunkTask) -> dict[str, Any]:
 
     spec = task.draws
     rates, factor, drawn = rates_mod.sample(
-        task.size, spec.seed, spec.first_day, spec.overrides, distributions=spec.distributions,
-        arrivals_sigma=spec.arrivals_sigma, months=spec.months, first_draw=task.start)
+        task.size,
+        spec.seed,
+        spec.first_day,
+        spec.overrides,
+        distributions=spec.distributions,
+        arrivals_sigma=spec.arrivals_sigma,
+        months=spec.months,
+        first_draw=task.start,
+    )
     initial = np.repeat(np.asarray(spec.initial_own)[:1], task.size, axis=0)
     if "inflow.initial.own" in drawn:  # calibrated: drawn jointly with the rates
         initial[:, 0] = drawn["inflow.initial.own"]
     parts = []
     for lo in range(0, task.size, task.work):
         sl = slice(lo, min(task.size, lo + task.work))
-        parts.append(_step(task, rates.take(sl), factor[sl], initial[sl],
-                           {k: v[sl] for k, v in task.staff.items()}))
+        parts.append(
+            _step(
+                task,
+                rates.take(sl),
+                factor[sl],
+                initial[sl],
+                {k: v[sl] for k, v in task.staff.items()},
+            )
+        )
     del rates
     land = {m: np.concatenate([p["land"][m] for p in parts]) for m in LAND_METRICS}
-    kreis = {k: np.concatenate([p[k] for p in parts])
-             for k in ("kreis_ratio", "kreis_needed", "kreis_gap")}
+    kreis = {
+        k: np.concatenate([p[k] for p in parts])
+        for k in ("kreis_ratio", "kreis_needed", "kreis_gap")
+    }
     return {"start": task.start, "land": land, **kreis, "drawn": drawn, "factor": factor}
 
 
-def _tasks(inflow: Any, inputs: PlaceInputs, spec: DrawSpec, staff: Mapping[str, np.ndarray],
-           n: int, chunk: int, work: int) -> Iterator[ChunkTask]:
+def _tasks(
+    inflow: Any,
+    inputs: PlaceInputs,
+    spec: DrawSpec,
+    staff: Mapping[str, np.ndarray],
+    n: int,
+    chunk: int,
+    work: int,
+) -> Iterator[ChunkTask]:
     from paktsim.inflow import arrivals as arrivals_mod
     from paktsim.inflow.arrivals import GROUPS
 
@@ -381,15 +478,26 @@ def _tasks(inflow: Any, inputs: PlaceInputs, spec: DrawSpec, staff: Mapping[str,
     keys = inflow.keys  # month-by-month regimes (reception credits), as the central run
     for lo in range(0, n, chunk):
         hi = min(n, lo + chunk)
-        yield ChunkTask(lo, hi - lo, min(work, hi - lo), base, forward, keys.segment,
-                        keys.kreis.shape[0], keys.initial_segment,
-                        {k: v[lo:hi] for k, v in staff.items()}, spec, inputs)
+        yield ChunkTask(
+            lo,
+            hi - lo,
+            min(work, hi - lo),
+            base,
+            forward,
+            keys.segment,
+            keys.kreis.shape[0],
+            keys.initial_segment,
+            {k: v[lo:hi] for k, v in staff.items()},
+            spec,
+            inputs,
+        )
 
 
 #: Receives ``(chunks done, chunks in all)`` after each chunk (see :func:`chunk_progress`).
 ChunkCallback = Callable[[int, int], None]
 _PROGRESS: contextvars.ContextVar[ChunkCallback | None] = contextvars.ContextVar(
-    "paktsim_chunk_progress", default=None)
+    "paktsim_chunk_progress", default=None
+)
 
 
 @contextlib.contextmanager
@@ -404,9 +512,16 @@ def chunk_progress(callback: ChunkCallback | None) -> Iterator[None]:
         _PROGRESS.reset(token)
 
 
-def run(scenario: Any, inflow: Any, inputs: PlaceInputs, *, n_draws: int, chunk_size: int,
-        executor: Executor | None = None,
-        on_chunk_done: ChunkCallback | None = None) -> EnsembleResult:
+def run(
+    scenario: Any,
+    inflow: Any,
+    inputs: PlaceInputs,
+    *,
+    n_draws: int,
+    chunk_size: int,
+    executor: Executor | None = None,
+    on_chunk_done: ChunkCallback | None = None,
+) -> EnsembleResult:
     """Monte Carlo ensemble of the headline figures (see the module docstring).
 
     Parameters
@@ -443,10 +558,15 @@ def run(scenario: Any, inflow: Any, inputs: PlaceInputs, *, n_draws: int, chunk_
     cells = max(1, inputs.key.shape[1] * len(inputs.grid.years))
     work = max(1, min(chunk, MAX_CELLS // cells))
     inflow_dists, staff_dists = split_distributions(scenario.uncertainty.distributions)
-    spec = DrawSpec(int(scenario.seed), pd.Period(scenario.horizon.start, freq="M")
-                    .start_time.date(), dict(scenario.overrides) if scenario.overrides else None, inflow_dists,
-                    float(scenario.uncertainty.arrivals_sigma), inflow.all_months,
-                    np.asarray(inflow.initial_own)[:1])
+    spec = DrawSpec(
+        int(scenario.seed),
+        pd.Period(scenario.horizon.start, freq="M").start_time.date(),
+        dict(scenario.overrides) if scenario.overrides else None,
+        inflow_dists,
+        float(scenario.uncertainty.arrivals_sigma),
+        inflow.all_months,
+        np.asarray(inflow.initial_own)[:1],
+    )
     staff = sample_staffing(staff_dists, scenario.seed, np.arange(n))
     years = inputs.grid.years
     kreise = inputs.kreis_index
@@ -484,9 +604,18 @@ def run(scenario: Any, inflow: Any, inputs: PlaceInputs, *, n_draws: int, chunk_
         futures = as_completed([executor.submit(run_chunk, task) for task in tasks])
         for done, future in enumerate(futures, 1):
             store(future.result(), done)
-    return EnsembleResult(n, int(scenario.seed), chunk, tuple(int(y) for y in years), kreise,
-                          land, kreis_ratio, {**drawn, "arrivals_factor": factor, **staff},
-                          kreis_needed, kreis_gap)
+    return EnsembleResult(
+        n,
+        int(scenario.seed),
+        chunk,
+        tuple(int(y) for y in years),
+        kreise,
+        land,
+        kreis_ratio,
+        {**drawn, "arrivals_factor": factor, **staff},
+        kreis_needed,
+        kreis_gap,
+    )
 
 
 # ------------------------------------------------------------------ result
@@ -534,24 +663,30 @@ class EnsembleResult:
         if metric not in self.land:
             raise InputError(Problem("metric", f"expected one of {', '.join(self.land)}", metric))
         values = _nanquantile(self.land[metric], q)
-        return pd.DataFrame(values.T, index=pd.Index(self.years, name="year"),
-                            columns=[f"P{round(x * 100)}" for x in q])
+        return pd.DataFrame(
+            values.T,
+            index=pd.Index(self.years, name="year"),
+            columns=[f"P{round(x * 100)}" for x in q],
+        )
 
-    def kreis_bands(self, metric: str = "gap_fte",
-                    q: tuple[float, ...] = QUANTILES) -> pd.DataFrame:
+    def kreis_bands(
+        self, metric: str = "gap_fte", q: tuple[float, ...] = QUANTILES
+    ) -> pd.DataFrame:
         """Quantiles per Kreis and year of positions needed (``fte_needed``) or
         missing (``gap_fte``): index ``(kreis_ags, year)``, columns ``P10, P50, P90``."""
         arrays = {"fte_needed": self.kreis_needed, "gap_fte": self.kreis_gap}
         chosen = arrays.get(metric)
         if chosen is None:
             raise InputError(Problem("metric", "expected fte_needed or gap_fte", metric))
-        values = _nanquantile(chosen, q)                              # (Q, K, Y)
+        values = _nanquantile(chosen, q)  # (Q, K, Y)
         index = pd.MultiIndex.from_product([self.kreise, pd.Index(self.years, name="year")])
-        return pd.DataFrame(values.reshape(len(q), -1).T, index=index,
-                            columns=[f"P{round(x * 100)}" for x in q])
+        return pd.DataFrame(
+            values.reshape(len(q), -1).T, index=index, columns=[f"P{round(x * 100)}" for x in q]
+        )
 
-    def prob_ratio_above(self, threshold: float,
-                         year: int | None = None) -> pd.Series | pd.DataFrame:
+    def prob_ratio_above(
+        self, threshold: float, year: int | None = None
+    ) -> pd.Series | pd.DataFrame:
         """Probability that a Kreis's ratio exceeds ``threshold`` persons per FTE
         (the overload threshold: :func:`paktsim.pipeline.ratio_alert`).
 
@@ -559,15 +694,19 @@ class EnsembleResult:
         per Kreis for one ``year``, else a DataFrame Kreis × year.
         """
         above = np.where(np.isnan(self.kreis_ratio), True, self.kreis_ratio > threshold)
-        prob = pd.DataFrame(above.mean(axis=0), index=self.kreise,
-                            columns=pd.Index(self.years, name="year"))
+        prob = pd.DataFrame(
+            above.mean(axis=0), index=self.kreise, columns=pd.Index(self.years, name="year")
+        )
         return prob if year is None else prob[int(year)].rename("probability")
 
     def prob_any_kreis_above(self, threshold: float) -> pd.Series:
         """Probability per year that at least one Kreis exceeds ``threshold``."""
         above = np.where(np.isnan(self.kreis_ratio), True, self.kreis_ratio > threshold)
-        return pd.Series(above.any(axis=1).mean(axis=0), index=pd.Index(self.years, name="year"),
-                         name="probability")
+        return pd.Series(
+            above.any(axis=1).mean(axis=0),
+            index=pd.Index(self.years, name="year"),
+            name="probability",
+        )
 
     def add_bands(self, summary: pd.DataFrame, years: list[int], threshold: float) -> pd.DataFrame:
         """Insert P10/P50/P90 rows after the uncertain rows of a summary table."""
@@ -583,7 +722,8 @@ class EnsembleResult:
                         rows.append((f"{label} P{round(q * 100)}", v))
         prob = self.prob_any_kreis_above(threshold).to_numpy()[idx]
         rows.append((f"Wahrscheinlichkeit: mindestens ein Kreis über 1:{threshold:g}", prob))
-        out = pd.DataFrame([v for _, v in rows], index=[k for k, _ in rows],
-                           columns=summary.columns)
+        out = pd.DataFrame(
+            [v for _, v in rows], index=[k for k, _ in rows], columns=summary.columns
+        )
         out.index.name = summary.index.name
         return out

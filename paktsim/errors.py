@@ -52,7 +52,9 @@ def _bounded_repr(value: Any, limit: int, depth: int) -> str:
             if size > limit:
                 parts.append("...")
                 break
-            part = f"{_bounded_repr(key, limit, depth + 1)}: {_bounded_repr(item, limit, depth + 1)}"
+            part = (
+                f"{_bounded_repr(key, limit, depth + 1)}: {_bounded_repr(item, limit, depth + 1)}"
+            )
             parts.append(part)
             size += len(part) + 2
         return "{" + ", ".join(parts) + "}"
@@ -132,7 +134,8 @@ class InputError(ValueError):
         return InputError(self.problems, source=source)
 
     @classmethod
-    def single(cls, location: str, message: str, value: Any = NO_VALUE,
-               source: str | None = None) -> "InputError":
+    def single(
+        cls, location: str, message: str, value: Any = NO_VALUE, source: str | None = None
+    ) -> "InputError":
         """Shortcut for an error with exactly one problem."""
         return cls(Problem(location, message, value), source=source)

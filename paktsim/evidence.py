@@ -38,8 +38,17 @@ if TYPE_CHECKING:  # pragma: no cover
     from paktsim.inflow.model import InflowResult
     from paktsim.scenario import Scenario
 
-__all__ = ["EVIDENCE_END", "observations", "compare", "model_values", "evidence_run", "GERMAN_COLUMNS",
-           "german", "summary", "QUANTITY_LABELS"]
+__all__ = [
+    "EVIDENCE_END",
+    "observations",
+    "compare",
+    "model_values",
+    "evidence_run",
+    "GERMAN_COLUMNS",
+    "german",
+    "summary",
+    "QUANTITY_LABELS",
+]
 
 #: German labels of the quantities (for tables people read).
 QUANTITY_LABELS: dict[str, str] = {
@@ -60,11 +69,24 @@ QUANTITY_LABELS: dict[str, str] = {
 
 #: Machine column → German header.
 GERMAN_COLUMNS: dict[str, str] = {
-    "id": "Kennung", "date": "Stichtag", "level": "Ebene", "ags": "AGS", "place": "Ort",
-    "quantity": "Größe", "compare": "Vergleich", "value": "Veröffentlicht", "model": "Modell",
-    "gap": "Abweichung", "ratio": "Verhältnis Modell/veröffentlicht",
-    "tolerance": "Toleranz", "tolerance_kind": "Toleranzart", "within": "innerhalb Toleranz",
-    "weight": "Gewicht Kalibrierung", "unit": "Einheit", "source": "Quelle", "tag": "Status",
+    "id": "Kennung",
+    "date": "Stichtag",
+    "level": "Ebene",
+    "ags": "AGS",
+    "place": "Ort",
+    "quantity": "Größe",
+    "compare": "Vergleich",
+    "value": "Veröffentlicht",
+    "model": "Modell",
+    "gap": "Abweichung",
+    "ratio": "Verhältnis Modell/veröffentlicht",
+    "tolerance": "Toleranz",
+    "tolerance_kind": "Toleranzart",
+    "within": "innerhalb Toleranz",
+    "weight": "Gewicht Kalibrierung",
+    "unit": "Einheit",
+    "source": "Quelle",
+    "tag": "Status",
     "note": "Anmerkung",
 }
 _LEVEL_DE = {"land": "Land", "kreis": "Kreis", "gemeinde": "Gemeinde"}
@@ -83,8 +105,9 @@ def observations() -> pd.DataFrame:
         tolerance, tolerance_kind, weight, source, tag, note``.
     """
     with files("paktsim.data").joinpath("evidence.csv").open("r", encoding="utf-8") as fh:
-        frame = pd.read_csv(fh, dtype={"ags": str, "note": str}, keep_default_na=False,
-                            na_values={"value": [""]})
+        frame = pd.read_csv(
+            fh, dtype={"ags": str, "note": str}, keep_default_na=False, na_values={"value": [""]}
+        )
     frame["date"] = pd.to_datetime(frame["date"])
     for col in ("value", "tolerance", "weight"):
         frame[col] = frame[col].astype(float)
@@ -100,8 +123,9 @@ def evidence_run(scenario: "Scenario | None" = None, **kwargs: Any) -> "InflowRe
     from paktsim.scenario import builtin_scenario
 
     base = scenario if scenario is not None else builtin_scenario("status_quo")
-    return simulate(base.with_changes(horizon={"start": "2014-01", "end": EVIDENCE_END}),
-                    n_draws=0, **kwargs)
+    return simulate(
+        base.with_changes(horizon={"start": "2014-01", "end": EVIDENCE_END}), n_draws=0, **kwargs
+    )
 
 
 def _at(arr: np.ndarray, months: pd.PeriodIndex, dates: pd.Series) -> np.ndarray:
@@ -109,9 +133,10 @@ def _at(arr: np.ndarray, months: pd.PeriodIndex, dates: pd.Series) -> np.ndarray
     per = pd.PeriodIndex(dates, freq="M")
     pos = months.get_indexer(per)
     if (pos < 0).any():
-        raise InputError(Problem("evidence.date", "outside the model run",
-                                 str(dates[pos < 0].iloc[0].date())))
-    frac = (dates.dt.day.to_numpy() / dates.dt.days_in_month.to_numpy())
+        raise InputError(
+            Problem("evidence.date", "outside the model run", str(dates[pos < 0].iloc[0].date()))
+        )
+    frac = dates.dt.day.to_numpy() / dates.dt.days_in_month.to_numpy()
     prev = np.where(pos > 0, arr[..., np.maximum(pos - 1, 0)], arr[..., pos])
     return (1 - frac) * prev + frac * arr[..., pos]
 
@@ -132,8 +157,9 @@ def model_values(result: "InflowResult", obs: pd.DataFrame | None = None) -> np.
     gem_ags = pd.Index(result.keys.gemeinde_ags)
     cache: dict[tuple, np.ndarray] = {}
 
-    def arr(name: str, level: str, groups: tuple[str, ...] | None = None,
-            flow: bool = False) -> np.ndarray:
+    def arr(
+        name: str, level: str, groups: tuple[str, ...] | None = None, flow: bool = False
+    ) -> np.ndarray:
         key = (name, level, groups, flow)
         if key not in cache:
             places = None
@@ -144,8 +170,9 @@ def model_values(result: "InflowResult", obs: pd.DataFrame | None = None) -> np.
             cache[key] = result.array(name, level, groups, flow=flow, places=places)
         return cache[key]
 
-    def stock(level: str, names: tuple[str, ...], groups: tuple[str, ...] | None = None
-              ) -> np.ndarray:
+    def stock(
+        level: str, names: tuple[str, ...], groups: tuple[str, ...] | None = None
+    ) -> np.ndarray:
         if level == "land":
             return sum(arr(n, "land", groups) for n in names)
         parts = [arr("ea_site" if n == "ea" else n, level, groups) for n in names]
@@ -172,8 +199,13 @@ def model_values(result: "InflowResult", obs: pd.DataFrame | None = None) -> np.
             arr("au", "gemeinde")  # fills the Gemeinde index
             pos = cache[("gem_index", "gemeinde", None, False)].get_indexer(rows["ags"])
         if (pos < 0).any():
-            raise InputError(Problem("evidence.ags", f"unknown {level} AGS",
-                                     rows["ags"].iloc[int(np.flatnonzero(pos < 0)[0])]))
+            raise InputError(
+                Problem(
+                    "evidence.ags",
+                    f"unknown {level} AGS",
+                    rows["ags"].iloc[int(np.flatnonzero(pos < 0)[0])],
+                )
+            )
         if quantity in recipe:
             names, groups = recipe[quantity]
             data = stock(level, names, groups)  # (N, T)
@@ -208,8 +240,12 @@ def _within(ratio: np.ndarray, tol: np.ndarray, kind: np.ndarray) -> np.ndarray:
     return np.where(kind == "factor", fac, rel) & np.isfinite(ratio)
 
 
-def compare(scenario: "Scenario | None" = None, *, result: "InflowResult | None" = None,
-            obs: pd.DataFrame | None = None) -> pd.DataFrame:
+def compare(
+    scenario: "Scenario | None" = None,
+    *,
+    result: "InflowResult | None" = None,
+    obs: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Every observation beside the model, with the gap and whether it is within tolerance.
 
     Parameters
@@ -245,19 +281,39 @@ def compare(scenario: "Scenario | None" = None, *, result: "InflowResult | None"
             model[i] = model[i] / model[i].sum()
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = model / value
-    within = pd.array(_within(ratio, obs["tolerance"].to_numpy(float),
-                              obs["tolerance_kind"].to_numpy()), dtype="boolean")
+    within = pd.array(
+        _within(ratio, obs["tolerance"].to_numpy(float), obs["tolerance_kind"].to_numpy()),
+        dtype="boolean",
+    )
     within[np.isnan(model)] = pd.NA
-    names = {**regions.kreise(2023)["name"].to_dict(),
-             **regions.municipalities(2023)["name"].to_dict(), "08": "Baden-Württemberg"}
-    frame = pd.DataFrame({
-        "id": obs["id"], "date": obs["date"], "level": obs["level"], "ags": obs["ags"],
-        "place": obs["ags"].map(names), "quantity": obs["quantity"], "compare": obs["compare"],
-        "value": value, "model": model, "gap": model - value, "ratio": ratio,
-        "tolerance": obs["tolerance"], "tolerance_kind": obs["tolerance_kind"],
-        "within": within, "weight": obs["weight"], "unit": obs["unit"],
-        "source": obs["source"], "tag": obs["tag"], "note": obs["note"],
-    })
+    names = {
+        **regions.kreise(2023)["name"].to_dict(),
+        **regions.municipalities(2023)["name"].to_dict(),
+        "08": "Baden-Württemberg",
+    }
+    frame = pd.DataFrame(
+        {
+            "id": obs["id"],
+            "date": obs["date"],
+            "level": obs["level"],
+            "ags": obs["ags"],
+            "place": obs["ags"].map(names),
+            "quantity": obs["quantity"],
+            "compare": obs["compare"],
+            "value": value,
+            "model": model,
+            "gap": model - value,
+            "ratio": ratio,
+            "tolerance": obs["tolerance"],
+            "tolerance_kind": obs["tolerance_kind"],
+            "within": within,
+            "weight": obs["weight"],
+            "unit": obs["unit"],
+            "source": obs["source"],
+            "tag": obs["tag"],
+            "note": obs["note"],
+        }
+    )
     frame.attrs["parameters"] = dict(getattr(result, "parameters", {}))
     return frame
 

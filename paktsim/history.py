@@ -31,11 +31,19 @@ import pandas as pd
 from paktsim.allocation import historic
 from paktsim.allocation.rounding import largest_remainder
 
-__all__ = ["MODEL_LABEL", "au_counts_2017", "ila_2017", "ila_cohort_2017", "im_2017",
-           "vorerhebung_counts_2017"]
+__all__ = [
+    "MODEL_LABEL",
+    "au_counts_2017",
+    "ila_2017",
+    "ila_cohort_2017",
+    "im_2017",
+    "vorerhebung_counts_2017",
+]
 
-MODEL_LABEL = ("Modell: Bestand in Anschlussunterbringung im Monat des Stichtags {date} "
-               "(Zugangsmodell, historische Zugänge) – nicht die amtliche FAG-Erhebung")
+MODEL_LABEL = (
+    "Modell: Bestand in Anschlussunterbringung im Monat des Stichtags {date} "
+    "(Zugangsmodell, historische Zugänge) – nicht die amtliche FAG-Erhebung"
+)
 
 _RUN_CACHE: dict[str, Any] = {}
 
@@ -47,18 +55,26 @@ def _historic_run(last_year: int, overrides: dict[str, Any] | None) -> Any:
 
     key = json.dumps([last_year, overrides or {}], sort_keys=True, default=str)
     if key not in _RUN_CACHE:
-        scenario = Scenario.from_dict({
-            "name": "Historische Zugänge bis zum Stichtag",
-            "horizon": {"start": "2014-01", "end": f"{last_year}-12"},
-            "arrivals": {"path": "historic"}, "overrides": dict(overrides or {})})
+        scenario = Scenario.from_dict(
+            {
+                "name": "Historische Zugänge bis zum Stichtag",
+                "horizon": {"start": "2014-01", "end": f"{last_year}-12"},
+                "arrivals": {"path": "historic"},
+                "overrides": dict(overrides or {}),
+            }
+        )
         while len(_RUN_CACHE) >= 4:
             _RUN_CACHE.pop(next(iter(_RUN_CACHE)))
         _RUN_CACHE[key] = simulate(scenario, n_draws=0)
     return _RUN_CACHE[key]
 
 
-def au_counts_2017(level: Literal["gemeinde", "kreis"] = "gemeinde", *,
-                   date: Any = None, overrides: dict[str, Any] | None = None) -> pd.Series:
+def au_counts_2017(
+    level: Literal["gemeinde", "kreis"] = "gemeinde",
+    *,
+    date: Any = None,
+    overrides: dict[str, Any] | None = None,
+) -> pd.Series:
     """Modelled persons in Anschlussunterbringung per Gemeinde (or Kreis) on a count date.
 
     Parameters
@@ -76,8 +92,11 @@ def au_counts_2017(level: Literal["gemeinde", "kreis"] = "gemeinde", *,
     """
     from paktsim.params import to_date
 
-    day = to_date(date) if date is not None else historic.count_date(
-        "integrationsmanagement.verteilung_2017.fag_stichtag", overrides)
+    day = (
+        to_date(date)
+        if date is not None
+        else historic.count_date("integrationsmanagement.verteilung_2017.fag_stichtag", overrides)
+    )
     month = pd.Period(day, freq="M")
     stock = _historic_run(month.year, overrides).stock_on("au", month, level)
     out = stock.rename("persons").copy()
@@ -96,14 +115,15 @@ def vorerhebung_counts_2017(overrides: dict[str, Any] | None = None) -> pd.Serie
     counts = _historic_run(2017, overrides).flow_total("vu_to_au", "2015-01", "2016-12")
     out = counts.rename("persons").copy()
     out.index.name = "ags"
-    out.attrs["label"] = ("Modell: Zuweisungen in die Anschlussunterbringung 2015 und 2016 "
-                          "(Zugangsmodell) – nicht die amtliche Vorerhebung")
+    out.attrs["label"] = (
+        "Modell: Zuweisungen in die Anschlussunterbringung 2015 und 2016 "
+        "(Zugangsmodell) – nicht die amtliche Vorerhebung"
+    )
     out.attrs["short_label"] = "Vorerhebung (Modell)"
     return out
 
 
-def ila_cohort_2017(total: int | None = None,
-                    overrides: dict[str, Any] | None = None) -> pd.Series:
+def ila_cohort_2017(total: int | None = None, overrides: dict[str, Any] | None = None) -> pd.Series:
     """The ILA's own cohort per Gemeinde: ``total`` persons spread like the modelled AU stock.
 
     Parameters
@@ -125,30 +145,38 @@ def ila_cohort_2017(total: int | None = None,
 
     snap = params.at("2017-09-15", overrides)
     if total is None:
-        total = round(snap["pakt.integrationslastenausgleich.volumen"]
-                      / snap["pakt.integrationslastenausgleich.satz"])
+        total = round(
+            snap["pakt.integrationslastenausgleich.volumen"]
+            / snap["pakt.integrationslastenausgleich.satz"]
+        )
     day = historic.count_date("pakt.integrationslastenausgleich.stichtag", overrides)
     stock = au_counts_2017("gemeinde", date=day, overrides=overrides)
     persons = largest_remainder(stock.astype(float), int(total)).rename("persons")
-    persons.attrs["label"] = (f"Kohorte des Integrationslastenausgleichs: {int(total):,} "
-                              "Personen (Volumen ÷ Satz), verteilt wie der modellierte "
-                              f"AU-Bestand am {day.strftime('%d.%m.%Y')}").replace(",", ".")
+    persons.attrs["label"] = (
+        f"Kohorte des Integrationslastenausgleichs: {int(total):,} "
+        "Personen (Volumen ÷ Satz), verteilt wie der modellierte "
+        f"AU-Bestand am {day.strftime('%d.%m.%Y')}"
+    ).replace(",", ".")
     persons.attrs["short_label"] = "Personen der ILA-Kohorte (Modell)"
     return persons
 
 
-def im_2017(counts: pd.Series | None = None, *,
-            join: Literal["none", "landkreis", "neighbours"] = "landkreis",
-            hochschule_share: float | None = None,
-            overrides: dict[str, Any] | None = None) -> pd.DataFrame:
+def im_2017(
+    counts: pd.Series | None = None,
+    *,
+    join: Literal["none", "landkreis", "neighbours"] = "landkreis",
+    hochschule_share: float | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> pd.DataFrame:
     """2017/18 IM Planungsrahmen (:func:`paktsim.allocation.historic.im_2017`).
 
     ``counts`` default: :func:`au_counts_2017` on the count date in force.
     """
     if counts is None:
         counts = au_counts_2017("gemeinde", overrides=overrides)
-    return historic.im_2017(counts, join=join, hochschule_share=hochschule_share,
-                            overrides=overrides)
+    return historic.im_2017(
+        counts, join=join, hochschule_share=hochschule_share, overrides=overrides
+    )
 
 
 def ila_2017(counts: pd.Series | None = None) -> pd.DataFrame:

@@ -17,8 +17,18 @@ import re
 from pathlib import Path
 from typing import Any
 
-__all__ = ["LOCALE_DIR", "DOMAIN", "language", "gettext", "ngettext", "translate_problem",
-           "translate_segments", "translate_location", "problem_lines", "compile_catalogue"]
+__all__ = [
+    "LOCALE_DIR",
+    "DOMAIN",
+    "language",
+    "gettext",
+    "ngettext",
+    "translate_problem",
+    "translate_segments",
+    "translate_location",
+    "problem_lines",
+    "compile_catalogue",
+]
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "paktsim"
@@ -66,7 +76,7 @@ def _templates(lang: str) -> tuple[tuple[re.Pattern[str], str], ...]:
             continue
         pattern, pos = [], 0
         for match in _PLACEHOLDER.finditer(msgid):
-            literal = msgid[pos:match.start()].replace("{{", "{").replace("}}", "}")
+            literal = msgid[pos : match.start()].replace("{{", "{").replace("}}", "}")
             pattern.append(re.escape(literal) + f"(?P<p{match.group(1)}>.+?)")
             pos = match.end()
         pattern.append(re.escape(msgid[pos:].replace("{{", "{").replace("}}", "}")))
@@ -138,10 +148,10 @@ def problem_lines(exc: Any) -> list[str]:
     for problem in exc.problems:
         line = problem.format(exc.source)
         head = ": ".join([p for p in (exc.source, problem.location) if p] + [problem.message])
-        rest = line[len(head):]
+        rest = line[len(head) :]
         if rest.startswith(" (got "):
-            rest = f" ({gettext('got')} " + rest[len(" (got "):]
-        before = head[:len(head) - len(problem.message)]
+            rest = f" ({gettext('got')} " + rest[len(" (got ") :]
+        before = head[: len(head) - len(problem.message)]
         if problem.location:
             start = len(exc.source) + 2 if exc.source else 0
             before = before[:start] + translate_location(problem.location) + ": "

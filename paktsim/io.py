@@ -50,8 +50,12 @@ __all__ = [
 TABLE_SUFFIXES = (".csv", ".xlsx")
 
 
-def ensure_writable(paths: Iterable[str | os.PathLike[str]], force: bool = False,
-                    suffixes: Iterable[str] | None = None, location: str = "--out") -> list[Path]:
+def ensure_writable(
+    paths: Iterable[str | os.PathLike[str]],
+    force: bool = False,
+    suffixes: Iterable[str] | None = None,
+    location: str = "--out",
+) -> list[Path]:
     """Check every target before anything is written.
 
     Parameters
@@ -81,8 +85,13 @@ def ensure_writable(paths: Iterable[str | os.PathLike[str]], force: bool = False
     allowed = tuple(s.lower() for s in suffixes) if suffixes else None
     for path in result:
         if allowed and path.suffix.lower() not in allowed:
-            problems.append(Problem(location, f"unsupported file type, expected one of "
-                                              f"{', '.join(allowed)}", str(path)))
+            problems.append(
+                Problem(
+                    location,
+                    f"unsupported file type, expected one of {', '.join(allowed)}",
+                    str(path),
+                )
+            )
         elif path.is_dir():
             problems.append(Problem(location, "is a directory, expected a file path", str(path)))
         elif path.exists() and not force:
@@ -91,19 +100,27 @@ def ensure_writable(paths: Iterable[str | os.PathLike[str]], force: bool = False
             parent = path.parent
             existing = next((p for p in (parent, *parent.parents) if p.exists()), None)
             if existing is not None and not existing.is_dir():
-                problems.append(Problem(location, "parent path is a file, not a folder",
-                                        str(existing)))
+                problems.append(
+                    Problem(location, "parent path is a file, not a folder", str(existing))
+                )
             elif existing is not None and not os.access(existing, os.W_OK):
                 problems.append(Problem(location, "folder is not writable", str(existing)))
     if len(existing_files) > 3:  # one line, not one per file of a whole output folder
         folders = sorted({str(p.parent) for p in existing_files})
         names = ", ".join(p.name for p in existing_files[:3])
-        problems.append(Problem(location, f"{len(existing_files)} files exist already in "
-                                          f"{', '.join(folders)} ({names}, …); use --force to "
-                                          "overwrite them"))
+        problems.append(
+            Problem(
+                location,
+                f"{len(existing_files)} files exist already in "
+                f"{', '.join(folders)} ({names}, …); use --force to "
+                "overwrite them",
+            )
+        )
     else:
-        problems += [Problem(location, "file exists; use --force to overwrite it", str(p))
-                     for p in existing_files]
+        problems += [
+            Problem(location, "file exists; use --force to overwrite it", str(p))
+            for p in existing_files
+        ]
     if problems:
         raise InputError(problems)
     return result
@@ -116,8 +133,9 @@ def _umask() -> int:
 
 
 @contextlib.contextmanager
-def atomic_write(path: str | os.PathLike[str], mode: str = "wb",
-                 overwrite: bool = True) -> Iterator[Any]:
+def atomic_write(
+    path: str | os.PathLike[str], mode: str = "wb", overwrite: bool = True
+) -> Iterator[Any]:
     """Open a temporary sibling of ``path`` and rename it into place on success.
 
     On any exception the temporary file is removed and ``path`` is untouched.
@@ -141,9 +159,12 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "wb",
             try:
                 os.link(tmp_name, target)
             except FileExistsError:
-                raise InputError.single("--out", "Datei existiert inzwischen (von einem anderen "
-                                                 "Lauf geschrieben); --force überschreibt sie",
-                                        str(target)) from None
+                raise InputError.single(
+                    "--out",
+                    "Datei existiert inzwischen (von einem anderen "
+                    "Lauf geschrieben); --force überschreibt sie",
+                    str(target),
+                ) from None
             os.unlink(tmp_name)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -158,8 +179,9 @@ def write_text(path: str | os.PathLike[str], text: str, overwrite: bool = True) 
     return Path(path)
 
 
-def write_bytes_with(path: str | os.PathLike[str], writer: Callable[[Any], None],
-                     overwrite: bool = True) -> Path:
+def write_bytes_with(
+    path: str | os.PathLike[str], writer: Callable[[Any], None], overwrite: bool = True
+) -> Path:
     """Call ``writer(binary_handle)`` on a temporary file and rename it into place."""
     with atomic_write(path, "wb", overwrite=overwrite) as handle:
         writer(handle)
@@ -220,8 +242,11 @@ def csv_safe(frame: "pd.DataFrame") -> "pd.DataFrame":
                 if out is frame:
                     out = frame.copy()
                 guarded = pd.Index([_guard_text(v) for v in categories])
-                values = col.cat.rename_categories(guarded) if guarded.is_unique \
+                values = (
+                    col.cat.rename_categories(guarded)
+                    if guarded.is_unique
                     else col.astype(object).map(_guard_text)
+                )
                 out.isetitem(j, values.to_numpy() if not guarded.is_unique else values.array)
             continue
         if not is_text(col.dtype):
@@ -231,8 +256,11 @@ def csv_safe(frame: "pd.DataFrame") -> "pd.DataFrame":
         if not any(_needs_guard(v) for v in uniques):
             continue
         if pd.api.types.is_string_dtype(col.dtype) and col.dtype != object:
-            hit = (col.str.startswith(_CSV_TRIGGERS) | col.str.contains("\r", regex=False)
-                   ).fillna(False).astype(bool)
+            hit = (
+                (col.str.startswith(_CSV_TRIGGERS) | col.str.contains("\r", regex=False))
+                .fillna(False)
+                .astype(bool)
+            )
         else:
             hit = col.map(_needs_guard)
         if hit.any():
@@ -262,8 +290,13 @@ def _exchange(a: Path, b: Path) -> bool:
         renameat2 = libc.renameat2
     except (OSError, AttributeError):
         return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
-                          ctypes.c_uint]
+    renameat2.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
     if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
         return True
     err = ctypes.get_errno()
@@ -307,8 +340,12 @@ def _previous_outputs(out_dir: Path, record_name: str | None) -> set[str]:
 
 
 @contextlib.contextmanager
-def output_set(out_dir: str | os.PathLike[str], names: Iterable[str], force: bool = False,
-               record_name: str | None = None) -> Iterator[Path]:
+def output_set(
+    out_dir: str | os.PathLike[str],
+    names: Iterable[str],
+    force: bool = False,
+    record_name: str | None = None,
+) -> Iterator[Path]:
     """Write a set of files into ``out_dir`` all at once, or not at all.
 
     Yields a fresh, empty folder next to ``out_dir`` (``.NAME.neu-XXXX``) to
@@ -344,11 +381,14 @@ def output_set(out_dir: str | os.PathLike[str], names: Iterable[str], force: boo
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError.single("--out", "ist eine Datei; erwartet einen Ordner", str(out_dir))
     absolute = Path(os.path.abspath(out_dir))
-    if absolute == Path(absolute.anchor) or Path.cwd().resolve().is_relative_to(
-            absolute.resolve()):
-        raise InputError.single("--out", "der Ausgabeordner darf nicht der aktuelle Ordner "
-                                         "(oder einer darüber) sein; bitte einen eigenen "
-                                         "Ergebnisordner angeben", str(out_dir))
+    if absolute == Path(absolute.anchor) or Path.cwd().resolve().is_relative_to(absolute.resolve()):
+        raise InputError.single(
+            "--out",
+            "der Ausgabeordner darf nicht der aktuelle Ordner "
+            "(oder einer darüber) sein; bitte einen eigenen "
+            "Ergebnisordner angeben",
+            str(out_dir),
+        )
     ensure_writable([absolute / n for n in names], force=force, location="--out")
     parent = absolute.parent
     parent.mkdir(parents=True, exist_ok=True)
@@ -357,17 +397,22 @@ def output_set(out_dir: str | os.PathLike[str], names: Iterable[str], force: boo
         try:
             fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise InputError.single("--out", "ein anderer paktsim-Lauf schreibt gerade in "
-                                             "diesen Ordner; bitte warten oder einen anderen "
-                                             "Ordner wählen", str(out_dir)) from None
+            raise InputError.single(
+                "--out",
+                "ein anderer paktsim-Lauf schreibt gerade in "
+                "diesen Ordner; bitte warten oder einen anderen "
+                "Ordner wählen",
+                str(out_dir),
+            ) from None
         _recover(absolute)
         if absolute.is_dir():
             # check again under the lock: a concurrent run may have finished meanwhile
             ensure_writable([absolute / n for n in names], force=force, location="--out")
         new = Path(tempfile.mkdtemp(prefix=f".{absolute.name}.neu-", dir=parent))
         try:
-            os.chmod(new, (absolute.stat().st_mode & 0o7777) if absolute.is_dir()
-                     else 0o777 & ~_umask())
+            os.chmod(
+                new, (absolute.stat().st_mode & 0o7777) if absolute.is_dir() else 0o777 & ~_umask()
+            )
             yield new
             if absolute.is_dir():
                 old_set = _previous_outputs(absolute, record_name) | set(names)
@@ -386,6 +431,7 @@ def output_set(out_dir: str | os.PathLike[str], names: Iterable[str], force: boo
 def _carry(entry: Path, target: Path) -> None:
     """Take a user's file or folder into the new set: hard links (no copy, no move, so
     the old set stays complete until the swap), a copy where linking is impossible."""
+
     def link(src: str, dst: str) -> None:
         try:
             os.link(src, dst)
@@ -410,10 +456,13 @@ def _swap(new: Path, out_dir: Path) -> None:
     os.rename(old, new)
 
 
-def write_table(path: str | os.PathLike[str], tables: "pd.DataFrame | Mapping[str, pd.DataFrame]",
-                provenance: Mapping[str, Any] | None = None,
-                number_formats: Mapping[str, str] | None = None,
-                overwrite: bool = True) -> Path:
+def write_table(
+    path: str | os.PathLike[str],
+    tables: "pd.DataFrame | Mapping[str, pd.DataFrame]",
+    provenance: Mapping[str, Any] | None = None,
+    number_formats: Mapping[str, str] | None = None,
+    overwrite: bool = True,
+) -> Path:
     """Write one or several tables to CSV or Excel, by the extension of ``path``.
 
     Parameters
@@ -448,8 +497,9 @@ def write_table(path: str | os.PathLike[str], tables: "pd.DataFrame | Mapping[st
     suffix = target.suffix.lower()
     if suffix == ".csv":
         if len(tables) != 1:
-            raise InputError.single("--out", "a CSV file holds one table; use .xlsx for several",
-                                    str(target))
+            raise InputError.single(
+                "--out", "a CSV file holds one table; use .xlsx for several", str(target)
+            )
         (frame,) = tables.values()
         text = csv_safe(frame).to_csv(lineterminator="\n")
         return write_text(target, text, overwrite=overwrite)
@@ -457,13 +507,16 @@ def write_table(path: str | os.PathLike[str], tables: "pd.DataFrame | Mapping[st
         from paktsim.report.excel import write_workbook
 
         return write_bytes_with(
-            target, lambda handle: write_workbook(handle, tables, provenance or {},
-                                                  number_formats or {}), overwrite=overwrite)
+            target,
+            lambda handle: write_workbook(handle, tables, provenance or {}, number_formats or {}),
+            overwrite=overwrite,
+        )
     raise InputError.single("--out", "unsupported file type, expected .csv or .xlsx", str(target))
 
 
-def write_long_csv(path: str | os.PathLike[str], frame: "pd.DataFrame",
-                   overwrite: bool = True) -> Path:
+def write_long_csv(
+    path: str | os.PathLike[str], frame: "pd.DataFrame", overwrite: bool = True
+) -> Path:
     """Write a long machine table (e.g. every place × month × stage) to CSV, fast.
 
     Same contract as :func:`write_table` for CSV (formula-like text neutralised,

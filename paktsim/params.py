@@ -230,8 +230,9 @@ def _read_file(file: Path) -> dict[str, Parameter]:
     source = file.name
     try:
         # libyaml's safe loader when built in: same result, ~8x faster on the bundled files
-        raw = yaml.load(file.read_text(encoding="utf-8"),
-                        Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        raw = yaml.load(
+            file.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        )
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise InputError(Problem("(file)", f"cannot read YAML: {exc}"), source=source) from None
     if not isinstance(raw, dict) or not raw:
@@ -240,28 +241,51 @@ def _read_file(file: Path) -> dict[str, Parameter]:
     params: dict[str, Parameter] = {}
     for path, body in raw.items():
         if not isinstance(path, str) or not PATH_PATTERN.match(path):
-            problems.append(Problem(str(path), "parameter path must be dotted lower-case ASCII (a.b_c)", path))
+            problems.append(
+                Problem(str(path), "parameter path must be dotted lower-case ASCII (a.b_c)", path)
+            )
             continue
         if path.split(".")[0] != file.stem:
             problems.append(Problem(path, f"paths in {source} must start with '{file.stem}.'"))
             continue
         if isinstance(body, dict) and isinstance(body.get("values"), dict):
             # ISO strings so that error locations read values.2020-01-01
-            body = {**body, "values": {k.isoformat() if isinstance(k, dt.date) else k: v
-                                       for k, v in body["values"].items()}}
+            body = {
+                **body,
+                "values": {
+                    k.isoformat() if isinstance(k, dt.date) else k: v
+                    for k, v in body["values"].items()
+                },
+            }
         try:
             spec = ParameterSpec.model_validate(body)
         except ValidationError as exc:
             problems.extend(_pydantic_problems(exc, path))
             continue
         entries = tuple(
-            Entry(date, e.central, e.reference, e.tag, e.note,
-                  tuple(e.range) if e.range is not None else None, e.se)
+            Entry(
+                date,
+                e.central,
+                e.reference,
+                e.tag,
+                e.note,
+                tuple(e.range) if e.range is not None else None,
+                e.se,
+            )
             for date, e in spec.values.items()
         )
-        params[path] = Parameter(path, spec.name.de, spec.name.en, spec.description, spec.unit,
-                                 spec.period, spec.choices, source, entries,
-                                 spec.documentation_only)
+        params[path] = Parameter(
+            path,
+            spec.name.de,
+            spec.name.en,
+            spec.description,
+            spec.unit,
+            spec.period,
+            spec.choices,
+            source,
+            entries,
+            spec.documentation_only,
+        )
     if problems:
         raise InputError(problems, source=source)
     return params
@@ -276,8 +300,12 @@ def _build(directory: Path) -> ParameterTree:
     params: dict[str, Parameter] = {}
     for file in files:
         params.update(_read_file(file))
-    clashes = [Problem(p, f"is both a parameter and a prefix of {q}")
-               for p in params for q in params if q.startswith(p + ".")]
+    clashes = [
+        Problem(p, f"is both a parameter and a prefix of {q}")
+        for p in params
+        for q in params
+        if q.startswith(p + ".")
+    ]
     if clashes:
         raise InputError(clashes[:10])
     return ParameterTree(params)
@@ -326,7 +354,9 @@ def validate_overrides(tree: ParameterTree, overrides: Any) -> dict[str, list[tu
         wrong type for the parameter's unit; every problem names the path.
     """
     if not isinstance(overrides, Mapping):
-        raise InputError(Problem("overrides", 'expected a mapping {"path": {"YYYY-MM-DD": value}}', overrides))
+        raise InputError(
+            Problem("overrides", 'expected a mapping {"path": {"YYYY-MM-DD": value}}', overrides)
+        )
     problems: list[Problem] = []
     clean: dict[str, list[tuple[dt.date, Any]]] = {}
     for path, dated in overrides.items():
@@ -335,8 +365,13 @@ def validate_overrides(tree: ParameterTree, overrides: Any) -> dict[str, list[tu
             continue
         param = tree[path]
         if param.documentation_only:
-            problems.append(Problem(path, "documentation only, no model code reads it, so an "
-                                    f"override would change nothing ({param.documentation_only})"))
+            problems.append(
+                Problem(
+                    path,
+                    "documentation only, no model code reads it, so an "
+                    f"override would change nothing ({param.documentation_only})",
+                )
+            )
             continue
         if not isinstance(dated, Mapping) or not dated:
             problems.append(Problem(path, 'expected a mapping {"YYYY-MM-DD": value}', dated))
@@ -374,17 +409,27 @@ def apply_overrides(tree: ParameterTree, overrides: Overrides | None) -> Paramet
         start = rows[0][0]
         kept = tuple(e for e in param.entries if e.date < start)
         new = tuple(Entry(d, v, "override", "override") for d, v in rows)
-        params[path] = Parameter(param.path, param.name_de, param.name_en, param.description,
-                                 param.unit, param.period, param.choices, param.file, kept + new,
-                                 param.documentation_only)
+        params[path] = Parameter(
+            param.path,
+            param.name_de,
+            param.name_en,
+            param.description,
+            param.unit,
+            param.period,
+            param.choices,
+            param.file,
+            kept + new,
+            param.documentation_only,
+        )
     return ParameterTree(params)
 
 
 # ---------------------------------------------------------------- queries
 
 
-def at(date: DateLike, overrides: Overrides | None = None, *,
-       tree: ParameterTree | None = None) -> Snapshot:
+def at(
+    date: DateLike, overrides: Overrides | None = None, *, tree: ParameterTree | None = None
+) -> Snapshot:
     """Values of all parameters in force at ``date``.
 
     Parameters
@@ -404,15 +449,25 @@ def at(date: DateLike, overrides: Overrides | None = None, *,
     """
     day = to_date(date)
     base = apply_overrides(tree if tree is not None else load(), overrides)
-    return _memoised(base, overrides, ("at", day),
-                     lambda: Snapshot(day, {path: p.value_at(day) for path, p in base.items()}))
+    return _memoised(
+        base,
+        overrides,
+        ("at", day),
+        lambda: Snapshot(day, {path: p.value_at(day) for path, p in base.items()}),
+    )
 
 
 _MEMO_LIMIT = 4096  # structural: cache size
 
 
-def memoised(key: tuple[Any, ...], build: Any, overrides: Overrides | None = None, *,
-             tree: ParameterTree | None = None, copy: bool = False) -> Any:
+def memoised(
+    key: tuple[Any, ...],
+    build: Any,
+    overrides: Overrides | None = None,
+    *,
+    tree: ParameterTree | None = None,
+    copy: bool = False,
+) -> Any:
     """A quantity derived from the parameters alone, memoised per parameter tree.
 
     Parameters
@@ -429,12 +484,16 @@ def memoised(key: tuple[Any, ...], build: Any, overrides: Overrides | None = Non
     copy : bool
         Return ``value.copy()`` (for mutable results such as pandas objects).
     """
-    return _memoised(tree if tree is not None else load(), overrides, ("memo", *key), build,
-                     copy)
+    return _memoised(tree if tree is not None else load(), overrides, ("memo", *key), build, copy)
 
 
-def _memoised(tree: ParameterTree, overrides: Overrides | None, key: tuple[Any, ...],
-              build: Any, copy: bool = False) -> Any:
+def _memoised(
+    tree: ParameterTree,
+    overrides: Overrides | None,
+    key: tuple[Any, ...],
+    build: Any,
+    copy: bool = False,
+) -> Any:
     """``build()``, memoised in ``tree`` when there are no overrides (a copy if ``copy``:
     pandas results are mutable, a :class:`Snapshot` is not)."""
     if overrides:
@@ -462,8 +521,9 @@ def _typed(values: list[Any], unit: str) -> pd.Series:
     return pd.Series(values, dtype=object)
 
 
-def series(path: str, overrides: Overrides | None = None, *,
-           tree: ParameterTree | None = None) -> pd.DataFrame:
+def series(
+    path: str, overrides: Overrides | None = None, *, tree: ParameterTree | None = None
+) -> pd.DataFrame:
     """Dated history of one parameter, one row per effective date.
 
     Returns
@@ -474,21 +534,24 @@ def series(path: str, overrides: Overrides | None = None, *,
         ``Float64``; ``<NA>`` means no value in force from that date.
     """
     base = tree if tree is not None else load()
-    return _memoised(base, overrides, ("series", path),
-                     lambda: _series(_param(path, overrides, tree)), copy=True)
+    return _memoised(
+        base, overrides, ("series", path), lambda: _series(_param(path, overrides, tree)), copy=True
+    )
 
 
 def _series(param: Parameter) -> pd.DataFrame:
     entries = param.entries
-    frame = pd.DataFrame({
-        "date": pd.to_datetime([e.date for e in entries]),
-        "value": _typed([e.value for e in entries], param.unit),
-        "tag": pd.Series([e.tag for e in entries], dtype="str"),
-        "reference": pd.Series([e.reference for e in entries], dtype="str"),
-        "note": pd.Series([e.note for e in entries], dtype=object),
-        "low": _typed([e.range[0] if e.range else None for e in entries], param.unit),
-        "high": _typed([e.range[1] if e.range else None for e in entries], param.unit),
-    })
+    frame = pd.DataFrame(
+        {
+            "date": pd.to_datetime([e.date for e in entries]),
+            "value": _typed([e.value for e in entries], param.unit),
+            "tag": pd.Series([e.tag for e in entries], dtype="str"),
+            "reference": pd.Series([e.reference for e in entries], dtype="str"),
+            "note": pd.Series([e.note for e in entries], dtype=object),
+            "low": _typed([e.range[0] if e.range else None for e in entries], param.unit),
+            "high": _typed([e.range[1] if e.range else None for e in entries], param.unit),
+        }
+    )
     frame.attrs.update(path=param.path, unit=param.unit, name=param.name_de)
     return frame
 
@@ -500,8 +563,14 @@ def _lookup(param: Parameter, days: np.ndarray) -> pd.Series:
     return _typed([values[i + 1] for i in idx], param.unit)
 
 
-def yearly(path: str, first_year: int, last_year: int, overrides: Overrides | None = None, *,
-           tree: ParameterTree | None = None) -> pd.Series:
+def yearly(
+    path: str,
+    first_year: int,
+    last_year: int,
+    overrides: Overrides | None = None,
+    *,
+    tree: ParameterTree | None = None,
+) -> pd.Series:
     """Value in force on 1 January of each year ``first_year..last_year``.
 
     Returns
@@ -512,8 +581,10 @@ def yearly(path: str, first_year: int, last_year: int, overrides: Overrides | No
         2017, 2026)`` gives the IM envelope by year.
     """
     if not (isinstance(first_year, int) and isinstance(last_year, int)) or first_year > last_year:
-        raise InputError(Problem("years", "expected whole years with first <= last",
-                                 (first_year, last_year)))
+        raise InputError(
+            Problem("years", "expected whole years with first <= last", (first_year, last_year))
+        )
+
     def build() -> pd.Series:
         param = _param(path, overrides, tree)
         years = np.arange(first_year, last_year + 1)
@@ -527,8 +598,14 @@ def yearly(path: str, first_year: int, last_year: int, overrides: Overrides | No
     return _memoised(base, overrides, ("yearly", path, first_year, last_year), build, copy=True)
 
 
-def monthly(path: str, start: DateLike, end: DateLike, overrides: Overrides | None = None, *,
-            tree: ParameterTree | None = None) -> pd.Series:
+def monthly(
+    path: str,
+    start: DateLike,
+    end: DateLike,
+    overrides: Overrides | None = None,
+    *,
+    tree: ParameterTree | None = None,
+) -> pd.Series:
     """Value in force on the first day of each month from ``start`` to ``end``.
 
     Returns
@@ -539,6 +616,7 @@ def monthly(path: str, start: DateLike, end: DateLike, overrides: Overrides | No
     first, last = to_date(start, "start"), to_date(end, "end")
     if first > last:
         raise InputError(Problem("start", "start must not be after end", (first, last)))
+
     def build() -> pd.Series:
         param = _param(path, overrides, tree)
         months = pd.period_range(first, last, freq="M", name="month")
@@ -578,7 +656,8 @@ def describe(path: str, *, tree: ParameterTree | None = None) -> dict[str, Any]:
         "tags": list(dict.fromkeys(e.tag for e in param.entries)),
         "assumptions": [
             {"date": e.date, "default": e.value, "range": e.range, "note": e.note}
-            for e in param.entries if e.tag == "assumption"
+            for e in param.entries
+            if e.tag == "assumption"
         ],
     }
 
@@ -596,12 +675,22 @@ def assumptions(*, tree: ParameterTree | None = None) -> pd.DataFrame:
 
     def build() -> pd.DataFrame:
         rows = [
-            {"path": p.path, "date": pd.Timestamp(e.date), "unit": p.unit, "default": e.value,
-             "low": e.range[0], "high": e.range[1], "note": e.note}
-            for p in base.values() for e in p.entries if e.tag == "assumption"
+            {
+                "path": p.path,
+                "date": pd.Timestamp(e.date),
+                "unit": p.unit,
+                "default": e.value,
+                "low": (e.range or (None, None))[0],
+                "high": (e.range or (None, None))[1],
+                "note": e.note,
+            }
+            for p in base.values()
+            for e in p.entries
+            if e.tag == "assumption"
         ]
-        return pd.DataFrame(rows, columns=["path", "date", "unit", "default", "low", "high",
-                                           "note"])
+        return pd.DataFrame(
+            rows, columns=["path", "date", "unit", "default", "low", "high", "note"]
+        )
 
     return _memoised(base, None, ("assumptions",), build, copy=True)
 

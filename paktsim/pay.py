@@ -33,8 +33,15 @@ import pandas as pd
 
 from paktsim.errors import InputError, Problem
 
-__all__ = ["GRADES", "STUFEN", "PAY_ASSUMPTIONS", "stufe", "relative_table", "base_pay",
-           "table_pay"]
+__all__ = [
+    "GRADES",
+    "STUFEN",
+    "PAY_ASSUMPTIONS",
+    "stufe",
+    "relative_table",
+    "base_pay",
+    "table_pay",
+]
 
 GRADES: tuple[str, ...] = ("s11b", "s12")
 STUFEN: tuple[int, ...] = (1, 2, 3, 4, 5, 6)
@@ -49,8 +56,12 @@ _BASE = "kosten.tvoed_s12_stufe3_jahr"
 _REFERENCE = ("s12", 3)  # the grade/Stufe the base series is recorded for  # structural
 
 
-def stufe(years: Any, einstellungsjahr: Any, berufserfahrung_monate: Any,
-          laufzeiten_monate: Sequence[float]) -> np.ndarray:
+def stufe(
+    years: Any,
+    einstellungsjahr: Any,
+    berufserfahrung_monate: Any,
+    laufzeiten_monate: Sequence[float],
+) -> np.ndarray:
     """Stufe (1–6) reached in the middle of each year.
 
     Parameters
@@ -65,8 +76,9 @@ def stufe(years: Any, einstellungsjahr: Any, berufserfahrung_monate: Any,
     ndarray of int, shape broadcast of ``(D, 1)`` and ``(Y,)``
     """
     years = np.asarray(years, dtype=float)
-    months = (years - np.asarray(einstellungsjahr, dtype=float)) * 12 \
-        + np.asarray(berufserfahrung_monate, dtype=float)
+    months = (years - np.asarray(einstellungsjahr, dtype=float)) * 12 + np.asarray(
+        berufserfahrung_monate, dtype=float
+    )
     months = np.maximum(months, 0.0)
     thresholds = np.cumsum(np.asarray(laufzeiten_monate, dtype=float))
     return 1 + (months[..., None] >= thresholds).sum(axis=-1)
@@ -79,8 +91,9 @@ def relative_table(year: int, overrides: Mapping[str, Any] | None = None) -> np.
     first = _first_table_date(overrides)
     date = max(f"{int(year)}-07-01", first)
     snap = params.at(date, overrides)
-    table = np.array([[float(snap[f"kosten.tvoed_sue.{g}.stufe_{s}"]) for s in STUFEN]
-                      for g in GRADES])
+    table = np.array(
+        [[float(snap[f"kosten.tvoed_sue.{g}.stufe_{s}"]) for s in STUFEN] for g in GRADES]
+    )
     grade, level = _REFERENCE
     return table / table[GRADES.index(grade), level - 1]
 
@@ -88,13 +101,13 @@ def relative_table(year: int, overrides: Mapping[str, Any] | None = None) -> np.
 def _first_table_date(overrides: Mapping[str, Any] | None) -> str:
     from paktsim import params
 
-    entries = params.series(f"kosten.tvoed_sue.{_REFERENCE[0]}.stufe_{_REFERENCE[1]}",
-                            overrides)
+    entries = params.series(f"kosten.tvoed_sue.{_REFERENCE[0]}.stufe_{_REFERENCE[1]}", overrides)
     return pd.Timestamp(entries["date"].min()).strftime("%Y-%m-%d")
 
 
-def base_pay(years: Sequence[int], overrides: Mapping[str, Any] | None = None,
-             tarifsteigerung: Any = None) -> np.ndarray:
+def base_pay(
+    years: Sequence[int], overrides: Mapping[str, Any] | None = None, tarifsteigerung: Any = None
+) -> np.ndarray:
     """Annual table pay of S 12 Stufe 3 per year, grown after the last recorded year.
 
     Years before the first recorded value take the first value (listed in the
@@ -117,19 +130,23 @@ def base_pay(years: Sequence[int], overrides: Mapping[str, Any] | None = None,
     last_rec = int(pd.Timestamp(entries["date"].max()).year)
     lo, hi = min(int(year_arr.min()), first_rec), max(int(year_arr.max()), last_rec)
     recorded = params.yearly(_BASE, lo, last_rec, overrides).astype("Float64")
-    values = recorded.bfill().ffill().to_numpy(dtype=float)          # lo .. last_rec
+    values = recorded.bfill().ffill().to_numpy(dtype=float)  # lo .. last_rec
     after = np.arange(last_rec + 1, hi + 1)
     if tarifsteigerung is None:
         rise = np.array([_rise(int(y), overrides) for y in after])
     else:
-        rise = np.broadcast_to(np.asarray(tarifsteigerung, dtype=float),
-                               np.broadcast_shapes(np.shape(tarifsteigerung), (len(after),)))
+        rise = np.broadcast_to(
+            np.asarray(tarifsteigerung, dtype=float),
+            np.broadcast_shapes(np.shape(tarifsteigerung), (len(after),)),
+        )
     if np.any(rise < 0):
-        raise InputError(Problem("kosten.tarifsteigerung", "expected a rise >= 0",
-                                 float(np.min(rise))))
-    grown = values[-1] * np.cumprod(1.0 + rise, axis=-1)              # (..., len(after))
-    full = np.concatenate([np.broadcast_to(values, grown.shape[:-1] + values.shape), grown],
-                          axis=-1)
+        raise InputError(
+            Problem("kosten.tarifsteigerung", "expected a rise >= 0", float(np.min(rise)))
+        )
+    grown = values[-1] * np.cumprod(1.0 + rise, axis=-1)  # (..., len(after))
+    full = np.concatenate(
+        [np.broadcast_to(values, grown.shape[:-1] + values.shape), grown], axis=-1
+    )
     return np.take(full, year_arr - lo, axis=-1)
 
 
@@ -140,8 +157,9 @@ def _rise(year: int, overrides: Mapping[str, Any] | None) -> float:
     return 0.0 if value is None else float(value)
 
 
-def table_pay(years: Sequence[int], overrides: Mapping[str, Any] | None = None,
-              **draws: Any) -> np.ndarray:
+def table_pay(
+    years: Sequence[int], overrides: Mapping[str, Any] | None = None, **draws: Any
+) -> np.ndarray:
     """Annual table pay per full-time position (grade/step mix), shape (Y,) or (D, Y).
 
     Parameters
@@ -163,21 +181,26 @@ def table_pay(years: Sequence[int], overrides: Mapping[str, Any] | None = None,
 
     unknown = sorted(set(draws) - set(PAY_ASSUMPTIONS))
     if unknown:
-        raise InputError(Problem("pay", f"expected one of {', '.join(PAY_ASSUMPTIONS)}",
-                                 unknown))
+        raise InputError(Problem("pay", f"expected one of {', '.join(PAY_ASSUMPTIONS)}", unknown))
     years = [int(y) for y in years]
     # before the programme start (first entry of the assumptions) its first values apply
     start = params.series(PAY_ASSUMPTIONS["einstellungsjahr"], overrides)["date"].min()
     snap = params.at(max(pd.Timestamp(f"{min(years)}-01-01"), pd.Timestamp(start)), overrides)
-    value = {k: (draws[k] if draws.get(k) is not None else snap[path])
-             for k, path in PAY_ASSUMPTIONS.items() if k != "tarifsteigerung"}
+    value = {
+        k: (draws[k] if draws.get(k) is not None else snap[path])
+        for k, path in PAY_ASSUMPTIONS.items()
+        if k != "tarifsteigerung"
+    }
     share = np.asarray(value["anteil_s12"], dtype=float)
     if np.any((share < 0) | (share > 1)):
-        raise InputError(Problem("kosten.tvoed_sue.anteil_s12", "expected a share in [0, 1]",
-                                 value["anteil_s12"]))
+        raise InputError(
+            Problem(
+                "kosten.tvoed_sue.anteil_s12", "expected a share in [0, 1]", value["anteil_s12"]
+            )
+        )
     laufzeit = [float(snap[f"kosten.tvoed_sue.stufenlaufzeit.stufe_{s}"]) for s in STUFEN[:-1]]
     level = stufe(years, value["einstellungsjahr"], value["berufserfahrung_monate"], laufzeit)
-    rel = np.stack([relative_table(y, overrides) for y in years])      # (Y, 2, 6)
+    rel = np.stack([relative_table(y, overrides) for y in years])  # (Y, 2, 6)
     y_idx = np.arange(len(years))
     rel_s11b = rel[y_idx, GRADES.index("s11b"), level - 1]
     rel_s12 = rel[y_idx, GRADES.index("s12"), level - 1]

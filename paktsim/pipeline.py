@@ -53,8 +53,18 @@ from paktsim import budget as budget_mod
 from paktsim import ensemble as ens
 from paktsim import staffing as st
 
-__all__ = ["ScenarioResult", "run_scenario", "run_ensemble", "central_inflow", "inflow_key",
-           "place_keys", "SUMMARY_LABELS", "ratio_alert", "alert_label", "clear_caches"]
+__all__ = [
+    "ScenarioResult",
+    "run_scenario",
+    "run_ensemble",
+    "central_inflow",
+    "inflow_key",
+    "place_keys",
+    "SUMMARY_LABELS",
+    "ratio_alert",
+    "alert_label",
+    "clear_caches",
+]
 
 
 def ratio_alert(scenario: Any = None) -> float:
@@ -70,6 +80,7 @@ def ratio_alert(scenario: Any = None) -> float:
 def alert_label(threshold: float) -> str:
     """German row label of the overload count (``Kreise mit Schlüssel über 1:120``)."""
     return f"Kreise mit Schlüssel über 1:{threshold:g}"
+
 
 SUMMARY_LABELS: dict[str, str] = {
     "target_group": "Personen in der Zielgruppe (Jahresmittel)",
@@ -162,8 +173,16 @@ class ScenarioResult:
         land = self.land.loc[years]
         proj = self.projection.loc[years]
         rows: dict[str, pd.Series] = {}
-        for key in ("target_group", "caseload", "fte_needed", "fte_funded", "fte_staffed",
-                    "ratio_actual", "gap_fte", "gap_eur"):
+        for key in (
+            "target_group",
+            "caseload",
+            "fte_needed",
+            "fte_funded",
+            "fte_staffed",
+            "ratio_actual",
+            "gap_fte",
+            "gap_eur",
+        ):
             rows[key] = land[key]
         rows["planned_eur"] = proj["planned_eur"]
         rows["needed_eur"] = proj["needed_eur"]
@@ -181,11 +200,16 @@ class ScenarioResult:
         out.columns = [str(y) for y in years]
         if self.ensemble is not None:
             out = self.ensemble.add_bands(out, years, threshold)
-            out.index.name = (f"{out.index.name}; Werte: deterministischer Lauf, Zeilen P10/P50/"
-                              f"P90: Quantile aus {self.ensemble.n_draws} Monte-Carlo-Ziehungen")
+            out.index.name = (
+                f"{out.index.name}; Werte: deterministischer Lauf, Zeilen P10/P50/"
+                f"P90: Quantile aus {self.ensemble.n_draws} Monte-Carlo-Ziehungen"
+            )
         out.attrs["target_group"] = self.scenario.staffing.target_group
-        out.attrs["convention"] = "deterministic" if self.ensemble is None else \
-            "deterministic; P10/P50/P90 rows: Monte Carlo quantiles"
+        out.attrs["convention"] = (
+            "deterministic"
+            if self.ensemble is None
+            else "deterministic; P10/P50/P90 rows: Monte Carlo quantiles"
+        )
         return out
 
     @property
@@ -210,8 +234,9 @@ class ScenarioResult:
 
 def inflow_key(scenario: Any, base_dir: str | None = None) -> str:
     """Key of the inflow run a scenario needs: equal keys, identical inflow results."""
-    parts = {k: scenario.model_dump(mode="json")[k]
-             for k in ("horizon", "data", "arrivals", "overrides")}
+    parts = {
+        k: scenario.model_dump(mode="json")[k] for k in ("horizon", "data", "arrivals", "overrides")
+    }
     parts["base_dir"] = base_dir
     return json.dumps(parts, sort_keys=True)
 
@@ -282,8 +307,11 @@ def _result_level(spec: Any) -> str:
     return level
 
 
-def _kreis_key_counts(year: int, scenario: Any, inflow: Any,
-                      ) -> tuple[tuple[str, float], ...] | None:
+def _kreis_key_counts(
+    year: int,
+    scenario: Any,
+    inflow: Any,
+) -> tuple[tuple[str, float], ...] | None:
     """Model counts per Kreis behind the IM key in force in ``year`` (``kreis_key:
     verteilschluessel``); ``None`` for the population key."""
     from paktsim.allocation.rules import KreisKey
@@ -297,9 +325,15 @@ def _kreis_key_counts(year: int, scenario: Any, inflow: Any,
 _allocation_cache = _KeyedCache(maxsize=256)
 
 
-def _allocate_cached(spec_json: str, budget_eur: int, year: int, vintage: int,
-                     overrides_json: str, base_dir: str | None,
-                     counts_key: tuple[tuple[str, float], ...] | None) -> pd.DataFrame:
+def _allocate_cached(
+    spec_json: str,
+    budget_eur: int,
+    year: int,
+    vintage: int,
+    overrides_json: str,
+    base_dir: str | None,
+    counts_key: tuple[tuple[str, float], ...] | None,
+) -> pd.DataFrame:
     """Allocation of one year's envelope, shared by all years whose programme rules
     (Fördersätze, threshold, FTE step, …) have the same values: the years of a
     horizon mostly do, so a 10-year run allocates once or twice, not ten times."""
@@ -311,19 +345,28 @@ def _allocate_cached(spec_json: str, budget_eur: int, year: int, vintage: int,
     date = f"{year}-01-01"
     overrides = json.loads(overrides_json) or None
     rules_json = json.dumps(programme_parameters(date, overrides), sort_keys=True, default=str)
-    key = json.dumps([spec_json, budget_eur, rules_json, vintage, overrides_json, base_dir,
-                      counts_key])
+    key = json.dumps(
+        [spec_json, budget_eur, rules_json, vintage, overrides_json, base_dir, counts_key]
+    )
 
     def build() -> pd.DataFrame:
         spec = AllocationSpec.model_validate_json(spec_json)
         counts = None if counts_key is None else pd.Series(dict(counts_key), dtype=float)
-        rule = rule_from_spec(spec, base_dir=base_dir, model_counts=counts, year=year,
-                              overrides=overrides)
+        rule = rule_from_spec(
+            spec, base_dir=base_dir, model_counts=counts, year=year, overrides=overrides
+        )
         share = spec.qualification_mix.get("hochschule", 0.0)
         join = spec.join if rule.level == "gemeinde" else "none"
-        return allocate(rule, budget_eur, vintage=vintage, join=join, hochschule_share=share,
-                        params_date=date, pass_to_gemeinden=bool(
-                            rule.level == "kreis" and spec.pass_down), overrides=overrides)
+        return allocate(
+            rule,
+            budget_eur,
+            vintage=vintage,
+            join=join,
+            hochschule_share=share,
+            params_date=date,
+            pass_to_gemeinden=bool(rule.level == "kreis" and spec.pass_down),
+            overrides=overrides,
+        )
 
     table = _allocation_cache.get(key, build)
     if table.attrs.get("params_date") != date:  # same values, other year: say which date
@@ -332,10 +375,16 @@ def _allocate_cached(spec_json: str, budget_eur: int, year: int, vintage: int,
     return table
 
 
-def _allocations(spec: Any, scenario: Any, grid: st.YearGrid, envelope: pd.Series,
-                 people: np.ndarray, places: pd.Index, base_dir: str | None,
-                 inflow: Any = None,
-                 ) -> tuple[dict[int, pd.DataFrame], np.ndarray, np.ndarray]:
+def _allocations(
+    spec: Any,
+    scenario: Any,
+    grid: st.YearGrid,
+    envelope: pd.Series,
+    people: np.ndarray,
+    places: pd.Index,
+    base_dir: str | None,
+    inflow: Any = None,
+) -> tuple[dict[int, pd.DataFrame], np.ndarray, np.ndarray]:
     """Allocate each year's envelope; return tables, frame (N, Y) and funded FTE (N, Y)."""
     from paktsim import params
 
@@ -346,8 +395,12 @@ def _allocations(spec: Any, scenario: Any, grid: st.YearGrid, envelope: pd.Serie
     frame = np.zeros((len(places), n_years))
     fte = np.zeros((len(places), n_years))
     tables: dict[int, pd.DataFrame] = {}
-    round_months = int(params.at(f"{grid.years[0]}-01-01", scenario.overrides or None)
-                       ["integrationsmanagement.bewilligungszeitraum.regel_monate"] or 12)
+    round_months = int(
+        params.at(f"{grid.years[0]}-01-01", scenario.overrides or None)[
+            "integrationsmanagement.bewilligungszeitraum.regel_monate"
+        ]
+        or 12
+    )
     for i, year in enumerate(grid.years):  # one allocation per year (≈ 10), cached
         budget_eur = int(spec.budget_eur) if spec.budget_eur else int(envelope.loc[year])
         if budget_eur <= 0:
@@ -359,8 +412,9 @@ def _allocations(spec: Any, scenario: Any, grid: st.YearGrid, envelope: pd.Serie
             counts_key = tuple(zip(places.astype(str), np.round(people[:, round_start], 6)))
         elif spec.rule == "kreis" and spec.kreis_key == "verteilschluessel":
             counts_key = _kreis_key_counts(int(year), scenario, inflow)
-        table = _allocate_cached(spec_json, budget_eur, int(year), int(vintage),
-                                 overrides_json, base_dir, counts_key)
+        table = _allocate_cached(
+            spec_json, budget_eur, int(year), int(vintage), overrides_json, base_dir, counts_key
+        )
         tables[int(year)] = table
         aligned = table.reindex(places)
         frame[:, i] = aligned["amount_eur"].fillna(0).to_numpy(float)
@@ -384,40 +438,67 @@ def _place_info(level: str, places: pd.Index, vintage: int) -> pd.DataFrame:
     return info
 
 
-def _staffing_for(spec: Any, scenario: Any, grid: st.YearGrid, envelope: pd.Series,
-                  inflow: Any, rates: st.CostRates, base_dir: str | None) -> dict[str, Any]:
+def _staffing_for(
+    spec: Any,
+    scenario: Any,
+    grid: st.YearGrid,
+    envelope: pd.Series,
+    inflow: Any,
+    rates: st.CostRates,
+    base_dir: str | None,
+) -> dict[str, Any]:
     """The central run for one allocation spec: the ensemble step with one draw."""
     from paktsim import regions
 
     level = _result_level(spec)
     key, places = place_keys(inflow, level)
-    target = st.target_group_parts(scenario.staffing.include_vu,
-                                   definition=scenario.staffing.target_group)
+    target = st.target_group_parts(
+        scenario.staffing.include_vu, definition=scenario.staffing.target_group
+    )
     window = ens.horizon_window(inflow)
     # monthly persons per place: the model-based key counts them at a round's start
     segs = st.target_group(inflow.chain.stocks, definition=target, window=window)
     people = ens.to_places(segs, key)[0]
-    tables, frame, fte = _allocations(spec, scenario, grid, envelope, people, places, base_dir,
-                                      inflow)
+    tables, frame, fte = _allocations(
+        spec, scenario, grid, envelope, people, places, base_dir, inflow
+    )
     assumptions = st.StaffingAssumptions.from_spec(scenario.staffing)
-    funded, filled = st.annual_inputs(np.repeat(fte, grid.n_months, axis=1), grid,
-                                      assumptions.hiring_lag_months)
-    inputs = ens.PlaceInputs(key=key, places=places, funded=funded, filled=filled, frame=frame,
-                             grid=grid, assumptions=assumptions, rates=rates, target=target,
-                             window=window)
+    funded, filled = st.annual_inputs(
+        np.repeat(fte, grid.n_months, axis=1), grid, assumptions.hiring_lag_months
+    )
+    inputs = ens.PlaceInputs(
+        key=key,
+        places=places,
+        funded=funded,
+        filled=filled,
+        frame=frame,
+        grid=grid,
+        assumptions=assumptions,
+        rates=rates,
+        target=target,
+        window=window,
+    )
     arrays = ens.place_staffing(inflow.chain.stocks, inputs)
     table = st.to_frame({k: v[0] for k, v in arrays.items()}, places, grid.years)
     info = _place_info(level, places, scenario.data.vintage)
     table.insert(0, "name", info["name"].reindex(table.index.get_level_values(0)).to_numpy())
-    table.insert(1, "kreis_ags", info["kreis_ags"].reindex(
-        table.index.get_level_values(0)).to_numpy())
+    table.insert(
+        1, "kreis_ags", info["kreis_ags"].reindex(table.index.get_level_values(0)).to_numpy()
+    )
     kreis_of = info["kreis_ags"].rename("kreis_ags")
     kreise = st.aggregate(table, kreis_of)
     knames = regions.kreise(scenario.data.vintage)["name"]
     kreise.insert(0, "name", knames.reindex(kreise.index.get_level_values(0)).to_numpy())
     land = st.aggregate(table)
-    return {"level": level, "places": table, "kreise": kreise, "land": land,
-            "allocations": tables, "inputs": inputs, "frame": frame}
+    return {
+        "level": level,
+        "places": table,
+        "kreise": kreise,
+        "land": land,
+        "allocations": tables,
+        "inputs": inputs,
+        "frame": frame,
+    }
 
 
 def _compare(scen: dict[str, Any], comp: dict[str, Any]) -> pd.DataFrame:
@@ -429,9 +510,11 @@ def _compare(scen: dict[str, Any], comp: dict[str, Any]) -> pd.DataFrame:
         out[f"{c}_comparison"] = other[c].to_numpy()
     out["delta_frame_eur"] = out["frame_eur_scenario"] - out["frame_eur_comparison"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["delta_frame_pct"] = np.where(out["frame_eur_comparison"] > 0,
-                                          out["delta_frame_eur"] / out["frame_eur_comparison"],
-                                          np.nan)
+        out["delta_frame_pct"] = np.where(
+            out["frame_eur_comparison"] > 0,
+            out["delta_frame_eur"] / out["frame_eur_comparison"],
+            np.nan,
+        )
     out["delta_fte_funded"] = out["fte_funded_scenario"] - out["fte_funded_comparison"]
     out["delta_gap_fte"] = out["gap_fte_scenario"] - out["gap_fte_comparison"]
     return out
@@ -457,33 +540,54 @@ def _run_cached(scenario: Any, base_dir: str | None, with_ensemble: bool) -> Sce
     timings["inflow"] = time.perf_counter() - t0
     grid = st.YearGrid(scenario.horizon.start, scenario.horizon.end)
     overrides = scenario.overrides or None
-    rates = _rates(tuple(int(y) for y in grid.years),
-                   json.dumps(dict(scenario.allocation.qualification_mix), sort_keys=True),
-                   json.dumps(scenario.overrides, sort_keys=True))
+    rates = _rates(
+        tuple(int(y) for y in grid.years),
+        json.dumps(dict(scenario.allocation.qualification_mix), sort_keys=True),
+        json.dumps(scenario.overrides, sort_keys=True),
+    )
     envelope = budget_mod.planned_envelope(grid.years, overrides)
     t1 = time.perf_counter()
     base = _staffing_for(scenario.allocation, scenario, grid, envelope, inflow, rates, base_dir)
     comparison = None
     if scenario.comparison is not None:
-        alt = _staffing_for(scenario.comparison, scenario, grid, envelope, inflow, rates,
-                            base_dir)
+        alt = _staffing_for(scenario.comparison, scenario, grid, envelope, inflow, rates, base_dir)
         comparison = _compare(base, alt)
     timings["allocation+staffing"] = time.perf_counter() - t1
-    planned = pd.Series(base["frame"].sum(axis=0).astype(np.int64), index=grid.years) \
-        if scenario.allocation.budget_eur else envelope
+    planned = (
+        pd.Series(base["frame"].sum(axis=0).astype(np.int64), index=grid.years)
+        if scenario.allocation.budget_eur
+        else envelope
+    )
     projection = budget_mod.projection(base["land"], rates, planned)
     money = budget_mod.by_place(base["places"], rates)
     timings["total"] = time.perf_counter() - t0
-    return ScenarioResult(scenario=scenario, level=base["level"], places=base["places"],
-                          kreise=base["kreise"], land=base["land"], projection=projection,
-                          money_by_place=money, allocations=base["allocations"], rates=rates,
-                          comparison=comparison, ensemble=None, inflow=inflow,
-                          place_inputs=base["inputs"], notes=rates.notes, timings=timings)
+    return ScenarioResult(
+        scenario=scenario,
+        level=base["level"],
+        places=base["places"],
+        kreise=base["kreise"],
+        land=base["land"],
+        projection=projection,
+        money_by_place=money,
+        allocations=base["allocations"],
+        rates=rates,
+        comparison=comparison,
+        ensemble=None,
+        inflow=inflow,
+        place_inputs=base["inputs"],
+        notes=rates.notes,
+        timings=timings,
+    )
 
 
-def run_ensemble(scenario: Any, *, base_dir: str | Path | None = None,
-                 n_draws: int | None = None, chunk_size: int | None = None,
-                 executor: Any = None) -> ens.EnsembleResult:
+def run_ensemble(
+    scenario: Any,
+    *,
+    base_dir: str | Path | None = None,
+    n_draws: int | None = None,
+    chunk_size: int | None = None,
+    executor: Any = None,
+) -> ens.EnsembleResult:
     """Monte Carlo ensemble of a scenario around its central run.
 
     Parameters
@@ -507,8 +611,14 @@ def run_ensemble(scenario: Any, *, base_dir: str | Path | None = None,
     central = _run_cached(scenario, bd, False)
     n = int(scenario.uncertainty.n_draws if n_draws is None else n_draws)
     chunk = int(scenario.uncertainty.chunk_size if chunk_size is None else chunk_size)
-    return ens.run(scenario, central.inflow, central.place_inputs, n_draws=n, chunk_size=chunk,
-                   executor=executor)
+    return ens.run(
+        scenario,
+        central.inflow,
+        central.place_inputs,
+        n_draws=n,
+        chunk_size=chunk,
+        executor=executor,
+    )
 
 
 @functools.lru_cache(maxsize=32)
@@ -516,8 +626,13 @@ def _rates(years: tuple[int, ...], mix_json: str, overrides_json: str) -> st.Cos
     return st.CostRates.from_params(years, json.loads(mix_json), json.loads(overrides_json) or None)
 
 
-def run_scenario(scenario: Any = None, *, base_dir: str | Path | None = None,
-                 ensemble: bool = True, executor: Any = None) -> ScenarioResult:
+def run_scenario(
+    scenario: Any = None,
+    *,
+    base_dir: str | Path | None = None,
+    ensemble: bool = True,
+    executor: Any = None,
+) -> ScenarioResult:
     """Run a scenario end to end: inflow → allocation → staffing → budget (→ Monte Carlo).
 
     Parameters
@@ -560,4 +675,3 @@ def clear_caches() -> None:
     for fn in (_inflow_cached, _allocation_cache, _run_cached, _rates):
         fn.cache_clear()
     clear_cache()
-

@@ -69,19 +69,49 @@ LEVELS: tuple[str, ...] = ("gemeinde", "kreis")
 _MAX_PROBLEMS = 20  # report at most this many bad cells from one user file
 
 _GEMEINDE_COLUMNS = [
-    "ars", "name", "kreis_ags", "kreis_name", "rb", "rb_name", "gemeinde_typ",
-    "is_stadtkreis", "area_km2", "degurba", "lon", "lat", "population", "inhabited",
+    "ars",
+    "name",
+    "kreis_ags",
+    "kreis_name",
+    "rb",
+    "rb_name",
+    "gemeinde_typ",
+    "is_stadtkreis",
+    "area_km2",
+    "degurba",
+    "lon",
+    "lat",
+    "population",
+    "inhabited",
 ]
 _KREIS_COLUMNS = [
-    "name", "kreis_typ", "is_stadtkreis", "rb", "rb_name", "area_km2", "population",
+    "name",
+    "kreis_typ",
+    "is_stadtkreis",
+    "rb",
+    "rb_name",
+    "area_km2",
+    "population",
     "schutzsuchende_2018",
 ]
 _STR = "str"
 _DTYPES = {
-    "ags": _STR, "ars": _STR, "name": _STR, "kreis_ags": _STR, "kreis_name": _STR, "rb": _STR,
-    "rb_name": _STR, "gemeinde_typ": _STR, "kreis_typ": _STR, "is_stadtkreis": bool,
-    "inhabited": bool, "area_km2": "float64", "degurba": "int64", "lon": "float64",
-    "lat": "float64", "schutzsuchende_2018": "int64",
+    "ags": _STR,
+    "ars": _STR,
+    "name": _STR,
+    "kreis_ags": _STR,
+    "kreis_name": _STR,
+    "rb": _STR,
+    "rb_name": _STR,
+    "gemeinde_typ": _STR,
+    "kreis_typ": _STR,
+    "is_stadtkreis": bool,
+    "inhabited": bool,
+    "area_km2": "float64",
+    "degurba": "int64",
+    "lon": "float64",
+    "lat": "float64",
+    "schutzsuchende_2018": "int64",
     **{f"pop_{y}": "int64" for y in VINTAGES},
 }
 
@@ -96,8 +126,11 @@ def _read_text(name: str) -> str:
 def _read_csv(name: str) -> pd.DataFrame:
     text = _read_text(name)
     header = text.split("\n", 1)[0].split(",")
-    return pd.read_csv(io.StringIO(text), dtype={c: _DTYPES[c] for c in header if c in _DTYPES},
-                       keep_default_na=False)
+    return pd.read_csv(
+        io.StringIO(text),
+        dtype={c: _DTYPES[c] for c in header if c in _DTYPES},
+        keep_default_na=False,
+    )
 
 
 @lru_cache(maxsize=None)
@@ -135,12 +168,18 @@ def _geojson_text(level: str) -> str:
 
 
 def _check_vintage(vintage: Any) -> int:
-    if isinstance(vintage, bool) or not isinstance(vintage, (int, np.integer)) \
-            or int(vintage) not in VINTAGES:
-        raise InputError(Problem(
-            "vintage",
-            "no population data for this year; available: " + ", ".join(map(str, VINTAGES)),
-            vintage))
+    if (
+        isinstance(vintage, bool)
+        or not isinstance(vintage, (int, np.integer))
+        or int(vintage) not in VINTAGES
+    ):
+        raise InputError(
+            Problem(
+                "vintage",
+                "no population data for this year; available: " + ", ".join(map(str, VINTAGES)),
+                vintage,
+            )
+        )
     return int(vintage)
 
 
@@ -156,17 +195,20 @@ def _attrs(vintage: int) -> dict[str, Any]:
         "vintage": vintage,
         "stand": f"31.12.{vintage}",
         "gebietsstand": "31.12.2023",
-        "population_basis": "Zensus 2022" if vintage >= 2022 else "Zensus 2011",  # structural: census basis of the data
+        "population_basis": "Zensus 2022"
+        if vintage >= 2022
+        else "Zensus 2011",  # structural: census basis of the data
         "series_break": "Bevölkerung bis 31.12.2021 auf Basis Zensus 2011, ab 31.12.2023 "
-                        "auf Basis Zensus 2022 (Reihenbruch)",
+        "auf Basis Zensus 2022 (Reihenbruch)",
     }
 
 
 # --------------------------------------------------------------------------- tables
 
 
-def municipalities(vintage: int = DEFAULT_VINTAGE,
-                   include_uninhabited: bool = False) -> pd.DataFrame:
+def municipalities(
+    vintage: int = DEFAULT_VINTAGE, include_uninhabited: bool = False
+) -> pd.DataFrame:
     """Baden-Württemberg's Gemeinden with the population of one vintage.
 
     Parameters
@@ -249,15 +291,18 @@ def regierungsbezirke(vintage: int = DEFAULT_VINTAGE) -> pd.DataFrame:
     """
     k = kreise(vintage)
     df = k.groupby("rb").agg(
-        name=("rb_name", "first"), n_kreise=("name", "size"), area_km2=("area_km2", "sum"),
-        population=("population", "sum"), schutzsuchende_2018=("schutzsuchende_2018", "sum"))
+        name=("rb_name", "first"),
+        n_kreise=("name", "size"),
+        area_km2=("area_km2", "sum"),
+        population=("population", "sum"),
+        schutzsuchende_2018=("schutzsuchende_2018", "sum"),
+    )
     df["area_km2"] = df["area_km2"].round(2)
     df.attrs = k.attrs
     return df
 
 
-def population_series(level: str = "gemeinde", include_uninhabited: bool = False
-                      ) -> pd.DataFrame:
+def population_series(level: str = "gemeinde", include_uninhabited: bool = False) -> pd.DataFrame:
     """Population of every vintage side by side.
 
     Parameters
@@ -279,8 +324,10 @@ def population_series(level: str = "gemeinde", include_uninhabited: bool = False
         table = table[table["inhabited"]]
     df = table[[f"pop_{y}" for y in VINTAGES]].copy()
     df.columns = list(VINTAGES)
-    df.attrs = {"stand": {y: f"31.12.{y}" for y in VINTAGES},
-                "series_break": _attrs(2023)["series_break"]}
+    df.attrs = {
+        "stand": {y: f"31.12.{y}" for y in VINTAGES},
+        "series_break": _attrs(2023)["series_break"],
+    }
     return df
 
 
@@ -326,8 +373,10 @@ def neighbours(include_uninhabited: bool = False) -> pd.DataFrame:
     pairs = _neighbours_table()
     if not include_uninhabited:
         inhabited = _gemeinden_table()["inhabited"]
-        pairs = pairs[inhabited.reindex(pairs["ags_a"]).to_numpy()
-                      & inhabited.reindex(pairs["ags_b"]).to_numpy()]
+        pairs = pairs[
+            inhabited.reindex(pairs["ags_a"]).to_numpy()
+            & inhabited.reindex(pairs["ags_b"]).to_numpy()
+        ]
     return pairs.reset_index(drop=True).copy()
 
 
@@ -352,10 +401,14 @@ def _too_many_fields(name: str, text: str, sep: str) -> InputError:
     width = len(next(reader))
     for row_number, row in enumerate(reader, start=2):
         if len(row) > width:
-            return InputError(Problem(
-                f"{name}:row {row_number}",
-                f"{len(row)} fields but the header has {width}; with ',' as delimiter "
-                "write decimals with '.' (or use ';' as delimiter)", sep.join(row)))
+            return InputError(
+                Problem(
+                    f"{name}:row {row_number}",
+                    f"{len(row)} fields but the header has {width}; with ',' as delimiter "
+                    "write decimals with '.' (or use ';' as delimiter)",
+                    sep.join(row),
+                )
+            )
     return InputError(Problem(name, "a row has more fields than the header line"))
 
 
@@ -406,20 +459,30 @@ def _how_read(value: str, sep: str) -> str:
         return "leere Zelle; erwartet eine Zahl ≥ 0"
     if sep == ";":
         if "." in value and "," not in value:
-            return ("mehrdeutige Zahl: in einer ';'-Datei trennt '.' Tausender (1.000 = "
-                    "eintausend) und ',' Dezimalstellen (1,5); dieser Wert passt zu keinem; "
-                    "bitte z. B. 1,5 oder 1.500 schreiben")
-        return ("keine Zahl: in einer ';'-Datei gilt deutsche Schreibweise, '.' für Tausender "
-                "und ',' für Dezimalstellen (1.234,5)")
+            return (
+                "mehrdeutige Zahl: in einer ';'-Datei trennt '.' Tausender (1.000 = "
+                "eintausend) und ',' Dezimalstellen (1,5); dieser Wert passt zu keinem; "
+                "bitte z. B. 1,5 oder 1.500 schreiben"
+            )
+        return (
+            "keine Zahl: in einer ';'-Datei gilt deutsche Schreibweise, '.' für Tausender "
+            "und ',' für Dezimalstellen (1.234,5)"
+        )
     if "," in value:
-        return ("mehrdeutige Zahl: in einer ','-Datei trennt ',' Tausender (\"1,000\" = "
-                "eintausend) und '.' Dezimalstellen (1.5); dieser Wert passt zu keinem; "
-                "für deutsche Zahlen ';' als Trennzeichen verwenden")
+        return (
+            "mehrdeutige Zahl: in einer ','-Datei trennt ',' Tausender (\"1,000\" = "
+            "eintausend) und '.' Dezimalstellen (1.5); dieser Wert passt zu keinem; "
+            "für deutsche Zahlen ';' als Trennzeichen verwenden"
+        )
     return "keine Zahl; erwartet eine Zahl ≥ 0 (z. B. 1234.5)"
 
 
-def read_user_table(path: str | PathLike[str], columns: Sequence[str],
-                    level: str = "gemeinde", complete: bool = False) -> pd.DataFrame:
+def read_user_table(
+    path: str | PathLike[str],
+    columns: Sequence[str],
+    level: str = "gemeinde",
+    complete: bool = False,
+) -> pd.DataFrame:
     """Read and validate a user CSV keyed by ``ags`` with non-negative numbers.
 
     Parameters
@@ -469,14 +532,21 @@ def read_user_table(path: str | PathLike[str], columns: Sequence[str],
     if "\r" in text:  # Windows and old Mac line ends alike
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in text:
-        raise InputError(Problem(name, "enthält Null-Bytes; keine Textdatei (CSV als UTF-8-Text "
-                                       "speichern)"))
+        raise InputError(
+            Problem(name, "enthält Null-Bytes; keine Textdatei (CSV als UTF-8-Text speichern)")
+        )
     sep = _detect_delimiter(text.split("\n", 1)[0])
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                             skipinitialspace=True, index_col=False)
+            df = pd.read_csv(
+                io.StringIO(text),
+                sep=sep,
+                dtype=str,
+                keep_default_na=False,
+                skipinitialspace=True,
+                index_col=False,
+            )
     except pd.errors.ParserWarning:
         try:
             error = _too_many_fields(name, text, sep)
@@ -491,15 +561,16 @@ def read_user_table(path: str | PathLike[str], columns: Sequence[str],
     missing = [c for c in wanted if c not in df.columns]
     if missing:
         found = ", ".join(df.columns[:20]) + (", …" if len(df.columns) > 20 else "")
-        raise InputError([Problem(f"{name}:{c}", "missing column; columns found: " + found)
-                          for c in missing])
+        raise InputError(
+            [Problem(f"{name}:{c}", "missing column; columns found: " + found) for c in missing]
+        )
     # pandas renames a repeated header ("persons", "persons.1"): count in the header line
-    header = [c.strip() for c in next(csv.reader(io.StringIO(text.split("\n", 1)[0]),
-                                                 delimiter=sep))]
+    header = [
+        c.strip() for c in next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=sep))
+    ]
     dupes = [c for c in wanted if header.count(c) > 1]
     if dupes:
-        raise InputError([Problem(f"{name}:{c}", "column appears more than once")
-                          for c in dupes])
+        raise InputError([Problem(f"{name}:{c}", "column appears more than once") for c in dupes])
 
     rows = np.arange(2, len(df) + 2)  # spreadsheet row numbers (header is row 1)
     problems: list[Problem] = []
@@ -519,8 +590,12 @@ def read_user_table(path: str | PathLike[str], columns: Sequence[str],
     keys = _normalise_keys(df["ags"], level)
     raw_ags = df["ags"].to_numpy()
     well_formed = keys.str.fullmatch(r"08\d{%d}" % (width - 2)).to_numpy(dtype=bool)
-    report(~well_formed, raw_ags, f"{name}:row {{row}}:ags",
-           f"expected a {width}-digit AGS starting with 08")
+    report(
+        ~well_formed,
+        raw_ags,
+        f"{name}:row {{row}}:ags",
+        f"expected a {width}-digit AGS starting with 08",
+    )
     what = "Gemeinde" if level == "gemeinde" else "Kreis"
     unknown = well_formed & ~keys.isin(known).to_numpy()
     report(unknown, raw_ags, f"{name}:row {{row}}:ags", f"unknown {what} AGS in Baden-Württemberg")
@@ -528,33 +603,60 @@ def read_user_table(path: str | PathLike[str], columns: Sequence[str],
     dup = keys.duplicated(keep="first").to_numpy() & well_formed
     if dup.any():
         first_row = pd.Series(rows, index=keys.to_numpy()).groupby(level=0, sort=False).first()
-        report(dup, key_values, f"{name}:row {{row}}:ags",
-               lambda v: f"duplicate AGS (first in row {int(first_row[v])})")
+        report(
+            dup,
+            key_values,
+            f"{name}:row {{row}}:ags",
+            lambda v: f"duplicate AGS (first in row {int(first_row[v])})",
+        )
 
     out = pd.DataFrame(index=pd.Index(key_values, name="ags"))
     for col in columns:
         raw = df[col].str.strip()
         raw_values = raw.to_numpy()
         values, refused = parse_numbers(raw, sep)
-        report(refused.to_numpy(), raw_values, f"{name}:row {{row}}:{col}",
-               lambda v: _how_read(v, sep))
+        report(
+            refused.to_numpy(), raw_values, f"{name}:row {{row}}:{col}", lambda v: _how_read(v, sep)
+        )
         finite = np.isfinite(values.to_numpy())
-        report(~refused.to_numpy() & ~finite, raw_values, f"{name}:row {{row}}:{col}",
-               "expected a number ≥ 0")
-        report((values < 0).to_numpy(), raw_values, f"{name}:row {{row}}:{col}",
-               "negative value; expected ≥ 0")
-        report(finite & (values > MAX_TABLE_VALUE).to_numpy(), raw_values, f"{name}:row {{row}}:{col}",
-               lambda v: f"Wert zu groß (gelesen als {float(_as_float(v, sep)):.6g}); "
-                         f"höchstens {MAX_TABLE_VALUE:.0e}")
+        report(
+            ~refused.to_numpy() & ~finite,
+            raw_values,
+            f"{name}:row {{row}}:{col}",
+            "expected a number ≥ 0",
+        )
+        report(
+            (values < 0).to_numpy(),
+            raw_values,
+            f"{name}:row {{row}}:{col}",
+            "negative value; expected ≥ 0",
+        )
+        report(
+            finite & (values > MAX_TABLE_VALUE).to_numpy(),
+            raw_values,
+            f"{name}:row {{row}}:{col}",
+            lambda v: (
+                f"Wert zu groß (gelesen als {float(_as_float(v, sep)):.6g}); "
+                f"höchstens {MAX_TABLE_VALUE:.0e}"
+            ),
+        )
         out[col] = values.to_numpy()
 
     if complete and not n_problems:
-        expected = (_gemeinden_table().index[_gemeinden_table()["inhabited"]]
-                    if level == "gemeinde" else known)
+        expected = (
+            _gemeinden_table().index[_gemeinden_table()["inhabited"]]
+            if level == "gemeinde"
+            else known
+        )
         absent = expected.difference(out.index)
         if len(absent):
-            problems.append(Problem(f"{name}:ags", f"{len(absent)} AGS have no row, e.g. "
-                                    + ", ".join(absent[:5]), len(absent)))
+            problems.append(
+                Problem(
+                    f"{name}:ags",
+                    f"{len(absent)} AGS have no row, e.g. " + ", ".join(absent[:5]),
+                    len(absent),
+                )
+            )
             n_problems += 1
     if problems:
         if n_problems > len(problems):
@@ -604,14 +706,19 @@ def data_info() -> dict[str, Any]:
         "regierungsbezirke": int(krs["regierungsbezirke"]),
         "neighbour_pairs": int(tables["gemeinden_nachbarn"]["rows"]),
         "gebietsstand": "31.12.2023",
-        "schutzsuchende_2018": {"stand": krs["schutzsuchende_2018"]["stand"],
-                                "total": int(krs["schutzsuchende_2018"]["bw_total"])},
+        "schutzsuchende_2018": {
+            "stand": krs["schutzsuchende_2018"]["stand"],
+            "total": int(krs["schutzsuchende_2018"]["bw_total"]),
+        },
         "series_break": meta["series_break"],
-        "attribution": [attribution["destatis"], attribution["destatis_schutzsuchende"],
-                        attribution["bkg"]],
+        "attribution": [
+            attribution["destatis"],
+            attribution["destatis_schutzsuchende"],
+            attribution["bkg"],
+        ],
         "licences": {
             "destatis": "Vervielfältigung und Verbreitung, auch auszugsweise, mit "
-                        "Quellenangabe gestattet",
+            "Quellenangabe gestattet",
             "bkg": attribution["bkg_licence"],
         },
         "sources": {name: entry["sha256"] for name, entry in meta["sources"].items()},

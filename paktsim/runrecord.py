@@ -22,12 +22,30 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["canonical_json", "sha256_bytes", "sha256_file", "build_record", "write_record",
-           "verify_record", "environment", "git_commit", "LIBRARIES"]
+__all__ = [
+    "canonical_json",
+    "sha256_bytes",
+    "sha256_file",
+    "build_record",
+    "write_record",
+    "verify_record",
+    "environment",
+    "git_commit",
+    "LIBRARIES",
+]
 
 #: Libraries whose versions a record lists (those that shape numbers or file bytes).
-LIBRARIES = ("numpy", "pandas", "scipy", "matplotlib", "openpyxl", "babel", "pydantic",
-             "PyYAML", "python-docx")
+LIBRARIES = (
+    "numpy",
+    "pandas",
+    "scipy",
+    "matplotlib",
+    "openpyxl",
+    "babel",
+    "pydantic",
+    "PyYAML",
+    "python-docx",
+)
 
 FORMAT = "paktsim-run-record/1"
 
@@ -55,8 +73,9 @@ def _plain(value: Any) -> Any:
 
 def canonical_json(obj: Any) -> str:
     """Canonical JSON: sorted keys, compact separators, UTF-8 text, plain values."""
-    return json.dumps(_plain(obj), sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False)
+    return json.dumps(
+        _plain(obj), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -73,11 +92,16 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
     return digest.hexdigest()
 
 
-def build_record(*, scenario: Any, parameters: Mapping[str, Any], data: Mapping[str, Any],
-                 inputs: Mapping[str, str | os.PathLike[str] | bytes] | None = None,
-                 outputs: Mapping[str, str | os.PathLike[str]] | None = None,
-                 extra: Mapping[str, Any] | None = None,
-                 created_at: str | None = None) -> dict[str, Any]:
+def build_record(
+    *,
+    scenario: Any,
+    parameters: Mapping[str, Any],
+    data: Mapping[str, Any],
+    inputs: Mapping[str, str | os.PathLike[str] | bytes] | None = None,
+    outputs: Mapping[str, str | os.PathLike[str]] | None = None,
+    extra: Mapping[str, Any] | None = None,
+    created_at: str | None = None,
+) -> dict[str, Any]:
     """Assemble a run record.
 
     Parameters
@@ -142,13 +166,29 @@ def git_commit() -> dict[str, Any] | None:
 
     root = Path(__file__).resolve().parent.parent
     try:
-        sha = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
-                             text=True, timeout=10)
+        sha = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
         if sha.returncode != 0:
             return None
-        status = subprocess.run(["git", "-C", str(root), "status", "--porcelain",
-                                 "--untracked-files=no", "--", "paktsim"],
-                                capture_output=True, text=True, timeout=10)
+        status = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(root),
+                "status",
+                "--porcelain",
+                "--untracked-files=no",
+                "--",
+                "paktsim",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return {"commit": sha.stdout.strip(), "dirty": bool(status.stdout.strip())}
@@ -165,8 +205,12 @@ def environment() -> dict[str, Any]:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = None
-    return {"python": platform.python_version(), "platform": platform.platform(terse=True),
-            "libraries": versions, "git": git_commit()}
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(terse=True),
+        "libraries": versions,
+        "git": git_commit(),
+    }
 
 
 def _command_line() -> str | None:
@@ -194,9 +238,15 @@ def _parameters_in_force(scenario: Any) -> dict[str, Any] | None:
             last = changes[path][-1] if path in changes else at_start[path]
             if row["value"] != last["value"] or row["source"] != last["source"]:
                 changes.setdefault(path, []).append(
-                    {"value": row["value"], "tag": row["tag"], "source": row["source"],
-                     "since": row["since"].isoformat()
-                     if isinstance(row["since"], dt.date) else None})
+                    {
+                        "value": row["value"],
+                        "tag": row["tag"],
+                        "source": row["source"],
+                        "since": row["since"].isoformat()
+                        if isinstance(row["since"], dt.date)
+                        else None,
+                    }
+                )
     return {"date": start, "values": at_start, "changes": changes}
 
 
@@ -207,8 +257,9 @@ def write_record(path: str | os.PathLike[str], record: Mapping[str, Any]) -> Pat
     return write_text(path, canonical_json(record) + "\n")
 
 
-def verify_record(path: str | os.PathLike[str], base_dir: str | os.PathLike[str] | None = None
-                  ) -> list[str]:
+def verify_record(
+    path: str | os.PathLike[str], base_dir: str | os.PathLike[str] | None = None
+) -> list[str]:
     """Check a record: its own hash and the hashes of the outputs next to it.
 
     Returns
@@ -230,4 +281,3 @@ def verify_record(path: str | os.PathLike[str], base_dir: str | os.PathLike[str]
         elif sha256_file(file) != entry["sha256"]:
             problems.append(f"{entry['file']}: Inhalt verändert (sha256 weicht ab)")
     return problems
-

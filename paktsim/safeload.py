@@ -50,8 +50,9 @@ def _size_text(n: int) -> str:
     return f"{n / 1e6:.1f} MB".replace(".", ",") if n >= 100_000 else f"{n} Bytes"
 
 
-def check_regular_file(path: str | os.PathLike[str], limit: int,
-                       location: str = "(file)", source: str | None = None) -> int:
+def check_regular_file(
+    path: str | os.PathLike[str], limit: int, location: str = "(file)", source: str | None = None
+) -> int:
     """Refuse anything that is not an existing regular file of at most ``limit`` bytes.
 
     The check uses ``stat`` only, so a device (``/dev/zero``), a FIFO or a socket
@@ -83,22 +84,37 @@ def check_regular_file(path: str | os.PathLike[str], limit: int,
     except FileNotFoundError:
         raise InputError.single(location, "Datei nicht gefunden", str(path), source=src) from None
     except OSError as exc:
-        raise InputError.single(location, f"Datei nicht lesbar ({exc.strerror})", str(path),
-                                source=src) from None
+        raise InputError.single(
+            location, f"Datei nicht lesbar ({exc.strerror})", str(path), source=src
+        ) from None
     if stat.S_ISDIR(info.st_mode):
-        raise InputError.single(location, "ist ein Ordner; erwartet eine Datei", str(path),
-                                source=src)
+        raise InputError.single(
+            location, "ist ein Ordner; erwartet eine Datei", str(path), source=src
+        )
     if not stat.S_ISREG(info.st_mode):
-        raise InputError.single(location, "keine gewöhnliche Datei (Gerät, Pipe oder Socket); "
-                                          "erwartet eine Datei", str(path), source=src)
+        raise InputError.single(
+            location,
+            "keine gewöhnliche Datei (Gerät, Pipe oder Socket); erwartet eine Datei",
+            str(path),
+            source=src,
+        )
     if info.st_size > limit:
-        raise InputError.single(location, f"Datei zu groß: {_size_text(info.st_size)}, höchstens "
-                                          f"{_size_text(limit)}", str(path), source=src)
+        raise InputError.single(
+            location,
+            f"Datei zu groß: {_size_text(info.st_size)}, höchstens {_size_text(limit)}",
+            str(path),
+            source=src,
+        )
     return int(info.st_size)
 
 
-def read_text(path: str | os.PathLike[str], limit: int, location: str = "(file)",
-              source: str | None = None, encoding: str = "utf-8") -> str:
+def read_text(
+    path: str | os.PathLike[str],
+    limit: int,
+    location: str = "(file)",
+    source: str | None = None,
+    encoding: str = "utf-8",
+) -> str:
     """Read a user's text file: regular file, at most ``limit`` bytes, decoded.
 
     Parameters
@@ -122,16 +138,19 @@ def read_text(path: str | os.PathLike[str], limit: int, location: str = "(file)"
         with open(path, "rb") as handle:
             data = handle.read(limit + 1)
     except OSError as exc:
-        raise InputError.single(location, f"Datei nicht lesbar ({exc.strerror})", str(path),
-                                source=src) from None
+        raise InputError.single(
+            location, f"Datei nicht lesbar ({exc.strerror})", str(path), source=src
+        ) from None
     if len(data) > limit:  # grew since stat
-        raise InputError.single(location, f"Datei zu groß, höchstens {_size_text(limit)}",
-                                str(path), source=src)
+        raise InputError.single(
+            location, f"Datei zu groß, höchstens {_size_text(limit)}", str(path), source=src
+        )
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise InputError.single(location, "kein UTF-8-Text; bitte als UTF-8 speichern",
-                                f"Byte {exc.start}", source=src) from None
+        raise InputError.single(
+            location, "kein UTF-8-Text; bitte als UTF-8 speichern", f"Byte {exc.start}", source=src
+        ) from None
 
 
 class _LimitExceeded(yaml.YAMLError):
@@ -162,27 +181,32 @@ class LimitedSafeLoader(yaml.SafeLoader):
         self._depth += 1
         try:
             if self._depth > self.max_depth:
-                raise _LimitExceeded(f"zu tief verschachtelt (mehr als {self.max_depth} "
-                                     "Ebenen)", self.peek_event().start_mark)
+                raise _LimitExceeded(
+                    f"zu tief verschachtelt (mehr als {self.max_depth} Ebenen)",
+                    self.peek_event().start_mark,
+                )
             is_alias = self.check_event(yaml.AliasEvent)
             node = super().compose_node(parent, index)
             if not is_alias:
                 if isinstance(node, yaml.SequenceNode):
                     weight = 1 + sum(self._weights.get(id(c), 1) for c in node.value)
                 elif isinstance(node, yaml.MappingNode):
-                    weight = 1 + sum(self._weights.get(id(k), 1) + self._weights.get(id(v), 1)
-                                     for k, v in node.value)
+                    weight = 1 + sum(
+                        self._weights.get(id(k), 1) + self._weights.get(id(v), 1)
+                        for k, v in node.value
+                    )
                 else:
                     weight = 1
                 if weight > self.max_nodes:
                     raise _LimitExceeded(
                         f"Dokument zu groß nach Auflösen der Verweise (Anker/Aliase): mehr als "
-                        f"{self.max_nodes:,} Einträge".replace(",", "."), node.start_mark)
+                        f"{self.max_nodes:,} Einträge".replace(",", "."),
+                        node.start_mark,
+                    )
                 self._weights[id(node)] = weight
             return node
         finally:
             self._depth -= 1
-
 
     def construct_yaml_timestamp(self, node: Any) -> Any:
         # "2025-13-01" looks like a date but is none: keep the text, so the field that
@@ -204,14 +228,18 @@ class LimitedSafeLoader(yaml.SafeLoader):
                     key = (key_node.tag, key_node.value)
                     if key in seen:
                         raise yaml.constructor.ConstructorError(
-                            None, None, f"Schlüssel '{str(key_node.value)[:40]}' kommt doppelt "
-                                        "vor", key_node.start_mark)
+                            None,
+                            None,
+                            f"Schlüssel '{str(key_node.value)[:40]}' kommt doppelt vor",
+                            key_node.start_mark,
+                        )
                     seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
 
-LimitedSafeLoader.add_constructor("tag:yaml.org,2002:timestamp",
-                                  LimitedSafeLoader.construct_yaml_timestamp)
+LimitedSafeLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", LimitedSafeLoader.construct_yaml_timestamp
+)
 
 
 def load_yaml(text: str, source: str | None = None) -> Any:
@@ -235,8 +263,11 @@ def load_yaml(text: str, source: str | None = None) -> Any:
         expansion, or a value the safe loader cannot build.
     """
     if len(text) > MAX_YAML_BYTES:
-        raise InputError.single("(yaml)", f"Text zu lang: {len(text):,} Zeichen, höchstens "
-                                          f"{MAX_YAML_BYTES:,}".replace(",", "."), source=source)
+        raise InputError.single(
+            "(yaml)",
+            f"Text zu lang: {len(text):,} Zeichen, höchstens {MAX_YAML_BYTES:,}".replace(",", "."),
+            source=source,
+        )
     loader = None
     try:
         loader = LimitedSafeLoader(text)
@@ -248,8 +279,9 @@ def load_yaml(text: str, source: str | None = None) -> Any:
         raise InputError.single(where, f"ungültiges YAML: {reason}", source=source) from None
     except (ValueError, OverflowError, RecursionError) as exc:
         # e.g. an integer literal with 10,000 digits, a date like 2025-02-30
-        raise InputError.single("(yaml)", f"ungültiger Wert im YAML: {str(exc)[:80]}",
-                                source=source) from None
+        raise InputError.single(
+            "(yaml)", f"ungültiger Wert im YAML: {str(exc)[:80]}", source=source
+        ) from None
     finally:
         if loader is not None:
             loader.dispose()

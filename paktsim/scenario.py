@@ -67,8 +67,9 @@ Envelope = Annotated[float, Field(gt=0.0, le=limits.MAX_ENVELOPE_EUR)]
 class _Spec(BaseModel):
     """Base for every scenario section: frozen, unknown keys forbidden."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
-                              allow_inf_nan=False)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
 
 def _month_index(value: str) -> int:
@@ -78,8 +79,9 @@ def _month_index(value: str) -> int:
 
 def _check_year(value: str | None) -> str | None:
     if value is not None and not limits.FIRST_YEAR <= int(value[:4]) <= limits.LAST_YEAR:
-        raise ValueError(f"Jahr außerhalb des Modells; erwartet {limits.FIRST_YEAR} bis "
-                         f"{limits.LAST_YEAR}")
+        raise ValueError(
+            f"Jahr außerhalb des Modells; erwartet {limits.FIRST_YEAR} bis {limits.LAST_YEAR}"
+        )
     return value
 
 
@@ -116,9 +118,11 @@ class DataSpec(_Spec):
     def _no_persons_csv(cls, value: Any) -> Any:
         # the field existed but nothing read it: refuse it instead of ignoring counts silently
         if isinstance(value, dict) and "persons_csv" in value:
-            raise ValueError("data.persons_csv wird nicht mehr unterstützt (es wurde nie "
-                             "gelesen); gezählte Personen gehören nach allocation.counts_csv "
-                             "(mit rule: counts oder hybrid)")
+            raise ValueError(
+                "data.persons_csv wird nicht mehr unterstützt (es wurde nie "
+                "gelesen); gezählte Personen gehören nach allocation.counts_csv "
+                "(mit rule: counts oder hybrid)"
+            )
         return value
 
     @field_validator("vintage")
@@ -127,8 +131,9 @@ class DataSpec(_Spec):
         from paktsim.regions import VINTAGES
 
         if value not in VINTAGES:
-            raise ValueError(f"unknown data vintage, available: "
-                             f"{', '.join(str(v) for v in VINTAGES)}")
+            raise ValueError(
+                f"unknown data vintage, available: {', '.join(str(v) for v in VINTAGES)}"
+            )
         return value
 
 
@@ -181,7 +186,7 @@ class ArrivalsSpec(_Spec):
     path: str = Field(
         default="baseline",
         description="Named path from paktsim.inflow.arrivals (e.g. historic, baseline, "
-                    "wave_2015, ukraine_surge, low) or 'custom' (blocks only).",
+        "wave_2015, ukraine_surge, low) or 'custom' (blocks only).",
     )
     scale: Annotated[float, Field(ge=0.0, le=limits.MAX_FACTOR)] = 1.0
     blocks: tuple[ArrivalBlock, ...] = ()
@@ -223,28 +228,33 @@ class UrbanFactorSpec(_Spec):
         elif self.by == "kreis_typ":
             unknown = sorted(set(self.factors) - {"Stadtkreis", "Landkreis"})
             if unknown:
-                raise ValueError(f"kreis_typ keys are Stadtkreis, Landkreis; unknown: "
-                                 f"{', '.join(unknown)}")
+                raise ValueError(
+                    f"kreis_typ keys are Stadtkreis, Landkreis; unknown: {', '.join(unknown)}"
+                )
             needed = {"Stadtkreis", "Landkreis"}
         else:
             bad = [k for k in self.factors if not k.isdigit()]
             if bad:
-                raise ValueError(f"size_class keys must be whole numbers (lower bounds); "
-                                 f"got {', '.join(bad)}")
+                raise ValueError(
+                    f"size_class keys must be whole numbers (lower bounds); got {', '.join(bad)}"
+                )
             needed = {"0"} if "0" not in {str(int(k)) for k in self.factors} else set()
         # every region needs a factor, else the run fails after validate said "ok"
         absent = sorted(needed - set(self.factors))
         if absent:
-            raise ValueError(f"Faktor fehlt für {', '.join(absent)}: jede Klasse braucht einen "
-                             "Faktor (size_class: die Untergrenze 0)")
+            raise ValueError(
+                f"Faktor fehlt für {', '.join(absent)}: jede Klasse braucht einen "
+                "Faktor (size_class: die Untergrenze 0)"
+            )
         return self
 
 
 class AllocationSpec(_Spec):
     """How the IM envelope is split (see :mod:`paktsim.allocation`)."""
 
-    rule: Literal["counts", "two_surveys", "population", "hybrid", "kreis",
-                  "per_capita", "au_model"] = "population"
+    rule: Literal[
+        "counts", "two_surveys", "population", "hybrid", "kreis", "per_capita", "au_model"
+    ] = "population"
     level: Literal["gemeinde", "kreis"] = "gemeinde"
     budget_eur: Envelope | None = Field(
         default=None,
@@ -257,22 +267,28 @@ class AllocationSpec(_Spec):
         if value is not None and value != int(value):
             raise ValueError("erwartet ganze Euro")
         return value
-    vintage: int | None = Field(default=None, description="Population vintage; default data.vintage")
+
+    vintage: int | None = Field(
+        default=None, description="Population vintage; default data.vintage"
+    )
     urban_factor: UrbanFactorSpec | None = None
-    alpha: Share | None = Field(default=None,
-                                description="hybrid: weight of the refugee-based share")
+    alpha: Share | None = Field(
+        default=None, description="hybrid: weight of the refugee-based share"
+    )
     survey_weights: tuple[Share, Share] | None = Field(
-        default=None, description="two_surveys: weights of the two counts, summing to 1")
+        default=None, description="two_surveys: weights of the two counts, summing to 1"
+    )
     counts_csv: str | None = None
     second_counts_csv: str | None = None
     kreis_key: Literal["verteilschluessel", "population", "counts"] = Field(
         default="verteilschluessel",
         description="kreis rule: the key in force (integrationsmanagement.verteilschluessel: "
-                    "from 2025 modelled assignments out of Erstaufnahme), population, or "
-                    "counts_csv")
-    pass_down: bool = Field(default=False,
-                            description="kreis level: pass Kreis amounts down to Gemeinden "
-                                        "by population")
+        "from 2025 modelled assignments out of Erstaufnahme), population, or "
+        "counts_csv",
+    )
+    pass_down: bool = Field(
+        default=False, description="kreis level: pass Kreis amounts down to Gemeinden by population"
+    )
     join: Literal["landkreis", "neighbours", "none"] = "landkreis"
     qualification_mix: dict[str, Share] = Field(
         default_factory=lambda: {"hochschule": 1.0},
@@ -288,12 +304,15 @@ class AllocationSpec(_Spec):
             raise ValueError(f"qualification_mix shares must sum to 1, got {total:g}")
         unknown = sorted(set(self.qualification_mix) - {"hochschule", "berufsausbildung"})
         if unknown:
-            raise ValueError(f"qualification_mix tiers are hochschule, berufsausbildung; "
-                             f"unknown: {', '.join(unknown)}")
+            raise ValueError(
+                f"qualification_mix tiers are hochschule, berufsausbildung; "
+                f"unknown: {', '.join(unknown)}"
+            )
         if self.rule == "hybrid" and self.alpha is None:
             raise ValueError("rule 'hybrid' needs alpha (weight of the refugee-based share)")
-        if self.rule == "two_surveys" and (self.counts_csv is None
-                                           or self.second_counts_csv is None):
+        if self.rule == "two_surveys" and (
+            self.counts_csv is None or self.second_counts_csv is None
+        ):
             raise ValueError("rule 'two_surveys' needs counts_csv and second_counts_csv")
         if self.rule == "counts" and self.counts_csv is None:
             raise ValueError("rule 'counts' needs counts_csv")
@@ -321,22 +340,29 @@ class StaffingSpec(_Spec):
 
     target_group: TargetGroup = Field(
         default_factory=lambda: _latest_default("staffing.zielgruppe"),
-        description="Who counts: au | au_ukraine_private | all_protection_seekers")
-    target_ratio: Annotated[float, Field(ge=limits.MIN_TARGET_RATIO,
-                                         le=limits.MAX_TARGET_RATIO)] = Field(
+        description="Who counts: au | au_ukraine_private | all_protection_seekers",
+    )
+    target_ratio: Annotated[
+        float, Field(ge=limits.MIN_TARGET_RATIO, le=limits.MAX_TARGET_RATIO)
+    ] = Field(
         default_factory=lambda: float(_latest_default("betreuungsschluessel.bedarf")),
-        description="Persons per full-time IM position (2017 design ≈ 1:88)")
+        description="Persons per full-time IM position (2017 design ≈ 1:88)",
+    )
     include_vu: bool = False
     counselling_share: Share = Field(
         default_factory=lambda: float(_latest_default("staffing.beratungsbedarf_anteil")),
-        description="Share of the target group needing counselling (assumption)")
+        description="Share of the target group needing counselling (assumption)",
+    )
     group_offer_share: Share = Field(
         default_factory=lambda: float(_latest_default("staffing.gruppenangebote_anteil")),
-        description="Share of caseload absorbed by group offers (assumption)")
+        description="Share of caseload absorbed by group offers (assumption)",
+    )
     hiring_lag_months: Annotated[int, Field(ge=0, le=36)] = Field(
-        default_factory=lambda: int(_latest_default("staffing.einstellungsverzug_monate")))
+        default_factory=lambda: int(_latest_default("staffing.einstellungsverzug_monate"))
+    )
     vacancy_rate: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(
-        default_factory=lambda: float(_latest_default("staffing.vakanzquote")))
+        default_factory=lambda: float(_latest_default("staffing.vakanzquote"))
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -346,13 +372,17 @@ class StaffingSpec(_Spec):
         data = dict(data)
         flag = data.pop("include_ukraine_private")
         if not isinstance(flag, bool):
-            raise ValueError("include_ukraine_private: expected true or false "
-                             "(better: target_group: au | au_ukraine_private | "
-                             "all_protection_seekers)")
+            raise ValueError(
+                "include_ukraine_private: expected true or false "
+                "(better: target_group: au | au_ukraine_private | "
+                "all_protection_seekers)"
+            )
         implied = "au_ukraine_private" if flag else "au"
         if "target_group" in data and data["target_group"] != implied:
-            raise ValueError(f"include_ukraine_private: {str(flag).lower()} contradicts "
-                             f"target_group: {data['target_group']} (give target_group only)")
+            raise ValueError(
+                f"include_ukraine_private: {str(flag).lower()} contradicts "
+                f"target_group: {data['target_group']} (give target_group only)"
+            )
         data["target_group"] = implied
         return data
 
@@ -386,8 +416,10 @@ class DistributionSpec(_Spec):
         except (TypeError, ValueError):
             return self  # unknown argument names: reported by validate_distributions
         if not np.all(np.isfinite(quantiles)):
-            raise ValueError(f"{self.dist} mit diesen Argumenten ist keine gültige Verteilung "
-                             "(Parameter außerhalb ihres Bereichs)")
+            raise ValueError(
+                f"{self.dist} mit diesen Argumenten ist keine gültige Verteilung "
+                "(Parameter außerhalb ihres Bereichs)"
+            )
         return self
 
 
@@ -397,11 +429,14 @@ class UncertaintySpec(_Spec):
     n_draws: Annotated[int, Field(ge=0, le=100_000)] = 0
     chunk_size: Annotated[int, Field(ge=1, le=100_000)] = 1000
     arrivals_sigma: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
-        default=0.0, description="Log-normal sigma of the arrival level (0 = none)")
+        default=0.0, description="Log-normal sigma of the arrival level (0 = none)"
+    )
     distributions: dict[str, DistributionSpec] = Field(default_factory=dict)
     sobol_n_base: Annotated[int, Field(ge=0, le=limits.MAX_SOBOL_N_BASE)] = Field(
-        default=0, description="Base sample N of the Sobol analysis in 'paktsim run' "
-                               "(a power of two; 0 = none; N × (factors + 2) model runs)")
+        default=0,
+        description="Base sample N of the Sobol analysis in 'paktsim run' "
+        "(a power of two; 0 = none; N × (factors + 2) model runs)",
+    )
 
     @field_validator("sobol_n_base")
     @classmethod
@@ -419,9 +454,10 @@ class SweepSpec(_Spec):
     combination is run.
     """
 
-    grid: dict[Annotated[str, StringConstraints(min_length=1, max_length=300)],
-               Annotated[list[Any], Field(min_length=1, max_length=1000)]] = Field(
-        min_length=1, max_length=20)
+    grid: dict[
+        Annotated[str, StringConstraints(min_length=1, max_length=300)],
+        Annotated[list[Any], Field(min_length=1, max_length=1000)],
+    ] = Field(min_length=1, max_length=20)
 
 
 class Scenario(_Spec):
@@ -442,12 +478,14 @@ class Scenario(_Spec):
     arrivals: ArrivalsSpec = Field(default_factory=ArrivalsSpec)
     allocation: AllocationSpec = Field(default_factory=AllocationSpec)
     comparison: AllocationSpec | None = Field(
-        default=None, description="An alternative allocation to compare against (optional).")
+        default=None, description="An alternative allocation to compare against (optional)."
+    )
     staffing: StaffingSpec = Field(default_factory=StaffingSpec)
     uncertainty: UncertaintySpec = Field(default_factory=UncertaintySpec)
     seed: Annotated[int, Field(ge=0, lt=2**63)] = 20260101
     sweep: SweepSpec | None = Field(
-        default=None, description="Grid of changes for paktsim sweep (optional).")
+        default=None, description="Grid of changes for paktsim sweep (optional)."
+    )
 
     @field_validator("name", "description")
     @classmethod
@@ -468,8 +506,10 @@ class Scenario(_Spec):
         out: dict[str, Any] = {}
         for path, dated in value.items():
             if isinstance(dated, dict):
-                dated = {(k.isoformat() if isinstance(k, (dt.date, dt.datetime)) else str(k)): v
-                         for k, v in dated.items()}
+                dated = {
+                    (k.isoformat() if isinstance(k, (dt.date, dt.datetime)) else str(k)): v
+                    for k, v in dated.items()
+                }
             out[str(path)] = dated
         return out
 
@@ -487,8 +527,7 @@ class Scenario(_Spec):
     # -- identity ---------------------------------------------------------------------
     def canonical_json(self) -> str:
         """Canonical JSON (sorted keys, no whitespace) of the full, defaulted scenario."""
-        return json.dumps(self.as_dict(), sort_keys=True,
-                          separators=(",", ":"), ensure_ascii=False)
+        return json.dumps(self.as_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
     def as_dict(self) -> dict[str, Any]:
         """The full, defaulted scenario as plain data (no `sweep` key when it has none)."""
@@ -514,8 +553,12 @@ class Scenario(_Spec):
         """
         data = self.model_dump(mode="json")
         for key, value in sections.items():
-            if key == "staffing" and isinstance(value, dict) and \
-                    "include_ukraine_private" in value and "target_group" not in value:
+            if (
+                key == "staffing"
+                and isinstance(value, dict)
+                and "include_ukraine_private" in value
+                and "target_group" not in value
+            ):
                 data[key].pop("target_group", None)  # the old switch replaces the definition
             if isinstance(value, dict) and isinstance(data.get(key), dict):
                 data[key] = {**data[key], **value}
@@ -534,11 +577,13 @@ def _problems_from_validation(exc: ValidationError) -> list[Problem]:
         message = err["msg"]
         for prefix in ("Value error, ", "Assertion failed, "):
             if message.startswith(prefix):
-                message = message[len(prefix):]
+                message = message[len(prefix) :]
         if err["type"] == "extra_forbidden":
             message = "unknown field (not allowed here; check the spelling)"
-        elif err["type"] == "string_pattern_mismatch" and err.get("ctx", {}).get(
-                "pattern") == _YEAR_MONTH_PATTERN:
+        elif (
+            err["type"] == "string_pattern_mismatch"
+            and err.get("ctx", {}).get("pattern") == _YEAR_MONTH_PATTERN
+        ):
             message = "expected a month as YYYY-MM, e.g. 2025-01"
         elif err["type"] in ("literal_error", "enum") and "expected" in err.get("ctx", {}):
             # pydantic says "'a', 'b' or 'c'": one list, so the catalogue translates it
@@ -554,8 +599,12 @@ def _problems_from_validation(exc: ValidationError) -> list[Problem]:
 
 def _validate(data: Any, source: str | None) -> Scenario:
     if not isinstance(data, dict):
-        raise InputError.single("(scenario)", "expected a mapping of fields at the top level",
-                                type(data).__name__, source=source)
+        raise InputError.single(
+            "(scenario)",
+            "expected a mapping of fields at the top level",
+            type(data).__name__,
+            source=source,
+        )
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -580,10 +629,19 @@ def _check_programme_years(scenario: Scenario, source: str | None) -> None:
     for year in range(first, last + 1):
         snap = params.at(f"{year}-01-01", scenario.overrides or None)
         if snap.get("integrationsmanagement.antragsschwelle") is None:
-            raise InputError([Problem(f"{name}.budget_eur", f"im Jahr {year} gelten keine "
-                                      "Förderregeln des Integrationsmanagements; einen späteren "
-                                      "Zeitraum wählen oder budget_eur weglassen", year)
-                              for name in fixed], source=source)
+            raise InputError(
+                [
+                    Problem(
+                        f"{name}.budget_eur",
+                        f"im Jahr {year} gelten keine "
+                        "Förderregeln des Integrationsmanagements; einen späteren "
+                        "Zeitraum wählen oder budget_eur weglassen",
+                        year,
+                    )
+                    for name in fixed
+                ],
+                source=source,
+            )
 
 
 def _check_overrides(overrides: dict[str, dict[str, Any]], source: str | None) -> None:
@@ -593,9 +651,14 @@ def _check_overrides(overrides: dict[str, dict[str, Any]], source: str | None) -
     try:
         params.apply_overrides(params.load(), overrides)
     except InputError as exc:
-        problems = [Problem(p.location if p.location.startswith("overrides")
-                            else f"overrides.{p.location}", p.message, p.value)
-                    for p in exc.problems]
+        problems = [
+            Problem(
+                p.location if p.location.startswith("overrides") else f"overrides.{p.location}",
+                p.message,
+                p.value,
+            )
+            for p in exc.problems
+        ]
         raise InputError(problems, source=source) from None
 
 
@@ -624,8 +687,11 @@ BUILTIN_SCENARIOS: tuple[str, ...] = ("status_quo",)
 def builtin_scenario(name: str = "status_quo") -> Scenario:
     """Load a scenario shipped inside the package (``paktsim/scenarios/NAME.yaml``)."""
     if name not in BUILTIN_SCENARIOS:
-        raise InputError.single("scenario", f"unknown built-in scenario, available: "
-                                            f"{', '.join(BUILTIN_SCENARIOS)}", name)
+        raise InputError.single(
+            "scenario",
+            f"unknown built-in scenario, available: {', '.join(BUILTIN_SCENARIOS)}",
+            name,
+        )
     ref = resources.files("paktsim.scenarios") / f"{name}.yaml"
     with resources.as_file(ref) as path:
         return load_scenario(path)

@@ -52,9 +52,22 @@ import pandas as pd
 
 from paktsim.errors import InputError, Problem
 
-__all__ = ["Factor", "factors", "not_varied", "Evaluator", "SobolResult", "sobol", "sample",
-           "analyse",
-           "PrimResult", "prim", "discover", "sobol_chart", "METRICS", "METRIC_LABELS"]
+__all__ = [
+    "Factor",
+    "factors",
+    "not_varied",
+    "Evaluator",
+    "SobolResult",
+    "sobol",
+    "sample",
+    "analyse",
+    "PrimResult",
+    "prim",
+    "discover",
+    "sobol_chart",
+    "METRICS",
+    "METRIC_LABELS",
+]
 
 METRICS: tuple[str, ...] = ("net_gap_fte", "gap_fte", "cofunding_eur")
 METRIC_LABELS: dict[str, str] = {
@@ -72,8 +85,10 @@ _STAFFING = {
     "hiring_lag_months": "staffing.einstellungsverzug_monate",
 }
 _COST = ("kosten.arbeitgeberzuschlag", "staffing.sachkosten_je_vze")
-_RATES = ("integrationsmanagement.foerdersatz.hochschule",
-          "integrationsmanagement.foerdersatz.berufsausbildung")
+_RATES = (
+    "integrationsmanagement.foerdersatz.hochschule",
+    "integrationsmanagement.foerdersatz.berufsausbildung",
+)
 _VOLUME = "integrationsmanagement.volumen"
 _MIX = "verteilung.anteil_hochschule"
 _LEVEL = "sensitivitaet.zugangsniveau"
@@ -82,18 +97,18 @@ _NOT_VARIED = {
     "betreuungsschluessel.ueberlastung": "enters no gap or money figure (only overload counts)",
     "staffing.schluessel_streng": "a ratio preset for planners, not read by a run",
     "verteilung.stadtfaktor.degurba_1": "changes the allocation of an urban-factor rule: "
-                                        "compare scenarios instead",
+    "compare scenarios instead",
     "verteilung.stadtfaktor.degurba_2": "changes the allocation of an urban-factor rule: "
-                                        "compare scenarios instead",
+    "compare scenarios instead",
     "inflow.forward.baseline_years": "chooses the years the forward level averages; the level "
-                                     "itself is varied (sensitivitaet.zugangsniveau)",
+    "itself is varied (sensitivitaet.zugangsniveau)",
     "inflow.arrivals.asyl.per_year": "recorded/assumed arrivals before the forward path; the "
-                                     "forward level is varied (sensitivitaet.zugangsniveau)",
+    "forward level is varied (sensitivitaet.zugangsniveau)",
     "inflow.arrivals.ukraine.per_year": "recorded/assumed arrivals before the forward path; the "
-                                        "forward level is varied (sensitivitaet.zugangsniveau)",
+    "forward level is varied (sensitivitaet.zugangsniveau)",
     "inflow.arrivals.humanitaer.per_year": "recorded/assumed arrivals before the forward path; "
-                                           "the forward level is varied "
-                                           "(sensitivitaet.zugangsniveau)",
+    "the forward level is varied "
+    "(sensitivitaet.zugangsniveau)",
 }
 
 
@@ -149,13 +164,18 @@ def _label(path: str) -> str:
     return str(params.describe(path)["name"]["de"])
 
 
-def _years_in_force(path: str, row: pd.Series, years: Sequence[int], overrides: Any) -> tuple[int, ...]:
+def _years_in_force(
+    path: str, row: pd.Series, years: Sequence[int], overrides: Any
+) -> tuple[int, ...]:
     rows = _entries(path, overrides)
     later = rows[rows["date"] > row["date"]]["date"]
     end = pd.Timestamp(later.min()) if len(later) else None
     start = pd.Timestamp(row["date"])
-    return tuple(int(y) for y in years
-                 if pd.Timestamp(f"{y}-12-31") >= start and (end is None or pd.Timestamp(f"{y}-01-01") < end))
+    return tuple(
+        int(y)
+        for y in years
+        if pd.Timestamp(f"{y}-12-31") >= start and (end is None or pd.Timestamp(f"{y}-01-01") < end)
+    )
 
 
 def _mode(value: float, low: float, high: float) -> float:
@@ -180,8 +200,17 @@ def factors(scenario: Any) -> list[Factor]:
         if not path.startswith("inflow.chain."):
             continue  # e.g. the initial stock, varied below as its own factor
         group = path.split(".")[2]
-        out.append(Factor(path, path, f"{_label(path)} – {GROUP_LABELS.get(group, group)}",
-                          "chain", low, high, mode))
+        out.append(
+            Factor(
+                path,
+                path,
+                f"{_label(path)} – {GROUP_LABELS.get(group, group)}",
+                "chain",
+                low,
+                high,
+                mode,
+            )
+        )
     level = _entry_in_force(_LEVEL, start, overrides)
     lim = _range_of(level)
     if lim is not None:
@@ -196,8 +225,16 @@ def factors(scenario: Any) -> list[Factor]:
     for name, path in _STAFFING.items():
         lim = _range_of(_entry_in_force(path, start, overrides))
         if lim is not None:
-            out.append(Factor(f"staffing.{name}", path, _label(path), "staffing", *lim,
-                              _mode(float(getattr(spec, name)), *lim)))
+            out.append(
+                Factor(
+                    f"staffing.{name}",
+                    path,
+                    _label(path),
+                    "staffing",
+                    *lim,
+                    _mode(float(getattr(spec, name)), *lim),
+                )
+            )
     snap = params.at(start, overrides)
     for path in pay.PAY_ASSUMPTIONS.values():
         row = _entry_in_force(path, start, overrides)
@@ -220,9 +257,17 @@ def factors(scenario: Any) -> list[Factor]:
             if lim is None or not in_force:
                 continue
             kind = "volume" if path == _VOLUME else "rate"
-            out.append(Factor(f"{path}@{pd.Timestamp(row['date']).year}", path,
-                              f"{_label(path)} ab {pd.Timestamp(row['date']).year}", kind,
-                              *lim, float(row["value"]), in_force))
+            out.append(
+                Factor(
+                    f"{path}@{pd.Timestamp(row['date']).year}",
+                    path,
+                    f"{_label(path)} ab {pd.Timestamp(row['date']).year}",
+                    kind,
+                    *lim,
+                    float(row["value"]),
+                    in_force,
+                )
+            )
     lim = _range_of(_entry_in_force(_MIX, start, overrides))
     if lim is not None:
         share = float(dict(scenario.allocation.qualification_mix).get("hochschule", 0.0))
@@ -281,8 +326,14 @@ class Evaluator:
     ``factor_list``) returns ``metric → ndarray (samples, years)``.
     """
 
-    def __init__(self, scenario: Any, factor_list: list[Factor] | None = None, *,
-                 base_dir: Any = None, chunk: int | None = None) -> None:
+    def __init__(
+        self,
+        scenario: Any,
+        factor_list: list[Factor] | None = None,
+        *,
+        base_dir: Any = None,
+        chunk: int | None = None,
+    ) -> None:
         from paktsim import pipeline
         from paktsim import staffing as st
 
@@ -304,8 +355,13 @@ class Evaluator:
 
         # samples per evaluation step: (samples × places × years) arrays stay within the
         # ensemble's memory bound per chunk
-        self.chunk = max(1, min(int(chunk or scenario.uncertainty.chunk_size),
-                                MAX_CELLS // max(1, n_places * len(self.years))))
+        self.chunk = max(
+            1,
+            min(
+                int(chunk or scenario.uncertainty.chunk_size),
+                MAX_CELLS // max(1, n_places * len(self.years)),
+            ),
+        )
 
     def center(self) -> np.ndarray:
         """The factors at the scenario's values (one row)."""
@@ -364,14 +420,21 @@ class Evaluator:
             init = init * (self._column(X, _INITIAL, init_default) / init_default)[:, None]
         keys = inflow.keys  # month-by-month key regimes, as the central run and the ensemble
         try:
-            chain = run_chain(arr, rates, keys.segment, n_segments=keys.kreis.shape[0],
-                              initial_own=init, initial_segment=keys.initial_segment,
-                              move_segment=keys.initial_segment)
+            chain = run_chain(
+                arr,
+                rates,
+                keys.segment,
+                n_segments=keys.kreis.shape[0],
+                initial_own=init,
+                initial_segment=keys.initial_segment,
+                move_segment=keys.initial_segment,
+            )
         except ValueError as exc:
             raise InputError(Problem("inflow", str(exc))) from None
         parts = st.target_group_parts(sc.staffing.include_vu, definition=sc.staffing.target_group)
-        segs = st.target_group(chain.stocks, definition=parts,
-                               window=ensemble.horizon_window(inflow))
+        segs = st.target_group(
+            chain.stocks, definition=parts, window=ensemble.horizon_window(inflow)
+        )
         return ensemble.to_places(self.grid.mean(segs), self.place_key)
 
     def _factor_by_year(self, X: np.ndarray, kind: str, path: str) -> np.ndarray:
@@ -388,19 +451,21 @@ class Evaluator:
         X = np.atleast_2d(np.asarray(X, dtype=float))
         if X.shape[1] != len(self.factors):
             raise InputError(Problem("X", f"expected {len(self.factors)} columns", X.shape))
-        parts = [self._evaluate(X[lo:lo + self.chunk]) for lo in range(0, len(X), self.chunk)]
+        parts = [self._evaluate(X[lo : lo + self.chunk]) for lo in range(0, len(X), self.chunk)]
         return {k: np.concatenate([p[k] for p in parts]) for k in METRICS}
 
     def _rate(self, X: np.ndarray) -> np.ndarray:
         """Mixed Fördersatz per sample and year ``(M, Y)``."""
-        share = self._column(X, _MIX, float(dict(
-            self.scenario.allocation.qualification_mix).get("hochschule", 0.0)))[:, None]
+        share = self._column(
+            X, _MIX, float(dict(self.scenario.allocation.qualification_mix).get("hochschule", 0.0))
+        )[:, None]
         from paktsim import params
 
         tiers = []
         for path in _RATES:
-            series = params.yearly(path, self.years[0], self.years[-1],
-                                   self.scenario.overrides or None).astype("Float64")
+            series = params.yearly(
+                path, self.years[0], self.years[-1], self.scenario.overrides or None
+            ).astype("Float64")
             central = series.bfill().ffill().to_numpy(dtype=float)
             tiers.append(central[None, :] * self._factor_by_year(X, "rate", path))
         return share * tiers[0] + (1.0 - share) * tiers[1]
@@ -414,8 +479,9 @@ class Evaluator:
         _, first, inverse = np.unique(X[:, cols], axis=0, return_index=True, return_inverse=True)
         rows = X[first]
         step = self.chain_rows
-        people = np.concatenate([self._chain_people(rows[lo:lo + step])
-                                 for lo in range(0, len(rows), step)])
+        people = np.concatenate(
+            [self._chain_people(rows[lo : lo + step]) for lo in range(0, len(rows), step)]
+        )
         return people[inverse.reshape(-1)]
 
     @property
@@ -427,8 +493,7 @@ class Evaluator:
         from paktsim.ensemble import MAX_CELLS
         from paktsim.inflow.arrivals import GROUPS
 
-        per_sample = (len(GROUPS) * self.inflow.keys.kreis.shape[0]
-                      * len(self.inflow.all_months))
+        per_sample = len(GROUPS) * self.inflow.keys.kreis.shape[0] * len(self.inflow.all_months)
         return max(1, MAX_CELLS // max(1, per_sample))
 
     @property
@@ -460,13 +525,14 @@ class Evaluator:
         from paktsim import pay
 
         spec = self.scenario.staffing
-        people = self._people(X)                                            # (M, N, Y)
+        people = self._people(X)  # (M, N, Y)
         cs = self._column(X, "staffing.counselling_share", spec.counselling_share)
         go = self._column(X, "staffing.group_offer_share", spec.group_offer_share)
         ratio = self._column(X, "staffing.target_ratio", spec.target_ratio)
         vac = self._column(X, "staffing.vacancy_rate", spec.vacancy_rate)
-        lag = np.rint(self._column(X, "staffing.hiring_lag_months",
-                                   spec.hiring_lag_months)).astype(int)
+        lag = np.rint(self._column(X, "staffing.hiring_lag_months", spec.hiring_lag_months)).astype(
+            int
+        )
         need = people * (cs * (1.0 - go) / ratio)[:, None, None]
         rate = self._rate(X)
         central_rate = self._rate(self.center())
@@ -475,22 +541,31 @@ class Evaluator:
         funded = self.funded[None] * (volume * central_rate / rate)[:, None, :]
         frame = self.frame[None] * volume[:, None, :]
         staffed = self._staffed(funded, lag) * (1.0 - vac)[:, None, None]
-        draws = {k: self._column(X, path, np.nan)[:, None] for k, path in
-                 pay.PAY_ASSUMPTIONS.items() if path in self.keys}
+        draws = {
+            k: self._column(X, path, np.nan)[:, None]
+            for k, path in pay.PAY_ASSUMPTIONS.items()
+            if path in self.keys
+        }
         table = pay.table_pay(self.years, self.scenario.overrides or None, **draws)
-        overhead = self._column(X, "kosten.arbeitgeberzuschlag",
-                                float(self.rates.overhead_share[0]))[:, None]
-        sach = self._column(X, "staffing.sachkosten_je_vze",
-                            float(self.rates.sachkosten[0]))[:, None]
+        overhead = self._column(
+            X, "kosten.arbeitgeberzuschlag", float(self.rates.overhead_share[0])
+        )[:, None]
+        sach = self._column(X, "staffing.sachkosten_je_vze", float(self.rates.sachkosten[0]))[
+            :, None
+        ]
         employer = np.broadcast_to(table * (1.0 + overhead), rate.shape)
         frac = self.grid.months_fraction()[None, None, :]
-        land = np.minimum(np.rint(staffed * np.minimum(rate, employer)[:, None, :] * frac),
-                          np.rint(frame))
-        cost = np.rint(staffed * employer[:, None, :] * frac) \
-            + np.rint(staffed * np.broadcast_to(sach, rate.shape)[:, None, :] * frac)
-        return {"net_gap_fte": (need - staffed).sum(axis=1),
-                "gap_fte": np.maximum(need - staffed, 0.0).sum(axis=1),
-                "cofunding_eur": (cost - land).sum(axis=1)}
+        land = np.minimum(
+            np.rint(staffed * np.minimum(rate, employer)[:, None, :] * frac), np.rint(frame)
+        )
+        cost = np.rint(staffed * employer[:, None, :] * frac) + np.rint(
+            staffed * np.broadcast_to(sach, rate.shape)[:, None, :] * frac
+        )
+        return {
+            "net_gap_fte": (need - staffed).sum(axis=1),
+            "gap_fte": np.maximum(need - staffed, 0.0).sum(axis=1),
+            "cofunding_eur": (cost - land).sum(axis=1),
+        }
 
 
 @dataclass(frozen=True, eq=False)
@@ -525,11 +600,15 @@ class SobolResult:
     def quantiles(self, metric: str, q: Sequence[float] = (0.1, 0.5, 0.9)) -> pd.DataFrame:
         """Quantiles over the independent samples, per year (``P10, P50, P90``)."""
         values = np.quantile(self.outputs[metric][self.independent()], q, axis=0)
-        return pd.DataFrame(values.T, index=pd.Index(self.years, name="year"),
-                            columns=[f"P{round(x * 100)}" for x in q])
+        return pd.DataFrame(
+            values.T,
+            index=pd.Index(self.years, name="year"),
+            columns=[f"P{round(x * 100)}" for x in q],
+        )
 
-    def indices(self, metric: str = "net_gap_fte", year: int | None = None,
-                num_resamples: int = 200) -> pd.DataFrame:
+    def indices(
+        self, metric: str = "net_gap_fte", year: int | None = None, num_resamples: int = 200
+    ) -> pd.DataFrame:
         """First-order and total-effect indices with 95 % bootstrap intervals.
 
         Returns
@@ -540,8 +619,9 @@ class SobolResult:
         """
         year = self.year if year is None else int(year)
         if metric not in self.outputs:
-            raise InputError(Problem("metric", f"expected one of {', '.join(self.outputs)}",
-                                     metric))
+            raise InputError(
+                Problem("metric", f"expected one of {', '.join(self.outputs)}", metric)
+            )
         if year not in self.years:
             raise InputError(Problem("year", "not in the horizon", year))
         y = self.outputs[metric][:, self.years.index(year)]
@@ -564,8 +644,12 @@ def _problem(factor_list: list[Factor]) -> dict[str, Any]:
         else:
             bounds.append([f.low, f.low + 1e-12])
             dists.append("unif")
-    return {"num_vars": len(factor_list), "names": [f.key for f in factor_list],
-            "bounds": bounds, "dists": dists}
+    return {
+        "num_vars": len(factor_list),
+        "names": [f.key for f in factor_list],
+        "bounds": bounds,
+        "dists": dists,
+    }
 
 
 def sample(factor_list: list[Factor], n_base: int, seed: int) -> np.ndarray:
@@ -574,12 +658,14 @@ def sample(factor_list: list[Factor], n_base: int, seed: int) -> np.ndarray:
 
     if not (isinstance(n_base, int) and n_base >= 2 and (n_base & (n_base - 1)) == 0):
         raise InputError(Problem("n_base", "expected a power of two >= 2", n_base))
-    return sobol_sample.sample(_problem(factor_list), n_base, calc_second_order=False,
-                               seed=int(seed) % 2**32)
+    return sobol_sample.sample(
+        _problem(factor_list), n_base, calc_second_order=False, seed=int(seed) % 2**32
+    )
 
 
-def analyse(factor_list: list[Factor], y: np.ndarray, *, seed: int = 0,
-            num_resamples: int = 200) -> pd.DataFrame:
+def analyse(
+    factor_list: list[Factor], y: np.ndarray, *, seed: int = 0, num_resamples: int = 200
+) -> pd.DataFrame:
     """First-order and total-effect indices of ``y`` (runs of :func:`sample`).
 
     Returns
@@ -596,18 +682,37 @@ def analyse(factor_list: list[Factor], y: np.ndarray, *, seed: int = 0,
     if np.allclose(y, y[0]):
         s = {k: np.zeros(d) for k in ("S1", "S1_conf", "ST", "ST_conf")}
     else:
-        s = sobol_analyze.analyze(_problem(factor_list), y, calc_second_order=False,
-                                  num_resamples=num_resamples, seed=int(seed) % 2**32)
-    out = pd.DataFrame({
-        "label": [f.label for f in factor_list], "path": [f.path for f in factor_list],
-        "low": [f.low for f in factor_list], "high": [f.high for f in factor_list],
-        "S1": s["S1"], "S1_conf": s["S1_conf"], "ST": s["ST"], "ST_conf": s["ST_conf"],
-    }, index=pd.Index([f.key for f in factor_list], name="factor"))
+        s = sobol_analyze.analyze(
+            _problem(factor_list),
+            y,
+            calc_second_order=False,
+            num_resamples=num_resamples,
+            seed=int(seed) % 2**32,
+        )
+    out = pd.DataFrame(
+        {
+            "label": [f.label for f in factor_list],
+            "path": [f.path for f in factor_list],
+            "low": [f.low for f in factor_list],
+            "high": [f.high for f in factor_list],
+            "S1": s["S1"],
+            "S1_conf": s["S1_conf"],
+            "ST": s["ST"],
+            "ST_conf": s["ST_conf"],
+        },
+        index=pd.Index([f.key for f in factor_list], name="factor"),
+    )
     return out.sort_values("ST", ascending=False, kind="stable")
 
 
-def sobol(scenario: Any = None, *, n_base: int = 128, year: int | None = None,
-          seed: int | None = None, base_dir: Any = None) -> SobolResult:
+def sobol(
+    scenario: Any = None,
+    *,
+    n_base: int = 128,
+    year: int | None = None,
+    seed: int | None = None,
+    base_dir: Any = None,
+) -> SobolResult:
     """Sobol analysis of a scenario over every assumption with a range.
 
     Parameters
@@ -635,8 +740,16 @@ def sobol(scenario: Any = None, *, n_base: int = 128, year: int | None = None,
     X = sample(evaluator.factors, n_base, seed)
     outputs = evaluator(X)
     central = evaluator(evaluator.center())
-    result = SobolResult(evaluator.factors, X, outputs, tuple(evaluator.years), 0, n_base, seed,
-                         {k: v[0] for k, v in central.items()})
+    result = SobolResult(
+        evaluator.factors,
+        X,
+        outputs,
+        tuple(evaluator.years),
+        0,
+        n_base,
+        seed,
+        {k: v[0] for k, v in central.items()},
+    )
     if year is None:
         median = result.quantiles("net_gap_fte", (0.5,))["P50"]
         year = int(median.to_numpy().argmax()) + evaluator.years[0]
@@ -669,8 +782,15 @@ class PrimResult:
     trajectory: pd.DataFrame
 
 
-def prim(X: np.ndarray, y: np.ndarray, names: Sequence[str], *, alpha: float = 0.05,
-         min_mass: float = 0.05, min_density: float | None = None) -> tuple[np.ndarray, pd.DataFrame]:
+def prim(
+    X: np.ndarray,
+    y: np.ndarray,
+    names: Sequence[str],
+    *,
+    alpha: float = 0.05,
+    min_mass: float = 0.05,
+    min_density: float | None = None,
+) -> tuple[np.ndarray, pd.DataFrame]:
     """Patient rule induction (peeling) for a boolean outcome.
 
     Repeatedly removes the ``alpha`` share of the remaining runs at the low or
@@ -701,8 +821,14 @@ def prim(X: np.ndarray, y: np.ndarray, names: Sequence[str], *, alpha: float = 0
     def record() -> None:
         n = inside.sum()
         restricted = int(((lo > full[0]) | (hi < full[1])).sum())
-        rows.append({"mass": n / len(y), "coverage": y[inside].sum() / total,
-                     "density": y[inside].mean() if n else 0.0, "n_restricted": restricted})
+        rows.append(
+            {
+                "mass": n / len(y),
+                "coverage": y[inside].sum() / total,
+                "density": y[inside].mean() if n else 0.0,
+                "n_restricted": restricted,
+            }
+        )
         boxes.append(np.c_[lo, hi].copy())
 
     record()
@@ -739,9 +865,15 @@ def prim(X: np.ndarray, y: np.ndarray, names: Sequence[str], *, alpha: float = 0
     return boxes[position], trajectory
 
 
-def discover(result: SobolResult, threshold: float, *, metric: str = "net_gap_fte",
-             year: int | None = None, min_density: float = 0.8,
-             min_total_effect: float = 0.01) -> PrimResult:
+def discover(
+    result: SobolResult,
+    threshold: float,
+    *,
+    metric: str = "net_gap_fte",
+    year: int | None = None,
+    min_density: float = 0.8,
+    min_total_effect: float = 0.01,
+) -> PrimResult:
     """Assumption ranges under which ``metric`` exceeds ``threshold`` in ``year`` (PRIM).
 
     Uses the runs of a :class:`SobolResult` (a space-filling sample of every
@@ -760,22 +892,36 @@ def discover(result: SobolResult, threshold: float, *, metric: str = "net_gap_ft
     total = result.indices(metric, year)["ST"]
     cols = [i for i, f in enumerate(result.factors) if total.get(f.key, 0.0) > min_total_effect]
     if not cols:
-        raise InputError(Problem("min_total_effect", "no factor has a larger total effect",
-                                 min_total_effect))
+        raise InputError(
+            Problem("min_total_effect", "no factor has a larger total effect", min_total_effect)
+        )
     chosen_factors = [result.factors[i] for i in cols]
     X = result.X[:, cols]
     names = [f.key for f in chosen_factors]
     limits, trajectory = prim(X, y, names, min_density=min_density)
     full_lo, full_hi = X.min(axis=0), X.max(axis=0)
     restricted = (limits[:, 0] > full_lo) | (limits[:, 1] < full_hi)
-    box = pd.DataFrame({
-        "label": [f.label for f in chosen_factors], "low": limits[:, 0], "high": limits[:, 1],
-        "range_low": [f.low for f in chosen_factors],
-        "range_high": [f.high for f in chosen_factors],
-    }, index=pd.Index(names, name="factor"))[restricted]
+    box = pd.DataFrame(
+        {
+            "label": [f.label for f in chosen_factors],
+            "low": limits[:, 0],
+            "high": limits[:, 1],
+            "range_low": [f.low for f in chosen_factors],
+            "range_high": [f.high for f in chosen_factors],
+        },
+        index=pd.Index(names, name="factor"),
+    )[restricted]
     chosen = trajectory[trajectory["chosen"]].iloc[0]
-    return PrimResult(box, float(chosen["coverage"]), float(chosen["density"]),
-                      float(chosen["mass"]), float(threshold), metric, year, trajectory)
+    return PrimResult(
+        box,
+        float(chosen["coverage"]),
+        float(chosen["density"]),
+        float(chosen["mass"]),
+        float(threshold),
+        metric,
+        year,
+        trajectory,
+    )
 
 
 # ------------------------------------------------------------------ chart
@@ -800,19 +946,37 @@ def sobol_chart(indices: pd.DataFrame, *, top: int = 12, title: str | None = Non
     rest = indices.iloc[top:]
     fig, ax = plt.subplots(figsize=(8.0, 0.45 * len(shown) + 1.8))
     y = np.arange(len(shown))
-    ax.barh(y + 0.2, shown["ST"].clip(lower=0), height=0.4, color=COLORS["gain"],
-            xerr=shown["ST_conf"], label="Gesamteffekt (ST)")
-    ax.barh(y - 0.2, shown["S1"].clip(lower=0), height=0.4, color=COLORS["loss"],
-            xerr=shown["S1_conf"], label="Haupteffekt (S1)")
+    ax.barh(
+        y + 0.2,
+        shown["ST"].clip(lower=0),
+        height=0.4,
+        color=COLORS["gain"],
+        xerr=shown["ST_conf"],
+        label="Gesamteffekt (ST)",
+    )
+    ax.barh(
+        y - 0.2,
+        shown["S1"].clip(lower=0),
+        height=0.4,
+        color=COLORS["loss"],
+        xerr=shown["S1_conf"],
+        label="Haupteffekt (S1)",
+    )
     ax.set_yticks(y, shown["label"])
     ax.set_xlim(0, max(1.0, float((shown["ST"] + shown["ST_conf"]).max())))
     ax.set_xlabel("Anteil an der Varianz")
     metric = indices.attrs.get("metric", "")
-    ax.set_title(title or f"{METRIC_LABELS.get(metric, metric)} {indices.attrs.get('year', '')}:\n"
-                          "Sobol-Indizes", fontsize=10, loc="left")
+    ax.set_title(
+        title
+        or f"{METRIC_LABELS.get(metric, metric)} {indices.attrs.get('year', '')}:\nSobol-Indizes",
+        fontsize=10,
+        loc="left",
+    )
     note = f"{indices.attrs.get('runs', '')} Modellläufe"
     if len(rest):
-        note += f"; {len(rest)} weitere Annahmen mit ST zusammen {rest['ST'].clip(lower=0).sum():.2f}"
+        note += (
+            f"; {len(rest)} weitere Annahmen mit ST zusammen {rest['ST'].clip(lower=0).sum():.2f}"
+        )
     ax.text(0, -0.12, note.replace(".", ","), transform=ax.transAxes, fontsize=8, va="top")
     ax.legend(loc="lower right", fontsize=8)
     ax.grid(axis="x", color="#dddddd")

@@ -95,16 +95,29 @@ ASSUMPTION_PATHS: dict[str, str] = {
 }
 
 MONEY_COLUMNS: tuple[str, ...] = (
-    "gap_eur", "gap_cost_eur", "employer_cost_eur", "sachkosten_eur",
-    "land_funding_eur", "cofunding_eur", "frame_eur", "unused_eur",
+    "gap_eur",
+    "gap_cost_eur",
+    "employer_cost_eur",
+    "sachkosten_eur",
+    "land_funding_eur",
+    "cofunding_eur",
+    "frame_eur",
+    "unused_eur",
 )
 #: Columns that add up over places (the ratios are recomputed from sums).
 ADDITIVE_COLUMNS: tuple[str, ...] = (
-    "target_group", "caseload", "fte_needed", "fte_funded", "fte_staffed", "gap_fte",
+    "target_group",
+    "caseload",
+    "fte_needed",
+    "fte_funded",
+    "fte_staffed",
+    "gap_fte",
 ) + MONEY_COLUMNS
 
 
-def ratio_presets(date: Any = "2025-01-01", overrides: Mapping[str, Any] | None = None) -> pd.DataFrame:
+def ratio_presets(
+    date: Any = "2025-01-01", overrides: Mapping[str, Any] | None = None
+) -> pd.DataFrame:
     """The ratio presets with their value in force at ``date`` and their source.
 
     Returns
@@ -119,15 +132,25 @@ def ratio_presets(date: Any = "2025-01-01", overrides: Mapping[str, Any] | None 
     rows = []
     for preset, path in RATIO_PRESETS.items():
         info = params.describe(path)
-        rows.append({"preset": preset, "path": path, "persons_per_fte": float(snap[path]),
-                     "name_de": info["name"]["de"], "reference": "; ".join(info["sources"]),
-                     "tag": ", ".join(info["tags"])})
+        rows.append(
+            {
+                "preset": preset,
+                "path": path,
+                "persons_per_fte": float(snap[path]),
+                "name_de": info["name"]["de"],
+                "reference": "; ".join(info["sources"]),
+                "tag": ", ".join(info["tags"]),
+            }
+        )
     return pd.DataFrame(rows).set_index("preset")
 
 
-def resolve_ratio(ratio: float | str, date: Any = "2025-01-01",
-                  overrides: Mapping[str, Any] | None = None,
-                  location: str = "staffing.target_ratio") -> float:
+def resolve_ratio(
+    ratio: float | str,
+    date: Any = "2025-01-01",
+    overrides: Mapping[str, Any] | None = None,
+    location: str = "staffing.target_ratio",
+) -> float:
     """Persons per FTE for a number or a preset name (``"1:88"``) or a parameter path.
 
     Raises
@@ -140,11 +163,20 @@ def resolve_ratio(ratio: float | str, date: Any = "2025-01-01",
 
         path = RATIO_PRESETS.get(ratio.strip(), ratio.strip())
         if path not in params.load():
-            raise InputError(Problem(location, "expected a positive number or a preset "
-                                     f"({', '.join(RATIO_PRESETS)})", ratio))
+            raise InputError(
+                Problem(
+                    location,
+                    f"expected a positive number or a preset ({', '.join(RATIO_PRESETS)})",
+                    ratio,
+                )
+            )
         ratio = params.at(date, overrides)[path]
-    if isinstance(ratio, bool) or not isinstance(ratio, (int, float, np.number)) \
-            or not np.isfinite(ratio) or ratio <= 0:
+    if (
+        isinstance(ratio, bool)
+        or not isinstance(ratio, (int, float, np.number))
+        or not np.isfinite(ratio)
+        or ratio <= 0
+    ):
         raise InputError(Problem(location, "expected persons per position > 0", ratio))
     return float(ratio)
 
@@ -189,8 +221,9 @@ class StaffingAssumptions:
         Share of funded positions unfilled, in [0, 1).
     """
 
-    target_ratio: float = field(default_factory=lambda: float(
-        _latest_param("betreuungsschluessel.bedarf")))
+    target_ratio: float = field(
+        default_factory=lambda: float(_latest_param("betreuungsschluessel.bedarf"))
+    )
     counselling_share: float = 1.0
     group_offer_share: float = 0.0
     hiring_lag_months: int = 0
@@ -205,20 +238,30 @@ class StaffingAssumptions:
             if not 0.0 <= value <= 1.0:
                 problems.append(Problem(f"staffing.{name}", "expected a share in [0, 1]", value))
         if int(self.hiring_lag_months) != self.hiring_lag_months or self.hiring_lag_months < 0:
-            problems.append(Problem("staffing.hiring_lag_months", "expected whole months >= 0",
-                                    self.hiring_lag_months))
+            problems.append(
+                Problem(
+                    "staffing.hiring_lag_months",
+                    "expected whole months >= 0",
+                    self.hiring_lag_months,
+                )
+            )
         if not 0.0 <= self.vacancy_rate < 1.0:
-            problems.append(Problem("staffing.vacancy_rate", "expected a share in [0, 1)",
-                                    self.vacancy_rate))
+            problems.append(
+                Problem("staffing.vacancy_rate", "expected a share in [0, 1)", self.vacancy_rate)
+            )
         if problems:
             raise InputError(problems)
 
     @classmethod
     def from_spec(cls, spec: Any) -> StaffingAssumptions:
         """Build from a :class:`paktsim.scenario.StaffingSpec`."""
-        return cls(float(spec.target_ratio), float(spec.counselling_share),
-                   float(spec.group_offer_share), int(spec.hiring_lag_months),
-                   float(spec.vacancy_rate))
+        return cls(
+            float(spec.target_ratio),
+            float(spec.counselling_share),
+            float(spec.group_offer_share),
+            int(spec.hiring_lag_months),
+            float(spec.vacancy_rate),
+        )
 
 
 @dataclass(frozen=True)
@@ -242,8 +285,11 @@ class YearGrid:
         try:
             months = pd.period_range(self.start, self.end, freq="M", name="month")
         except (ValueError, TypeError):
-            raise InputError(Problem("horizon", "expected months YYYY-MM with start <= end",
-                                     (self.start, self.end))) from None
+            raise InputError(
+                Problem(
+                    "horizon", "expected months YYYY-MM with start <= end", (self.start, self.end)
+                )
+            ) from None
         if len(months) == 0:
             raise InputError(Problem("horizon", "end lies before start", (self.start, self.end)))
         year_of = months.year.to_numpy()
@@ -255,7 +301,9 @@ class YearGrid:
 
     def mean(self, x: np.ndarray) -> np.ndarray:
         """Annual mean over the last axis (months -> years)."""
-        return np.add.reduceat(np.asarray(x, dtype=float), self.first_month, axis=-1) / self.n_months
+        return (
+            np.add.reduceat(np.asarray(x, dtype=float), self.first_month, axis=-1) / self.n_months
+        )
 
     def months_fraction(self) -> np.ndarray:
         """Share of each year covered by the horizon (``n_months / 12``)."""
@@ -303,8 +351,12 @@ class CostRates:
         return self.employer_cost + self.sachkosten - self.land_per_fte
 
     @classmethod
-    def from_params(cls, years: Any, qualification_mix: Mapping[str, float] | None = None,
-                    overrides: Mapping[str, Any] | None = None) -> CostRates:
+    def from_params(
+        cls,
+        years: Any,
+        qualification_mix: Mapping[str, float] | None = None,
+        overrides: Mapping[str, Any] | None = None,
+    ) -> CostRates:
         """Read pay, overhead, Sachkosten and Fördersätze by year from the parameter files.
 
         Parameters
@@ -329,13 +381,19 @@ class CostRates:
         if not years:
             raise InputError(Problem("years", "expected at least one year", years))
         mix = dict(qualification_mix or {"hochschule": 1.0})
-        tiers = {"hochschule": "integrationsmanagement.foerdersatz.hochschule",
-                 "berufsausbildung": "integrationsmanagement.foerdersatz.berufsausbildung"}
+        tiers = {
+            "hochschule": "integrationsmanagement.foerdersatz.hochschule",
+            "berufsausbildung": "integrationsmanagement.foerdersatz.berufsausbildung",
+        }
         unknown = sorted(set(mix) - set(tiers))
         if unknown or abs(sum(mix.values()) - 1.0) > 1e-9 or any(v < 0 for v in mix.values()):
-            raise InputError(Problem("allocation.qualification_mix",
-                                     "expected shares of hochschule/berufsausbildung summing to 1",
-                                     mix))
+            raise InputError(
+                Problem(
+                    "allocation.qualification_mix",
+                    "expected shares of hochschule/berufsausbildung summing to 1",
+                    mix,
+                )
+            )
         notes: list[str] = []
         first, last = min(years), max(years)
         idx = np.array(years) - first
@@ -347,12 +405,15 @@ class CostRates:
                 raw = params.yearly(path, first, 2040, overrides)
                 values = raw.astype("Float64")
                 if values.isna().all():
-                    raise InputError(Problem(path, "no value in force for the years", (first, last)))
+                    raise InputError(
+                        Problem(path, "no value in force for the years", (first, last))
+                    )
             filled = values.bfill().ffill()
             missing = [int(y) for y in values.index[values.isna()] if y <= last]
             if missing:
-                notes.append(f"{path}: {missing[0]}–{missing[-1]} filled from the nearest "
-                             f"year with a value")
+                notes.append(
+                    f"{path}: {missing[0]}–{missing[-1]} filled from the nearest year with a value"
+                )
             return filled.to_numpy(dtype=float)[: last - first + 1][idx]
 
         rate_by_tier = {tier: by_year(tiers[tier]) for tier in tiers}
@@ -362,10 +423,16 @@ class CostRates:
         from paktsim import pay
 
         by_year("kosten.tvoed_s12_stufe3_jahr")  # only for the note on years before the first table
-        return cls(years, pay.table_pay(years, overrides),
-                   by_year("kosten.arbeitgeberzuschlag"), by_year("staffing.sachkosten_je_vze"),
-                   np.asarray(foerdersatz, dtype=float), np.asarray(lowest, dtype=float),
-                   tuple(notes), by_year("kosten.sachkosten_gefoerdert").astype(bool))
+        return cls(
+            years,
+            pay.table_pay(years, overrides),
+            by_year("kosten.arbeitgeberzuschlag"),
+            by_year("staffing.sachkosten_je_vze"),
+            np.asarray(foerdersatz, dtype=float),
+            np.asarray(lowest, dtype=float),
+            tuple(notes),
+            by_year("kosten.sachkosten_gefoerdert").astype(bool),
+        )
 
     def select(self, years: Any) -> CostRates:
         """Rates for a subset of :attr:`years` (in the given order)."""
@@ -373,12 +440,19 @@ class CostRates:
         try:
             idx = np.array([pos[int(y)] for y in years], dtype=int)
         except KeyError as exc:
-            raise InputError(Problem("years", "year not covered by the cost rates",
-                                     exc.args[0])) from None
-        return CostRates(tuple(int(y) for y in years), self.table_pay[idx],
-                         self.overhead_share[idx], self.sachkosten[idx], self.foerdersatz[idx],
-                         self.lowest_rate[idx], self.notes,
-                         None if self.sachkosten_funded is None else self.sachkosten_funded[idx])
+            raise InputError(
+                Problem("years", "year not covered by the cost rates", exc.args[0])
+            ) from None
+        return CostRates(
+            tuple(int(y) for y in years),
+            self.table_pay[idx],
+            self.overhead_share[idx],
+            self.sachkosten[idx],
+            self.foerdersatz[idx],
+            self.lowest_rate[idx],
+            self.notes,
+            None if self.sachkosten_funded is None else self.sachkosten_funded[idx],
+        )
 
 
 def _latest_param(path: str) -> Any:
@@ -400,9 +474,12 @@ def _check_nonnegative(x: np.ndarray, location: str) -> np.ndarray:
 TargetPart = tuple[str, "str | None"]
 
 
-def target_group_parts(include_vu: bool = False,
-                       include_ukraine_private: bool = False, *,
-                       definition: str | None = None) -> tuple[TargetPart, ...]:
+def target_group_parts(
+    include_vu: bool = False,
+    include_ukraine_private: bool = False,
+    *,
+    definition: str | None = None,
+) -> tuple[TargetPart, ...]:
     """The target group's parts for a definition or the scenario switches.
 
     ``definition`` (a scenario's ``staffing.target_group``) names who counts
@@ -424,10 +501,14 @@ def target_group_parts(include_vu: bool = False,
     return tuple(parts)
 
 
-def target_group(stocks: Mapping[str, np.ndarray], *, include_vu: bool = False,
-                 include_ukraine_private: bool = False,
-                 definition: tuple[TargetPart, ...] | None = None,
-                 window: slice = slice(None)) -> np.ndarray:
+def target_group(
+    stocks: Mapping[str, np.ndarray],
+    *,
+    include_vu: bool = False,
+    include_ukraine_private: bool = False,
+    definition: tuple[TargetPart, ...] | None = None,
+    window: slice = slice(None),
+) -> np.ndarray:
     """People in the programme's target group, from the inflow chain's stocks.
 
     The one place where the target group is defined: the central run and every
@@ -453,29 +534,45 @@ def target_group(stocks: Mapping[str, np.ndarray], *, include_vu: bool = False,
     """
     from paktsim.inflow.arrivals import GROUPS
 
-    parts = definition if definition is not None else target_group_parts(
-        include_vu, include_ukraine_private)
+    parts = (
+        definition
+        if definition is not None
+        else target_group_parts(include_vu, include_ukraine_private)
+    )
     if not parts:
         raise InputError(Problem("staffing.target_group", "expected at least one part", parts))
     total = None
     for stage, group in parts:
         if stage not in stocks:
-            raise InputError(Problem("staffing.target_group", f"unknown stage, expected one of "
-                                     f"{', '.join(stocks)}", stage))
+            raise InputError(
+                Problem(
+                    "staffing.target_group",
+                    f"unknown stage, expected one of {', '.join(stocks)}",
+                    stage,
+                )
+            )
         arr = stocks[stage]
         if group is None:
             part = arr[..., window].sum(axis=1)
         elif group in GROUPS:
             part = arr[:, GROUPS.index(group), :, window]
         else:
-            raise InputError(Problem("staffing.target_group", f"unknown group, expected one of "
-                                     f"{', '.join(GROUPS)}", group))
+            raise InputError(
+                Problem(
+                    "staffing.target_group",
+                    f"unknown group, expected one of {', '.join(GROUPS)}",
+                    group,
+                )
+            )
         total = part if total is None else total + part
     return total
 
 
-def caseload(people: np.ndarray, counselling_share: float | np.ndarray = 1.0,
-             group_offer_share: float | np.ndarray = 0.0) -> np.ndarray:
+def caseload(
+    people: np.ndarray,
+    counselling_share: float | np.ndarray = 1.0,
+    group_offer_share: float | np.ndarray = 0.0,
+) -> np.ndarray:
     """Persons needing individual counselling: ``people × share × (1 − group offers)``.
 
     Shares may be arrays broadcastable against ``people`` (e.g. one per draw).
@@ -484,11 +581,13 @@ def caseload(people: np.ndarray, counselling_share: float | np.ndarray = 1.0,
     cs = np.asarray(counselling_share, dtype=float)
     go = np.asarray(group_offer_share, dtype=float)
     if np.any((cs < 0) | (cs > 1)):
-        raise InputError(Problem("staffing.counselling_share", "expected a share in [0, 1]",
-                                 counselling_share))
+        raise InputError(
+            Problem("staffing.counselling_share", "expected a share in [0, 1]", counselling_share)
+        )
     if np.any((go < 0) | (go > 1)):
-        raise InputError(Problem("staffing.group_offer_share", "expected a share in [0, 1]",
-                                 group_offer_share))
+        raise InputError(
+            Problem("staffing.group_offer_share", "expected a share in [0, 1]", group_offer_share)
+        )
     return people * cs * (1.0 - go)
 
 
@@ -496,14 +595,18 @@ def fte_needed(caseload_: np.ndarray, ratio: float | np.ndarray) -> np.ndarray:
     """Full-time positions needed: ``caseload / ratio`` (persons per position)."""
     r = np.asarray(ratio, dtype=float)
     if np.any(~np.isfinite(r)) or np.any(r <= 0):
-        raise InputError(Problem("staffing.target_ratio", "expected persons per position > 0",
-                                 ratio))
+        raise InputError(
+            Problem("staffing.target_ratio", "expected persons per position > 0", ratio)
+        )
     return _check_nonnegative(caseload_, "caseload") / r
 
 
-def staffed_fte(funded: np.ndarray, hiring_lag_months: int = 0,
-                vacancy_rate: float | np.ndarray = 0.0,
-                funded_before: np.ndarray | float | None = None) -> np.ndarray:
+def staffed_fte(
+    funded: np.ndarray,
+    hiring_lag_months: int = 0,
+    vacancy_rate: float | np.ndarray = 0.0,
+    funded_before: np.ndarray | float | None = None,
+) -> np.ndarray:
     """Positions actually filled per month from positions funded per month.
 
     Parameters
@@ -526,31 +629,44 @@ def staffed_fte(funded: np.ndarray, hiring_lag_months: int = 0,
     funded = _check_nonnegative(funded, "fte_funded")
     lag = int(hiring_lag_months)
     if lag != hiring_lag_months or lag < 0:
-        raise InputError(Problem("staffing.hiring_lag_months", "expected whole months >= 0",
-                                 hiring_lag_months))
+        raise InputError(
+            Problem("staffing.hiring_lag_months", "expected whole months >= 0", hiring_lag_months)
+        )
     vac = np.asarray(vacancy_rate, dtype=float)
     if np.any((vac < 0) | (vac >= 1)):
-        raise InputError(Problem("staffing.vacancy_rate", "expected a share in [0, 1)",
-                                 vacancy_rate))
+        raise InputError(
+            Problem("staffing.vacancy_rate", "expected a share in [0, 1)", vacancy_rate)
+        )
     if lag == 0:
         filled = funded
     else:
-        before = funded[..., :1] if funded_before is None else np.broadcast_to(
-            np.asarray(funded_before, dtype=float)[..., None], funded[..., :1].shape)
+        before = (
+            funded[..., :1]
+            if funded_before is None
+            else np.broadcast_to(
+                np.asarray(funded_before, dtype=float)[..., None], funded[..., :1].shape
+            )
+        )
         padded = np.concatenate([np.repeat(before, lag, axis=-1), funded], axis=-1)
         windows = np.lib.stride_tricks.sliding_window_view(padded, lag + 1, axis=-1)
         filled = windows.min(axis=-1)
     return filled * (1.0 - vac)
 
 
-def staffing_arrays(people: np.ndarray, funded: np.ndarray, grid: YearGrid,
-                    assumptions: StaffingAssumptions, rates: CostRates, *,
-                    frame_eur: np.ndarray | None = None,
-                    funded_before: np.ndarray | None = None,
-                    counselling_share: np.ndarray | None = None,
-                    group_offer_share: np.ndarray | None = None,
-                    target_ratio: np.ndarray | None = None,
-                    vacancy_rate: np.ndarray | None = None) -> dict[str, np.ndarray]:
+def staffing_arrays(
+    people: np.ndarray,
+    funded: np.ndarray,
+    grid: YearGrid,
+    assumptions: StaffingAssumptions,
+    rates: CostRates,
+    *,
+    frame_eur: np.ndarray | None = None,
+    funded_before: np.ndarray | None = None,
+    counselling_share: np.ndarray | None = None,
+    group_offer_share: np.ndarray | None = None,
+    target_ratio: np.ndarray | None = None,
+    vacancy_rate: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
     """The staffing model on monthly arrays: monthly inputs in, annual outputs out.
 
     Averages the months of each year (:func:`annual_inputs`) and applies
@@ -585,20 +701,35 @@ def staffing_arrays(people: np.ndarray, funded: np.ndarray, grid: YearGrid,
     people = np.asarray(people, dtype=float)
     n = len(grid.months)
     if people.shape[-1] != n:
-        raise InputError(Problem("people", f"expected {n} months on the last axis",
-                                 people.shape))
+        raise InputError(Problem("people", f"expected {n} months on the last axis", people.shape))
     people_y = grid.mean(_check_nonnegative(people, "people"))
-    funded_y, filled_y = annual_inputs(np.broadcast_to(np.asarray(funded, dtype=float),
-                                                       people.shape),
-                                       grid, assumptions.hiring_lag_months, funded_before)
-    return annual_staffing(people_y, funded_y, filled_y, grid, assumptions, rates,
-                           frame_eur=frame_eur, counselling_share=counselling_share,
-                           group_offer_share=group_offer_share, target_ratio=target_ratio,
-                           vacancy_rate=vacancy_rate)
+    funded_y, filled_y = annual_inputs(
+        np.broadcast_to(np.asarray(funded, dtype=float), people.shape),
+        grid,
+        assumptions.hiring_lag_months,
+        funded_before,
+    )
+    return annual_staffing(
+        people_y,
+        funded_y,
+        filled_y,
+        grid,
+        assumptions,
+        rates,
+        frame_eur=frame_eur,
+        counselling_share=counselling_share,
+        group_offer_share=group_offer_share,
+        target_ratio=target_ratio,
+        vacancy_rate=vacancy_rate,
+    )
 
 
-def annual_inputs(funded: np.ndarray, grid: YearGrid, hiring_lag_months: int = 0,
-                  funded_before: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def annual_inputs(
+    funded: np.ndarray,
+    grid: YearGrid,
+    hiring_lag_months: int = 0,
+    funded_before: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Monthly funded FTE → annual means of funded and of filled FTE (before vacancy).
 
     Returns
@@ -612,13 +743,20 @@ def annual_inputs(funded: np.ndarray, grid: YearGrid, hiring_lag_months: int = 0
     return grid.mean(funded), grid.mean(filled)
 
 
-def annual_staffing(people: np.ndarray, funded: np.ndarray, filled: np.ndarray,
-                    grid: YearGrid, assumptions: StaffingAssumptions, rates: CostRates, *,
-                    frame_eur: np.ndarray | None = None,
-                    counselling_share: np.ndarray | None = None,
-                    group_offer_share: np.ndarray | None = None,
-                    target_ratio: np.ndarray | None = None,
-                    vacancy_rate: np.ndarray | None = None) -> dict[str, np.ndarray]:
+def annual_staffing(
+    people: np.ndarray,
+    funded: np.ndarray,
+    filled: np.ndarray,
+    grid: YearGrid,
+    assumptions: StaffingAssumptions,
+    rates: CostRates,
+    *,
+    frame_eur: np.ndarray | None = None,
+    counselling_share: np.ndarray | None = None,
+    group_offer_share: np.ndarray | None = None,
+    target_ratio: np.ndarray | None = None,
+    vacancy_rate: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
     """The one staffing and money formula, on annual means per place.
 
     Every result of the package (central run, Monte Carlo draws, dashboards)
@@ -650,8 +788,9 @@ def annual_staffing(people: np.ndarray, funded: np.ndarray, filled: np.ndarray,
     ratio = a.target_ratio if target_ratio is None else target_ratio
     vac = np.asarray(a.vacancy_rate if vacancy_rate is None else vacancy_rate, dtype=float)
     if np.any((vac < 0) | (vac >= 1)):
-        raise InputError(Problem("staffing.vacancy_rate", "expected a share in [0, 1)",
-                                 vacancy_rate))
+        raise InputError(
+            Problem("staffing.vacancy_rate", "expected a share in [0, 1)", vacancy_rate)
+        )
     frac = grid.months_fraction()
     cl = caseload(people, cs, go)
     staffed = np.asarray(filled, dtype=float) * (1.0 - vac)
@@ -696,9 +835,15 @@ def needed_eur(fte: np.ndarray, rates: CostRates) -> np.ndarray:
     return euros(np.asarray(fte, dtype=float) * rates.foerdersatz)
 
 
-def staffing_table(people: pd.DataFrame, funded: pd.DataFrame, assumptions: StaffingAssumptions,
-                   rates: CostRates, *, frame_eur: pd.DataFrame | None = None,
-                   funded_before: pd.Series | None = None) -> pd.DataFrame:
+def staffing_table(
+    people: pd.DataFrame,
+    funded: pd.DataFrame,
+    assumptions: StaffingAssumptions,
+    rates: CostRates,
+    *,
+    frame_eur: pd.DataFrame | None = None,
+    funded_before: pd.Series | None = None,
+) -> pd.DataFrame:
     """Tidy staffing table per place and year from monthly tables.
 
     Parameters
@@ -724,16 +869,28 @@ def staffing_table(people: pd.DataFrame, funded: pd.DataFrame, assumptions: Staf
     months = pd.PeriodIndex(people.columns)
     grid = YearGrid(str(months[0]), str(months[-1]))
     if len(grid.months) != len(months) or not (grid.months == months).all():
-        raise InputError(Problem("people.columns", "expected contiguous months in order",
-                                 f"{months[0]}..{months[-1]}"))
+        raise InputError(
+            Problem(
+                "people.columns",
+                "expected contiguous months in order",
+                f"{months[0]}..{months[-1]}",
+            )
+        )
     frame = None
     if frame_eur is not None:
         frame = frame_eur.reindex(index=people.index, columns=list(grid.years)).to_numpy()
         if np.isnan(frame.astype(float)).any():
             raise InputError(Problem("frame_eur", "missing a place or a year of the horizon"))
     before = None if funded_before is None else funded_before.reindex(people.index).to_numpy(float)
-    arrays = staffing_arrays(people.to_numpy(float), funded.to_numpy(float), grid, assumptions,
-                             rates, frame_eur=frame, funded_before=before)
+    arrays = staffing_arrays(
+        people.to_numpy(float),
+        funded.to_numpy(float),
+        grid,
+        assumptions,
+        rates,
+        frame_eur=frame,
+        funded_before=before,
+    )
     return to_frame(arrays, people.index, grid.years)
 
 
@@ -748,8 +905,9 @@ def _check_frames(people: pd.DataFrame, funded: pd.DataFrame) -> None:
 
 def to_frame(arrays: Mapping[str, np.ndarray], places: pd.Index, years: np.ndarray) -> pd.DataFrame:
     """(place, year) arrays -> tidy frame with MultiIndex (place, year)."""
-    index = pd.MultiIndex.from_product([places, years.astype(int)],
-                                       names=[places.name or "ags", "year"])
+    index = pd.MultiIndex.from_product(
+        [places, years.astype(int)], names=[places.name or "ags", "year"]
+    )
     data = {k: np.asarray(v).reshape(-1) for k, v in arrays.items()}
     return pd.DataFrame(data, index=index)
 
@@ -781,8 +939,7 @@ def aggregate(table: pd.DataFrame, by: pd.Series | None = None) -> pd.DataFrame:
         if keys.isna().any():
             missing = places[keys.isna().to_numpy()].unique()[:3].tolist()
             raise InputError(Problem("by", "no group for place(s)", missing))
-        out = table[cols].groupby([pd.Index(keys.to_numpy(), name=by.name or "group"),
-                                   years]).sum()
+        out = table[cols].groupby([pd.Index(keys.to_numpy(), name=by.name or "group"), years]).sum()
     staffed = out["fte_staffed"].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         out["ratio_actual"] = np.where(staffed > 0, out["caseload"].to_numpy() / staffed, np.nan)
@@ -792,17 +949,32 @@ def aggregate(table: pd.DataFrame, by: pd.Series | None = None) -> pd.DataFrame:
 #: English column → German header (kinds for number formats are kept in the names:
 #: ``€``, ``VZÄ``, ``Anteil``).
 COLUMN_LABELS: dict[str, str] = {
-    "ags": "AGS", "kreis_ags": "Kreis-AGS", "year": "Jahr", "name": "Name",
-    "target_group": "Zielgruppe Personen", "caseload": "Fallzahl",
-    "fte_needed": "Stellen benötigt VZÄ", "fte_funded": "Stellen gefördert VZÄ",
-    "fte_staffed": "Stellen besetzt VZÄ", "ratio_actual": "Personen je besetzte Stelle",
-    "gap_fte": "Fehlende Stellen VZÄ", "gap_eur": "Fehlbetrag Land €",
-    "gap_cost_eur": "Kosten fehlender Stellen €", "employer_cost_eur": "Personalkosten €",
-    "sachkosten_eur": "Sachkosten €", "land_funding_eur": "Landesförderung €",
-    "cofunding_eur": "Kommunaler Eigenanteil €", "frame_eur": "Planungsrahmen €",
-    "unused_eur": "Nicht abgerufen €", "needed_eur": "Mittel benötigt €",
-    "planned_eur": "Mittel geplant €", "fte_planned": "Stellen aus Planmitteln VZÄ",
-    "ratio_planned": "Personen je Planstelle", "cover": "Deckung Anteil",
-    "delta_frame_eur": "Δ Planungsrahmen €", "delta_frame_pct": "Δ Planungsrahmen Anteil",
-    "delta_fte_funded": "Δ Stellen gefördert VZÄ", "delta_gap_fte": "Δ Fehlende Stellen VZÄ",
+    "ags": "AGS",
+    "kreis_ags": "Kreis-AGS",
+    "year": "Jahr",
+    "name": "Name",
+    "target_group": "Zielgruppe Personen",
+    "caseload": "Fallzahl",
+    "fte_needed": "Stellen benötigt VZÄ",
+    "fte_funded": "Stellen gefördert VZÄ",
+    "fte_staffed": "Stellen besetzt VZÄ",
+    "ratio_actual": "Personen je besetzte Stelle",
+    "gap_fte": "Fehlende Stellen VZÄ",
+    "gap_eur": "Fehlbetrag Land €",
+    "gap_cost_eur": "Kosten fehlender Stellen €",
+    "employer_cost_eur": "Personalkosten €",
+    "sachkosten_eur": "Sachkosten €",
+    "land_funding_eur": "Landesförderung €",
+    "cofunding_eur": "Kommunaler Eigenanteil €",
+    "frame_eur": "Planungsrahmen €",
+    "unused_eur": "Nicht abgerufen €",
+    "needed_eur": "Mittel benötigt €",
+    "planned_eur": "Mittel geplant €",
+    "fte_planned": "Stellen aus Planmitteln VZÄ",
+    "ratio_planned": "Personen je Planstelle",
+    "cover": "Deckung Anteil",
+    "delta_frame_eur": "Δ Planungsrahmen €",
+    "delta_frame_pct": "Δ Planungsrahmen Anteil",
+    "delta_fte_funded": "Δ Stellen gefördert VZÄ",
+    "delta_gap_fte": "Δ Fehlende Stellen VZÄ",
 }

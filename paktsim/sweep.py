@@ -44,14 +44,35 @@ import pandas as pd
 from paktsim import limits
 from paktsim.errors import InputError, Problem
 
-__all__ = ["METRICS", "METRIC_LABELS", "SweepResult", "combinations", "scenario_for", "check",
-           "run_combination", "run", "german"]
+__all__ = [
+    "METRICS",
+    "METRIC_LABELS",
+    "SweepResult",
+    "combinations",
+    "scenario_for",
+    "check",
+    "run_combination",
+    "run",
+    "german",
+]
 
 #: Headline figures per combination and year (columns of :attr:`SweepResult.table`).
 METRICS: tuple[str, ...] = (
-    "target_group", "caseload", "fte_needed", "fte_funded", "fte_staffed", "ratio_actual",
-    "gap_fte", "gap_eur", "planned_eur", "needed_eur", "envelope_gap_eur",
-    "employer_cost_eur", "land_funding_eur", "cofunding_eur", "unused_eur",
+    "target_group",
+    "caseload",
+    "fte_needed",
+    "fte_funded",
+    "fte_staffed",
+    "ratio_actual",
+    "gap_fte",
+    "gap_eur",
+    "planned_eur",
+    "needed_eur",
+    "envelope_gap_eur",
+    "employer_cost_eur",
+    "land_funding_eur",
+    "cofunding_eur",
+    "unused_eur",
     "kreise_over_alert",
 )
 #: German column headers for people (Excel).
@@ -89,7 +110,7 @@ def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
     applies from the first month of the horizon on.
     """
     if path.startswith("overrides."):
-        param = path[len("overrides."):]
+        param = path[len("overrides.") :]
         if not isinstance(value, dict):
             value = {f"{data['horizon']['start']}-01": value}
         data.setdefault("overrides", {})
@@ -109,8 +130,13 @@ def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
 def _grid(scenario: Any) -> dict[str, list[Any]]:
     spec = getattr(scenario, "sweep", None)
     if spec is None or not spec.grid:
-        raise InputError(Problem("sweep.grid", "das Szenario enthält kein Raster (sweep.grid) "
-                                 "mit mindestens einem Feld und seinen Werten"))
+        raise InputError(
+            Problem(
+                "sweep.grid",
+                "das Szenario enthält kein Raster (sweep.grid) "
+                "mit mindestens einem Feld und seinen Werten",
+            )
+        )
     return {path: list(values) for path, values in spec.grid.items()}
 
 
@@ -154,10 +180,16 @@ def scenario_for(scenario: Any, changes: Mapping[str, Any], index: int | None = 
     except InputError as exc:
         problems = []
         for p in exc.problems:
-            hit = next((path for path in changes if p.location == path
-                        or p.location.startswith(path + ".")
-                        or (path.startswith("overrides.") and p.location.startswith(
-                            "overrides"))), None)
+            hit = next(
+                (
+                    path
+                    for path in changes
+                    if p.location == path
+                    or p.location.startswith(path + ".")
+                    or (path.startswith("overrides.") and p.location.startswith("overrides"))
+                ),
+                None,
+            )
             where = f"sweep.grid.{hit}" if hit else f"sweep.grid ({p.location})"
             value = changes[hit] if hit else p.value
             problems.append(Problem(where, p.message, value))
@@ -181,8 +213,13 @@ def _checked(scenario: Any, base_dir: Any) -> tuple[pd.DataFrame, list[str]]:
 
     combos = combinations(scenario)
     if len(combos) > limits.MAX_SWEEP_COMBINATIONS:
-        raise InputError(Problem("sweep.grid", "zu viele Kombinationen; erlaubt sind höchstens "
-                                 f"{limits.MAX_SWEEP_COMBINATIONS}", len(combos)))
+        raise InputError(
+            Problem(
+                "sweep.grid",
+                f"zu viele Kombinationen; erlaubt sind höchstens {limits.MAX_SWEEP_COMBINATIONS}",
+                len(combos),
+            )
+        )
     problems: list[Problem] = []
     seen: set[str] = set()
     payloads: list[str] = []
@@ -238,8 +275,11 @@ def run_combination(scenario_json: str, base_dir: str | None) -> dict[str, Any]:
             values = land[key]
         metrics[key] = [float(v) for v in np.asarray(values, dtype=float)]
     money = _kreis_money(result)[years]
-    return {"years": [int(y) for y in years], "metrics": metrics,
-            "kreis_money": {str(k): [float(v) for v in row] for k, row in money.iterrows()}}
+    return {
+        "years": [int(y) for y in years],
+        "metrics": metrics,
+        "kreis_money": {str(k): [float(v) for v in row] for k, row in money.iterrows()},
+    }
 
 
 @dataclass(frozen=True)
@@ -273,12 +313,18 @@ def _frame(part: Mapping[str, Any]) -> pd.DataFrame:
 
 def _money(part: Mapping[str, Any]) -> pd.DataFrame:
     """Allocated euros per Kreis (rows) and year (columns) of one run."""
-    return pd.DataFrame.from_dict(part["kreis_money"], orient="index",
-                                  columns=pd.Index(part["years"], name="year"))
+    return pd.DataFrame.from_dict(
+        part["kreis_money"], orient="index", columns=pd.Index(part["years"], name="year")
+    )
 
 
-def run(scenario: Any, *, base_dir: Any = None, executor: Executor | None = None,
-        progress: Callable[[int, int], None] | None = None) -> SweepResult:
+def run(
+    scenario: Any,
+    *,
+    base_dir: Any = None,
+    executor: Executor | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> SweepResult:
     """Run every combination of the scenario's grid and the base scenario.
 
     Parameters
@@ -325,15 +371,21 @@ def run(scenario: Any, *, base_dir: Any = None, executor: Executor | None = None
     for i, part in enumerate(done[1:]):
         frame = _frame(part)
         values = combos.iloc[i]
-        head = pd.DataFrame({"combination": i, **{p: [values[p]] * len(frame)
-                                                  for p in combos.columns}},
-                            index=frame.index)
+        head = pd.DataFrame(
+            {"combination": i, **{p: [values[p]] * len(frame) for p in combos.columns}},
+            index=frame.index,
+        )
         tables.append(pd.concat([head, frame], axis=1).reset_index())
         delta = (frame - base.reindex(frame.index)).add_prefix("delta_")
-        change = (_money(part).reindex(base_money.index) - base_money).reindex(
-            columns=frame.index).fillna(0.0)
+        change = (
+            (_money(part).reindex(base_money.index) - base_money)
+            .reindex(columns=frame.index)
+            .fillna(0.0)
+        )
         delta["kreise_more_money"] = (change > 0.5).sum(axis=0).to_numpy()
-        delta["kreise_less_money"] = (change < -0.5).sum(axis=0).to_numpy()  # structural: half a euro
+        delta["kreise_less_money"] = (
+            (change < -0.5).sum(axis=0).to_numpy()
+        )  # structural: half a euro
         delta["max_gain_eur"] = change.max(axis=0).clip(lower=0).to_numpy() + 0.0
         delta["max_loss_eur"] = (-change.min(axis=0)).clip(lower=0).to_numpy() + 0.0
         deltas.append(pd.concat([head, delta], axis=1).reset_index())

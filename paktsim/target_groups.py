@@ -23,15 +23,21 @@ from __future__ import annotations
 
 from paktsim.errors import InputError, Problem
 
-__all__ = ["TARGET_GROUPS", "LABELS_DE", "SHORT_LABELS_DE", "default_target_group", "label",
-           "parts"]
+__all__ = [
+    "TARGET_GROUPS",
+    "LABELS_DE",
+    "SHORT_LABELS_DE",
+    "default_target_group",
+    "label",
+    "parts",
+]
 
 TARGET_GROUPS: tuple[str, ...] = ("au", "au_ukraine_private", "all_protection_seekers")
 #: German name of each definition (headlines, tables, charts).
 LABELS_DE: dict[str, str] = {
     "au": "Personen in Anschlussunterbringung",
     "au_ukraine_private": "Anschlussunterbringung und privat wohnende Schutzsuchende "
-                          "nach § 24 AufenthG",
+    "nach § 24 AufenthG",
     "all_protection_seekers": "alle am Ort lebenden Schutzsuchenden",
 }
 #: Short German names (chart legends, table columns).
@@ -53,8 +59,11 @@ def default_target_group() -> str:
 def label(definition: str, include_vu: bool = False) -> str:
     """German name of a definition (``+ vorläufige Unterbringung`` when added)."""
     if definition not in LABELS_DE:
-        raise InputError(Problem("staffing.target_group",
-                                 f"expected one of {', '.join(TARGET_GROUPS)}", definition))
+        raise InputError(
+            Problem(
+                "staffing.target_group", f"expected one of {', '.join(TARGET_GROUPS)}", definition
+            )
+        )
     text = LABELS_DE[definition]
     if include_vu and definition != "all_protection_seekers":
         text += " sowie vorläufige Unterbringung"
@@ -68,8 +77,11 @@ def parts(definition: str, include_vu: bool = False) -> tuple[tuple[str, str | N
     where people become the target group.
     """
     if definition not in TARGET_GROUPS:
-        raise InputError(Problem("staffing.target_group",
-                                 f"expected one of {', '.join(TARGET_GROUPS)}", definition))
+        raise InputError(
+            Problem(
+                "staffing.target_group", f"expected one of {', '.join(TARGET_GROUPS)}", definition
+            )
+        )
     if definition == "all_protection_seekers":
         return (("au", None), ("vu", None), ("own", None))
     out: list[tuple[str, str | None]] = [("au", None)]

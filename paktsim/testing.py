@@ -32,8 +32,9 @@ def _fail(check: str, detail: str) -> None:
     raise AllocationRuleCheckError(f"{check}: {detail}")
 
 
-def bump_own_weight(rule: Any, table: pd.DataFrame, key: str,
-                    factor: float = 1.5) -> tuple[Any, pd.DataFrame]:
+def bump_own_weight(
+    rule: Any, table: pd.DataFrame, key: str, factor: float = 1.5
+) -> tuple[Any, pd.DataFrame]:
     """Return ``(rule', table')`` in which only region ``key``'s own input is larger.
 
     Counts (``rule.counts``) are raised for ``key``; a :class:`MixRule` has each
@@ -57,10 +58,15 @@ def bump_own_weight(rule: Any, table: pd.DataFrame, key: str,
     return rule, table
 
 
-def check_allocation_rule(rule: Any, table: pd.DataFrame | None = None,
-                          budget_eur: int = 58_000_000, *, seed: int = 0,
-                          bump: Callable[[Any, pd.DataFrame, str], tuple[Any, pd.DataFrame]]
-                          = bump_own_weight, n_bumps: int = 5) -> None:
+def check_allocation_rule(
+    rule: Any,
+    table: pd.DataFrame | None = None,
+    budget_eur: int = 58_000_000,
+    *,
+    seed: int = 0,
+    bump: Callable[[Any, pd.DataFrame, str], tuple[Any, pd.DataFrame]] = bump_own_weight,
+    n_bumps: int = 5,
+) -> None:
     """Verify the properties every allocation rule must have.
 
     Checks
@@ -117,8 +123,7 @@ def check_allocation_rule(rule: Any, table: pd.DataFrame | None = None,
     budget = None if open_ended else int(budget_eur)
 
     def run(r: Any, t: pd.DataFrame) -> pd.DataFrame:
-        return allocate_table(r, budget if not open_ended else None, t, programme=None,
-                              join="none")
+        return allocate_table(r, budget if not open_ended else None, t, programme=None, join="none")
 
     w = rule.weights(table)
     if not w.index.sort_values().equals(table.index):
@@ -139,7 +144,10 @@ def check_allocation_rule(rule: Any, table: pd.DataFrame | None = None,
         _fail("non-negativity", f"negative amounts for {list(amount.index[amount < 0][:5])}")
     zero = w.reindex(amount.index) == 0
     if (amount[zero] != 0).any():
-        _fail("zero weight", f"money for zero-weight regions {list(amount.index[zero & (amount != 0)][:5])}")
+        _fail(
+            "zero weight",
+            f"money for zero-weight regions {list(amount.index[zero & (amount != 0)][:5])}",
+        )
 
     rng = np.random.default_rng(seed)
     for _ in range(2):
@@ -156,8 +164,11 @@ def check_allocation_rule(rule: Any, table: pd.DataFrame | None = None,
         if open_ended:
             continue  # the envelope grows with the count; checked by rate × count below
         if int(after[key]) < int(amount[key]):
-            _fail("monotonicity", f"raising {key}'s own input lowered its amount "
-                                  f"from {int(amount[key])} to {int(after[key])}")
+            _fail(
+                "monotonicity",
+                f"raising {key}'s own input lowered its amount "
+                f"from {int(amount[key])} to {int(after[key])}",
+            )
     if open_ended:
         rate = getattr(rule, "rate_eur", None)
         if rate is not None:

@@ -34,13 +34,28 @@ from paktsim.ensemble import (
 )
 from paktsim.errors import InputError, Problem
 
-__all__ = ["validate_distributions", "STAFFING_KEYS", "STAFFING_STREAM", "QUANTILES",
-           "EnsembleResult", "run_ensemble", "sample_staffing", "tornado", "TORNADO_LABELS",
-           "TORNADO_RANGES"]
+__all__ = [
+    "validate_distributions",
+    "STAFFING_KEYS",
+    "STAFFING_STREAM",
+    "QUANTILES",
+    "EnsembleResult",
+    "run_ensemble",
+    "sample_staffing",
+    "tornado",
+    "TORNADO_LABELS",
+    "TORNADO_RANGES",
+]
 
 
-def run_ensemble(scenario: Any, *, base_dir: Any = None, n_draws: int | None = None,
-                 chunk_size: int | None = None, executor: Any = None) -> EnsembleResult:
+def run_ensemble(
+    scenario: Any,
+    *,
+    base_dir: Any = None,
+    n_draws: int | None = None,
+    chunk_size: int | None = None,
+    executor: Any = None,
+) -> EnsembleResult:
     """Monte Carlo ensemble of the headline figures (see :func:`paktsim.pipeline.run_ensemble`).
 
     Parameters
@@ -58,8 +73,9 @@ def run_ensemble(scenario: Any, *, base_dir: Any = None, n_draws: int | None = N
     -------
     EnsembleResult
     """
-    return pipeline.run_ensemble(scenario, base_dir=base_dir, n_draws=n_draws,
-                                 chunk_size=chunk_size, executor=executor)
+    return pipeline.run_ensemble(
+        scenario, base_dir=base_dir, n_draws=n_draws, chunk_size=chunk_size, executor=executor
+    )
 
 
 # ------------------------------------------------------------------ tornado
@@ -84,8 +100,14 @@ def _land_metric(land: pd.DataFrame, metric: str) -> pd.Series:
     return land[metric]
 
 
-def tornado(scenario: Any, metric: str = "net_gap_fte", year: int | None = None, *,
-            base_dir: Any = None, arrivals_range: tuple[float, float] | None = None) -> pd.DataFrame:
+def tornado(
+    scenario: Any,
+    metric: str = "net_gap_fte",
+    year: int | None = None,
+    *,
+    base_dir: Any = None,
+    arrivals_range: tuple[float, float] | None = None,
+) -> pd.DataFrame:
     """One-at-a-time sensitivity of a Land headline figure.
 
     Each input is set to the low and the high end of its assumption range (from
@@ -111,8 +133,11 @@ def tornado(scenario: Any, metric: str = "net_gap_fte", year: int | None = None,
     """
     base = pipeline.run_scenario(scenario, base_dir=base_dir, ensemble=False)
     if metric not in base.land and metric != "net_gap_fte":
-        raise InputError(Problem("metric", "expected net_gap_fte or a Land column "
-                                 f"({', '.join(base.land)})", metric))
+        raise InputError(
+            Problem(
+                "metric", f"expected net_gap_fte or a Land column ({', '.join(base.land)})", metric
+            )
+        )
     years = base.years
     if year is None:
         year = int(_land_metric(base.land, "net_gap_fte").idxmax())
@@ -129,8 +154,14 @@ def tornado(scenario: Any, metric: str = "net_gap_fte", year: int | None = None,
             if name == "vacancy_rate":
                 v = min(v, 0.999)
             changed = scenario.with_changes(**{section: {name: v}})
-            values.append(float(_land_metric(pipeline.run_scenario(
-                changed, base_dir=base_dir, ensemble=False).land, metric).loc[year]))
+            values.append(
+                float(
+                    _land_metric(
+                        pipeline.run_scenario(changed, base_dir=base_dir, ensemble=False).land,
+                        metric,
+                    ).loc[year]
+                )
+            )
         rows.append((key, low, high, *values))
     scale = scenario.arrivals.scale
     if arrivals_range is None:
@@ -138,8 +169,13 @@ def tornado(scenario: Any, metric: str = "net_gap_fte", year: int | None = None,
     values = []
     for f in arrivals_range:
         changed = scenario.with_changes(arrivals={"scale": scale * f})
-        values.append(float(_land_metric(pipeline.run_scenario(
-            changed, base_dir=base_dir, ensemble=False).land, metric).loc[year]))
+        values.append(
+            float(
+                _land_metric(
+                    pipeline.run_scenario(changed, base_dir=base_dir, ensemble=False).land, metric
+                ).loc[year]
+            )
+        )
     rows.append(("arrivals.scale", scale * arrivals_range[0], scale * arrivals_range[1], *values))
     out = pd.DataFrame(rows, columns=["input", "low", "high", "value_low", "value_high"])
     out.insert(1, "label", out["input"].map(TORNADO_LABELS))

@@ -10,16 +10,29 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from paktsim.allocation import (CountRule, MixRule, PerCapitaPayment, PopulationRule,
-                                ProgrammeRules, QualificationMix, UrbanFactor, allocate_table,
-                                form_applications, funded_positions, hybrid_rule,
-                                largest_remainder, largest_remainder_grouped, two_survey_rule)
+from paktsim.allocation import (
+    CountRule,
+    MixRule,
+    PerCapitaPayment,
+    PopulationRule,
+    ProgrammeRules,
+    QualificationMix,
+    UrbanFactor,
+    allocate_table,
+    form_applications,
+    funded_positions,
+    hybrid_rule,
+    largest_remainder,
+    largest_remainder_grouped,
+    two_survey_rule,
+)
 from paktsim.errors import InputError
 from paktsim.testing import AllocationRuleCheckError, check_allocation_rule
 
 weights_st = st.lists(st.integers(0, 10**6), min_size=1, max_size=40).filter(lambda w: sum(w) > 0)
-float_weights_st = st.lists(st.floats(0, 1e6, allow_nan=False), min_size=1,
-                            max_size=40).filter(lambda w: sum(w) > 0)
+float_weights_st = st.lists(st.floats(0, 1e6, allow_nan=False), min_size=1, max_size=40).filter(
+    lambda w: sum(w) > 0
+)
 
 
 def _keys(n: int) -> list[str]:
@@ -27,8 +40,11 @@ def _keys(n: int) -> list[str]:
 
 
 @settings(max_examples=200, deadline=None)
-@given(w=st.one_of(weights_st, float_weights_st), total=st.integers(0, 10**9),
-       seed=st.integers(0, 1000))
+@given(
+    w=st.one_of(weights_st, float_weights_st),
+    total=st.integers(0, 10**9),
+    seed=st.integers(0, 1000),
+)
 def test_largest_remainder_exact_bounded_order_independent(w, total, seed):
     s = pd.Series(w, index=_keys(len(w)), dtype=float)
     parts = largest_remainder(s, total)
@@ -77,8 +93,10 @@ def test_grouped_split_conserves_every_group(w, data):
     gs = pd.Series(groups, index=idx)
     present = sorted(set(groups))
     has_weight = ws.groupby(gs).sum()
-    totals = pd.Series([data.draw(st.integers(0, 10**6)) if has_weight[g] > 0 else 0
-                        for g in present], index=present)
+    totals = pd.Series(
+        [data.draw(st.integers(0, 10**6)) if has_weight[g] > 0 else 0 for g in present],
+        index=present,
+    )
     parts = largest_remainder_grouped(ws, gs, totals)
     assert parts.groupby(gs).sum().reindex(present).tolist() == totals.tolist()
     for g in present:
@@ -89,15 +107,21 @@ def test_grouped_split_conserves_every_group(w, data):
 
 # ------------------------------------------------------------------ a small synthetic Land
 
+
 def _table(n: int = 30, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     idx = pd.Index(_keys(n), name="ags")
     kreis = np.where(np.arange(n) < n // 2, "08001", "08002")
-    return pd.DataFrame({
-        "name": [f"G{i}" for i in range(n)], "kreis_ags": kreis,
-        "is_stadtkreis": False, "degurba": rng.integers(1, 4, n),
-        "population": rng.integers(100, 50_000, n),
-    }, index=idx)
+    return pd.DataFrame(
+        {
+            "name": [f"G{i}" for i in range(n)],
+            "kreis_ags": kreis,
+            "is_stadtkreis": False,
+            "degurba": rng.integers(1, 4, n),
+            "population": rng.integers(100, 50_000, n),
+        },
+        index=idx,
+    )
 
 
 def _chain(table: pd.DataFrame) -> pd.DataFrame:
@@ -108,23 +132,29 @@ def _chain(table: pd.DataFrame) -> pd.DataFrame:
 PROG = ProgrammeRules(51_000, QualificationMix(1.0, 64_000, 51_000))
 
 
-@pytest.mark.parametrize("rule_factory", [
-    lambda t: PopulationRule(),
-    lambda t: PopulationRule(UrbanFactor("degurba", {1: 1.3, 2: 1.1, 3: 1.0})),
-    lambda t: PopulationRule(UrbanFactor("size_class", {0: 1.0, 10_000: 1.2})),
-    lambda t: CountRule(t["population"] // 100),
-    lambda t: two_survey_rule(t["population"] // 50, t["population"] // 70 + 1, 0.6),
-    lambda t: hybrid_rule(CountRule(t["population"] // 100), 0.3),
-    lambda t: PerCapitaPayment(t["population"] // 100, 1125.0),
-])
+@pytest.mark.parametrize(
+    "rule_factory",
+    [
+        lambda t: PopulationRule(),
+        lambda t: PopulationRule(UrbanFactor("degurba", {1: 1.3, 2: 1.1, 3: 1.0})),
+        lambda t: PopulationRule(UrbanFactor("size_class", {0: 1.0, 10_000: 1.2})),
+        lambda t: CountRule(t["population"] // 100),
+        lambda t: two_survey_rule(t["population"] // 50, t["population"] // 70 + 1, 0.6),
+        lambda t: hybrid_rule(CountRule(t["population"] // 100), 0.3),
+        lambda t: PerCapitaPayment(t["population"] // 100, 1125.0),
+    ],
+)
 def test_every_rule_passes_the_conformance_check(rule_factory):
     table = _table()
     check_allocation_rule(rule_factory(table), table, budget_eur=1_234_567)
 
 
 @settings(max_examples=30, deadline=None)
-@given(counts=st.lists(st.integers(0, 5000), min_size=5, max_size=30).filter(lambda c: sum(c) > 0),
-       budget=st.integers(1, 10**8), seed=st.integers(0, 100))
+@given(
+    counts=st.lists(st.integers(0, 5000), min_size=5, max_size=30).filter(lambda c: sum(c) > 0),
+    budget=st.integers(1, 10**8),
+    seed=st.integers(0, 100),
+)
 def test_count_rule_conformance_under_hypothesis(counts, budget, seed):
     table = _table(len(counts))
     rule = CountRule(pd.Series(counts, index=table.index, dtype=float))
@@ -178,6 +208,7 @@ def test_per_capita_pays_rate_times_count_exactly():
 
 # ------------------------------------------------------------------ applications
 
+
 def _amounts(values, kreis=None):
     idx = pd.Index(_keys(len(values)), name="ags")
     amt = pd.Series(values, index=idx, dtype="int64")
@@ -209,8 +240,9 @@ def test_landkreis_takes_over_and_none_drops():
 def test_neighbours_never_cross_kreis_and_fall_back_to_landkreis():
     # 08..0 and 08..1 are in different Kreise; 08..3 is an exclave of Kreis A
     amt, kr = _amounts([30, 100, 40, 20], ["A", "B", "A", "A"])
-    adj = pd.DataFrame({"ags_a": [amt.index[0], amt.index[1]],
-                        "ags_b": [amt.index[1], amt.index[2]]})
+    adj = pd.DataFrame(
+        {"ags_a": [amt.index[0], amt.index[1]], "ags_b": [amt.index[1], amt.index[2]]}
+    )
     out = form_applications(amt, kr, 50, "neighbours", adj)
     a_members = out[kr == "A"]
     assert a_members["group_id"].nunique() == 1
@@ -220,8 +252,11 @@ def test_neighbours_never_cross_kreis_and_fall_back_to_landkreis():
 
 
 @settings(max_examples=60, deadline=None)
-@given(values=st.lists(st.integers(0, 200), min_size=2, max_size=25), seed=st.integers(0, 99),
-       join=st.sampled_from(["none", "landkreis", "neighbours"]))
+@given(
+    values=st.lists(st.integers(0, 200), min_size=2, max_size=25),
+    seed=st.integers(0, 99),
+    join=st.sampled_from(["none", "landkreis", "neighbours"]),
+)
 def test_applications_invariants_and_order_independence(values, seed, join):
     n = len(values)
     rng = np.random.default_rng(seed)
@@ -236,17 +271,22 @@ def test_applications_invariants_and_order_independence(values, seed, join):
     # every application reaches the threshold; frames are the members' sums
     frames = amt[eligible].groupby(out.loc[eligible, "group_id"]).sum()
     assert (frames >= 50).all()
-    assert (out.loc[eligible, "group_frame_eur"] == frames.reindex(out.loc[eligible, "group_id"]).to_numpy()).all()
+    assert (
+        out.loc[eligible, "group_frame_eur"]
+        == frames.reindex(out.loc[eligible, "group_id"]).to_numpy()
+    ).all()
     assert (out["eligible_alone"] == ((amt >= 50) & (amt > 0))).all()
     # members of one application share a Kreis
     assert (kr[eligible].groupby(out.loc[eligible, "group_id"]).nunique() == 1).all()
     perm = rng.permutation(n)
-    again = form_applications(amt.iloc[perm], kr.iloc[perm], 50, join,
-                              adj.sample(frac=1, random_state=seed))
+    again = form_applications(
+        amt.iloc[perm], kr.iloc[perm], 50, join, adj.sample(frac=1, random_state=seed)
+    )
     pd.testing.assert_frame_equal(again.reindex(out.index), out)
 
 
 # ------------------------------------------------------------------ positions
+
 
 def test_positions_as_written_fund_the_whole_frame():
     """0.25 FTE is the smallest share of one person's position, not a quantum of the total."""
@@ -291,16 +331,27 @@ def test_positions_properties(frame, h):
 
 def test_engine_member_attribution_sums_to_applications():
     t = _table(40, seed=3)
-    out = allocate_table(CountRule(t["population"] // 1000), 1_500_000, t, programme=PROG,
-                         join="neighbours", adjacency=_chain(t))
+    out = allocate_table(
+        CountRule(t["population"] // 1000),
+        1_500_000,
+        t,
+        programme=PROG,
+        join="neighbours",
+        adjacency=_chain(t),
+    )
     assert int(out["amount_eur"].sum()) == 1_500_000
     assert (out["funded_eur"] + out["unused_eur"] == out["amount_eur"]).all()
     g = out.dropna(subset=["group_id"]).groupby("group_id")
     assert np.allclose(g["fte_funded"].sum(), g["group_fte_funded"].first())
     assert (g["funded_eur"].sum() == g["group_funded_eur"].first()).all()
     assert out.attrs["unused_eur"] == int(out["unused_eur"].sum())
-    quarters = allocate_table(CountRule(t["population"] // 1000), 1_500_000, t,
-                              programme=dataclasses.replace(PROG, fte_reading="viertelstellen"),
-                              join="neighbours", adjacency=_chain(t))
+    quarters = allocate_table(
+        CountRule(t["population"] // 1000),
+        1_500_000,
+        t,
+        programme=dataclasses.replace(PROG, fte_reading="viertelstellen"),
+        join="neighbours",
+        adjacency=_chain(t),
+    )
     assert ((quarters["fte_funded"] * 4) % 1 == 0).all()
     assert quarters["fte_funded"].sum() <= out["fte_funded"].sum() + 1e-9

@@ -41,8 +41,10 @@ def test_im_2017_reproduces_envelope_and_906_positions(im_2017):
     # the 0.25-FTE rule as written: each application funds frame ÷ rate, an application
     # below one position is topped up to the 1-FTE minimum (the town pays the rest)
     apps = im_2017.dropna(subset=["group_id"]).groupby("group_id").first()
-    expected = apps.loc[~apps["topped_up"], "group_frame_eur"].sum() / 64_000 \
+    expected = (
+        apps.loc[~apps["topped_up"], "group_frame_eur"].sum() / 64_000
         + apps["topped_up"].sum() * 1.0
+    )
     assert s["geförderte Stellen (VZÄ)"] == pytest.approx(expected)
     # money stays unused only where no application can be formed (below the threshold
     # and no partner), never through rounding of an application's positions
@@ -71,14 +73,21 @@ def test_im_2017_default_counts_are_the_model_au_stock_on_the_count_date(im_2017
     from paktsim.scenario import Scenario
 
     counts = history.au_counts_2017()
-    run = simulate(Scenario.from_dict({"name": "t", "horizon": {"start": "2014-01",
-                                                                "end": "2017-12"},
-                                       "arrivals": {"path": "historic"}}))
+    run = simulate(
+        Scenario.from_dict(
+            {
+                "name": "t",
+                "horizon": {"start": "2014-01", "end": "2017-12"},
+                "arrivals": {"path": "historic"},
+            }
+        )
+    )
     land = run.land().set_index(["month", "stage"])["persons"]
     assert counts.sum() == pytest.approx(land[(pd.Period("2017-09", "M"), "au")], rel=1e-9)
     persons = im_2017.set_index("ags")["persons"]
-    np.testing.assert_allclose(persons.reindex(counts.index).to_numpy(float),
-                               counts.to_numpy(float), rtol=1e-12)
+    np.testing.assert_allclose(
+        persons.reindex(counts.index).to_numpy(float), counts.to_numpy(float), rtol=1e-12
+    )
     kreise = history.au_counts_2017("kreis")
     assert kreise.sum() == pytest.approx(counts.sum(), rel=1e-12)
 
@@ -87,9 +96,15 @@ def test_vorerhebung_counts_are_the_modelled_assignments_to_au_2015_2016():
     from paktsim.inflow.model import simulate
     from paktsim.scenario import Scenario
 
-    run = simulate(Scenario.from_dict({"name": "t", "horizon": {"start": "2014-01",
-                                                                "end": "2017-12"},
-                                       "arrivals": {"path": "historic"}}))
+    run = simulate(
+        Scenario.from_dict(
+            {
+                "name": "t",
+                "horizon": {"start": "2014-01", "end": "2017-12"},
+                "arrivals": {"path": "historic"},
+            }
+        )
+    )
     flows = run.flows().set_index("month").loc["2015-01":"2016-12", "vu_to_au"]
     counts = history.vorerhebung_counts_2017()
     assert counts.sum() == pytest.approx(flows.sum(), rel=1e-12)
@@ -114,8 +129,13 @@ def test_ila_keeps_its_own_cohort_spread_like_the_model_stock():
 def test_count_date_parameter_drives_the_2017_counts():
     """integrationsmanagement.verteilung_2017.fag_stichtag: another date, another count."""
     base = history.im_2017()
-    moved = history.im_2017(overrides={
-        "integrationsmanagement.verteilung_2017.fag_stichtag": {"2017-01-01": dt.date(2017, 3, 15)}})
+    moved = history.im_2017(
+        overrides={
+            "integrationsmanagement.verteilung_2017.fag_stichtag": {
+                "2017-01-01": dt.date(2017, 3, 15)
+            }
+        }
+    )
     assert moved["persons"].sum() < base["persons"].sum()  # AU still filling up in 2017
     assert moved["amount_eur"].sum() == base["amount_eur"].sum() == 58_000_000
 
@@ -154,8 +174,10 @@ def test_joins_on_real_adjacency(join):
         joint = out[out["group_kind"] == "joint"]
         # each member of a joint group touches another member (unless bundled as fallback)
         pairs = adj[adj["ags_a"].isin(joint.index) & adj["ags_b"].isin(joint.index)]
-        same = joint.loc[pairs["ags_a"], "group_id"].to_numpy() == \
-            joint.loc[pairs["ags_b"], "group_id"].to_numpy()
+        same = (
+            joint.loc[pairs["ags_a"], "group_id"].to_numpy()
+            == joint.loc[pairs["ags_b"], "group_id"].to_numpy()
+        )
         touched = set(pairs["ags_a"][same]) | set(pairs["ags_b"][same])
         lonely = set(joint.index) - touched
         assert all(joint.loc[list(lonely), "fallback"]) if lonely else True
@@ -170,15 +192,27 @@ def test_kreis_level_pass_down_conserves_money_and_fte():
 
 
 def test_population_rule_passes_conformance_on_bundled_table():
-    check_allocation_rule(PopulationRule(UrbanFactor("degurba", {1: 1.3, 2: 1.1, 3: 1.0})),
-                          regions.municipalities(2021))
+    check_allocation_rule(
+        PopulationRule(UrbanFactor("degurba", {1: 1.3, 2: 1.1, 3: 1.0})),
+        regions.municipalities(2021),
+    )
     check_allocation_rule(PopulationRule(level="kreis"), regions.kreise(2021), 8_000_000)
 
 
 def test_provenance_attrs(im_2017):
     a = im_2017.attrs
-    for key in ("rule", "rule_parameters", "budget_eur", "join", "programme", "parameters",
-                "vintage", "stand", "params_date", "unused_eur"):
+    for key in (
+        "rule",
+        "rule_parameters",
+        "budget_eur",
+        "join",
+        "programme",
+        "parameters",
+        "vintage",
+        "stand",
+        "params_date",
+        "unused_eur",
+    ):
         assert key in a
     assert a["stand"] == "31.12.2017"
 
@@ -192,8 +226,14 @@ def test_full_result_independent_of_row_order_with_neighbours():
     rule = PopulationRule(UrbanFactor("degurba", {1: 1.3, 2: 1.1, 3: 1.0}))
     a = allocate_table(rule, 58_000_000, muni, programme=prog, join="neighbours", adjacency=adj)
     rng = np.random.default_rng(7)
-    b = allocate_table(rule, 58_000_000, muni.iloc[rng.permutation(len(muni))], programme=prog,
-                       join="neighbours", adjacency=adj.iloc[rng.permutation(len(adj))])
+    b = allocate_table(
+        rule,
+        58_000_000,
+        muni.iloc[rng.permutation(len(muni))],
+        programme=prog,
+        join="neighbours",
+        adjacency=adj.iloc[rng.permutation(len(adj))],
+    )
     import pandas as pd
 
     pd.testing.assert_frame_equal(a, b.reindex(a.index))

@@ -37,7 +37,8 @@ def _resolve(name: str) -> str | None:
 def _is_type_checking(node: ast.If) -> bool:
     test = node.test
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def _imports(module: str, path: Path) -> list[tuple[str, str, int]]:
@@ -134,8 +135,12 @@ def test_no_private_name_imported_across_modules():
     bad = []
     for module, path in MODULES.items():
         for target, name, line in _imports(module, path):
-            if name.startswith("_") and not name.startswith("__") and name != "_version" \
-                    and target != module:
+            if (
+                name.startswith("_")
+                and not name.startswith("__")
+                and name != "_version"
+                and target != module
+            ):
                 bad.append(f"{path.relative_to(ROOT)}:{line}: {name} from {target}")
     assert not bad, "private names imported across modules:\n" + "\n".join(bad)
 
@@ -156,9 +161,13 @@ def test_no_private_attribute_of_another_paktsim_module():
                     if alias.name.startswith("paktsim") and alias.asname:
                         aliases.add(alias.asname)
         for node in ast.walk(tree):
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
-                    and node.value.id in aliases and node.attr.startswith("_") \
-                    and not node.attr.startswith("__"):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in aliases
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+            ):
                 bad.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value.id}.{node.attr}")
     assert not bad, "private names of other modules used:\n" + "\n".join(bad)
 
@@ -167,8 +176,17 @@ def test_import_linter_contracts_kept():
     pytest.importorskip("importlinter")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(
-        [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports; "
-                               "sys.exit(lint_imports(no_cache=True))"],
-        cwd=ROOT, capture_output=True, text=True, env=env, timeout=300)
+        [
+            sys.executable,
+            "-c",
+            "import sys; from importlinter.cli import lint_imports; "
+            "sys.exit(lint_imports(no_cache=True))",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     assert "paktsim layers KEPT" in proc.stdout

@@ -18,8 +18,12 @@ def _table() -> pd.DataFrame:
 
 
 def _bad_input() -> None:
-    raise InputError([Problem("staffing.target_ratio", "expected a number > 0", -3),
-                      Problem("horizon", "missing")])
+    raise InputError(
+        [
+            Problem("staffing.target_ratio", "expected a number > 0", -3),
+            Problem("horizon", "missing"),
+        ]
+    )
 
 
 @pytest.mark.parametrize("fork", [True, False])
@@ -35,8 +39,12 @@ def test_input_error_comes_back_with_its_problems():
     with pytest.raises(InputError) as info:
         Background(_bad_input).result()
     assert [p.format() for p in info.value.problems] == [
-        p.format() for p in (Problem("staffing.target_ratio", "expected a number > 0", -3),
-                             Problem("horizon", "missing"))]
+        p.format()
+        for p in (
+            Problem("staffing.target_ratio", "expected a number > 0", -3),
+            Problem("horizon", "missing"),
+        )
+    ]
 
 
 def test_other_errors_name_their_cause_and_cancel_reaps_the_child():

@@ -24,8 +24,13 @@ if str(ROOT) not in sys.path:  # benchmarks/ is a folder of the repository, not 
     sys.path.insert(0, str(ROOT))
 
 from benchmarks import run as runner  # noqa: E402
-from benchmarks.peers import (LandInputs, RATES, land_inputs, max_abs_diff,  # noqa: E402
-                              paktsim_chain)
+from benchmarks.peers import (  # noqa: E402
+    LandInputs,
+    RATES,
+    land_inputs,
+    max_abs_diff,
+    paktsim_chain,
+)
 from benchmarks.peers import pandas_rowwise, pysd_chain  # noqa: E402
 from benchmarks.timing import Stats, fit_exponent, measure  # noqa: E402
 
@@ -33,11 +38,16 @@ HAVE_PYSD = pysd_chain.available() is None
 TOL = 1e-6
 
 
-def _inputs(arrivals: np.ndarray, rates: dict[str, list[float]], caps: list[int],
-            initial: list[float]) -> LandInputs:
-    return LandInputs(groups=("asyl", "ukraine", "humanitaer"), arrivals=arrivals,
-                      rates={k: np.asarray(v, dtype=float) for k, v in rates.items()},
-                      vu_cap=np.asarray(caps), initial_own=np.asarray(initial, dtype=float))
+def _inputs(
+    arrivals: np.ndarray, rates: dict[str, list[float]], caps: list[int], initial: list[float]
+) -> LandInputs:
+    return LandInputs(
+        groups=("asyl", "ukraine", "humanitaer"),
+        arrivals=arrivals,
+        rates={k: np.asarray(v, dtype=float) for k, v in rates.items()},
+        vu_cap=np.asarray(caps),
+        initial_own=np.asarray(initial, dtype=float),
+    )
 
 
 share = st.floats(0.0, 1.0)
@@ -46,10 +56,13 @@ hazard = st.floats(0.0, 0.5)
 
 @st.composite
 def chain_inputs(draw, months: int = 14) -> LandInputs:
-    arrivals = np.asarray(draw(st.lists(st.floats(0.0, 5e4), min_size=3 * months,
-                                        max_size=3 * months))).reshape(3, months)
-    rates = {name: [draw(hazard if name in ("au_to_own", "au_left") else share)
-                    for _ in range(3)] for name in RATES}
+    arrivals = np.asarray(
+        draw(st.lists(st.floats(0.0, 5e4), min_size=3 * months, max_size=3 * months))
+    ).reshape(3, months)
+    rates = {
+        name: [draw(hazard if name in ("au_to_own", "au_left") else share) for _ in range(3)]
+        for name in RATES
+    }
     caps = [draw(st.integers(1, 24)) for _ in range(3)]
     initial = [draw(st.floats(0.0, 1e5)) for _ in range(3)]
     return _inputs(arrivals, rates, caps, initial)
@@ -89,11 +102,21 @@ def test_pysd_model_equals_kernel_on_hand_picked_cases() -> None:
     model = pysd_chain.load()
     rng = np.random.default_rng(7)
     cases = [
-        _inputs(rng.uniform(0, 3e4, (3, 30)),
-                {k: list(rng.uniform(0, 0.3, 3)) for k in RATES}, [24, 6, 1], [5e4, 10.0, 0.0]),
-        _inputs(rng.uniform(0, 3e4, (3, 30)),
-                {k: [0.0, 1.0, 0.5] if k not in ("au_to_own", "au_left") else [0.0, 0.5, 0.2]
-                 for k in RATES}, [1, 24, 3], [0.0, 0.0, 1e3]),
+        _inputs(
+            rng.uniform(0, 3e4, (3, 30)),
+            {k: list(rng.uniform(0, 0.3, 3)) for k in RATES},
+            [24, 6, 1],
+            [5e4, 10.0, 0.0],
+        ),
+        _inputs(
+            rng.uniform(0, 3e4, (3, 30)),
+            {
+                k: [0.0, 1.0, 0.5] if k not in ("au_to_own", "au_left") else [0.0, 0.5, 0.2]
+                for k in RATES
+            },
+            [1, 24, 3],
+            [0.0, 0.0, 1e3],
+        ),
     ]
     for inputs in cases:
         assert max_abs_diff(paktsim_chain(inputs), pysd_chain.run(model, inputs)) < TOL
@@ -101,8 +124,9 @@ def test_pysd_model_equals_kernel_on_hand_picked_cases() -> None:
 
 def test_pysd_refuses_caps_beyond_its_slots() -> None:
     inputs = land_inputs(3)
-    too_long = LandInputs(inputs.groups, inputs.arrivals, inputs.rates,
-                          np.array([25, 6, 6]), inputs.initial_own)
+    too_long = LandInputs(
+        inputs.groups, inputs.arrivals, inputs.rates, np.array([25, 6, 6]), inputs.initial_own
+    )
     with pytest.raises(ValueError, match="exceeds the 24 slots"):
         pysd_chain._params(too_long)
 
@@ -147,9 +171,13 @@ def test_timer_records_samples_and_runner_passes_repeats(monkeypatch: pytest.Mon
 
     def run(size: str = "full", repeats: int | None = None) -> dict:
         timer = Timer(repeats or 3, warmup=0 if size == "quick" else 1)
-        return {"size": size, "a_ms": timer("a_ms", lambda: calls.append("a")),
-                "note": "x", "b_ms": timer("b_ms", lambda: calls.append("b"), 2, warm=False),
-                "samples_ms": timer.samples}
+        return {
+            "size": size,
+            "a_ms": timer("a_ms", lambda: calls.append("a")),
+            "note": "x",
+            "b_ms": timer("b_ms", lambda: calls.append("b"), 2, warm=False),
+            "samples_ms": timer.samples,
+        }
 
     _fake_module(monkeypatch, "zz_timer", run)
     out = runner.run_benchmark("zz_timer", "full")
@@ -171,8 +199,9 @@ def test_runner_reports_missing_and_failed(monkeypatch: pytest.MonkeyPatch) -> N
     _fake_module(monkeypatch, "zz_broken", broken)
     out = runner.run_benchmark("zz_broken", "quick")
     assert out.status == "failed" and "RuntimeError: widget gone" in out.error
-    rows = runner.build_rows({"dashboard": runner.Outcome("dashboard", "missing",
-                                                         error="not yet available")})
+    rows = runner.build_rows(
+        {"dashboard": runner.Outcome("dashboard", "missing", error="not yet available")}
+    )
     assert [r.label[:1] for r in rows] == ["3"]
     assert rows[0].median is None and rows[0].note == "not yet available"
     assert "not yet available" in runner.render_table(rows)
@@ -180,22 +209,38 @@ def test_runner_reports_missing_and_failed(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_cli_quick_writes_results(tmp_path: Path) -> None:
     target = tmp_path / "results.md"
-    proc = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--only", "peers",
-                           "--output", str(target)], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", "--only", "peers", "--output", str(target)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "5a Land stage chain, 24 months" in proc.stdout
     text = target.read_text(encoding="utf-8")
-    for needle in ("| benchmark | median |", "cpu_count", "numpy", "pandas", "python",
-                   "### bench_peers", "tolerance"):
+    for needle in (
+        "| benchmark | median |",
+        "cpu_count",
+        "numpy",
+        "pandas",
+        "python",
+        "### bench_peers",
+        "tolerance",
+    ):
         assert needle in text
     assert ("≥ 100× faster" in text) == HAVE_PYSD or "PySD not importable" in text
 
 
 def test_cli_rejects_bad_arguments() -> None:
     for args in (["--repeats", "0"], ["--only", "nonsense"]):
-        proc = subprocess.run([sys.executable, "-m", "benchmarks", *args], cwd=ROOT,
-                              capture_output=True, text=True, timeout=60)
+        proc = subprocess.run(
+            [sys.executable, "-m", "benchmarks", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert proc.returncode == 2 and "Traceback" not in proc.stderr
 
 
@@ -233,12 +278,14 @@ def test_product_memory_is_the_commands_own_and_its_workers() -> None:
     help_run = cli(["--help"])
     del ballast
     assert 0 < help_run["main_peak_mb"] < 200 and help_run["worker_peak_mb"] == 0
-    code = ("import os, time\n"
-            "if os.fork() == 0:\n"
-            "    x = b'y' * 150_000_000\n"
-            "    time.sleep(0.5)\n"
-            "    os._exit(0)\n"
-            "os.wait()\n")
+    code = (
+        "import os, time\n"
+        "if os.fork() == 0:\n"
+        "    x = b'y' * 150_000_000\n"
+        "    time.sleep(0.5)\n"
+        "    os._exit(0)\n"
+        "os.wait()\n"
+    )
     proc = subprocess.Popen([sys.executable, "-c", code])
     sampler = TreeSampler(proc.pid)
     sampler.start()

@@ -14,12 +14,16 @@ def test_history_reads_parameter_files():
     hist, tags = budget.history(2017, 2026, with_tags=True)
     assert hist.index.tolist() == list(range(2017, 2027))
     assert hist.loc[2017, "pakt_eur"] == 160_000_000
-    assert hist.loc[2017, "integrationslastenausgleich_eur"] + hist.loc[
-        2017, "landesprogramme_eur"] == hist.loc[2017, "pakt_eur"]
+    assert (
+        hist.loc[2017, "integrationslastenausgleich_eur"] + hist.loc[2017, "landesprogramme_eur"]
+        == hist.loc[2017, "pakt_eur"]
+    )
     assert hist.loc[2017, "im_eur"] == 58_000_000
     assert hist.loc[2017, "im_fte_rechnerisch"] == pytest.approx(906.25)
-    assert hist.loc[2023, "im_total_eur"] == hist.loc[2023, "im_eur"] + hist.loc[
-        2023, "soforthilfe_eur"]
+    assert (
+        hist.loc[2023, "im_total_eur"]
+        == hist.loc[2023, "im_eur"] + hist.loc[2023, "soforthilfe_eur"]
+    )
     assert pd.isna(hist.loc[2025, "integrationslastenausgleich_eur"])
     assert tags.loc[2017, "pakt_eur"] == "sourced"
     assert tags.loc[2019, "im_eur"] == "assumption"
@@ -28,7 +32,9 @@ def test_history_reads_parameter_files():
 
 
 def test_history_follows_overrides():
-    hist = budget.history(2025, 2027, {"integrationsmanagement.volumen": {"2026-01-01": 40_000_000}})
+    hist = budget.history(
+        2025, 2027, {"integrationsmanagement.volumen": {"2026-01-01": 40_000_000}}
+    )
     assert hist["im_eur"].tolist() == [58_000_000, 40_000_000, 40_000_000]
 
 
@@ -42,8 +48,9 @@ def test_planned_envelope():
 
 def _land(caseload):
     years = pd.Index([2025, 2026], name="year")
-    return pd.DataFrame({"caseload": caseload, "fte_needed": np.asarray(caseload) / 88.0},
-                        index=years)
+    return pd.DataFrame(
+        {"caseload": caseload, "fte_needed": np.asarray(caseload) / 88.0}, index=years
+    )
 
 
 def test_projection_needed_vs_planned():

@@ -13,19 +13,31 @@ ROOT = Path(__file__).resolve().parents[1]
 RAW = Path(__file__).resolve().parents[2] / "shared/data/raw"
 SCRIPT = ROOT / "tools" / "build_data.py"
 SHIPPED = ROOT / "paktsim" / "data"
-OUTPUTS = ("gemeinden.csv", "kreise.csv", "gemeinden_nachbarn.csv", "gemeinden.geojson",
-           "kreise.geojson", "metadata.yaml")
+OUTPUTS = (
+    "gemeinden.csv",
+    "kreise.csv",
+    "gemeinden_nachbarn.csv",
+    "gemeinden.geojson",
+    "kreise.geojson",
+    "metadata.yaml",
+)
 
 pytestmark = [
-    pytest.mark.skipif(not RAW.is_dir(), reason=f"raw data folder {RAW} not present "
-                       "(only in the development checkout)"),
+    pytest.mark.skipif(
+        not RAW.is_dir(),
+        reason=f"raw data folder {RAW} not present (only in the development checkout)",
+    ),
 ]
 
 
 def _build(raw: Path, out: Path) -> subprocess.CompletedProcess:
     pytest.importorskip("shapely", reason="the build needs shapely (extra 'data')")
-    return subprocess.run([sys.executable, str(SCRIPT), str(raw), "--out", str(out)],
-                          capture_output=True, text=True, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), str(raw), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
 
 
 def test_rebuild_equals_shipped(tmp_path):

@@ -18,20 +18,50 @@ BUDGET = "58000000"
 
 
 def run(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "paktsim", *args], cwd=cwd,
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "paktsim", *args], cwd=cwd, capture_output=True, text=True
+    )
 
 
 @pytest.fixture(scope="module")
 def work(tmp_path_factory):
     d = tmp_path_factory.mktemp("karten")
-    r1 = run("allocate", "--rule", "population", "--level", "kreis", "--budget", BUDGET,
-             "--out", "heute.xlsx", cwd=d)
-    r2 = run("allocate", "--rule", "population", "--urban-factor", "1=1.3,2=1.1,3=1.0",
-             "--budget", BUDGET, "--out", "vorschlag.xlsx", cwd=d)
+    r1 = run(
+        "allocate",
+        "--rule",
+        "population",
+        "--level",
+        "kreis",
+        "--budget",
+        BUDGET,
+        "--out",
+        "heute.xlsx",
+        cwd=d,
+    )
+    r2 = run(
+        "allocate",
+        "--rule",
+        "population",
+        "--urban-factor",
+        "1=1.3,2=1.1,3=1.0",
+        "--budget",
+        BUDGET,
+        "--out",
+        "vorschlag.xlsx",
+        cwd=d,
+    )
     assert r1.returncode == r2.returncode == 0, r1.stderr + r2.stderr
-    r = run("compare", "heute.xlsx", "vorschlag.xlsx", "--out", "vergleich.xlsx", "--map",
-            "--map-formats", "png,svg,pdf", cwd=d)
+    r = run(
+        "compare",
+        "heute.xlsx",
+        "vorschlag.xlsx",
+        "--out",
+        "vergleich.xlsx",
+        "--map",
+        "--map-formats",
+        "png,svg,pdf",
+        cwd=d,
+    )
     assert r.returncode == 0, r.stderr
     return d
 
@@ -48,8 +78,17 @@ def test_compare_map_writes_kreis_and_gemeinde_maps(work):
 
 
 def test_map_command_from_comparison_and_allocation(work):
-    r = run("map", "vergleich.xlsx", "--level", "kreis", "--metric", "delta_eur",
-            "--out", "k.svg", cwd=work)
+    r = run(
+        "map",
+        "vergleich.xlsx",
+        "--level",
+        "kreis",
+        "--metric",
+        "delta_eur",
+        "--out",
+        "k.svg",
+        cwd=work,
+    )
     assert r.returncode == 0, r.stderr
     assert "Stadt- und Landkreisen" in (work / "k.svg").read_text(encoding="utf-8")
     r = run("map", "heute.xlsx", "--level", "gemeinde", "--out", "a.png", cwd=work)
@@ -74,16 +113,21 @@ def test_fixed_breaks_leave_no_empty_class():
     values[values > 0] = 0.9  # nothing between 0 and 0.5
     fig = choropleth(values, level="kreis", classes=[-1, -0.5, 0, 0.2, 0.5, 1])
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    counts = [int(t.rsplit("(", 1)[1].rstrip(")")) for t in labels if t.endswith(")")
-              and "(" in t]
+    counts = [int(t.rsplit("(", 1)[1].rstrip(")")) for t in labels if t.endswith(")") and "(" in t]
     assert counts and all(c > 0 for c in counts)
 
 
 def test_minus_sign_and_source_line(tmp_path):
     assert value_formatter("eur", 0)(-1234) == "\u22121.234\xa0€"
     assert fmt.typographic_minus("-3") == "\u22123"
-    frame = pd.DataFrame({"Stellen gefördert": [1.0, 2.0], "Stellen besetzt": [1.0, 2.0],
-                          "Stellen benötigt": [3.0, 1.0]}, index=[2025, 2026])
+    frame = pd.DataFrame(
+        {
+            "Stellen gefördert": [1.0, 2.0],
+            "Stellen besetzt": [1.0, 2.0],
+            "Stellen benötigt": [3.0, 1.0],
+        },
+        index=[2025, 2026],
+    )
     fig = stock_timeseries(frame, stacked=False)
     # identical series are drawn once and named together, so no line hides another
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
@@ -105,8 +149,10 @@ def test_help_imports_no_heavy_library():
     import subprocess
     import sys
 
-    code = ("import sys; from paktsim.cli import build_parser; build_parser(); "
-            "print(sorted(m for m in ('numpy', 'pandas', 'matplotlib', 'scipy') if m in sys.modules))")
+    code = (
+        "import sys; from paktsim.cli import build_parser; build_parser(); "
+        "print(sorted(m for m in ('numpy', 'pandas', 'matplotlib', 'scipy') if m in sys.modules))"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"

@@ -11,8 +11,13 @@ import docx
 import pytest
 
 from paktsim.pipeline import run_scenario
-from paktsim.report.brief import build_brief, headline_table, soffice, winners_losers_table, \
-    write_docx
+from paktsim.report.brief import (
+    build_brief,
+    headline_table,
+    soffice,
+    winners_losers_table,
+    write_docx,
+)
 from paktsim.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,8 +25,9 @@ STAEDTETAG = ROOT / "scenarios" / "staedtetag_vorschlag.yaml"
 
 
 def run(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "paktsim", *args], cwd=cwd,
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "paktsim", *args], cwd=cwd, capture_output=True, text=True
+    )
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +50,13 @@ def _rows(table):
 
 def test_headings_and_figures(report):
     headings = [p.text for p in report.paragraphs if p.style.name.startswith("Heading")]
-    assert headings == ["Annahmen", "Kennzahlen", "Personal und Mittel im Zeitverlauf",
-                        "Gewinner und Verlierer", "Quellen und Methode"]
+    assert headings == [
+        "Annahmen",
+        "Kennzahlen",
+        "Personal und Mittel im Zeitverlauf",
+        "Gewinner und Verlierer",
+        "Quellen und Methode",
+    ]
     assert report.paragraphs[0].text == "Kurzbericht: Vorschlag Städtetag gegen heutige Regel"
     # staffing, money and the winners/losers map; each with a caption naming its source
     assert len(report.inline_shapes) == 3
@@ -62,21 +73,29 @@ def test_tables_carry_the_model_numbers(report, result):
     p = _rows(parameters)
     assert p[0] == ["Bezeichnung", "Wert", "Einheit", "Einstufung", "Quelle"]
     by_name = {r[0]: r for r in p[1:]}
-    assert by_name["Fördersatz Hochschulabschluss"][1:4] == ["68.000", "€ je VZÄ und Jahr",
-                                                              "unsicher"]
+    assert by_name["Fördersatz Hochschulabschluss"][1:4] == [
+        "68.000",
+        "€ je VZÄ und Jahr",
+        "unsicher",
+    ]
     expected = headline_table(result)
     rows = _rows(headline)
     assert rows[0] == ["Kennzahl"] + list(expected.columns)
-    assert rows[1:] == [[label] + list(values) for label, values in
-                        zip(expected.index, expected.to_numpy().tolist())]
+    assert rows[1:] == [
+        [label] + list(values)
+        for label, values in zip(expected.index, expected.to_numpy().tolist())
+    ]
     funded = expected.loc["Stellen gefördert (VZÄ)", "2025"]
     fte = result.land.loc[2025, "fte_funded"]
     assert funded == f"{fte:.1f}".replace(".", ",")
     # hand check: 58 Mio € at 68,000 € per position are 852.9 positions; frames from the
     # 51,000 € threshold up to one rate fund a whole position (mindest_vze 1.0), so the
     # funded positions lie between that and one more position per such frame
-    frames = result.allocations[2025]["group_frame_eur"].groupby(
-        result.allocations[2025]["group_id"]).first()
+    frames = (
+        result.allocations[2025]["group_frame_eur"]
+        .groupby(result.allocations[2025]["group_id"])
+        .first()
+    )
     small = frames[(frames >= 51_000) & (frames < 68_000)]
     assert 58_000_000 / 68_000 <= fte <= 58_000_000 / 68_000 + (1 - small / 68_000).sum() + 1e-9
     w = winners_losers_table(result, 2025)
@@ -95,8 +114,9 @@ def test_same_scenario_same_bytes(result):
 
 def test_uncertainty_section_with_draws():
     scenario = Scenario.from_yaml(ROOT / "scenarios" / "zugang_unsicher.yaml")
-    scenario = scenario.model_copy(update={"uncertainty": scenario.uncertainty.model_copy(
-        update={"n_draws": 20})})
+    scenario = scenario.model_copy(
+        update={"uncertainty": scenario.uncertainty.model_copy(update={"n_draws": 20})}
+    )
     brief = build_brief(run_scenario(scenario))
     headings = [b.text for b in brief.blocks if b.kind == "heading"]
     assert "Unsicherheit" in headings and "Gewinner und Verlierer" not in headings

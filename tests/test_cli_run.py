@@ -18,8 +18,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "paktsim", "run", *args], capture_output=True,
-                          text=True, cwd=cwd or ROOT, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "paktsim", "run", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        timeout=300,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -27,9 +32,11 @@ def scenario_file(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("sc")
     (folder / "extra.csv").write_text("month,persons\n2026-02,1000\n")
     path = folder / "kurz.yaml"
-    path.write_text("name: Kurz\nhorizon: {start: '2025-01', end: '2026-12'}\n"
-                    "arrivals:\n  path: baseline\n  blocks:\n"
-                    "    - {kind: csv, file: extra.csv, group: asyl}\n")
+    path.write_text(
+        "name: Kurz\nhorizon: {start: '2025-01', end: '2026-12'}\n"
+        "arrivals:\n  path: baseline\n  blocks:\n"
+        "    - {kind: csv, file: extra.csv, group: asyl}\n"
+    )
     return path
 
 
@@ -51,13 +58,24 @@ def test_closing_summary_covers_every_year(first_run):
 
 def test_writes_tables_chart_and_record(first_run):
     names = {p.name for p in first_run.iterdir()}
-    assert {"bestand_land.csv", "bestand_kreise.csv", "bestand_gemeinden.csv", "bestand.xlsx",
-            "bestand_nach_stufe.png", "bestand_nach_stufe.svg", "run_record.json"} <= names
+    assert {
+        "bestand_land.csv",
+        "bestand_kreise.csv",
+        "bestand_gemeinden.csv",
+        "bestand.xlsx",
+        "bestand_nach_stufe.png",
+        "bestand_nach_stufe.svg",
+        "run_record.json",
+    } <= names
     land = pd.read_csv(first_run / "bestand_land.csv")
     gem = pd.read_csv(first_run / "bestand_gemeinden.csv", dtype={"AGS": str})
     assert gem["AGS"].nunique() == 1101
-    assert set(land["Stufe"]) == {"Erstaufnahme", "Vorläufige Unterbringung",
-                                  "Anschlussunterbringung", "Eigener Wohnraum"}
+    assert set(land["Stufe"]) == {
+        "Erstaufnahme",
+        "Vorläufige Unterbringung",
+        "Anschlussunterbringung",
+        "Eigener Wohnraum",
+    }
     au_land = land[land["Stufe"] == "Anschlussunterbringung"].groupby("Monat")["Personen"].sum()
     au_gem = gem[gem["Stufe"] == "Anschlussunterbringung"].groupby("Monat")["Personen"].sum()
     pd.testing.assert_series_equal(au_land, au_gem, rtol=1e-6, check_names=False)
@@ -65,8 +83,12 @@ def test_writes_tables_chart_and_record(first_run):
     assert {"Land", "Kreise_Dezember", "Herkunft"} <= set(sheets)
     # place × month tables are CSV only; the workbook holds the Kreise at each year's end
     assert not any(s.startswith("Gemeinden") for s in sheets)
-    kreise = pd.read_excel(first_run / "bestand.xlsx", sheet_name="Kreise_Dezember",
-                           engine="openpyxl", dtype={"AGS": str})
+    kreise = pd.read_excel(
+        first_run / "bestand.xlsx",
+        sheet_name="Kreise_Dezember",
+        engine="openpyxl",
+        dtype={"AGS": str},
+    )
     assert set(kreise["Monat"]) == {"2025-12", "2026-12"} and kreise["AGS"].nunique() == 44
     csv_k = pd.read_csv(first_run / "bestand_kreise.csv", dtype={"AGS": str})
     csv_k = csv_k[csv_k["Monat"].isin(["2025-12", "2026-12"])]
@@ -77,7 +99,8 @@ def test_writes_tables_chart_and_record(first_run):
     from paktsim import params  # the value in force (calibrated since issue 10), not a literal
 
     assert record["parameters"]["inflow.chain.asyl.vu_exit"] == pytest.approx(
-        params.at("2025-01-01")["inflow.chain.asyl.vu_exit"])
+        params.at("2025-01-01")["inflow.chain.asyl.vu_exit"]
+    )
     assert verify_record(first_run / "run_record.json") == []
 
 
@@ -136,10 +159,13 @@ def test_sobol_is_an_explicit_choice(first_run, scenario_file, tmp_path):
     proc = _run(str(scenario_file), "--out", str(out), "--draws", "0", "--sobol", "4")
     assert proc.returncode == 0, proc.stderr
     table = pd.read_csv(out / "sensitivitaet_sobol.csv")
-    assert (table["Haupteffekt S1"] <= table["Gesamteffekt ST"] + table["ST ± (95 %)"]
-            + table["S1 ± (95 %)"]).all()
+    assert (
+        table["Haupteffekt S1"]
+        <= table["Gesamteffekt ST"] + table["ST ± (95 %)"] + table["S1 ± (95 %)"]
+    ).all()
     assert {"personal_sobol.png", "personal_sobol_eigenanteil.svg"} <= {
-        p.name for p in out.iterdir()}
+        p.name for p in out.iterdir()
+    }
     assert "Sobol" in pd.ExcelFile(out / "personal_budget.xlsx", engine="openpyxl").sheet_names
     record = json.loads((out / "run_record.json").read_text())
     assert record["extra"]["sobol"]["n_base"] == 4

@@ -20,8 +20,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "paktsim", *args], cwd=cwd,
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "paktsim", *args], cwd=cwd, capture_output=True, text=True
+    )
 
 
 @pytest.fixture(scope="module")
@@ -83,11 +84,26 @@ def test_status_quo_workbook_prints_on_at_most_12_pages(run_dir, tmp_path):
 
     if soffice() is None or shutil.which("pdfinfo") is None:
         pytest.skip("LibreOffice (soffice) or pdfinfo not installed")
-    subprocess.run([soffice(), f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-                    "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
-                    str(run_dir / "personal_budget.xlsx")], capture_output=True, timeout=300,
-                   check=True)
-    info = subprocess.run(["pdfinfo", str(tmp_path / "personal_budget.pdf")],
-                          capture_output=True, text=True, check=True).stdout
+    subprocess.run(
+        [
+            soffice(),
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(run_dir / "personal_budget.xlsx"),
+        ],
+        capture_output=True,
+        timeout=300,
+        check=True,
+    )
+    info = subprocess.run(
+        ["pdfinfo", str(tmp_path / "personal_budget.pdf")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
     assert 1 <= pages <= 12

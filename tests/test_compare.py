@@ -16,17 +16,22 @@ def _alloc(amounts, eligible=None, n=None, seed=0):
     n = len(amounts)
     rng = np.random.default_rng(seed)
     idx = pd.Index([f"08{i:06d}" for i in range(n)], name="ags")
-    return pd.DataFrame({
-        "name": [f"G{i}" for i in range(n)],
-        "kreis_ags": np.where(np.arange(n) % 2 == 0, "08001", "08002"),
-        "kreis_name": np.where(np.arange(n) % 2 == 0, "A", "B"),
-        "rb": "1", "rb_name": "Stuttgart",
-        "degurba": rng.integers(1, 4, n), "population": rng.integers(100, 200_000, n),
-        "persons": rng.integers(0, 500, n).astype(float),
-        "amount_eur": np.asarray(amounts, dtype="int64"),
-        "eligible_alone": (np.asarray(amounts) >= 51_000) if eligible is None else eligible,
-        "fte_funded": np.asarray(amounts) // 16_000 * 0.25,
-    }, index=idx)
+    return pd.DataFrame(
+        {
+            "name": [f"G{i}" for i in range(n)],
+            "kreis_ags": np.where(np.arange(n) % 2 == 0, "08001", "08002"),
+            "kreis_name": np.where(np.arange(n) % 2 == 0, "A", "B"),
+            "rb": "1",
+            "rb_name": "Stuttgart",
+            "degurba": rng.integers(1, 4, n),
+            "population": rng.integers(100, 200_000, n),
+            "persons": rng.integers(0, 500, n).astype(float),
+            "amount_eur": np.asarray(amounts, dtype="int64"),
+            "eligible_alone": (np.asarray(amounts) >= 51_000) if eligible is None else eligible,
+            "fte_funded": np.asarray(amounts) // 16_000 * 0.25,
+        },
+        index=idx,
+    )
 
 
 amounts_st = st.lists(st.integers(0, 10**7), min_size=2, max_size=30)
@@ -83,11 +88,19 @@ def test_german_tables_and_size_classes():
     base = _alloc([60_000, 10_000, 70_000, 5_000])
     alt = _alloc([10_000, 60_000, 70_000, 5_000])
     tables = compare(base, alt).tables_de()
-    assert {"Übersicht", "Gemeinden", "Kreise", "Größenklassen", "DEGURBA",
-            "Antragsberechtigung"} <= set(tables)
+    assert {
+        "Übersicht",
+        "Gemeinden",
+        "Kreise",
+        "Größenklassen",
+        "DEGURBA",
+        "Antragsberechtigung",
+    } <= set(tables)
     g = tables["Gemeinden"]
     assert {"Δ €", "Δ %", "Basis € je Einwohner", "Antragsberechtigung"} <= set(g.columns)
-    assert set(g["Antragsberechtigung"]) == {"neu antragsberechtigt",
-                                             "nicht mehr antragsberechtigt",
-                                             "weiterhin antragsberechtigt",
-                                             "weiterhin nicht antragsberechtigt"}
+    assert set(g["Antragsberechtigung"]) == {
+        "neu antragsberechtigt",
+        "nicht mehr antragsberechtigt",
+        "weiterhin antragsberechtigt",
+        "weiterhin nicht antragsberechtigt",
+    }

@@ -23,8 +23,7 @@ BUDGET = 58_000_000
 
 @functools.lru_cache(maxsize=16)
 def _kreis(budget: int, pass_down: bool = False):
-    return allocate(PopulationRule(level="kreis"), budget, join="none",
-                    pass_to_gemeinden=pass_down)
+    return allocate(PopulationRule(level="kreis"), budget, join="none", pass_to_gemeinden=pass_down)
 
 
 @functools.lru_cache(maxsize=16)
@@ -81,8 +80,12 @@ factors = st.sampled_from([1.0, 1.1, 1.3, 1.6])
 
 
 @settings(max_examples=8, deadline=None)
-@given(budget=budgets, f1=factors, f2=factors, join=st.sampled_from(["none", "landkreis",
-                                                                      "neighbours"]))
+@given(
+    budget=budgets,
+    f1=factors,
+    f2=factors,
+    join=st.sampled_from(["none", "landkreis", "neighbours"]),
+)
 def test_identity_comparison_has_nothing_new_or_lost(budget, f1, f2, join):
     for table in (_gemeinde(budget, f1, f2, join), _kreis(budget, True), _kreis(budget)):
         c = compare(table, table)
@@ -116,13 +119,32 @@ def test_cli_compare_across_levels_says_it_passed_down(tmp_path):
     import sys
 
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "paktsim", *args], cwd=tmp_path,
-                              capture_output=True, text=True)
+        return subprocess.run(
+            [sys.executable, "-m", "paktsim", *args], cwd=tmp_path, capture_output=True, text=True
+        )
 
-    r1 = run("allocate", "--rule", "population", "--level", "kreis", "--budget", str(BUDGET),
-             "--out", "heute.csv")
-    r2 = run("allocate", "--rule", "population", "--urban-factor", "1=1.3,2=1.1,3=1.0",
-             "--budget", str(BUDGET), "--out", "vorschlag.csv")
+    r1 = run(
+        "allocate",
+        "--rule",
+        "population",
+        "--level",
+        "kreis",
+        "--budget",
+        str(BUDGET),
+        "--out",
+        "heute.csv",
+    )
+    r2 = run(
+        "allocate",
+        "--rule",
+        "population",
+        "--urban-factor",
+        "1=1.3,2=1.1,3=1.0",
+        "--budget",
+        str(BUDGET),
+        "--out",
+        "vorschlag.csv",
+    )
     assert r1.returncode == r2.returncode == 0, r1.stderr + r2.stderr
     r = run("compare", "heute.csv", "vorschlag.csv", "--out", "vergleich.xlsx")
     assert r.returncode == 0, r.stderr
@@ -131,8 +153,11 @@ def test_cli_compare_across_levels_says_it_passed_down(tmp_path):
 
     wb = openpyxl.load_workbook(tmp_path / "vergleich.xlsx", read_only=True)
     assert "Antragsteller" in wb.sheetnames
-    rows = {row[0]: row[1:] for row in wb["Antragsberechtigung"].iter_rows(values_only=True)
-            if row and row[0]}
+    rows = {
+        row[0]: row[1:]
+        for row in wb["Antragsberechtigung"].iter_rows(values_only=True)
+        if row and row[0]
+    }
     assert rows["weiterhin antragsberechtigt"][0] == 9
 
 
@@ -140,6 +165,10 @@ def test_cli_compare_across_levels_says_it_passed_down(tmp_path):
 def test_kind_labels_are_german(side):
     tables = compare(_kreis(BUDGET), _gemeinde(BUDGET)).tables_de()
     col = "Basis: Antragsform" if side == "base" else "Alternative: Antragsform"
-    assert set(tables["Gemeinden"][col]) <= {"Stadt- oder Landkreis", "Gemeinde allein",
-                                             "Verbund von Gemeinden",
-                                             "Landkreis für kleine Gemeinden", "kein Antrag"}
+    assert set(tables["Gemeinden"][col]) <= {
+        "Stadt- oder Landkreis",
+        "Gemeinde allein",
+        "Verbund von Gemeinden",
+        "Landkreis für kleine Gemeinden",
+        "kein Antrag",
+    }

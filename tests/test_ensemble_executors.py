@@ -14,9 +14,15 @@ from paktsim.scenario import builtin_scenario
 SCENARIO = builtin_scenario().with_changes(
     horizon={"start": "2025-01", "end": "2027-12"},
     staffing={"include_vu": True, "include_ukraine_private": True},
-    uncertainty={"n_draws": 23, "chunk_size": 23, "arrivals_sigma": 0.3,
-                 "distributions": {"staffing.vacancy_rate": {
-                     "dist": "uniform", "args": {"loc": 0.0, "scale": 0.2}}}})
+    uncertainty={
+        "n_draws": 23,
+        "chunk_size": 23,
+        "arrivals_sigma": 0.3,
+        "distributions": {
+            "staffing.vacancy_rate": {"dist": "uniform", "args": {"loc": 0.0, "scale": 0.2}}
+        },
+    },
+)
 
 
 @pytest.fixture(scope="module")
@@ -56,11 +62,13 @@ def test_process_pool(reference, chunk):
 @pytest.mark.parametrize("processes,chunk", [(False, 5), (False, 12), (True, 7)])
 def test_dask_local_cluster(reference, processes, chunk):
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=processes,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
-        result = pipeline.run_ensemble(SCENARIO, chunk_size=chunk,
-                                       executor=client.get_executor())
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=processes, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        result = pipeline.run_ensemble(SCENARIO, chunk_size=chunk, executor=client.get_executor())
     _same(reference, result)
 
 
@@ -75,9 +83,15 @@ def test_progress_counts_finished_chunks(reference):
     calls.clear()
     central = pipeline.run_scenario(SCENARIO, ensemble=False)
     with ProcessPoolExecutor(max_workers=2) as pool:
-        result = ensemble.run(SCENARIO, central.inflow, central.place_inputs, n_draws=23,
-                              chunk_size=9, executor=pool,
-                              on_chunk_done=lambda done, total: calls.append((done, total)))
+        result = ensemble.run(
+            SCENARIO,
+            central.inflow,
+            central.place_inputs,
+            n_draws=23,
+            chunk_size=9,
+            executor=pool,
+            on_chunk_done=lambda done, total: calls.append((done, total)),
+        )
     _same(reference, result)
     assert calls == [(0, 3), (1, 3), (2, 3), (3, 3)]
 
@@ -108,20 +122,36 @@ def test_one_draw_without_spread_is_the_central_run():
 
     from paktsim.inflow import rates as rates_mod
 
-    fixed = {path: {"dist": "uniform", "args": {"loc": mode, "scale": 0.0}}
-             for path, (low, mode, high) in rates_mod.uncertain_paths(
-                 dt.date(2025, 1, 1)).items()}
-    for include in ({}, {"include_vu": True}, {"include_ukraine_private": True},
-                    {"include_vu": True, "include_ukraine_private": True}):
-        base = SCENARIO.with_changes(staffing={"include_vu": False,
-                                               "include_ukraine_private": False, **include})
-        scen = base.with_changes(uncertainty={"n_draws": 2, "chunk_size": 1,
-                                              "arrivals_sigma": 0.0, "distributions": fixed})
+    fixed = {
+        path: {"dist": "uniform", "args": {"loc": mode, "scale": 0.0}}
+        for path, (low, mode, high) in rates_mod.uncertain_paths(dt.date(2025, 1, 1)).items()
+    }
+    for include in (
+        {},
+        {"include_vu": True},
+        {"include_ukraine_private": True},
+        {"include_vu": True, "include_ukraine_private": True},
+    ):
+        base = SCENARIO.with_changes(
+            staffing={"include_vu": False, "include_ukraine_private": False, **include}
+        )
+        scen = base.with_changes(
+            uncertainty={
+                "n_draws": 2,
+                "chunk_size": 1,
+                "arrivals_sigma": 0.0,
+                "distributions": fixed,
+            }
+        )
         ens = pipeline.run_ensemble(scen)
         central = pipeline.run_scenario(base, ensemble=False)
         for metric in ("caseload", "fte_needed", "fte_staffed", "gap_fte", "ratio_actual"):
-            np.testing.assert_allclose(ens.land[metric][1], central.land[metric].to_numpy(),
-                                       rtol=1e-12, err_msg=f"{include} {metric}")
+            np.testing.assert_allclose(
+                ens.land[metric][1],
+                central.land[metric].to_numpy(),
+                rtol=1e-12,
+                err_msg=f"{include} {metric}",
+            )
         for metric in ("gap_eur", "cofunding_eur"):
             np.testing.assert_array_equal(ens.land[metric][1], central.land[metric].to_numpy())
 
@@ -133,11 +163,15 @@ def test_target_group_switches_add_their_stocks():
     from paktsim.inflow.arrivals import GROUPS
     from paktsim.staffing import YearGrid
 
-    plain = SCENARIO.with_changes(staffing={"include_vu": False,
-                                            "include_ukraine_private": False})
-    runs = {k: pipeline.run_scenario(plain.with_changes(staffing=v), ensemble=False)
-            for k, v in {"au": {}, "vu": {"include_vu": True},
-                         "ua": {"include_ukraine_private": True}}.items()}
+    plain = SCENARIO.with_changes(staffing={"include_vu": False, "include_ukraine_private": False})
+    runs = {
+        k: pipeline.run_scenario(plain.with_changes(staffing=v), ensemble=False)
+        for k, v in {
+            "au": {},
+            "vu": {"include_vu": True},
+            "ua": {"include_ukraine_private": True},
+        }.items()
+    }
     inflow = runs["au"].inflow
     grid = YearGrid(plain.horizon.start, plain.horizon.end)
     w = horizon_window(inflow)
@@ -159,35 +193,59 @@ def test_cli_workers_gives_the_same_files(tmp_path):
     import sys
 
     path = tmp_path / "kurz.yaml"
-    path.write_text("name: Kurz\nhorizon: {start: '2025-01', end: '2026-12'}\n"
-                    "allocation: {rule: kreis, level: kreis, join: none}\n"
-                    "uncertainty: {n_draws: 12, chunk_size: 5, arrivals_sigma: 0.3}\n"
-                    "seed: 5\n", encoding="utf-8")
+    path.write_text(
+        "name: Kurz\nhorizon: {start: '2025-01', end: '2026-12'}\n"
+        "allocation: {rule: kreis, level: kreis, join: none}\n"
+        "uncertainty: {n_draws: 12, chunk_size: 5, arrivals_sigma: 0.3}\n"
+        "seed: 5\n",
+        encoding="utf-8",
+    )
     outs = {}
     for name, extra in {"one": [], "two": ["--workers", "2"]}.items():
         outs[name] = tmp_path / name
-        proc = subprocess.run([sys.executable, "-m", "paktsim", "run", str(path), "--out",
-                               str(outs[name]), *extra], capture_output=True, text=True,
-                              timeout=600)
+        proc = subprocess.run(
+            [sys.executable, "-m", "paktsim", "run", str(path), "--out", str(outs[name]), *extra],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert proc.returncode == 0, proc.stderr
         # progress counts finished chunks (12 draws in chunks of 5: 3 chunks), last line 3 of 3
         lines = [x for x in proc.stderr.splitlines() if x.startswith("Monte Carlo:")]
         assert lines and lines[-1] == "Monte Carlo: 3 von 3 Teilpaketen fertig", proc.stderr
-    for file in ("unsicherheit_land.csv", "unsicherheit_kreise_ueber_120.csv",
-                 "personal_uebersicht.csv"):
+    for file in (
+        "unsicherheit_land.csv",
+        "unsicherheit_kreise_ueber_120.csv",
+        "personal_uebersicht.csv",
+    ):
         assert (outs["one"] / file).read_bytes() == (outs["two"] / file).read_bytes(), file
 
 
-@pytest.mark.parametrize("args,field", [(["--workers", "0"], "--workers"),
-                                        (["--scheduler", "tcp://127.0.0.1:1"], "--scheduler")])
+@pytest.mark.parametrize(
+    "args,field",
+    [(["--workers", "0"], "--workers"), (["--scheduler", "tcp://127.0.0.1:1"], "--scheduler")],
+)
 def test_cli_bad_executor_options(tmp_path, args, field):
     import subprocess
     import sys
 
     pytest.importorskip("distributed")
-    proc = subprocess.run([sys.executable, "-m", "paktsim", "run", "--draws", "3", "--out",
-                           str(tmp_path / "o"), *args], capture_output=True, text=True,
-                          timeout=300)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "paktsim",
+            "run",
+            "--draws",
+            "3",
+            "--out",
+            str(tmp_path / "o"),
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.startswith(field) and "Traceback" not in proc.stderr
     assert not (tmp_path / "o").exists()

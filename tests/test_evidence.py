@@ -49,22 +49,29 @@ def test_register_matches_the_bundled_kreis_table():
 #: Shipped figures the model misses, with the reason (shown in notebook 07, not fitted).
 KNOWN_MISSES = {
     row: "Baden-Baden keeps about 800 refugees in municipal accommodation 2019-2021 (bnn.de), "
-         "four in ten with a Duldung; the model moves every group from AU to own housing at "
-         "one rate, so its AU stock there falls to a third"
+    "four in ten with a Duldung; the model moves every group from AU to own housing at "
+    "one rate, so its AU stock there falls to a third"
     for row in ("kreis_baden_baden_unterbringung_2020", "kreis_baden_baden_unterbringung_2021")
 }
 
 
-@pytest.mark.parametrize("row", [
-    pytest.param(i, marks=pytest.mark.xfail(strict=False, reason=KNOWN_MISSES[i]))
-    if i in KNOWN_MISSES else i for i in evidence.observations()["id"].tolist()])
+@pytest.mark.parametrize(
+    "row",
+    [
+        pytest.param(i, marks=pytest.mark.xfail(strict=False, reason=KNOWN_MISSES[i]))
+        if i in KNOWN_MISSES
+        else i
+        for i in evidence.observations()["id"].tolist()
+    ],
+)
 def test_each_observation_within_its_tolerance(table, row):
     r = table.set_index("id").loc[row]
     if np.isnan(r["model"]):
         pytest.skip("compared elsewhere (IM money 2025: the 2025 Kreis key, paktsim.allocation)")
     assert bool(r["within"]), (
         f"{row}: model {r['model']:.6g} vs published {r['value']:.6g} "
-        f"(ratio {r['ratio']:.3f}, tolerance {r['tolerance']} {r['tolerance_kind']})")
+        f"(ratio {r['ratio']:.3f}, tolerance {r['tolerance']} {r['tolerance_kind']})"
+    )
 
 
 def test_shares_sum_to_one_and_gaps_are_model_minus_published(table):
@@ -97,8 +104,9 @@ def test_published_site_strength_fits_the_local_counts_better(table):
     from paktsim import params
 
     generic = params.at("2017-12-01")["fluag.privileg.vu_landkreis_lea"]
-    scen = builtin_scenario("status_quo").with_changes(overrides={
-        "fluag.privileg.vu_site_lea_sigmaringen": {"2014-01-01": generic}})
+    scen = builtin_scenario("status_quo").with_changes(
+        overrides={"fluag.privileg.vu_site_lea_sigmaringen": {"2014-01-01": generic}}
+    )
     other = evidence.compare(scen).set_index("id")
     by_id = table.set_index("id")
     ids = ["kreis_sigmaringen_vu_2017", "kreis_sigmaringen_au_2017"]
@@ -120,8 +128,11 @@ def test_cli_writes_excel_and_refuses_bad_input(tmp_path):
     import openpyxl
 
     out = tmp_path / "abgleich.xlsx"
-    proc = subprocess.run([sys.executable, "-m", "paktsim", "evidence", "--out", str(out)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "paktsim", "evidence", "--out", str(out)],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Stadtkreise, Anteil an den Schutzsuchenden 31.12.2018" in proc.stdout
     book = openpyxl.load_workbook(out)
@@ -129,10 +140,14 @@ def test_cli_writes_excel_and_refuses_bad_input(tmp_path):
     header = [c.value for c in sheet[1]]
     assert "Veröffentlicht" in header and "Modell" in header and "Abweichung" in header
     assert sheet.max_row > 160
-    again = subprocess.run([sys.executable, "-m", "paktsim", "evidence", "--out", str(out)],
-                           capture_output=True, text=True)
+    again = subprocess.run(
+        [sys.executable, "-m", "paktsim", "evidence", "--out", str(out)],
+        capture_output=True,
+        text=True,
+    )
     assert again.returncode == 2 and "Traceback" not in again.stderr
-    missing = subprocess.run([sys.executable, "-m", "paktsim", "evidence", "nope.yaml"],
-                             capture_output=True, text=True)
+    missing = subprocess.run(
+        [sys.executable, "-m", "paktsim", "evidence", "nope.yaml"], capture_output=True, text=True
+    )
     assert missing.returncode == 2 and "nope.yaml" in missing.stderr
     assert "Traceback" not in missing.stderr

@@ -49,12 +49,13 @@ ENGLISH = {w.lower() for w in _words("english_words.txt")}
 ALLOWED = _words("allowed_words.txt")
 
 _NOT_PROSE = re.compile(
-    r"https?://\S+"                              # web addresses
-    r"|\bpaktsim [a-z]+\b[^\n]*"                # a command line (Befehl, "prüfen mit: …")
-    r"|\b[0-9a-f]{12,}\b"                        # hashes
-    r"|\b[\w-]+(?:[._/][\w-]+)+\b"               # file names, dotted/underscored identifiers
+    r"https?://\S+"  # web addresses
+    r"|\bpaktsim [a-z]+\b[^\n]*"  # a command line (Befehl, "prüfen mit: …")
+    r"|\b[0-9a-f]{12,}\b"  # hashes
+    r"|\b[\w-]+(?:[._/][\w-]+)+\b"  # file names, dotted/underscored identifiers
     r"|'[^'\n]*'|\"[^\"\n]*\"|[„“][^“”\n]*[“”]"  # quoted values and titles
-    r"|(?<!\w)--?[a-z][\w-]*")                   # option names
+    r"|(?<!\w)--?[a-z][\w-]*"
+)  # option names
 _WORD = re.compile(r"[A-Za-zÄÖÜäöüß]+")
 
 
@@ -68,8 +69,11 @@ def _place_words() -> set[str]:
 def english_words(text: str, names: set[str]) -> list[str]:
     """The English words of ``text`` (after removing what is not prose)."""
     prose = _NOT_PROSE.sub(" ", text)
-    return [w for w in _WORD.findall(prose)
-            if w.lower() in ENGLISH and w not in ALLOWED and w not in names]
+    return [
+        w
+        for w in _WORD.findall(prose)
+        if w.lower() in ENGLISH and w not in ALLOWED and w not in names
+    ]
 
 
 def _texts_of(path: Path):
@@ -145,28 +149,69 @@ def produce(work: Path) -> dict[str, str]:
     def start(name, *args):
         # files, not pipes: commands run side by side and a full pipe would block one
         out = open(logs / f"{len(list(logs.iterdir()))}.txt", "w+", encoding="utf-8")
-        proc = subprocess.Popen([sys.executable, "-m", "paktsim", *args], cwd=work, env=env,
-                                stdout=out, stderr=subprocess.STDOUT, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "paktsim", *args],
+            cwd=work,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         return proc, out
 
     texts: dict[str, str] = {}
     scenarios = ROOT / "scenarios"
     first = {
-        "run status quo": ["run", str(scenarios / "status_quo.yaml"), "--out", "sq",
-                           "--draws", "0"],
-        "run staedtetag --draws 8": ["run", str(scenarios / "staedtetag_vorschlag.yaml"),
-                                     "--out", "mc", "--draws", "8"],
-        "allocate heute": ["allocate", "--rule", "kreis-key", "--budget", "58000000",
-                           "--out", "heute.xlsx"],
-        "allocate vorschlag": ["allocate", "--rule", "population", "--urban-factor",
-                               "1=1.3,2=1.1,3=1.0", "--budget", "58000000",
-                               "--out", "vorschlag.xlsx"],
-        "allocate csv": ["allocate", "--rule", "population", "--level", "kreis", "--budget",
-                         "58000000", "--out", "kreise.csv"],
+        "run status quo": [
+            "run",
+            str(scenarios / "status_quo.yaml"),
+            "--out",
+            "sq",
+            "--draws",
+            "0",
+        ],
+        "run staedtetag --draws 8": [
+            "run",
+            str(scenarios / "staedtetag_vorschlag.yaml"),
+            "--out",
+            "mc",
+            "--draws",
+            "8",
+        ],
+        "allocate heute": [
+            "allocate",
+            "--rule",
+            "kreis-key",
+            "--budget",
+            "58000000",
+            "--out",
+            "heute.xlsx",
+        ],
+        "allocate vorschlag": [
+            "allocate",
+            "--rule",
+            "population",
+            "--urban-factor",
+            "1=1.3,2=1.1,3=1.0",
+            "--budget",
+            "58000000",
+            "--out",
+            "vorschlag.xlsx",
+        ],
+        "allocate csv": [
+            "allocate",
+            "--rule",
+            "population",
+            "--level",
+            "kreis",
+            "--budget",
+            "58000000",
+            "--out",
+            "kreise.csv",
+        ],
         "params": ["params"],
         "params one": ["params", "integrationsmanagement.foerdersatz.hochschule"],
-        "report": ["report", str(scenarios / "staedtetag_vorschlag.yaml"),
-                   "--out", "bericht.docx"],
+        "report": ["report", str(scenarios / "staedtetag_vorschlag.yaml"), "--out", "bericht.docx"],
     }
     then = {
         "compare": ["compare", "heute.xlsx", "vorschlag.xlsx", "--out", "vergleich.xlsx"],
@@ -192,17 +237,24 @@ def produce(work: Path) -> dict[str, str]:
     for name, text in broken.items():
         (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
     texts["validate broken"] = _in_process(
-        ["validate", *[str(folder / f"{n}.yaml") for n in sorted(broken)]], work)
-    texts["run broken"] = _in_process(["run", str(folder / "unknown_field.yaml"),
-                                       "--out", "x"], work)
+        ["validate", *[str(folder / f"{n}.yaml") for n in sorted(broken)]], work
+    )
+    texts["run broken"] = _in_process(
+        ["run", str(folder / "unknown_field.yaml"), "--out", "x"], work
+    )
     cases = yaml.safe_load((HOSTILE / "cases.yaml").read_text(encoding="utf-8"))
-    refused = [str(HOSTILE / "corpus" / c["file"]) for c in cases
-               if c["kind"] == "scenario" and c.get("expect") == "refused"]
+    refused = [
+        str(HOSTILE / "corpus" / c["file"])
+        for c in cases
+        if c["kind"] == "scenario" and c.get("expect") == "refused"
+    ]
     texts["validate hostile"] = _in_process(["validate", *refused], work)
     texts["hostile tables"] = _hostile_tables(cases)
     for case in (c for c in cases if c["kind"] == "cli"):
-        args = [a.replace("{corpus}", str(HOSTILE / "corpus")).replace("{tmp}", str(work))
-                for a in case["args"]]
+        args = [
+            a.replace("{corpus}", str(HOSTILE / "corpus")).replace("{tmp}", str(work))
+            for a in case["args"]
+        ]
         texts[f"hostile {case['id']}"] = _in_process(args, work)
     for name, args in {
         "allocate without budget": ["allocate", "--rule", "population", "--out", "y.csv"],
@@ -258,8 +310,7 @@ def test_no_english_word_in_outputs_and_messages(produced):
 
 def test_the_scanner_finds_english():
     names: set[str] = set()
-    assert english_words("colour: unknown field (got 'red')", names) == ["unknown", "field",
-                                                                          "got"]
+    assert english_words("colour: unknown field (got 'red')", names) == ["unknown", "field", "got"]
     assert english_words("Gemeinde: Datei nicht gefunden (erhalten 'red')", names) == []
     assert english_words("siehe staffing.target_ratio und bestand_kreise.csv", names) == []
 
@@ -272,7 +323,9 @@ def test_ags_in_allocation_workbooks_is_text_with_the_leading_zero(produced, wor
         header = [c.value for c in ws[1]]
         for column in ("AGS", "Kreis-AGS"):
             cells = [row[header.index(column)] for row in ws.iter_rows(min_row=2)]
-            assert cells and all(c.data_type == "s" and c.value.startswith("08")
-                                 and len(c.value) in (5, 8) for c in cells), (name, column)
+            assert cells and all(
+                c.data_type == "s" and c.value.startswith("08") and len(c.value) in (5, 8)
+                for c in cells
+            ), (name, column)
     with open(work / "kreise.csv", encoding="utf-8") as handle:
         assert handle.readline().startswith("AGS,") and handle.readline().startswith("08111,")

@@ -13,14 +13,29 @@ from paktsim import i18n
 from paktsim.commands import COMMANDS
 
 #: English words that must not reach a German user in help texts and error lines.
-ENGLISH = ("usage", "options", "show", "help message", "expected", "missing", "file not",
-           "got", "error", "required", "invalid", "choose", "arguments", "exists")
+ENGLISH = (
+    "usage",
+    "options",
+    "show",
+    "help message",
+    "expected",
+    "missing",
+    "file not",
+    "got",
+    "error",
+    "required",
+    "invalid",
+    "choose",
+    "arguments",
+    "exists",
+)
 
 
 def run(*args, lang="de", cwd=None):
     env = {**os.environ, "PAKTSIM_LANG": lang}
-    return subprocess.run([sys.executable, "-m", "paktsim", *args], capture_output=True,
-                           text=True, env=env, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "paktsim", *args], capture_output=True, text=True, env=env, cwd=cwd
+    )
 
 
 def test_compiled_catalogue_is_in_sync_with_the_po_file():
@@ -54,12 +69,14 @@ def test_help_is_german(command):
 
 
 def test_errors_are_german_and_english_on_request(tmp_path):
-    cases = [("allocate", "--rule", "population", "--out", "x.csv"),
-             ("allocate", "--rule", "bogus", "--out", "x.csv"),
-             ("compare", "fehlt.csv", "fehlt2.csv", "--out", "d.xlsx"),
-             ("map", "fehlt.xlsx", "--out", "k.txt"),
-             ("report", "s.yaml", "--out", "b.txt"),
-             ("run", "fehlt.yaml", "--out", "o")]
+    cases = [
+        ("allocate", "--rule", "population", "--out", "x.csv"),
+        ("allocate", "--rule", "bogus", "--out", "x.csv"),
+        ("compare", "fehlt.csv", "fehlt2.csv", "--out", "d.xlsx"),
+        ("map", "fehlt.xlsx", "--out", "k.txt"),
+        ("report", "s.yaml", "--out", "b.txt"),
+        ("run", "fehlt.yaml", "--out", "o"),
+    ]
     for case in cases:
         r = run(*case, cwd=tmp_path)
         assert r.returncode == 2, case
@@ -76,7 +93,8 @@ def test_every_problem_message_of_the_package_has_a_translation():
     import importlib.util
 
     spec = importlib.util.spec_from_file_location(
-        "extract_messages", i18n.LOCALE_DIR.parents[1] / "tools" / "extract_messages.py")
+        "extract_messages", i18n.LOCALE_DIR.parents[1] / "tools" / "extract_messages.py"
+    )
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
     missing = sorted(set(tool.messages()) - tool.catalogue_ids())
@@ -92,21 +110,26 @@ def test_every_problem_message_of_the_package_has_a_translation():
 
 def test_templates_translate_messages_built_with_values():
     assert i18n.translate_problem("expected one of 'a', 'b'") == "erwartet eines von 'a', 'b'"
-    assert (i18n.translate_problem("end 2020-01 lies before start 2025-01")
-            == "Ende 2020-01 liegt vor dem Beginn 2025-01")
-    assert (i18n.translate_problem("Input should be greater than or equal to 0")
-            == "erwartet einen Wert ≥ 0")
+    assert (
+        i18n.translate_problem("end 2020-01 lies before start 2025-01")
+        == "Ende 2020-01 liegt vor dem Beginn 2025-01"
+    )
+    assert (
+        i18n.translate_problem("Input should be greater than or equal to 0")
+        == "erwartet einen Wert ≥ 0"
+    )
     # the head is translated, the rest (a library's detail) kept
     assert i18n.translate_problem("file not found; x") == "Datei nicht gefunden; x"
     assert i18n.translate_problem("something new") == "something new"
 
 
 def test_validate_prints_german_lines_for_pydantic_and_own_messages(tmp_path):
-    (tmp_path / "x.yaml").write_text("name: x\ncolour: red\nallocation:\n  rule: bogus\n"
-                                     "horizon:\n  start: 2025-01\n  end: 2020-01\n")
+    (tmp_path / "x.yaml").write_text(
+        "name: x\ncolour: red\nallocation:\n  rule: bogus\n"
+        "horizon:\n  start: 2025-01\n  end: 2020-01\n"
+    )
     r = run("validate", "x.yaml", cwd=tmp_path)
     assert r.returncode == 2
-    assert "unbekanntes Feld (hier nicht erlaubt; Schreibweise prüfen) (erhalten 'red')" \
-        in r.stderr
+    assert "unbekanntes Feld (hier nicht erlaubt; Schreibweise prüfen) (erhalten 'red')" in r.stderr
     assert _english_words(r.stderr) == [], r.stderr
     assert "unknown field" in run("validate", "x.yaml", cwd=tmp_path, lang="en").stderr

@@ -34,8 +34,9 @@ def test_key_in_force_reads_the_parameters():
     assert (str(k.first_month), str(k.last_month)) == ("2022-01", "2024-12")
     old = KreisKey.in_force(2018)
     assert old.key == "au_personen_2017" and str(old.count_date) == "2017-09-15"
-    pop = KreisKey.in_force(2025, {"integrationsmanagement.verteilschluessel":
-                                   {"2025-01-01": "bevoelkerung"}})
+    pop = KreisKey.in_force(
+        2025, {"integrationsmanagement.verteilschluessel": {"2025-01-01": "bevoelkerung"}}
+    )
     assert pop.counts is None and isinstance(pop.rule(), PopulationRule)
     with pytest.raises(InputError, match="verteilschluessel"):
         KreisKey.in_force(2016)  # no IM programme, no key
@@ -48,27 +49,41 @@ def test_status_quo_shares_follow_the_modelled_assignments(status_quo):
     expected = largest_remainder(assignments.astype(float), 58_000_000)
     amounts = _amounts(status_quo)
     assert amounts.sum() == 58_000_000
-    pd.testing.assert_series_equal(amounts.sort_index().astype(np.int64),
-                                   expected.sort_index().astype(np.int64), check_names=False,
-                                   check_index_type=False)
-    assert "Zuweisungen aus der Erstaufnahme 01/2022–12/2024" in \
-        status_quo.allocations[2025].attrs["rule"]
+    pd.testing.assert_series_equal(
+        amounts.sort_index().astype(np.int64),
+        expected.sort_index().astype(np.int64),
+        check_names=False,
+        check_index_type=False,
+    )
+    assert (
+        "Zuweisungen aus der Erstaufnahme 01/2022–12/2024"
+        in status_quo.allocations[2025].attrs["rule"]
+    )
 
 
 def test_verteilschluessel_override_switches_to_population(status_quo):
     scen = builtin_scenario("status_quo").with_changes(
-        overrides={"integrationsmanagement.verteilschluessel": {"2025-01-01": "bevoelkerung"}})
+        overrides={"integrationsmanagement.verteilschluessel": {"2025-01-01": "bevoelkerung"}}
+    )
     pop = _amounts(run_scenario(scen, ensemble=False))
-    direct = allocate(PopulationRule(level="kreis"), 58_000_000, vintage=2023, join="none",
-                      params_date="2025-01-01").set_index("ags")["amount_eur"]
+    direct = allocate(
+        PopulationRule(level="kreis"),
+        58_000_000,
+        vintage=2023,
+        join="none",
+        params_date="2025-01-01",
+    ).set_index("ags")["amount_eur"]
     pd.testing.assert_series_equal(pop.sort_index(), direct.sort_index(), check_names=False)
     assert not pop.sort_index().equals(_amounts(status_quo).sort_index())
 
 
 def test_kreis_key_population_in_the_scenario_still_works(status_quo):
     scen = builtin_scenario("status_quo").with_changes(
-        allocation={**builtin_scenario("status_quo").allocation.model_dump(),
-                    "kreis_key": "population"})
+        allocation={
+            **builtin_scenario("status_quo").allocation.model_dump(),
+            "kreis_key": "population",
+        }
+    )
     pop = _amounts(run_scenario(scen, ensemble=False))
     assert pop.sum() == 58_000_000
     assert "Einwohner" in run_scenario(scen, ensemble=False).allocations[2025].attrs["rule"]
@@ -76,7 +91,8 @@ def test_kreis_key_population_in_the_scenario_still_works(status_quo):
 
 def test_reference_window_parameter_changes_the_shares(status_quo):
     scen = builtin_scenario("status_quo").with_changes(
-        overrides={"integrationsmanagement.zuweisungen_referenzjahre": {"2025-01-01": 1}})
+        overrides={"integrationsmanagement.zuweisungen_referenzjahre": {"2025-01-01": 1}}
+    )
     one_year = run_scenario(scen, ensemble=False)
     assert "01/2024–12/2024" in one_year.allocations[2025].attrs["rule"]
     assert not _amounts(one_year).sort_index().equals(_amounts(status_quo).sort_index())
@@ -89,10 +105,12 @@ def test_sachkosten_gefoerdert_raises_what_the_land_pays(status_quo):
     The cap binds only where the employer cost lies below the Fördersatz: with the pay path
     after 2024 that needs staff in low Stufen (hired in 2024)."""
     low_pay = {"kosten.tvoed_sue.einstellungsjahr": {"2017-01-01": 2024}}
-    base = run_scenario(builtin_scenario("status_quo").with_changes(overrides=low_pay),
-                        ensemble=False)
+    base = run_scenario(
+        builtin_scenario("status_quo").with_changes(overrides=low_pay), ensemble=False
+    )
     scen = builtin_scenario("status_quo").with_changes(
-        overrides={**low_pay, "kosten.sachkosten_gefoerdert": {"2025-01-01": True}})
+        overrides={**low_pay, "kosten.sachkosten_gefoerdert": {"2025-01-01": True}}
+    )
     funded = run_scenario(scen, ensemble=False)
     assert (funded.land["land_funding_eur"] >= base.land["land_funding_eur"]).all()
     assert (funded.land["land_funding_eur"] > base.land["land_funding_eur"]).any()
@@ -148,6 +166,12 @@ def simulate_historic():
     from paktsim.inflow.model import simulate
     from paktsim.scenario import Scenario
 
-    return simulate(Scenario.from_dict({"name": "t", "horizon": {"start": "2014-01",
-                                                                 "end": "2025-12"},
-                                        "arrivals": {"path": "baseline"}}))
+    return simulate(
+        Scenario.from_dict(
+            {
+                "name": "t",
+                "horizon": {"start": "2014-01", "end": "2025-12"},
+                "arrivals": {"path": "baseline"},
+            }
+        )
+    )

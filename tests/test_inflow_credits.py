@@ -76,27 +76,43 @@ def test_published_site_strengths_replace_the_generic_one(keys):
     asyl, plain = keys.kreis[keys.segment[0, t]], keys.kreis[keys.segment[1, t]]
     # relative to a Kreis without a site, Sigmaringen keeps exactly half its plain weight
     ratio = (asyl[k.index("08437")] / plain[k.index("08437")]) / (
-        asyl[k.index("08115")] / plain[k.index("08115")])
+        asyl[k.index("08115")] / plain[k.index("08115")]
+    )
     assert ratio == pytest.approx(0.5)
     # an override of the site's own strength acts; the generic LEA strength does not
-    off = month_keys(MONTHS, groups=GROUPS, overrides={
-        "fluag.privileg.vu_site_lea_sigmaringen": {"2014-01-01": 0.0},
-        "fluag.privileg.vu_landkreis_lea": {"2014-01-01": 0.9}})
+    off = month_keys(
+        MONTHS,
+        groups=GROUPS,
+        overrides={
+            "fluag.privileg.vu_site_lea_sigmaringen": {"2014-01-01": 0.0},
+            "fluag.privileg.vu_landkreis_lea": {"2014-01-01": 0.9},
+        },
+    )
     a2, p2 = off.kreis[off.segment[0, t]], off.kreis[off.segment[1, t]]
     assert (a2[k.index("08437")] / p2[k.index("08437")]) == pytest.approx(
-        a2[k.index("08115")] / p2[k.index("08115")])
+        a2[k.index("08115")] / p2[k.index("08115")]
+    )
 
 
 def test_other_kreise_take_the_relief(keys):
     # a Kreis without a site gets more than its plain share while sites are privileged
-    assert _kreis_share(keys, "asyl", "2016-06", "08115") > _kreis_share(keys, "ukraine",
-                                                                          "2016-06", "08115")
+    assert _kreis_share(keys, "asyl", "2016-06", "08115") > _kreis_share(
+        keys, "ukraine", "2016-06", "08115"
+    )
 
 
 def test_privilege_off_gives_the_population_keys():
-    off = {f"fluag.privileg.{n}": {"2014-01-01": 0.0} for n in
-           ("vu_stadtkreis", "vu_landkreis", "vu_landkreis_lea", "au_gemeinde",
-            "vu_site_lea_messstetten", "vu_site_lea_sigmaringen")}
+    off = {
+        f"fluag.privileg.{n}": {"2014-01-01": 0.0}
+        for n in (
+            "vu_stadtkreis",
+            "vu_landkreis",
+            "vu_landkreis_lea",
+            "au_gemeinde",
+            "vu_site_lea_messstetten",
+            "vu_site_lea_sigmaringen",
+        )
+    }
     k = month_keys(MONTHS, groups=GROUPS, overrides=off)
     t = MONTHS.get_loc(pd.Period("2016-06", freq="M"))
     np.testing.assert_allclose(k.kreis[k.segment[0, t]], k.kreis[k.segment[1, t]])
@@ -106,8 +122,13 @@ def test_people_conserved_with_credits():
     from paktsim.inflow.model import simulate
     from paktsim.scenario import Scenario
 
-    sc = Scenario.from_dict({"name": "c", "arrivals": {"path": "historic"},
-                             "horizon": {"start": "2014-01", "end": "2019-12"}})
+    sc = Scenario.from_dict(
+        {
+            "name": "c",
+            "arrivals": {"path": "historic"},
+            "horizon": {"start": "2014-01", "end": "2019-12"},
+        }
+    )
     r = simulate(sc)
     bal = r.balance()
     assert max(bal.values()) < 1e-6 * 3e5
@@ -125,8 +146,13 @@ def test_assignments_over_the_whole_run():
     from paktsim.inflow.model import simulate
     from paktsim.scenario import Scenario
 
-    sc = Scenario.from_dict({"name": "w", "arrivals": {"path": "historic"},
-                             "horizon": {"start": "2024-01", "end": "2024-12"}})
+    sc = Scenario.from_dict(
+        {
+            "name": "w",
+            "arrivals": {"path": "historic"},
+            "horizon": {"start": "2024-01", "end": "2024-12"},
+        }
+    )
     r = simulate(sc)
     whole = r.assignments("kreis", whole_run=True)
     assert whole["month"].min() == pd.Period("2014-01", freq="M")

@@ -14,8 +14,7 @@ OVERRIDE = {"inflow.chain.asyl.au_to_own": {"2027-01-01": 0.10}}
 
 
 def _scenario(start: str, end: str, overrides=None) -> Scenario:
-    spec = {"name": "t", "arrivals": {"path": "historic"},
-            "horizon": {"start": start, "end": end}}
+    spec = {"name": "t", "arrivals": {"path": "historic"}, "horizon": {"start": start, "end": end}}
     if overrides:
         spec["overrides"] = overrides
     return Scenario.from_dict(spec)
@@ -42,7 +41,8 @@ def test_month_stocks_do_not_depend_on_the_horizon_start(runs):
     a = a[a["month"] >= pd.Period("2017-09", freq="M")].reset_index(drop=True)
     np.testing.assert_allclose(a["persons"].to_numpy(), b["persons"].to_numpy(), rtol=1e-12)
     assert _land(runs["2014"], "2017-09", "au") == pytest.approx(
-        _land(runs["2017"], "2017-09", "au"), rel=1e-12)
+        _land(runs["2017"], "2017-09", "au"), rel=1e-12
+    )
 
 
 def test_dated_override_acts_from_its_date_whatever_the_horizon(runs):

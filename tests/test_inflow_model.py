@@ -13,8 +13,11 @@ from paktsim.scenario import Scenario
 
 
 def _scenario(**changes) -> Scenario:
-    base = {"name": "test", "horizon": {"start": "2024-01", "end": "2027-12"},
-            "arrivals": {"path": "baseline"}}
+    base = {
+        "name": "test",
+        "horizon": {"start": "2024-01", "end": "2027-12"},
+        "arrivals": {"path": "baseline"},
+    }
     base.update(changes)
     return Scenario.from_dict(base)
 
@@ -26,8 +29,9 @@ def result():
 
 @pytest.fixture(scope="module")
 def historic():
-    return simulate(_scenario(horizon={"start": "2014-01", "end": "2025-12"},
-                              arrivals={"path": "historic"}))
+    return simulate(
+        _scenario(horizon={"start": "2014-01", "end": "2025-12"}, arrivals={"path": "historic"})
+    )
 
 
 def test_people_conserved_at_every_level(result, historic):
@@ -73,8 +77,11 @@ def test_doubling_arrivals_doubles_stocks():
     # the initial (pre-2014) stock is not an arrival: compare what arrivals add
     zero = simulate(sc, arrivals=path * 0)
     for stage in ("vu", "au"):
-        np.testing.assert_allclose(two.draws(stage) - zero.draws(stage),
-                                   2 * (one.draws(stage) - zero.draws(stage)), rtol=1e-10)
+        np.testing.assert_allclose(
+            two.draws(stage) - zero.draws(stage),
+            2 * (one.draws(stage) - zero.draws(stage)),
+            rtol=1e-10,
+        )
 
 
 def test_gemeinde_order_does_not_matter():
@@ -114,8 +121,12 @@ def test_flows_by_group_add_up_and_show_the_direct_share(historic):
     assert list(by_group.columns[:2]) == ["month", "group"]
     assert len(by_group) == len(total) * 3
     summed = by_group.groupby("month", observed=True).sum(numeric_only=True)
-    np.testing.assert_allclose(summed.to_numpy(), total.set_index("month")[summed.columns]
-                               .to_numpy(), rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(
+        summed.to_numpy(),
+        total.set_index("month")[summed.columns].to_numpy(),
+        rtol=1e-12,
+        atol=1e-9,
+    )
     ukr = by_group[by_group["group"] == "ukraine"].set_index("month")
     spring = ukr.loc[pd.Period("2022-03", freq="M")]
     assert spring["arrivals"] > 10_000
@@ -156,8 +167,7 @@ def test_ensemble_quantiles_by_place_are_ordered():
     assert np.all(q[0] <= q[1] + 1e-9) and np.all(q[1] <= q[2] + 1e-9)
     one = res.draws("au", "08111000")
     pos = list(res.keys.gemeinde_ags).index("08111000")
-    np.testing.assert_allclose(q[:, pos, :], np.quantile(one, (0.1, 0.5, 0.9), axis=0),
-                               rtol=1e-12)
+    np.testing.assert_allclose(q[:, pos, :], np.quantile(one, (0.1, 0.5, 0.9), axis=0), rtol=1e-12)
     kq = res.quantiles("au", "kreis")
     assert kq.shape == (3, 44, 48)
 
@@ -196,10 +206,16 @@ def test_forward_paths():
 
 def test_blocks_and_csv(tmp_path):
     (tmp_path / "m.csv").write_text("month,persons\n2026-03,1000\n2026-04,500\n")
-    sc = _scenario(arrivals={"path": "custom", "blocks": [
-        {"kind": "level", "per_month": 100, "start": "2026-01", "end": "2026-12"},
-        {"kind": "csv", "file": "m.csv", "group": "ukraine"},
-        {"kind": "seasonal", "factors": [2] + [1] * 11}]})
+    sc = _scenario(
+        arrivals={
+            "path": "custom",
+            "blocks": [
+                {"kind": "level", "per_month": 100, "start": "2026-01", "end": "2026-12"},
+                {"kind": "csv", "file": "m.csv", "group": "ukraine"},
+                {"kind": "seasonal", "factors": [2] + [1] * 11},
+            ],
+        }
+    )
     path = arr.build(sc.arrivals, "2027-12", base_dir=tmp_path)
     assert path.loc["2026-01", "asyl"] == 200
     assert path.loc["2026-02", "asyl"] == 100

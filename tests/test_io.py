@@ -14,7 +14,9 @@ def test_existing_file_needs_force(tmp_path):
     target.write_text("old", encoding="utf-8")
     with pytest.raises(InputError) as info:
         ensure_writable([target, tmp_path / "new.csv"])
-    assert info.value.lines() == [f"--out: file exists; use --force to overwrite it (got '{target}')"]
+    assert info.value.lines() == [
+        f"--out: file exists; use --force to overwrite it (got '{target}')"
+    ]
     assert ensure_writable([target], force=True) == [target]
 
 
@@ -31,8 +33,9 @@ def test_many_existing_files_are_one_line(tmp_path):
 def test_bad_suffix_directory_and_parent_file(tmp_path):
     (tmp_path / "afile").write_text("x", encoding="utf-8")
     with pytest.raises(InputError) as info:
-        ensure_writable([tmp_path / "t.txt", tmp_path, tmp_path / "afile" / "t.csv"],
-                        suffixes=(".csv", ".xlsx"))
+        ensure_writable(
+            [tmp_path / "t.txt", tmp_path, tmp_path / "afile" / "t.csv"], suffixes=(".csv", ".xlsx")
+        )
     lines = info.value.lines()
     assert len(lines) == 3
     assert "unsupported file type" in lines[0]
@@ -52,8 +55,9 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path):
 
 
 def test_write_table_csv_and_text(tmp_path):
-    frame = pd.DataFrame({"amount_eur": [1, 2]}, index=pd.Index(["08111000", "08115001"],
-                                                                 name="ags"))
+    frame = pd.DataFrame(
+        {"amount_eur": [1, 2]}, index=pd.Index(["08111000", "08115001"], name="ags")
+    )
     path = write_table(tmp_path / "t.csv", frame)
     assert path.read_text(encoding="utf-8") == "ags,amount_eur\n08111000,1\n08115001,2\n"
     with pytest.raises(InputError, match="one table"):
@@ -81,11 +85,13 @@ def test_write_long_csv_guards_text_and_reads_back(tmp_path):
 
     from paktsim.io import write_long_csv
 
-    frame = pd.DataFrame({
-        "AGS": pd.Categorical(["08111000", "08111000", "=HYPERLINK(1)"]),
-        "Name": ["Stuttgart", "@SUM(A1)", "Ulm, Stadt"],
-        "Personen": [30.0, 2.5, np.nan],
-    })
+    frame = pd.DataFrame(
+        {
+            "AGS": pd.Categorical(["08111000", "08111000", "=HYPERLINK(1)"]),
+            "Name": ["Stuttgart", "@SUM(A1)", "Ulm, Stadt"],
+            "Personen": [30.0, 2.5, np.nan],
+        }
+    )
     path = write_long_csv(tmp_path / "lang.csv", frame)
     back = pd.read_csv(path, dtype={"AGS": str, "Name": str})
     assert back["AGS"].tolist() == ["08111000", "08111000", "'=HYPERLINK(1)"]

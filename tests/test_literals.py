@@ -87,7 +87,7 @@ def _default_names(args: ast.arguments) -> dict[int, str]:
     """id(default node) → parameter name."""
     out = {}
     positional = args.posonlyargs + args.args
-    for arg, default in zip(positional[len(positional) - len(args.defaults):], args.defaults):
+    for arg, default in zip(positional[len(positional) - len(args.defaults) :], args.defaults):
         out[id(default)] = arg.arg
     for arg, default in zip(args.kwonlyargs, args.kw_defaults):
         if default is not None:
@@ -96,8 +96,11 @@ def _default_names(args: ast.arguments) -> dict[int, str]:
 
 
 def _is_len_or_ndim(node: ast.AST) -> bool:
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
-            node.func.id in ("len", "ord"):  # key lengths, character codes
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("len", "ord")
+    ):  # key lengths, character codes
         return True
     return isinstance(node, ast.Attribute) and node.attr == "ndim"
 
@@ -115,8 +118,9 @@ def literals_of_model_meaning(path: Path) -> list[tuple[int, float, str]]:
             defaults.update(_default_names(node))
     layout: set[int] = set()
     for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
-                node.name.endswith("_chart"):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.endswith(
+            "_chart"
+        ):
             layout.update(id(sub) for sub in ast.walk(node))
     found = []
     for node in ast.walk(tree):
@@ -130,11 +134,16 @@ def literals_of_model_meaning(path: Path) -> list[tuple[int, float, str]]:
             value, here, up = -value, up, parent.get(id(up))
         if value in STRUCTURAL or "# structural" in lines[node.lineno - 1]:
             continue
-        if isinstance(up, ast.BinOp) and isinstance(up.op, ast.Pow) and \
-                isinstance(up.left, ast.Constant) and up.left.value == 2:
+        if (
+            isinstance(up, ast.BinOp)
+            and isinstance(up.op, ast.Pow)
+            and isinstance(up.left, ast.Constant)
+            and up.left.value == 2
+        ):
             continue
-        if isinstance(up, ast.Compare) and any(_is_len_or_ndim(x) for x in
-                                               [up.left, *up.comparators]):
+        if isinstance(up, ast.Compare) and any(
+            _is_len_or_ndim(x) for x in [up.left, *up.comparators]
+        ):
             continue
         if id(here) in defaults:
             if defaults[id(here)] in SETTINGS:
@@ -155,8 +164,9 @@ def test_no_number_of_model_meaning_outside_the_parameters():
             continue
         for line, value, text in literals_of_model_meaning(path):
             offenders.append(f"{path.relative_to(ROOT)}:{line}: {value!r}  {text}")
-    assert not offenders, "numbers of model meaning belong in paktsim/parameters:\n" + \
-        "\n".join(offenders)
+    assert not offenders, "numbers of model meaning belong in paktsim/parameters:\n" + "\n".join(
+        offenders
+    )
 
 
 def test_the_scan_finds_what_it_should(tmp_path):
@@ -167,7 +177,8 @@ def test_the_scan_finds_what_it_should(tmp_path):
         "    if len(x) == 5:\n"
         "        return x * 0.6\n"
         "    y = round(x, 4) + 2 ** 53\n"
-        "    return 1.3  # structural\n")
+        "    return 1.3  # structural\n"
+    )
     got = [(line, value) for line, value, _ in literals_of_model_meaning(sample)]
     assert got == [(1, 88), (2, 120.0), (4, 0.6)] or sorted(got) == [(1, 88), (2, 120.0), (4, 0.6)]
 

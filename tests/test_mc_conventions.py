@@ -24,11 +24,15 @@ def test_kreis_bands_are_ordered():
 
 
 def test_run_outputs_state_their_convention():
-    res = pipeline.run_scenario(BASE.with_changes(uncertainty={"n_draws": 20,
-                                                               "arrivals_sigma": 0.3}))
+    res = pipeline.run_scenario(
+        BASE.with_changes(uncertainty={"n_draws": 20, "arrivals_sigma": 0.3})
+    )
     table = run_staffing.kreis_bands(res)
-    assert {"Stellen benötigt VZÄ deterministisch", "Fehlende Stellen VZÄ P50",
-            "Fehlende Stellen VZÄ P90"} <= set(table.columns)
+    assert {
+        "Stellen benötigt VZÄ deterministisch",
+        "Fehlende Stellen VZÄ P50",
+        "Fehlende Stellen VZÄ P90",
+    } <= set(table.columns)
     det = res.kreise["gap_fte"].to_numpy()
     np.testing.assert_allclose(table["Fehlende Stellen VZÄ deterministisch"].to_numpy(), det)
     line = run_staffing.headline(res)

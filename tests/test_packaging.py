@@ -46,9 +46,12 @@ def test_environment_yml_mirrors_core_and_installed_extras():
         assert name in conda, f"{name} is in pyproject.toml but not in environment.yml"
         assert conda[name] == requirement.replace(" ", ""), (
             f"version spec of {name} differs: pyproject {requirement!r}, "
-            f"environment.yml {conda[name]!r}")
+            f"environment.yml {conda[name]!r}"
+        )
     extra_in_conda = set(conda) - {_name(r) for r in wanted} - {"python", "pip"}
-    assert not extra_in_conda, f"environment.yml lists packages pyproject does not: {extra_in_conda}"
+    assert not extra_in_conda, (
+        f"environment.yml lists packages pyproject does not: {extra_in_conda}"
+    )
 
 
 def test_readme_install_and_test_commands_match_ci():
@@ -62,29 +65,35 @@ def test_readme_install_and_test_commands_match_ci():
 
 
 def test_import_is_light():
-    code = ("import sys, paktsim, paktsim.regions, paktsim.params, paktsim.scenario;"
-            "heavy = [m for m in ('matplotlib', 'ipywidgets', 'IPython', 'jupyter_client', "
-            "'nbformat') if m in sys.modules]; print(','.join(heavy))")
+    code = (
+        "import sys, paktsim, paktsim.regions, paktsim.params, paktsim.scenario;"
+        "heavy = [m for m in ('matplotlib', 'ipywidgets', 'IPython', 'jupyter_client', "
+        "'nbformat') if m in sys.modules]; print(','.join(heavy))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"import paktsim pulled in: {out.stdout.strip()}"
 
 
 def test_version_and_help():
-    version = subprocess.run([sys.executable, "-m", "paktsim", "--version"],
-                             capture_output=True, text=True)
+    version = subprocess.run(
+        [sys.executable, "-m", "paktsim", "--version"], capture_output=True, text=True
+    )
     assert version.returncode == 0
     from paktsim import __version__
+
     assert version.stdout.strip() == f"paktsim {__version__}"
-    helptext = subprocess.run([sys.executable, "-m", "paktsim", "--help"],
-                              capture_output=True, text=True)
+    helptext = subprocess.run(
+        [sys.executable, "-m", "paktsim", "--help"], capture_output=True, text=True
+    )
     assert helptext.returncode == 0
     for command in ("validate", "data"):
         assert command in helptext.stdout
 
 
 def test_unknown_command_is_a_usage_error():
-    proc = subprocess.run([sys.executable, "-m", "paktsim", "frobnicate"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "paktsim", "frobnicate"], capture_output=True, text=True
+    )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "frobnicate" in proc.stderr
@@ -92,7 +101,8 @@ def test_unknown_command_is_a_usage_error():
 
 def test_closed_pipe_is_not_an_internal_error():
     # `true` exits without reading, so paktsim writes into a closed pipe
-    proc = subprocess.run(f"{sys.executable} -m paktsim params | true", shell=True,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        f"{sys.executable} -m paktsim params | true", shell=True, capture_output=True, text=True
+    )
     assert "interner Fehler" not in proc.stderr and "Traceback" not in proc.stderr
     assert "Broken pipe" not in proc.stderr

@@ -27,17 +27,23 @@ def _patterns() -> tuple[set[str], list[re.Pattern[str]]]:
         if "parameters" in file.relative_to(PACKAGE).parts:
             continue
         tree = ast.parse(file.read_text(encoding="utf-8"))
-        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
-                      if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef,
-                                           ast.AsyncFunctionDef))
-                      and node.body and isinstance(node.body[0], ast.Expr)
-                      and isinstance(node.body[0].value, ast.Constant)}
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)
+        }
         for node in ast.walk(tree):
             if isinstance(node, ast.JoinedStr):
                 head = node.values[0] if node.values else None
                 # only f-strings that name a parameter domain, f"inflow.chain.{g}.{n}"
-                if not (isinstance(head, ast.Constant) and isinstance(head.value, str)
-                        and re.match(r"[a-z][a-z0-9_]*\.", head.value)):
+                if not (
+                    isinstance(head, ast.Constant)
+                    and isinstance(head.value, str)
+                    and re.match(r"[a-z][a-z0-9_]*\.", head.value)
+                ):
                     continue
                 parts = []
                 for value in node.values:
@@ -46,8 +52,11 @@ def _patterns() -> tuple[set[str], list[re.Pattern[str]]]:
                     else:
                         parts.append(r"[a-z0-9_]+")
                 patterns.append(re.compile("".join(parts)))
-            elif (isinstance(node, ast.Constant) and isinstance(node.value, str)
-                  and id(node) not in docstrings):
+            elif (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in docstrings
+            ):
                 literals.add(node.value)
     return literals, patterns
 
@@ -69,7 +78,8 @@ def test_every_parameter_has_a_reader_or_a_reason():
     unread = _unread()
     assert not unread, (
         "parameters no code reads (read them where they apply, or mark them "
-        f"documentation_only with a reason): {unread}")
+        f"documentation_only with a reason): {unread}"
+    )
 
 
 def test_documentation_only_parameters_are_really_unread():
@@ -92,15 +102,22 @@ def test_overriding_a_documentation_only_parameter_is_refused():
     from paktsim.errors import InputError
 
     with pytest.raises(InputError, match="documentation only"):
-        params.at("2025-01-01", {"fluag.vu_schluessel": {"2025-01-01": "bevoelkerungsanteil_kreis"}})
+        params.at(
+            "2025-01-01", {"fluag.vu_schluessel": {"2025-01-01": "bevoelkerungsanteil_kreis"}}
+        )
 
 
 def test_cli_params_shows_documentation_only():
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-m", "paktsim", "params", "integrationsmanagement.stellen"],
-                         capture_output=True, text=True, timeout=120, check=False)
+    out = subprocess.run(
+        [sys.executable, "-m", "paktsim", "params", "integrationsmanagement.stellen"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert out.returncode == 0 and "Nur zur Dokumentation" in out.stdout
 
 
@@ -112,7 +129,10 @@ def test_ila_count_date_drives_the_cohort_split():
     from paktsim import history
 
     base = history.ila_cohort_2017()
-    moved = history.ila_cohort_2017(overrides={
-        "pakt.integrationslastenausgleich.stichtag": {"2017-01-01": dt.date(2016, 3, 15)}})
+    moved = history.ila_cohort_2017(
+        overrides={
+            "pakt.integrationslastenausgleich.stichtag": {"2017-01-01": dt.date(2016, 3, 15)}
+        }
+    )
     assert int(base.sum()) == int(moved.sum()) == 80_000
     assert not base.equals(moved)

@@ -48,34 +48,58 @@ def test_readme_documents_every_path():
 
 def test_required_paths_exist():
     for path in [
-        "pakt.volumen", "pakt.integrationslastenausgleich.satz", "pakt.landesprogramme.volumen",
-        "integrationsmanagement.volumen", "integrationsmanagement.foerdersatz.hochschule",
-        "integrationsmanagement.foerdersatz.berufsausbildung", "integrationsmanagement.antragsschwelle",
-        "integrationsmanagement.mindest_vze", "integrationsmanagement.vze_schritt",
-        "integrationsmanagement.verteilung_2017.anteil_vorerhebung", "betreuungsschluessel.im_2017",
-        "fluag.vu_hoechstdauer_monate", "kosten.arbeitgeberzuschlag",
-        "integrationsmanagement.soforthilfe.volumen", "zugang.koenigsteiner_schluessel_bw",
+        "pakt.volumen",
+        "pakt.integrationslastenausgleich.satz",
+        "pakt.landesprogramme.volumen",
+        "integrationsmanagement.volumen",
+        "integrationsmanagement.foerdersatz.hochschule",
+        "integrationsmanagement.foerdersatz.berufsausbildung",
+        "integrationsmanagement.antragsschwelle",
+        "integrationsmanagement.mindest_vze",
+        "integrationsmanagement.vze_schritt",
+        "integrationsmanagement.verteilung_2017.anteil_vorerhebung",
+        "betreuungsschluessel.im_2017",
+        "fluag.vu_hoechstdauer_monate",
+        "kosten.arbeitgeberzuschlag",
+        "integrationsmanagement.soforthilfe.volumen",
+        "zugang.koenigsteiner_schluessel_bw",
     ]:
         assert path in TREE
 
 
 def test_historic_sums_from_facts():
     s17 = params.at("2017-07-01")
-    ila, rate = s17["pakt.integrationslastenausgleich.volumen"], s17["pakt.integrationslastenausgleich.satz"]
+    ila, rate = (
+        s17["pakt.integrationslastenausgleich.volumen"],
+        s17["pakt.integrationslastenausgleich.satz"],
+    )
     assert ila / rate == 80_000
-    im, hs = s17["integrationsmanagement.volumen"], s17["integrationsmanagement.foerdersatz.hochschule"]
+    im, hs = (
+        s17["integrationsmanagement.volumen"],
+        s17["integrationsmanagement.foerdersatz.hochschule"],
+    )
     assert im / hs == 906.25
     assert ila + s17["pakt.landesprogramme.volumen"] == s17["pakt.volumen"] == 160_000_000
     assert im + s17["pakt.foerderbereiche_sonstige.volumen"] == s17["pakt.landesprogramme.volumen"]
-    assert s17["integrationsmanagement.verteilung_2017.anteil_vorerhebung"] + \
-        s17["integrationsmanagement.verteilung_2017.anteil_fag_erhebung"] == 1.0
+    assert (
+        s17["integrationsmanagement.verteilung_2017.anteil_vorerhebung"]
+        + s17["integrationsmanagement.verteilung_2017.anteil_fag_erhebung"]
+        == 1.0
+    )
     advance = s17["integrationsmanagement.verteilung_2017.anteil_vorerhebung"] * im
-    assert abs(advance - s17["integrationsmanagement.verteilung_2017.vorlaeufige_mittel"]) <= 0.01 * im
+    assert (
+        abs(advance - s17["integrationsmanagement.verteilung_2017.vorlaeufige_mittel"]) <= 0.01 * im
+    )
     assert round((ila / rate) / (im / hs)) == s17["betreuungsschluessel.im_2017"]  # 80,000 / 906.25
-    assert s17["integrationsmanagement.antragsschwelle"] == s17["integrationsmanagement.foerdersatz.berufsausbildung"]
+    assert (
+        s17["integrationsmanagement.antragsschwelle"]
+        == s17["integrationsmanagement.foerdersatz.berufsausbildung"]
+    )
     s23 = params.at("2023-06-01")
-    assert s23["integrationsmanagement.volumen"] + s23["integrationsmanagement.soforthilfe.volumen"] \
+    assert (
+        s23["integrationsmanagement.volumen"] + s23["integrationsmanagement.soforthilfe.volumen"]
         == s23["integrationsmanagement.ausgaben_gesamt"]
+    )
 
 
 def test_monthly_arrivals_close_to_annual_figures():
@@ -108,7 +132,9 @@ def test_null_ends_a_value():
 
 
 @settings(max_examples=200, deadline=None)
-@given(day=st.dates(dt.date(2010, 1, 1), dt.date(2035, 12, 31)), index=st.integers(0, len(PATHS) - 1))
+@given(
+    day=st.dates(dt.date(2010, 1, 1), dt.date(2035, 12, 31)), index=st.integers(0, len(PATHS) - 1)
+)
 def test_at_returns_latest_entry_not_after_date(day, index):
     path = PATHS[index]
     entries = [e for e in TREE[path].entries if e.date <= day]
@@ -171,16 +197,40 @@ def test_override_with_several_dates_and_null():
     assert got.iloc[:3].tolist() == [58_000_000, 58_000_000, 60_000_000]
 
 
-@pytest.mark.parametrize("over, location", [
-    ({"integrationsmanagement.foerdersatz.hochshule": {"2027-01-01": 1}}, "integrationsmanagement.foerdersatz.hochshule"),
-    ({"kosten.arbeitgeberzuschlag": {"2027-02-30": 0.3}}, "kosten.arbeitgeberzuschlag.2027-02-30"),
-    ({"kosten.arbeitgeberzuschlag": {"2027-01-01": 1.5}}, "kosten.arbeitgeberzuschlag.2027-01-01"),
-    ({"integrationsmanagement.volumen": {"2027-01-01": "viel"}}, "integrationsmanagement.volumen.2027-01-01"),
-    ({"integrationsmanagement.volumen": {"2027-01-01": -5}}, "integrationsmanagement.volumen.2027-01-01"),
-    ({"fluag.vu_hoechstdauer_monate": {"2027-01-01": 12.5}}, "fluag.vu_hoechstdauer_monate.2027-01-01"),
-    ({"integrationsmanagement.verteilschluessel": {"2027-01-01": "los"}}, "integrationsmanagement.verteilschluessel.2027-01-01"),
-    ({"integrationsmanagement.volumen": 5}, "integrationsmanagement.volumen"),
-])
+@pytest.mark.parametrize(
+    "over, location",
+    [
+        (
+            {"integrationsmanagement.foerdersatz.hochshule": {"2027-01-01": 1}},
+            "integrationsmanagement.foerdersatz.hochshule",
+        ),
+        (
+            {"kosten.arbeitgeberzuschlag": {"2027-02-30": 0.3}},
+            "kosten.arbeitgeberzuschlag.2027-02-30",
+        ),
+        (
+            {"kosten.arbeitgeberzuschlag": {"2027-01-01": 1.5}},
+            "kosten.arbeitgeberzuschlag.2027-01-01",
+        ),
+        (
+            {"integrationsmanagement.volumen": {"2027-01-01": "viel"}},
+            "integrationsmanagement.volumen.2027-01-01",
+        ),
+        (
+            {"integrationsmanagement.volumen": {"2027-01-01": -5}},
+            "integrationsmanagement.volumen.2027-01-01",
+        ),
+        (
+            {"fluag.vu_hoechstdauer_monate": {"2027-01-01": 12.5}},
+            "fluag.vu_hoechstdauer_monate.2027-01-01",
+        ),
+        (
+            {"integrationsmanagement.verteilschluessel": {"2027-01-01": "los"}},
+            "integrationsmanagement.verteilschluessel.2027-01-01",
+        ),
+        ({"integrationsmanagement.volumen": 5}, "integrationsmanagement.volumen"),
+    ],
+)
 def test_bad_overrides_name_the_path(over, location):
     with pytest.raises(InputError) as info:
         params.at("2027-06-01", over)
@@ -241,20 +291,35 @@ def test_small_good_file_loads(tmp_path):
     assert params.at("2021-01-01", tree=tree)["demo.wert"] == 200
 
 
-@pytest.mark.parametrize("change, location, words", [
-    (("reference: \"seed: Pakt-Folien\", tag: derived", "tag: derived"),
-     "demo.wert.values.2020-01-01.reference", "required"),
-    (("unit: EUR", "unit: Euro"), "demo.wert.unit", "EUR"),
-    (("2020-01-01:", "2016-01-01:"), "demo.wert.values", "sorted"),
-    (("value: 200", "value: zweihundert"), "demo.wert", "number"),
-    (("tag: derived", "tag: guessed"), "demo.wert.values.2020-01-01.tag", "sourced"),
-    (("period: none", "period: none\n  typo: 1"), "demo.wert.typo", "unknown field"),
-    (("{value: 200,", "{default: 200, range: [1, 300],"), "demo.wert.values.2020-01-01", "assumption"),
-    (("{value: 200, reference: \"seed: Pakt-Folien\", tag: derived}",
-      "{default: 200, range: [300, 400], reference: \"x\", tag: assumption, note: n}"),
-     "demo.wert.values.2020-01-01", "inside"),
-    (("demo.wert:", "other.wert:"), "other.wert", "must start with 'demo.'"),
-])
+@pytest.mark.parametrize(
+    "change, location, words",
+    [
+        (
+            ('reference: "seed: Pakt-Folien", tag: derived', "tag: derived"),
+            "demo.wert.values.2020-01-01.reference",
+            "required",
+        ),
+        (("unit: EUR", "unit: Euro"), "demo.wert.unit", "EUR"),
+        (("2020-01-01:", "2016-01-01:"), "demo.wert.values", "sorted"),
+        (("value: 200", "value: zweihundert"), "demo.wert", "number"),
+        (("tag: derived", "tag: guessed"), "demo.wert.values.2020-01-01.tag", "sourced"),
+        (("period: none", "period: none\n  typo: 1"), "demo.wert.typo", "unknown field"),
+        (
+            ("{value: 200,", "{default: 200, range: [1, 300],"),
+            "demo.wert.values.2020-01-01",
+            "assumption",
+        ),
+        (
+            (
+                '{value: 200, reference: "seed: Pakt-Folien", tag: derived}',
+                '{default: 200, range: [300, 400], reference: "x", tag: assumption, note: n}',
+            ),
+            "demo.wert.values.2020-01-01",
+            "inside",
+        ),
+        (("demo.wert:", "other.wert:"), "other.wert", "must start with 'demo.'"),
+    ],
+)
 def test_schema_failures_name_file_and_path(tmp_path, change, location, words):
     old, new = change
     assert old in GOOD
@@ -280,8 +345,12 @@ def test_broken_yaml_and_empty_dir(tmp_path):
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "paktsim", "params", *args],
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "paktsim", "params", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_cli_listing_history_and_errors():
@@ -296,7 +365,11 @@ def test_cli_listing_history_and_errors():
     one = _cli("integrationsmanagement.foerdersatz.hochschule", "--date", "2024-01-01")
     assert "am 2024-01-01: 60000" in one.stdout
     prefix = _cli("kosten", "--date", "2024-06-01")
-    assert prefix.returncode == 0 and "pakt.volumen" not in prefix.stdout and "kosten.arbeitgeberzuschlag" in prefix.stdout
+    assert (
+        prefix.returncode == 0
+        and "pakt.volumen" not in prefix.stdout
+        and "kosten.arbeitgeberzuschlag" in prefix.stdout
+    )
     bad = _cli("integrationsmanagement.foerdersatz.hochschle")
     assert bad.returncode == 2 and "vielleicht" in bad.stderr and not bad.stdout
     bad_date = _cli("--date", "2018-02-30")

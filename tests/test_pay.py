@@ -35,9 +35,11 @@ def test_sourced_tables_2025_2026():
             assert t26[path] == pytest.approx(t25[path] * 1.028, abs=0.006)
     # the annual S 12 Stufe 3 series is the table's calendar-year mean
     assert params.at("2025-01-01")["kosten.tvoed_s12_stufe3_jahr"] == pytest.approx(
-        3 * 52_000 / 12 + 9 * 4465.71, abs=1)
+        3 * 52_000 / 12 + 9 * 4465.71, abs=1
+    )
     assert params.at("2026-01-01")["kosten.tvoed_s12_stufe3_jahr"] == pytest.approx(
-        4 * 4465.71 + 8 * 4590.75, abs=1)
+        4 * 4465.71 + 8 * 4590.75, abs=1
+    )
 
 
 def test_growth_after_the_last_table():
@@ -46,7 +48,7 @@ def test_growth_after_the_last_table():
     np.testing.assert_allclose(base[1:], base[0] * (1 + rise) ** np.array([1, 2]))
     drawn = pay.base_pay([2026, 2028], tarifsteigerung=np.array([[0.0], [0.05]]))
     np.testing.assert_allclose(drawn[:, 0], base[0])
-    np.testing.assert_allclose(drawn[:, 1], [base[0], base[0] * 1.05 ** 2])
+    np.testing.assert_allclose(drawn[:, 1], [base[0], base[0] * 1.05**2])
 
 
 def test_cofunding_sign_from_2025_under_default_pay_path():
@@ -62,7 +64,9 @@ def test_draws_match_scalar_calls():
     hire = np.array([[2017.0], [2020.0], [2024.0]])
     got = pay.table_pay(years, anteil_s12=share, einstellungsjahr=hire)
     for i in range(3):
-        one = pay.table_pay(years, anteil_s12=float(share[i, 0]), einstellungsjahr=float(hire[i, 0]))
+        one = pay.table_pay(
+            years, anteil_s12=float(share[i, 0]), einstellungsjahr=float(hire[i, 0])
+        )
         np.testing.assert_allclose(got[i], one)
 
 
@@ -70,14 +74,23 @@ def test_draws_match_scalar_calls():
 @given(hs.floats(0, 1), hs.floats(2017, 2024), hs.floats(0, 48))
 def test_pay_monotone(share, hire, experience):
     years = list(range(2025, 2035))
-    p = pay.table_pay(years, anteil_s12=share, einstellungsjahr=hire,
-                      berufserfahrung_monate=experience)
+    p = pay.table_pay(
+        years, anteil_s12=share, einstellungsjahr=hire, berufserfahrung_monate=experience
+    )
     assert np.all(np.diff(p) >= 0)  # never falls over time (rises >= 0, Stufen only go up)
-    more_s12 = pay.table_pay(years, anteil_s12=min(share + 0.1, 1.0), einstellungsjahr=hire,
-                             berufserfahrung_monate=experience)
+    more_s12 = pay.table_pay(
+        years,
+        anteil_s12=min(share + 0.1, 1.0),
+        einstellungsjahr=hire,
+        berufserfahrung_monate=experience,
+    )
     assert np.all(more_s12 >= p - 1e-9)  # S 12 pays at least S 11b at every Stufe
-    later = pay.table_pay(years, anteil_s12=share, einstellungsjahr=min(hire + 1, 2024),
-                          berufserfahrung_monate=experience)
+    later = pay.table_pay(
+        years,
+        anteil_s12=share,
+        einstellungsjahr=min(hire + 1, 2024),
+        berufserfahrung_monate=experience,
+    )
     assert np.all(later <= p + 1e-9)
 
 

@@ -25,8 +25,7 @@ def test_every_shipped_scenario_runs(path):
     assert land.index.tolist() == result.years
     assert (land["fte_staffed"] <= land["fte_funded"] + 1e-9).all()
     assert (land["gap_fte"] >= 0).all()
-    np.testing.assert_array_equal(land["land_funding_eur"] + land["unused_eur"],
-                                  land["frame_eur"])
+    np.testing.assert_array_equal(land["land_funding_eur"] + land["unused_eur"], land["frame_eur"])
     summary = result.summary()
     assert summary.index.name.startswith(f"Kennzahl (Zielgruppe: {result.target_group_label})")
     if result.ensemble is not None:  # Monte Carlo outputs name their convention
@@ -38,8 +37,11 @@ def test_every_shipped_scenario_runs(path):
 
 
 def test_levels_add_up():
-    result = pipeline.run_scenario(builtin_scenario("status_quo").with_changes(
-        allocation={"rule": "population", "level": "gemeinde", "join": "landkreis"}))
+    result = pipeline.run_scenario(
+        builtin_scenario("status_quo").with_changes(
+            allocation={"rule": "population", "level": "gemeinde", "join": "landkreis"}
+        )
+    )
     assert result.level == "gemeinde"
     places, kreise, land = result.places, result.kreise, result.land
     assert places.index.get_level_values(0).nunique() == 1101
@@ -119,14 +121,26 @@ def test_cli_run_writes_staffing_outputs(tmp_path):
 
     path = next(p for p in SCENARIOS if p.stem == "ukraine_2022")
     out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, "-m", "paktsim", "run", str(path), "--out", str(out)],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "paktsim", "run", str(path), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Stellen benötigt" in proc.stdout
-    for name in ("personal_uebersicht.csv", "personal_kreise.csv", "budget_projektion.csv",
-                 "budget_verlauf.csv", "sensitivitaet.csv", "personal_budget.xlsx",
-                 "personal_bedarf_foerderung.png", "personal_bedarf_foerderung.svg",
-                 "personal_tornado.svg", "run_record.json"):
+    for name in (
+        "personal_uebersicht.csv",
+        "personal_kreise.csv",
+        "budget_projektion.csv",
+        "budget_verlauf.csv",
+        "sensitivitaet.csv",
+        "personal_budget.xlsx",
+        "personal_bedarf_foerderung.png",
+        "personal_bedarf_foerderung.svg",
+        "personal_tornado.svg",
+        "run_record.json",
+    ):
         assert (out / name).is_file(), name
     summary = pd.read_csv(out / "personal_uebersicht.csv", index_col=0)
     assert list(summary.columns) == ["2022", "2023", "2024"]
@@ -134,8 +148,12 @@ def test_cli_run_writes_staffing_outputs(tmp_path):
     record = (out / "run_record.json").read_text(encoding="utf-8")
     assert "personal_uebersicht.csv" in record and "staffing_summary" in record
     # a second run without --force refuses and writes nothing new
-    again = subprocess.run([sys.executable, "-m", "paktsim", "run", str(path), "--out", str(out)],
-                           capture_output=True, text=True, timeout=300)
+    again = subprocess.run(
+        [sys.executable, "-m", "paktsim", "run", str(path), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert again.returncode == 2 and "--out" in again.stderr
 
 
@@ -144,8 +162,9 @@ def test_years_with_equal_programme_rules_share_one_allocation():
     # population key: the key itself does not move from year to year (the status quo's
     # key, assignments over the three previous years, does)
     base = builtin_scenario("status_quo")
-    result = pipeline.run_scenario(base.with_changes(
-        allocation={**base.allocation.model_dump(), "kreis_key": "population"}))
+    result = pipeline.run_scenario(
+        base.with_changes(allocation={**base.allocation.model_dump(), "kreis_key": "population"})
+    )
     info = pipeline._allocation_cache.cache_info()
     # 2025-2034 have one envelope and one set of programme rules: one allocation
     assert info.misses == 1 and info.hits == len(result.years) - 1
@@ -160,6 +179,8 @@ def test_result_carries_its_inflow_run():
     result = pipeline.run_scenario(SHORT)
     assert result.inflow is pipeline.central_inflow(SHORT, None)
     assert pipeline.inflow_key(SHORT) == pipeline.inflow_key(
-        SHORT.with_changes(staffing={"target_ratio": 100}))
+        SHORT.with_changes(staffing={"target_ratio": 100})
+    )
     assert pipeline.inflow_key(SHORT) != pipeline.inflow_key(
-        SHORT.with_changes(arrivals={"scale": 2.0}))
+        SHORT.with_changes(arrivals={"scale": 2.0})
+    )

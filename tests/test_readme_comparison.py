@@ -23,8 +23,12 @@ def test_readme_four_commands(tmp_path):
     assert len(commands) <= 4 and all(c[0] == "paktsim" for c in commands)
     (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
     for command in commands:
-        r = subprocess.run([sys.executable, "-m", "paktsim", *command[1:]], cwd=tmp_path,
-                           capture_output=True, text=True)
+        r = subprocess.run(
+            [sys.executable, "-m", "paktsim", *command[1:]],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+        )
         assert r.returncode == 0, r.stderr
     wb = openpyxl.load_workbook(tmp_path / "vergleich.xlsx", read_only=True)
     rows = {r[0]: r[1:] for r in wb["Antragsberechtigung"].iter_rows(values_only=True) if r[0]}

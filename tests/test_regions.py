@@ -16,8 +16,13 @@ from paktsim import regions
 from paktsim.errors import InputError
 
 OFFICIAL_TOTALS = {
-    2013: 10_631_278, 2014: 10_716_644, 2017: 11_023_425, 2018: 11_069_533,
-    2019: 11_100_394, 2021: 11_124_642, 2023: 11_339_260,
+    2013: 10_631_278,
+    2014: 10_716_644,
+    2017: 11_023_425,
+    2018: 11_069_533,
+    2019: 11_100_394,
+    2021: 11_124_642,
+    2023: 11_339_260,
 }
 
 
@@ -93,8 +98,9 @@ def test_population_totals_and_kreis_sums(vintage):
 def test_kreis_area_is_sum_of_gemeinden():
     m = regions.municipalities(include_uninhabited=True)
     k = regions.kreise()
-    np.testing.assert_allclose(m.groupby("kreis_ags").area_km2.sum().to_numpy(),
-                               k.area_km2.to_numpy(), atol=0.006)
+    np.testing.assert_allclose(
+        m.groupby("kreis_ags").area_km2.sum().to_numpy(), k.area_km2.to_numpy(), atol=0.006
+    )
     assert abs(k.area_km2.sum() - 35_747.8) < 1.0
 
 
@@ -152,8 +158,9 @@ def test_results_are_copies():
     assert regions.population_series().sum().sum() > 0
 
 
-@pytest.mark.parametrize("level, n, key", [("gemeinde", 1103, r"08\d{6}"),
-                                           ("kreis", 44, r"08\d{3}")])
+@pytest.mark.parametrize(
+    "level, n, key", [("gemeinde", 1103, r"08\d{6}"), ("kreis", 44, r"08\d{3}")]
+)
 def test_boundaries(level, n, key):
     shapely = pytest.importorskip("shapely")
     from shapely.geometry import shape
@@ -164,8 +171,11 @@ def test_boundaries(level, n, key):
     ags = [f["properties"]["ags"] for f in gj["features"]]
     assert len(ags) == n == len(set(ags))
     assert all(pd.Series(ags).str.fullmatch(key))
-    table = (regions.municipalities(include_uninhabited=True) if level == "gemeinde"
-             else regions.kreise())
+    table = (
+        regions.municipalities(include_uninhabited=True)
+        if level == "gemeinde"
+        else regions.kreise()
+    )
     assert set(ags) == set(table.index)
     names = {f["properties"]["ags"]: f["properties"]["name"] for f in gj["features"]}
     assert all(names[a] == table.loc[a, "name"] for a in table.index)
@@ -191,8 +201,8 @@ def test_neighbours():
     assert set(m.index) - set(degree.index) == {"08335015"}
     assert 5 <= degree.median() <= 7
     pairs = set(zip(n.ags_a, n.ags_b))
-    assert ("08111000", "08115045") in pairs       # Stuttgart – Sindelfingen
-    assert ("08111000", "08212000") not in pairs   # Stuttgart – Karlsruhe
+    assert ("08111000", "08115045") in pairs  # Stuttgart – Sindelfingen
+    assert ("08111000", "08212000") not in pairs  # Stuttgart – Karlsruhe
     full = regions.neighbours(include_uninhabited=True)
     assert len(full) > len(n)
     assert "08415971" in set(full.ags_a) | set(full.ags_b)
@@ -231,25 +241,29 @@ def test_read_user_table_complete(tmp_path):
     path = _write(tmp_path, "ags,population\n" + body + "\n")
     df = regions.read_user_table(path, ["population"], complete=True)
     assert df.population.sum() == OFFICIAL_TOTALS[2023]
-    short = _write(tmp_path, "ags,population\n" + "\n".join(body.split("\n")[1:]) + "\n",
-                   name="short.csv")
+    short = _write(
+        tmp_path, "ags,population\n" + "\n".join(body.split("\n")[1:]) + "\n", name="short.csv"
+    )
     with pytest.raises(InputError, match="1 AGS have no row"):
         regions.read_user_table(short, ["population"], complete=True)
 
 
-@pytest.mark.parametrize("text, location, value", [
-    ("ags,other\n08111000,1\n", "counts.csv:persons", None),
-    ("id,persons\n08111000,1\n", "counts.csv:ags", None),
-    ("ags,persons\n08111000,1\n08999999,2\n", "counts.csv:row 3:ags", "08999999"),
-    ("ags,persons\n08111000,1\n09162000,2\n", "counts.csv:row 3:ags", "09162000"),
-    ("ags,persons\n08111000,1\nStuttgart,2\n", "counts.csv:row 3:ags", "Stuttgart"),
-    ("ags,persons\n08111000,1\n08115001,2\n08111000,4\n", "counts.csv:row 4:ags", "08111000"),
-    ("ags,persons\n08111000,zwölf\n", "counts.csv:row 2:persons", "zwölf"),
-    ("ags,persons\n08111000,\n", "counts.csv:row 2:persons", ""),
-    ("ags,persons\n08111000,1.234,5\n", "counts.csv:row 2", "08111000,1.234,5"),
-    ("ags,persons\n08111000,-3\n", "counts.csv:row 2:persons", "-3"),
-    ("ags,persons\n08111000,inf\n", "counts.csv:row 2:persons", "inf"),
-])
+@pytest.mark.parametrize(
+    "text, location, value",
+    [
+        ("ags,other\n08111000,1\n", "counts.csv:persons", None),
+        ("id,persons\n08111000,1\n", "counts.csv:ags", None),
+        ("ags,persons\n08111000,1\n08999999,2\n", "counts.csv:row 3:ags", "08999999"),
+        ("ags,persons\n08111000,1\n09162000,2\n", "counts.csv:row 3:ags", "09162000"),
+        ("ags,persons\n08111000,1\nStuttgart,2\n", "counts.csv:row 3:ags", "Stuttgart"),
+        ("ags,persons\n08111000,1\n08115001,2\n08111000,4\n", "counts.csv:row 4:ags", "08111000"),
+        ("ags,persons\n08111000,zwölf\n", "counts.csv:row 2:persons", "zwölf"),
+        ("ags,persons\n08111000,\n", "counts.csv:row 2:persons", ""),
+        ("ags,persons\n08111000,1.234,5\n", "counts.csv:row 2", "08111000,1.234,5"),
+        ("ags,persons\n08111000,-3\n", "counts.csv:row 2:persons", "-3"),
+        ("ags,persons\n08111000,inf\n", "counts.csv:row 2:persons", "inf"),
+    ],
+)
 def test_read_user_table_bad(tmp_path, text, location, value):
     path = _write(tmp_path, text)
     with pytest.raises(InputError) as info:
@@ -268,8 +282,9 @@ def test_read_user_table_bad_files(tmp_path):
     with pytest.raises(InputError, match="empty"):
         regions.read_user_table(_write(tmp_path, "\n"), ["x"])
     with pytest.raises(InputError, match="UTF-8"):
-        regions.read_user_table(_write(tmp_path, "ags,x\n08111000,1\n# Größe\n",
-                                       encoding="latin-1"), ["x"])
+        regions.read_user_table(
+            _write(tmp_path, "ags,x\n08111000,1\n# Größe\n", encoding="latin-1"), ["x"]
+        )
     with pytest.raises(InputError, match="level"):
         regions.read_user_table(_write(tmp_path, "ags,x\n08111000,1\n"), ["x"], level="land")
     with pytest.raises(InputError, match="unknown Kreis"):
@@ -285,9 +300,15 @@ def test_read_user_table_reports_all_problems(tmp_path):
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.sampled_from(sorted(regions.municipalities().index)), min_size=1,
-                max_size=30, unique=True),
-       st.lists(st.floats(0, 1e7, allow_nan=False), min_size=30, max_size=30))
+@given(
+    st.lists(
+        st.sampled_from(sorted(regions.municipalities().index)),
+        min_size=1,
+        max_size=30,
+        unique=True,
+    ),
+    st.lists(st.floats(0, 1e7, allow_nan=False), min_size=30, max_size=30),
+)
 def test_read_user_table_roundtrip_any_order(tmp_path_factory, keys, values):
     path = tmp_path_factory.mktemp("rt") / "t.csv"
     frame = pd.DataFrame({"ags": keys, "v": values[: len(keys)]})
@@ -314,22 +335,24 @@ def test_data_info():
 
 
 def test_cli_data():
-    proc = subprocess.run([sys.executable, "-m", "paktsim", "data"], capture_output=True,
-                          text=True)
+    proc = subprocess.run([sys.executable, "-m", "paktsim", "data"], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "1.101" in out and "44" in out and "9 Stadtkreise" in out
     assert "31.12.2013" in out and "11.339.260" in out and "Zensus 2022" in out
     assert "© GeoBasis-DE / BKG" in out and "dl-de/by-2-0" in out and "Destatis" in out
-    as_json = subprocess.run([sys.executable, "-m", "paktsim", "data", "--json"],
-                             capture_output=True, text=True)
+    as_json = subprocess.run(
+        [sys.executable, "-m", "paktsim", "data", "--json"], capture_output=True, text=True
+    )
     assert as_json.returncode == 0
     assert json.loads(as_json.stdout)["population_totals"]["2023"] == OFFICIAL_TOTALS[2023]
 
 
 def test_import_stays_light():
-    code = ("import sys, paktsim.regions; "
-            "print(any(m.split('.')[0] in ('matplotlib', 'shapely', 'ipywidgets') "
-            "for m in sys.modules))")
+    code = (
+        "import sys, paktsim.regions; "
+        "print(any(m.split('.')[0] in ('matplotlib', 'shapely', 'ipywidgets') "
+        "for m in sys.modules))"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.stdout.strip() == "False"

@@ -17,10 +17,14 @@ MONTHS = pd.period_range("2022-01", periods=36, freq="M")
 
 @pytest.fixture
 def stocks():
-    return pd.DataFrame({"Erstaufnahme": np.linspace(5_000, 2_000, 36),
-                         "Vorläufige Unterbringung": np.linspace(20_000, 30_000, 36),
-                         "Anschlussunterbringung": np.linspace(40_000, 90_000, 36)},
-                        index=MONTHS)
+    return pd.DataFrame(
+        {
+            "Erstaufnahme": np.linspace(5_000, 2_000, 36),
+            "Vorläufige Unterbringung": np.linspace(20_000, 30_000, 36),
+            "Anschlussunterbringung": np.linspace(40_000, 90_000, 36),
+        },
+        index=MONTHS,
+    )
 
 
 def tick_labels(fig, axis="y"):
@@ -55,8 +59,10 @@ def test_stock_lines_into_given_axes(stocks):
 
 
 def test_winners_losers_order_and_labels():
-    delta = pd.Series([-120_000.0, 5_000.0, 80_000.0, -3_000.0, 0.0, np.nan],
-                      index=["A-Stadt", "B-Dorf", "C-Hausen", "D-Weiler", "E-Berg", "F-Tal"])
+    delta = pd.Series(
+        [-120_000.0, 5_000.0, 80_000.0, -3_000.0, 0.0, np.nan],
+        index=["A-Stadt", "B-Dorf", "C-Hausen", "D-Weiler", "E-Berg", "F-Tal"],
+    )
     fig = charts.winners_losers(delta, n=2, xlabel="Δ Zuweisung")
     ax = fig.axes[0]
     names = [t.get_text() for t in ax.get_yticklabels()]
@@ -80,9 +86,16 @@ def test_winners_losers_bad_input(delta, n, location):
 
 
 def test_fan_chart_bands():
-    quantiles = pd.DataFrame({"P10": np.linspace(800, 700, 36), "P50": np.linspace(900, 1000, 36),
-                              "P90": np.linspace(1000, 1400, 36), "P25": np.linspace(850, 900, 36),
-                              "P75": np.linspace(950, 1100, 36)}, index=MONTHS)
+    quantiles = pd.DataFrame(
+        {
+            "P10": np.linspace(800, 700, 36),
+            "P50": np.linspace(900, 1000, 36),
+            "P90": np.linspace(1000, 1400, 36),
+            "P25": np.linspace(850, 900, 36),
+            "P75": np.linspace(950, 1100, 36),
+        },
+        index=MONTHS,
+    )
     observed = pd.Series(np.linspace(880, 950, 12), index=MONTHS[:12], name="Ist")
     fig = charts.fan_chart(quantiles, observed=observed, ylabel="VZÄ")
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
@@ -100,8 +113,10 @@ def test_fan_chart_needs_median_and_pair():
 
 
 def test_tornado_sorted_by_span():
-    effects = pd.DataFrame({"low": [57e6, 50e6, 55e6], "high": [59e6, 68e6, 60e6]},
-                           index=["Fördersatz", "Zugänge", "Betreuungsschlüssel"])
+    effects = pd.DataFrame(
+        {"low": [57e6, 50e6, 55e6], "high": [59e6, 68e6, 60e6]},
+        index=["Fördersatz", "Zugänge", "Betreuungsschlüssel"],
+    )
     fig = charts.tornado(effects, base=58e6, value_format="compact_eur")
     names = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert names == ["Fördersatz", "Betreuungsschlüssel", "Zugänge"]  # widest on top
@@ -146,17 +161,18 @@ def test_figures_display_as_png_in_jupyter(monkeypatch, stocks):
     from IPython.core.formatters import PNGFormatter
 
     png = PNGFormatter()
-    shell = types.SimpleNamespace(display_formatter=types.SimpleNamespace(
-        formatters={"image/png": png}))
-    monkeypatch.setitem(sys.modules, "IPython",
-                        types.SimpleNamespace(get_ipython=lambda: shell))
+    shell = types.SimpleNamespace(
+        display_formatter=types.SimpleNamespace(formatters={"image/png": png})
+    )
+    monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(get_ipython=lambda: shell))
     fig = charts.stock_timeseries(stocks)
     assert png(fig)[:4] == b"\x89PNG"
 
 
 def test_stacked_bars_stack_to_row_totals_and_skip_missing():
-    frame = pd.DataFrame({"A": [1.0e6, 2.0e6, np.nan], "B": [3.0e6, np.nan, 1.0e6]},
-                         index=[2020, 2021, 2022])
+    frame = pd.DataFrame(
+        {"A": [1.0e6, 2.0e6, np.nan], "B": [3.0e6, np.nan, 1.0e6]}, index=[2020, 2021, 2022]
+    )
     fig = charts.stacked_bars(frame, title="Mittel")
     ax = fig.axes[0]
     tops = {}

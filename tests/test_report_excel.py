@@ -24,22 +24,29 @@ from paktsim.report.excel import (
     write_workbook,
 )
 
-PROVENANCE = {"Regel": "population", "Parameter": {"urban_factor": {"1": 1.3}},
-              "Datenstand": "31.12.2023", "date": "2025-03-01"}
+PROVENANCE = {
+    "Regel": "population",
+    "Parameter": {"urban_factor": {"1": 1.3}},
+    "Datenstand": "31.12.2023",
+    "date": "2025-03-01",
+}
 
 
 @pytest.fixture
 def table():
     return pd.DataFrame(
-        {"name": pd.array(["Stuttgart", "Ulm", "Aach"], dtype="str"),
-         "amount_eur": np.array([1_234_567, 250_000, 0], dtype="int64"),
-         "delta_eur": np.array([-5, 7, 0], dtype="int64"),
-         "share": [0.1, 0.25, 0.0],
-         "fte_funded": [1.25, 3.0, 0.0],
-         "persons": pd.array([1000, 20, None], dtype="Int64"),
-         "eur_per_inhabitant": [1.5, np.nan, 0.0],
-         "eligible_alone": [True, False, False]},
-        index=pd.Index(["08111000", "08421000", "08335001"], name="ags"))
+        {
+            "name": pd.array(["Stuttgart", "Ulm", "Aach"], dtype="str"),
+            "amount_eur": np.array([1_234_567, 250_000, 0], dtype="int64"),
+            "delta_eur": np.array([-5, 7, 0], dtype="int64"),
+            "share": [0.1, 0.25, 0.0],
+            "fte_funded": [1.25, 3.0, 0.0],
+            "persons": pd.array([1000, 20, None], dtype="Int64"),
+            "eur_per_inhabitant": [1.5, np.nan, 0.0],
+            "eligible_alone": [True, False, False],
+        },
+        index=pd.Index(["08111000", "08421000", "08335001"], name="ags"),
+    )
 
 
 def read(path):

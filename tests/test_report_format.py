@@ -93,7 +93,7 @@ def test_negative_decimals_raise():
         number(1.0, -1)
 
 
-@given(st.integers(min_value=-10**15, max_value=10**15))
+@given(st.integers(min_value=-(10**15), max_value=10**15))
 def test_integers_round_trip(value):
     text = eur(value)
     assert text.endswith(NBSP + "€")
@@ -103,8 +103,9 @@ def test_integers_round_trip(value):
     assert re.fullmatch(r"\d{1,3}(\.\d{3})*", digits)
 
 
-@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False),
-       st.integers(min_value=0, max_value=4))
+@given(
+    st.floats(min_value=-1e9, max_value=1e9, allow_nan=False), st.integers(min_value=0, max_value=4)
+)
 def test_number_is_within_half_a_unit(value, decimals):
     parsed = parse_de(number(value, decimals))
     assert abs(parsed - Decimal(repr(value))) <= Decimal(1).scaleb(-decimals) / 2
@@ -124,17 +125,29 @@ def test_column_kind():
 @pytest.fixture
 def table():
     return pd.DataFrame(
-        {"name": ["Stuttgart", "Ulm"], "amount_eur": [1_234_567, 2],
-         "delta_eur": [-5, 7], "share": [0.1, 0.25], "fte_funded": [1.25, 3.0],
-         "eur_per_inhabitant": [1.5, np.nan]},
-        index=pd.Index(["08111000", "08421000"], name="ags"))
+        {
+            "name": ["Stuttgart", "Ulm"],
+            "amount_eur": [1_234_567, 2],
+            "delta_eur": [-5, 7],
+            "share": [0.1, 0.25],
+            "fte_funded": [1.25, 3.0],
+            "eur_per_inhabitant": [1.5, np.nan],
+        },
+        index=pd.Index(["08111000", "08421000"], name="ags"),
+    )
 
 
 def test_style_de_cells_and_determinism(table):
     html = style_de(table).to_html()
     cells = re.findall(r">([^<]*)</td>", html)
-    assert cells[:6] == ["Stuttgart", f"1.234.567{NBSP}€", f"-5{NBSP}€", f"10,0{NBSP}%",
-                         "1,25", f"1,50{NBSP}€"]
+    assert cells[:6] == [
+        "Stuttgart",
+        f"1.234.567{NBSP}€",
+        f"-5{NBSP}€",
+        f"10,0{NBSP}%",
+        "1,25",
+        f"1,50{NBSP}€",
+    ]
     assert f"+7{NBSP}€" in cells and MISSING in cells
     assert 'id="T_paktsim"' in html
     assert style_de(table).to_html() == html  # fixed uuid: same HTML every time
@@ -144,8 +157,12 @@ def test_style_de_cells_and_determinism(table):
 
 
 def test_style_de_overrides_and_errors(table):
-    html = style_de(table, formats={"amount_eur": "compact_eur", "share": lambda v: "x"},
-                    hide_index=True, caption="Zuweisung").to_html()
+    html = style_de(
+        table,
+        formats={"amount_eur": "compact_eur", "share": lambda v: "x"},
+        hide_index=True,
+        caption="Zuweisung",
+    ).to_html()
     assert f"1,2{NBSP}Mio.{NBSP}€" in html and ">x</td>" in html and "Zuweisung" in html
     with pytest.raises(InputError, match="formats.nope"):
         style_de(table, formats={"nope": "eur"})
@@ -164,9 +181,11 @@ def test_axis_formatter():
 
 
 def test_import_report_does_not_import_matplotlib():
-    code = ("import sys, paktsim, paktsim.report; "
-            "bad = [m for m in ('matplotlib', 'openpyxl', 'ipywidgets') if m in sys.modules]; "
-            "print(bad); sys.exit(1 if bad else 0)")
+    code = (
+        "import sys, paktsim, paktsim.report; "
+        "bad = [m for m in ('matplotlib', 'openpyxl', 'ipywidgets') if m in sys.modules]; "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -32,15 +32,17 @@ def legend_labels(fig):
 def test_gemeinde_map_png_attribution_and_missing(tmp_path, gemeinden):
     values = pd.Series(np.linspace(-5, 5, len(gemeinden)), index=gemeinden.index)
     values = values.drop(gemeinden.index[:3])
-    fig = maps.choropleth(values, title="Δ € je Einwohner", legend_title="Δ €/EW",
-                          value_format="eur")
+    fig = maps.choropleth(
+        values, title="Δ € je Einwohner", legend_title="Δ €/EW", value_format="eur"
+    )
     assert maps.ATTRIBUTION in texts(fig)
     labels = legend_labels(fig)
     assert f"{maps.MISSING_LABEL} (3)" in labels
     assert maps.UNINHABITED_LABEL in labels  # the two gemeindefreie Gebiete
     # class counts in the legend add up to the Gemeinden with a value
-    counts = [int(lbl.rsplit("(", 1)[1].rstrip(")").replace(".", "")) for lbl in labels
-              if "bis" in lbl]
+    counts = [
+        int(lbl.rsplit("(", 1)[1].rstrip(")").replace(".", "")) for lbl in labels if "bis" in lbl
+    ]
     assert sum(counts) == len(values)
     # diverging: 0 is a class edge, so no class label straddles it
     assert any("bis unter 0" in lbl or "bis 0" in lbl for lbl in labels)
@@ -54,8 +56,9 @@ def test_gemeinde_map_png_attribution_and_missing(tmp_path, gemeinden):
 def test_missing_is_hatched_grey(gemeinden):
     values = pd.Series(1.0, index=gemeinden.index[10:])
     fig = maps.choropleth(values, classes=[0, 2])
-    hatched = [c for c in fig.axes[0].collections
-               if isinstance(c, PathCollection) and c.get_hatch()]
+    hatched = [
+        c for c in fig.axes[0].collections if isinstance(c, PathCollection) and c.get_hatch()
+    ]
     assert len(hatched) == 1 and len(hatched[0].get_paths()) == 10
 
 
@@ -92,8 +95,9 @@ def test_bad_values(values, level, location):
 def test_kreis_map_with_breaks_and_open_classes():
     kreise = regions.kreise()
     density = kreise["population"] / kreise["area_km2"]
-    fig = maps.choropleth(density, level="kreis", classes=[200, 500, 1000],
-                          legend_title="Einwohner je km²")
+    fig = maps.choropleth(
+        density, level="kreis", classes=[200, 500, 1000], legend_title="Einwohner je km²"
+    )
     labels = legend_labels(fig)
     assert labels[0].startswith("ab 1.000") and labels[-1].startswith("unter 200")
     assert maps.MISSING_LABEL not in " ".join(labels)
@@ -107,8 +111,11 @@ def test_bad_breaks():
         maps.classify(np.array([1.0]), 0)
 
 
-@given(st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=60),
-       st.integers(1, 8), st.booleans())
+@given(
+    st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=60),
+    st.integers(1, 8),
+    st.booleans(),
+)
 def test_classify_covers_all_values(values, k, diverging):
     data = np.array(values)
     edges = maps.classify(data, k, diverging=diverging)
@@ -152,8 +159,9 @@ def test_holes_are_not_filled(reverse_hole):
 def test_multipolygon_parts_are_all_drawn():
     square = [[8.0, 48.0], [8.4, 48.0], [8.4, 48.4], [8.0, 48.4], [8.0, 48.0]]
     other = [[x + 0.6, y + 0.6] for x, y in square]
-    path, xy, _area = maps._feature_path({"type": "MultiPolygon",
-                                          "coordinates": [[square], [other]]})
+    path, xy, _area = maps._feature_path(
+        {"type": "MultiPolygon", "coordinates": [[square], [other]]}
+    )
     assert _pixel_filled(path, 8.2, 48.2) and _pixel_filled(path, 8.8, 48.8)
     assert not _pixel_filled(path, 8.5, 48.5)
     with pytest.raises(InputError, match="Polygon"):
@@ -178,7 +186,6 @@ def test_draw_into_given_axes(gemeinden):
     fig = Figure(figsize=(12, 6))
     left, right = fig.subplots(1, 2)
     values = pd.Series(np.arange(len(gemeinden), dtype=float), index=gemeinden.index)
-    assert maps.choropleth(values, ax=left, kreis_outlines=False,
-                           label_stadtkreise=False) is fig
+    assert maps.choropleth(values, ax=left, kreis_outlines=False, label_stadtkreise=False) is fig
     assert maps.choropleth(values, ax=right) is fig
     assert texts(fig).count(maps.ATTRIBUTION) == 2

@@ -55,23 +55,37 @@ def test_defaults_do_not_change_the_hash_when_written_out():
 BAD_CASES = {
     "unknown top-level key": ("name: x\ncolour: red\n", "colour", "unknown field"),
     "unknown nested key": ("name: x\nstaffing: {ratio: 88}\n", "staffing.ratio", "unknown field"),
-    "bad month": ("name: x\nhorizon: {start: 2025-13}\n", "horizon.start",
-                  "expected a month as YYYY-MM, e.g. 2025-01 (got '2025-13')"),
-    "end before start": ("name: x\nhorizon: {start: 2026-01, end: 2025-01}\n", "horizon",
-                         "lies before"),
+    "bad month": (
+        "name: x\nhorizon: {start: 2025-13}\n",
+        "horizon.start",
+        "expected a month as YYYY-MM, e.g. 2025-01 (got '2025-13')",
+    ),
+    "end before start": (
+        "name: x\nhorizon: {start: 2026-01, end: 2025-01}\n",
+        "horizon",
+        "lies before",
+    ),
     "negative budget": ("name: x\nallocation: {budget_eur: -5}\n", "allocation.budget_eur", "-5"),
     "zero ratio": ("name: x\nstaffing: {target_ratio: 0}\n", "staffing.target_ratio", "0"),
-    "mix not summing to one": ("name: x\nallocation: {qualification_mix: {hochschule: 0.5}}\n",
-                               "allocation", "sum to 1"),
+    "mix not summing to one": (
+        "name: x\nallocation: {qualification_mix: {hochschule: 0.5}}\n",
+        "allocation",
+        "sum to 1",
+    ),
     "unknown rule": ("name: x\nallocation: {rule: lottery}\n", "allocation.rule", "lottery"),
     "factor not positive": (
         "name: x\nallocation: {urban_factor: {by: degurba, factors: {1: 0}}}\n",
-        "allocation.urban_factor.factors.1", "0"),
+        "allocation.urban_factor.factors.1",
+        "0",
+    ),
     "unknown vintage": ("name: x\ndata: {vintage: 2016}\n", "data.vintage", "2016"),
     "missing name": ("horizon: {start: 2025-01}\n", "name", "Field required"),
     "negative seed": ("name: x\nseed: -1\n", "seed", "-1"),
-    "unknown override path": ("name: x\noverrides: {no.such.param: {2027-01-01: 1}}\n",
-                              "overrides", "no.such.param"),
+    "unknown override path": (
+        "name: x\noverrides: {no.such.param: {2027-01-01: 1}}\n",
+        "overrides",
+        "no.such.param",
+    ),
 }
 
 
@@ -103,17 +117,25 @@ def test_missing_and_empty_files(tmp_path):
 
 
 @settings(max_examples=30, deadline=None)
-@given(ratio=st.floats(min_value=1, max_value=500), lag=st.integers(0, 36),
-       share=st.floats(0, 1))
+@given(ratio=st.floats(min_value=1, max_value=500), lag=st.integers(0, 36), share=st.floats(0, 1))
 def test_valid_staffing_values_round_trip(ratio, lag, share):
-    scenario = Scenario.from_dict({"name": "h", "staffing": {
-        "target_ratio": ratio, "hiring_lag_months": lag, "group_offer_share": share}})
+    scenario = Scenario.from_dict(
+        {
+            "name": "h",
+            "staffing": {
+                "target_ratio": ratio,
+                "hiring_lag_months": lag,
+                "group_offer_share": share,
+            },
+        }
+    )
     assert Scenario.from_dict(yaml.safe_load(scenario.to_yaml())) == scenario
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "paktsim", *args],
-                          capture_output=True, text=True, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "paktsim", *args], capture_output=True, text=True, cwd=ROOT
+    )
 
 
 def test_cli_validate_accepts_shipped():
@@ -125,9 +147,13 @@ def test_cli_validate_accepts_shipped():
 def test_cli_validate_rejects_broken_with_one_line_per_problem(tmp_path):
     path = _write(tmp_path, "name: x\ncolour: red\nstaffing: {target_ratio: -3}\n")
     # the English messages are the stable form (PAKTSIM_LANG=en); German: tests/test_i18n.py
-    proc = subprocess.run([sys.executable, "-m", "paktsim", "validate", str(path)],
-                          capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ, "PAKTSIM_LANG": "en"})
+    proc = subprocess.run(
+        [sys.executable, "-m", "paktsim", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PAKTSIM_LANG": "en"},
+    )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     lines = sorted(proc.stderr.strip().splitlines())
@@ -138,12 +164,16 @@ def test_cli_validate_rejects_broken_with_one_line_per_problem(tmp_path):
 
 
 def test_uncertainty_distributions_are_checked_at_validation(tmp_path):
-    path = _write(tmp_path, (
-        "name: x\nuncertainty:\n  n_draws: 10\n  distributions:\n"
-        "    staffing.target_ratio: {dist: uniform, args: {loc: 80, scale: 40}}\n"
-        "    inflow.chain.asyl.no_such_rate: {dist: uniform, args: {loc: 0, scale: 1}}\n"
-        "    staffing.colour: {dist: uniform}\n"
-        "    staffing.vacancy_rate: {dist: norm, args: {mu: 1}}\n"))
+    path = _write(
+        tmp_path,
+        (
+            "name: x\nuncertainty:\n  n_draws: 10\n  distributions:\n"
+            "    staffing.target_ratio: {dist: uniform, args: {loc: 80, scale: 40}}\n"
+            "    inflow.chain.asyl.no_such_rate: {dist: uniform, args: {loc: 0, scale: 1}}\n"
+            "    staffing.colour: {dist: uniform}\n"
+            "    staffing.vacancy_rate: {dist: norm, args: {mu: 1}}\n"
+        ),
+    )
     from paktsim.checks import check_scenario
 
     with pytest.raises(InputError) as info:

@@ -11,8 +11,10 @@ SHORT = builtin_scenario("status_quo").with_changes(horizon={"start": "2025-01",
 
 
 def _ishigami_factors():
-    return [se.Factor(f"x{i}", f"x{i}", f"x{i}", "test", -np.pi, np.pi, 0.0, dist="unif")
-            for i in range(1, 4)]
+    return [
+        se.Factor(f"x{i}", f"x{i}", f"x{i}", "test", -np.pi, np.pi, 0.0, dist="unif")
+        for i in range(1, 4)
+    ]
 
 
 def test_ishigami_indices_match_the_analytic_values():
@@ -21,10 +23,10 @@ def test_ishigami_indices_match_the_analytic_values():
     X = se.sample(factors, 1024, seed=1)
     y = np.sin(X[:, 0]) + a * np.sin(X[:, 1]) ** 2 + b * X[:, 2] ** 4 * np.sin(X[:, 0])
     # analytic: V = a²/8 + b π⁴/5 + b² π⁸/18 + 1/2
-    v = a ** 2 / 8 + b * np.pi ** 4 / 5 + b ** 2 * np.pi ** 8 / 18 + 0.5
-    v1 = 0.5 * (1 + b * np.pi ** 4 / 5) ** 2
-    v2 = a ** 2 / 8
-    v13 = b ** 2 * np.pi ** 8 * (1 / 18 - 1 / 50)
+    v = a**2 / 8 + b * np.pi**4 / 5 + b**2 * np.pi**8 / 18 + 0.5
+    v1 = 0.5 * (1 + b * np.pi**4 / 5) ** 2
+    v2 = a**2 / 8
+    v13 = b**2 * np.pi**8 * (1 / 18 - 1 / 50)
     s1 = {"x1": v1 / v, "x2": v2 / v, "x3": 0.0}
     st = {"x1": (v1 + v13) / v, "x2": v2 / v, "x3": v13 / v}
     got = se.analyse(factors, y, seed=1)
@@ -66,8 +68,12 @@ def test_every_assumption_with_a_range_is_varied_or_has_a_reason():
     for path in params.assumptions()["path"].unique():
         assert path in varied or path in set(skipped["path"]), path
     # the staffing, pay and chain assumptions are all varied
-    assert {"betreuungsschluessel.bedarf", "kosten.tvoed_sue.einstellungsjahr",
-            "inflow.chain.ukraine.own_left", "sensitivitaet.zugangsniveau"} <= varied
+    assert {
+        "betreuungsschluessel.bedarf",
+        "kosten.tvoed_sue.einstellungsjahr",
+        "inflow.chain.ukraine.own_left",
+        "sensitivitaet.zugangsniveau",
+    } <= varied
 
 
 @pytest.mark.slow
@@ -113,8 +119,10 @@ def test_run_outputs_carry_sobol_table_and_chart():
     out = run_staffing.build(scenario, tornado=False)
     table = out["files"]["sensitivitaet_sobol.csv"]
     assert {"Haupteffekt S1", "Gesamteffekt ST", "Annahme"} <= set(table.columns)
-    assert set(table["Kennzahl"]) == {se.METRIC_LABELS["net_gap_fte"],
-                                      se.METRIC_LABELS["cofunding_eur"]}
+    assert set(table["Kennzahl"]) == {
+        se.METRIC_LABELS["net_gap_fte"],
+        se.METRIC_LABELS["cofunding_eur"],
+    }
     assert "Sobol" in out["files"][run_staffing.WORKBOOK_NAME]
     assert {"personal_sobol", "personal_sobol_eigenanteil"} <= set(out["figures"])
     assert out["record"]["sobol"]["runs"] == 8 * (out["record"]["sobol"]["factors"] + 2)

@@ -25,8 +25,13 @@ DRAWS = 6
 
 
 def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "paktsim", *args], capture_output=True,
-                          text=True, cwd=cwd or ROOT, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "paktsim", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        timeout=600,
+    )
 
 
 def _run_shipped(path: Path, out: Path) -> subprocess.CompletedProcess:
@@ -59,8 +64,14 @@ def test_runs_and_outputs_are_plausible(tmp_path, path):
 
     land = pd.read_csv(out / "personal_land.csv")
     assert land["Jahr"].tolist() == years
-    for col in ("Zielgruppe Personen", "Fallzahl", "Stellen benötigt VZÄ",
-                "Stellen gefördert VZÄ", "Stellen besetzt VZÄ", "Fehlende Stellen VZÄ"):
+    for col in (
+        "Zielgruppe Personen",
+        "Fallzahl",
+        "Stellen benötigt VZÄ",
+        "Stellen gefördert VZÄ",
+        "Stellen besetzt VZÄ",
+        "Fehlende Stellen VZÄ",
+    ):
         values = land[col].to_numpy(float)
         assert np.isfinite(values).all() and (values >= 0).all(), col
     assert (land["Stellen besetzt VZÄ"] <= land["Stellen gefördert VZÄ"] + 1e-9).all()
@@ -74,8 +85,7 @@ def test_runs_and_outputs_are_plausible(tmp_path, path):
     assert paid.any()
     assert (frame[paid] == planned[paid]).all(), "frames must sum to the envelope exactly"
     assert (frame[~paid] == 0).all()
-    assert (land["Landesförderung €"] + land["Nicht abgerufen €"]
-            == land["Planungsrahmen €"]).all()
+    assert (land["Landesförderung €"] + land["Nicht abgerufen €"] == land["Planungsrahmen €"]).all()
     kreise = pd.read_csv(out / "personal_kreise.csv", dtype={"Kreis-AGS": str})
     assert kreise["Kreis-AGS"].nunique() == 44
     by_year = kreise.groupby("Jahr")["Planungsrahmen €"].sum()
@@ -86,8 +96,10 @@ def test_runs_and_outputs_are_plausible(tmp_path, path):
     b_kreise = pd.read_csv(out / "bestand_kreise.csv", dtype={"AGS": str})
     b_gem = pd.read_csv(out / "bestand_gemeinden.csv", dtype={"AGS": str})
     assert b_gem["AGS"].nunique() == 1101
-    for stage, parts in (("Anschlussunterbringung", (b_kreise, b_gem)),
-                         ("Vorläufige Unterbringung", (b_kreise,))):
+    for stage, parts in (
+        ("Anschlussunterbringung", (b_kreise, b_gem)),
+        ("Vorläufige Unterbringung", (b_kreise,)),
+    ):
         total = b_land[b_land["Stufe"] == stage].groupby("Monat")["Personen"].sum()
         assert (total >= 0).all() and total.max() > 0
         for part in parts:
@@ -95,8 +107,13 @@ def test_runs_and_outputs_are_plausible(tmp_path, path):
             sub = rows.groupby("Monat")["Personen"].sum()
             # the tables hold persons to 3 decimals: each row may be off by 0.0005
             atol = 5e-4 * (rows["AGS"].nunique() + 8)
-            np.testing.assert_allclose(sub.reindex(total.index).to_numpy(), total.to_numpy(),
-                                       rtol=1e-9, atol=atol, err_msg=stage)
+            np.testing.assert_allclose(
+                sub.reindex(total.index).to_numpy(),
+                total.to_numpy(),
+                rtol=1e-9,
+                atol=atol,
+                err_msg=stage,
+            )
     months = sorted(b_land["Monat"].unique())
     assert months[0] == str(horizon["start"]) and months[-1] == str(horizon["end"])
 
@@ -115,15 +132,15 @@ def test_runs_and_outputs_are_plausible(tmp_path, path):
 
 BROKEN = {
     "distribution_key": "name: x\nuncertainty:\n  n_draws: 4\n  distributions:\n"
-                        "    staffing.colour: {dist: uniform, args: {loc: 0, scale: 1}}\n",
+    "    staffing.colour: {dist: uniform, args: {loc: 0, scale: 1}}\n",
     "distribution_args": "name: x\nuncertainty:\n  n_draws: 4\n  distributions:\n"
-                         "    staffing.vacancy_rate: {dist: norm, args: {mu: 1}}\n",
+    "    staffing.vacancy_rate: {dist: norm, args: {mu: 1}}\n",
     "counts_file_missing": "name: x\nallocation: {rule: counts, counts_csv: fehlt.csv}\n",
     "per_capita": "name: x\nallocation: {rule: per_capita}\n",
     "comparison_per_capita": "name: x\ncomparison: {rule: per_capita}\n",
     "before_2014": "name: x\nhorizon: {start: '2012-01', end: '2015-12'}\n",
     "arrivals_file_missing": "name: x\narrivals:\n  path: baseline\n  blocks:\n"
-                             "    - {kind: csv, file: fehlt.csv, group: asyl}\n",
+    "    - {kind: csv, file: fehlt.csv, group: asyl}\n",
     "unknown_field": "name: x\ncolour: red\n",
     "bad_override": "name: x\noverrides: {no.such.parameter: {'2025-01-01': 1}}\n",
 }

@@ -29,10 +29,12 @@ def _run(people, funded, **kw):
 @given(people_arrays, st.floats(0.1, 10), st.floats(20, 300))
 def test_fte_needed_linear_in_caseload_inverse_in_ratio(people, k, ratio):
     base = staffing.fte_needed(staffing.caseload(people), ratio)
-    np.testing.assert_allclose(staffing.fte_needed(staffing.caseload(people * k), ratio),
-                               k * base, rtol=1e-12, atol=1e-9)
-    np.testing.assert_allclose(staffing.fte_needed(staffing.caseload(people), ratio * k),
-                               base / k, rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(
+        staffing.fte_needed(staffing.caseload(people * k), ratio), k * base, rtol=1e-12, atol=1e-9
+    )
+    np.testing.assert_allclose(
+        staffing.fte_needed(staffing.caseload(people), ratio * k), base / k, rtol=1e-12, atol=1e-9
+    )
 
 
 def test_caseload_shares():
@@ -78,8 +80,10 @@ def test_funded_fte_never_exceed_frame_over_lowest_rate():
         pos = funded_positions(frames, mix)
         lowest = min(68_000.0, 51_000.0) if 0 < share < 1 else (68_000.0 if share else 51_000.0)
         assert np.all(pos["fte_funded"].to_numpy() <= frames.to_numpy() / lowest + 1e-9)
-        out = _run(np.full((300, 24), 500.0), pos["fte_funded"].to_numpy()[:, None],
-                   )
+        out = _run(
+            np.full((300, 24), 500.0),
+            pos["fte_funded"].to_numpy()[:, None],
+        )
         assert np.all(out["fte_staffed"] <= frames.to_numpy()[:, None] / lowest + 1e-9)
 
 
@@ -94,11 +98,13 @@ def test_money_identities(people, funded, vacancy, lag):
     assert np.all(out["unused_eur"] >= 0)
     np.testing.assert_array_equal(
         out["employer_cost_eur"] + out["sachkosten_eur"],
-        out["land_funding_eur"] + out["cofunding_eur"])
+        out["land_funding_eur"] + out["cofunding_eur"],
+    )
     assert np.all(out["cofunding_eur"] >= 0)
     assert np.all(out["gap_fte"] >= 0)
-    np.testing.assert_allclose(out["gap_fte"],
-                               np.maximum(out["fte_needed"] - out["fte_staffed"], 0))
+    np.testing.assert_allclose(
+        out["gap_fte"], np.maximum(out["fte_needed"] - out["fte_staffed"], 0)
+    )
 
 
 def test_known_numbers():
@@ -115,8 +121,9 @@ def test_known_numbers():
     assert snap["kosten.tvoed_sue.einstellungsjahr"] == 2017
     assert snap["kosten.tvoed_sue.anteil_s12"] == 0.5
     t25 = params.at("2025-07-01")
-    rel = (0.5 * t25["kosten.tvoed_sue.s12.stufe_4"] + 0.5 * t25["kosten.tvoed_sue.s11b.stufe_4"]) \
-        / t25["kosten.tvoed_sue.s12.stufe_3"]
+    rel = (
+        0.5 * t25["kosten.tvoed_sue.s12.stufe_4"] + 0.5 * t25["kosten.tvoed_sue.s11b.stufe_4"]
+    ) / t25["kosten.tvoed_sue.s12.stufe_3"]
     cost = snap["kosten.tvoed_s12_stufe3_jahr"] * rel * (1 + snap["kosten.arbeitgeberzuschlag"])
     assert out["employer_cost_eur"][0, 0] == round(8 * cost)
     assert out["land_funding_eur"][0, 0] == round(8 * min(rate, cost))
@@ -131,8 +138,7 @@ def test_no_staff_gives_nan_ratio():
 def test_partial_year_money_is_prorated():
     grid = staffing.YearGrid("2025-07", "2026-06")
     a = staffing.StaffingAssumptions(88.0)
-    out = staffing.staffing_arrays(np.full((1, 12), 880.0), np.full((1, 12), 10.0), grid, a,
-                                   RATES)
+    out = staffing.staffing_arrays(np.full((1, 12), 880.0), np.full((1, 12), 10.0), grid, a, RATES)
     full = _run(np.full((1, 24), 880.0), np.full((1, 24), 10.0))
     assert abs(out["employer_cost_eur"][0, 0] - full["employer_cost_eur"][0, 0] / 2) <= 1
 
@@ -142,8 +148,9 @@ def test_table_and_aggregate_consistent():
     months = pd.period_range("2025-01", "2026-12", freq="M", name="month")
     rng = np.random.default_rng(3)
     people = pd.DataFrame(rng.uniform(0, 2000, (3, 24)), index=places, columns=months)
-    funded = pd.DataFrame(np.repeat([[10.0], [4.0], [1.25]], 24, axis=1), index=places,
-                          columns=months)
+    funded = pd.DataFrame(
+        np.repeat([[10.0], [4.0], [1.25]], 24, axis=1), index=places, columns=months
+    )
     table = staffing.staffing_table(people, funded, staffing.StaffingAssumptions(100.0), RATES)
     assert table.index.names == ["ags", "year"]
     kreis = pd.Series(["08111", "08115", "08115"], index=places, name="kreis_ags")
@@ -158,8 +165,13 @@ def test_table_and_aggregate_consistent():
 
 def test_presets_from_parameter_files():
     presets = staffing.ratio_presets()
-    assert presets["persons_per_fte"].to_dict() == {"1:80": 80.0, "1:88": 88.0, "1:100": 100.0,
-                                                     "1:110": 110.0, "1:150": 150.0}
+    assert presets["persons_per_fte"].to_dict() == {
+        "1:80": 80.0,
+        "1:88": 88.0,
+        "1:100": 100.0,
+        "1:110": 110.0,
+        "1:150": 150.0,
+    }
     assert (presets["reference"].str.len() > 0).all()
     assert staffing.resolve_ratio("1:110") == 110.0
     assert staffing.resolve_ratio(95) == 95.0
@@ -177,8 +189,11 @@ def test_cost_rates_mix_and_backfill():
     # default mix (half S 12, half S 11b) at Stufe 1 of a 2017 hire, relative to S 12 Stufe 3
     assert pay.base_pay([2017])[0] == 43_700
     t = params.at("2025-07-01")
-    rel = (t["kosten.tvoed_sue.s12.stufe_1"] + t["kosten.tvoed_sue.s11b.stufe_1"]) / 2 \
+    rel = (
+        (t["kosten.tvoed_sue.s12.stufe_1"] + t["kosten.tvoed_sue.s11b.stufe_1"])
+        / 2
         / t["kosten.tvoed_sue.s12.stufe_3"]
+    )
     assert r.table_pay[0] == pytest.approx(43_700 * rel)
     assert any("tvoed" in n for n in r.notes)
     with pytest.raises(InputError, match="qualification_mix"):
@@ -191,5 +206,6 @@ def test_bad_assumptions_named():
     with pytest.raises(InputError, match="target_ratio"):
         staffing.StaffingAssumptions(target_ratio=-5)
     with pytest.raises(InputError, match="months"):
-        staffing.staffing_arrays(np.ones((2, 5)), np.ones((2, 5)), GRID,
-                                 staffing.StaffingAssumptions(), RATES)
+        staffing.staffing_arrays(
+            np.ones((2, 5)), np.ones((2, 5)), GRID, staffing.StaffingAssumptions(), RATES
+        )

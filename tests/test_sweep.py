@@ -22,8 +22,9 @@ BASE = {
     "name": "Raster Test",
     "horizon": {"start": "2025-01", "end": "2026-12"},
     "staffing": {"target_ratio": 88},
-    "sweep": {"grid": {"staffing.target_ratio": [88, 110],
-                       "allocation.budget_eur": [None, 30_000_000]}},
+    "sweep": {
+        "grid": {"staffing.target_ratio": [88, 110], "allocation.budget_eur": [None, 30_000_000]}
+    },
 }
 
 
@@ -63,8 +64,12 @@ def test_a_scenario_without_grid_keeps_its_hash():
 def test_table_has_one_row_per_combination_and_year(result):
     table = result.table
     assert len(table) == 4 * 2
-    assert list(table.columns[:4]) == ["combination", "staffing.target_ratio",
-                                      "allocation.budget_eur", "year"]
+    assert list(table.columns[:4]) == [
+        "combination",
+        "staffing.target_ratio",
+        "allocation.budget_eur",
+        "year",
+    ]
     assert set(table["year"]) == {2025, 2026}
     assert list(table.columns[4:]) == list(sweep.METRICS)
 
@@ -94,8 +99,9 @@ def test_fixed_envelope_moves_money_between_kreise_and_sums(result):
     c = result.comparison.set_index(["combination", "year"])
     assert c.loc[(1, 2025), "kreise_more_money"] == 0
     assert c.loc[(1, 2025), "kreise_less_money"] > 0
-    assert c.loc[(1, 2025), "delta_planned_eur"] == 30_000_000 - result.base.loc[2025,
-                                                                                "planned_eur"]
+    assert (
+        c.loc[(1, 2025), "delta_planned_eur"] == 30_000_000 - result.base.loc[2025, "planned_eur"]
+    )
 
 
 def test_same_bytes_in_process_and_on_two_processes(scenario, result):
@@ -108,9 +114,12 @@ def test_same_bytes_in_process_and_on_two_processes(scenario, result):
 @pytest.mark.slow
 def test_same_bytes_on_a_dask_cluster(scenario, result):
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         other = sweep.run(scenario, executor=client.get_executor())
     assert _csv(other.table) == _csv(result.table)
 
@@ -132,10 +141,10 @@ def test_bad_value_is_refused_once_with_its_path():
 
 
 def test_override_paths_apply_from_the_horizon_start(scenario):
-    sc = sweep.scenario_for(scenario, {"overrides.integrationsmanagement.foerdersatz.hochschule":
-                                       70000})
-    assert sc.overrides == {"integrationsmanagement.foerdersatz.hochschule":
-                            {"2025-01-01": 70000}}
+    sc = sweep.scenario_for(
+        scenario, {"overrides.integrationsmanagement.foerdersatz.hochschule": 70000}
+    )
+    assert sc.overrides == {"integrationsmanagement.foerdersatz.hochschule": {"2025-01-01": 70000}}
 
 
 def test_empty_grid_and_too_many_combinations_are_refused():
@@ -149,8 +158,13 @@ def test_empty_grid_and_too_many_combinations_are_refused():
 
 
 def _cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "paktsim", *args], capture_output=True,
-                          text=True, timeout=600, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "paktsim", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=cwd,
+    )
 
 
 def test_cli_sweep_writes_the_set_and_refuses_bad_grids(tmp_path, result):
@@ -161,12 +175,17 @@ def test_cli_sweep_writes_the_set_and_refuses_bad_grids(tmp_path, result):
     out = tmp_path / "aus"
     proc = _cli("sweep", str(path), "--out", str(out), "--quiet")
     assert proc.returncode == 0, proc.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["run_record.json", "sweep.csv",
-                                                      "sweep.xlsx", "sweep_vergleich.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "run_record.json",
+        "sweep.csv",
+        "sweep.xlsx",
+        "sweep_vergleich.csv",
+    ]
     table = pd.read_csv(out / "sweep.csv")  # German headers (docs/DEVELOPING.md "CSV files")
     assert list(table.columns[:1]) == ["Kombination"]
-    assert np.allclose(table["Stellen benötigt (VZÄ)"], result.table["fte_needed"], rtol=0,
-                       atol=1e-9)
+    assert np.allclose(
+        table["Stellen benötigt (VZÄ)"], result.table["fte_needed"], rtol=0, atol=1e-9
+    )
     # again without --force: refused, nothing changed
     before = (out / "sweep.csv").read_bytes()
     proc = _cli("sweep", str(path), "--out", str(out))
@@ -174,8 +193,10 @@ def test_cli_sweep_writes_the_set_and_refuses_bad_grids(tmp_path, result):
     assert (out / "sweep.csv").read_bytes() == before
     # a bad grid: one line naming the field and the value, nothing written, validate agrees
     bad = tmp_path / "schlecht.yaml"
-    bad.write_text(yaml.safe_dump({**BASE, "sweep": {"grid": {"staffing.target_ratio": [0.5]}}}),
-                   encoding="utf-8")
+    bad.write_text(
+        yaml.safe_dump({**BASE, "sweep": {"grid": {"staffing.target_ratio": [0.5]}}}),
+        encoding="utf-8",
+    )
     for args in (("sweep", str(bad), "--out", str(tmp_path / "nichts")), ("validate", str(bad))):
         proc = _cli(*args)
         assert proc.returncode == 2
@@ -197,9 +218,10 @@ def test_dask_is_an_optional_extra_not_a_core_dependency():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert not any("dask" in d or "distributed" in d for d in project["dependencies"])
     assert any(d.startswith("dask[distributed]") for d in project["optional-dependencies"]["dask"])
-    code = ("import sys, paktsim.sweep, paktsim.ensemble, paktsim.pipeline, paktsim.cli; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120)
+    code = (
+        "import sys, paktsim.sweep, paktsim.ensemble, paktsim.pipeline, paktsim.cli; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"

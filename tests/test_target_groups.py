@@ -10,7 +10,8 @@ from paktsim.scenario import StaffingSpec, builtin_scenario
 
 def _run(target_group: str, start: str = "2023-01", end: str = "2025-12"):
     scenario = builtin_scenario("status_quo").with_changes(
-        horizon={"start": start, "end": end}, staffing={"target_group": target_group})
+        horizon={"start": start, "end": end}, staffing={"target_group": target_group}
+    )
     return pipeline.run_scenario(scenario, ensemble=False)
 
 
@@ -43,14 +44,18 @@ def test_parts_summed_by_the_one_target_group_function():
 
     rng = np.random.default_rng(1)
     stocks = {k: rng.random((2, 3, 4, 5)) for k in ("vu", "au", "own")}
-    tg = {d: staffing.target_group(stocks, definition=staffing.target_group_parts(definition=d))
-          for d in target_groups.TARGET_GROUPS}
+    tg = {
+        d: staffing.target_group(stocks, definition=staffing.target_group_parts(definition=d))
+        for d in target_groups.TARGET_GROUPS
+    }
     np.testing.assert_allclose(tg["au"], stocks["au"].sum(axis=1))
     np.testing.assert_allclose(tg["au_ukraine_private"], tg["au"] + stocks["own"][:, 1])
-    np.testing.assert_allclose(tg["all_protection_seekers"],
-                               sum(stocks[k].sum(axis=1) for k in stocks))
-    with_vu = staffing.target_group(stocks, definition=staffing.target_group_parts(
-        True, definition="au"))
+    np.testing.assert_allclose(
+        tg["all_protection_seekers"], sum(stocks[k].sum(axis=1) for k in stocks)
+    )
+    with_vu = staffing.target_group(
+        stocks, definition=staffing.target_group_parts(True, definition="au")
+    )
     np.testing.assert_allclose(with_vu, tg["au"] + stocks["vu"].sum(axis=1))
     with pytest.raises(InputError, match="staffing.target_group"):
         target_groups.parts("everyone")

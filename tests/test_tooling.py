@@ -27,7 +27,9 @@ def _pyproject() -> dict:
 
 
 def _ratchet():
-    spec = importlib.util.spec_from_file_location("mypy_ratchet", ROOT / "tools" / "mypy_ratchet.py")
+    spec = importlib.util.spec_from_file_location(
+        "mypy_ratchet", ROOT / "tools" / "mypy_ratchet.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -51,10 +53,12 @@ def _format_check_enabled() -> bool:
     return bool(_pyproject()["tool"]["paktsim"]["checks"]["ruff_format"])
 
 
-@pytest.mark.skipif(not _format_check_enabled(),
-                    reason="ruff format check off until the one-time `ruff format` pass over the "
-                           "tree: set [tool.paktsim.checks] ruff_format = true in pyproject.toml "
-                           "(or PAKTSIM_CHECK_FORMAT=1)")
+@pytest.mark.skipif(
+    not _format_check_enabled(),
+    reason="ruff format check off until the one-time `ruff format` pass over the "
+    "tree: set [tool.paktsim.checks] ruff_format = true in pyproject.toml "
+    "(or PAKTSIM_CHECK_FORMAT=1)",
+)
 def test_ruff_format_is_clean():
     proc = _ruff("format", "--check", "--no-cache", ".")
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -78,23 +82,34 @@ def test_mypy_ratchet_logic():
     assert ratchet.regressions(Counter({"paktsim/a.py": 2}), baseline) == []
     assert ratchet.regressions(Counter({"paktsim/a.py": 1}), baseline) == []
     assert ratchet.regressions(Counter({"paktsim/a.py": 3}), baseline) == [
-        "paktsim/a.py: 3 mypy errors, 2 allowed"]
+        "paktsim/a.py: 3 mypy errors, 2 allowed"
+    ]
     assert ratchet.regressions(Counter({"paktsim/new.py": 1}), baseline) == [
-        "paktsim/new.py: 1 mypy errors, 0 allowed"]
+        "paktsim/new.py: 1 mypy errors, 0 allowed"
+    ]
     assert ratchet.regressions(Counter({"tests/typecheck/x.py": 1}), {"tests/typecheck/x.py": 5})
-    assert all(path.startswith("paktsim/") and n > 0
-               for path, n in ratchet.load_baseline().items())
+    assert all(path.startswith("paktsim/") and n > 0 for path, n in ratchet.load_baseline().items())
 
 
 def test_shipped_rules_satisfy_the_protocol_at_runtime():
     import pandas as pd
 
-    from paktsim.allocation import (AllocationRule, CountRule, OpenEndedRule, PerCapitaPayment,
-                                    PopulationRule, hybrid_rule)
+    from paktsim.allocation import (
+        AllocationRule,
+        CountRule,
+        OpenEndedRule,
+        PerCapitaPayment,
+        PopulationRule,
+        hybrid_rule,
+    )
 
     counts = pd.Series({"08111000": 10.0, "08212000": 5.0})
-    rules = [CountRule(counts), PopulationRule(), hybrid_rule(CountRule(counts), 0.5),
-             PerCapitaPayment(counts, 100.0)]
+    rules = [
+        CountRule(counts),
+        PopulationRule(),
+        hybrid_rule(CountRule(counts), 0.5),
+        PerCapitaPayment(counts, 100.0),
+    ]
     for rule in rules:
         assert isinstance(rule, AllocationRule), type(rule).__name__
         assert rule.level in ("gemeinde", "kreis")

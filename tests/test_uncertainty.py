@@ -13,11 +13,15 @@ from paktsim.errors import InputError
 from paktsim.scenario import builtin_scenario
 
 BASE = builtin_scenario().with_changes(horizon={"start": "2025-01", "end": "2028-12"})
-UNC = {"n_draws": 120, "chunk_size": 50, "arrivals_sigma": 0.3,
-       "distributions": {"staffing.vacancy_rate": {"dist": "uniform",
-                                                   "args": {"loc": 0.0, "scale": 0.1}},
-                         "staffing.target_ratio": {"dist": "triang",
-                                                   "args": {"c": 0.5, "loc": 80, "scale": 40}}}}
+UNC = {
+    "n_draws": 120,
+    "chunk_size": 50,
+    "arrivals_sigma": 0.3,
+    "distributions": {
+        "staffing.vacancy_rate": {"dist": "uniform", "args": {"loc": 0.0, "scale": 0.1}},
+        "staffing.target_ratio": {"dist": "triang", "args": {"c": 0.5, "loc": 80, "scale": 40}},
+    },
+}
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +61,9 @@ def test_quantiles_ordered(ensemble):
 def test_quantiles_converge():
     """The P50 of fte_needed settles as draws grow: the spread between two disjoint
     halves of a large ensemble is smaller than between two small ones."""
-    big = uncertainty.run_ensemble(BASE.with_changes(uncertainty={**UNC, "n_draws": 1000,
-                                                                  "chunk_size": 500}))
+    big = uncertainty.run_ensemble(
+        BASE.with_changes(uncertainty={**UNC, "n_draws": 1000, "chunk_size": 500})
+    )
     x = big.land["fte_needed"][:, -1]
     small_gap = abs(np.median(x[:25]) - np.median(x[25:50]))
     large_gap = abs(np.median(x[:500]) - np.median(x[500:]))
@@ -80,26 +85,42 @@ def test_probabilities_in_unit_interval(ensemble):
 def test_zero_variance_reproduces_central_run():
     from paktsim.inflow import rates as rates_mod
 
-    fixed = {path: {"dist": "uniform", "args": {"loc": mode, "scale": 0.0}}
-             for path, (low, mode, high) in rates_mod.uncertain_paths(
-                 dt.date(2025, 1, 1)).items()}
-    scen = BASE.with_changes(uncertainty={"n_draws": 3, "chunk_size": 2, "arrivals_sigma": 0.0,
-                                          "distributions": fixed})
+    fixed = {
+        path: {"dist": "uniform", "args": {"loc": mode, "scale": 0.0}}
+        for path, (low, mode, high) in rates_mod.uncertain_paths(dt.date(2025, 1, 1)).items()
+    }
+    scen = BASE.with_changes(
+        uncertainty={"n_draws": 3, "chunk_size": 2, "arrivals_sigma": 0.0, "distributions": fixed}
+    )
     ens = uncertainty.run_ensemble(scen)
     central = pipeline.run_scenario(BASE, ensemble=False).land
-    for metric in ("caseload", "fte_needed", "fte_staffed", "gap_fte", "gap_eur", "ratio_actual",
-                   "cofunding_eur"):
-        np.testing.assert_allclose(ens.land[metric][0], central[metric].to_numpy(), rtol=1e-9,
-                                   err_msg=metric)
-    np.testing.assert_allclose(ens.land["needed_eur"][0],
-                               pipeline.run_scenario(BASE, ensemble=False)
-                               .projection["needed_eur"].to_numpy(), rtol=1e-9)
+    for metric in (
+        "caseload",
+        "fte_needed",
+        "fte_staffed",
+        "gap_fte",
+        "gap_eur",
+        "ratio_actual",
+        "cofunding_eur",
+    ):
+        np.testing.assert_allclose(
+            ens.land[metric][0], central[metric].to_numpy(), rtol=1e-9, err_msg=metric
+        )
+    np.testing.assert_allclose(
+        ens.land["needed_eur"][0],
+        pipeline.run_scenario(BASE, ensemble=False).projection["needed_eur"].to_numpy(),
+        rtol=1e-9,
+    )
 
 
 def test_unknown_distribution_key_is_named():
     # rejected by the checks every run makes first (the same ``paktsim validate`` makes)
-    bad = BASE.with_changes(uncertainty={"n_draws": 2, "distributions": {
-        "staffing.foo": {"dist": "uniform", "args": {}}}})
+    bad = BASE.with_changes(
+        uncertainty={
+            "n_draws": 2,
+            "distributions": {"staffing.foo": {"dist": "uniform", "args": {}}},
+        }
+    )
     with pytest.raises(InputError, match="staffing.foo"):
         uncertainty.run_ensemble(bad)
     with pytest.raises(InputError, match="staffing.foo"):
@@ -107,13 +128,19 @@ def test_unknown_distribution_key_is_named():
 
 
 def test_sample_staffing_per_draw_streams():
-    spec = {"staffing.counselling_share": builtin_scenario().uncertainty.model_copy().__class__
-            .model_validate({"distributions": {"x": {"dist": "beta", "args": {"a": 2, "b": 2}}}})
-            .distributions["x"]}
+    spec = {
+        "staffing.counselling_share": builtin_scenario()
+        .uncertainty.model_copy()
+        .__class__.model_validate(
+            {"distributions": {"x": {"dist": "beta", "args": {"a": 2, "b": 2}}}}
+        )
+        .distributions["x"]
+    }
     a = uncertainty.sample_staffing(spec, 1, np.arange(10))
     b = uncertainty.sample_staffing(spec, 1, np.array([7, 3]))
-    np.testing.assert_array_equal(a["staffing.counselling_share"][[7, 3]],
-                                  b["staffing.counselling_share"])
+    np.testing.assert_array_equal(
+        a["staffing.counselling_share"][[7, 3]], b["staffing.counselling_share"]
+    )
     assert ((a["staffing.counselling_share"] >= 0) & (a["staffing.counselling_share"] <= 1)).all()
 
 

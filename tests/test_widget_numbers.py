@@ -10,10 +10,21 @@ from paktsim.errors import InputError
 from paktsim.widgets.numbers import format_de, parse_de
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("1,5", 1.5), ("1.000", 1000.0), ("0,5", 0.5), ("0,5 %", 0.5), ("1.234.567,89", 1234567.89),
-    ("58 Mio. €", 58.0), ("−2,25", -2.25), ("+3", 3.0), (" 88 ", 88.0), ("1\xa0000", 1000.0),
-])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1,5", 1.5),
+        ("1.000", 1000.0),
+        ("0,5", 0.5),
+        ("0,5 %", 0.5),
+        ("1.234.567,89", 1234567.89),
+        ("58 Mio. €", 58.0),
+        ("−2,25", -2.25),
+        ("+3", 3.0),
+        (" 88 ", 88.0),
+        ("1\xa0000", 1000.0),
+    ],
+)
 def test_german_text_is_read_as_meant(text: str, value: float) -> None:
     assert parse_de(text, "Feld") == pytest.approx(value)
 
@@ -40,7 +51,7 @@ def test_range_and_integer() -> None:
     assert parse_de("88", "Personen je Stelle", integer=True, low=40, high=160) == 88
 
 
-@given(st.decimals(min_value=-10**7, max_value=10**7, places=2, allow_nan=False))
+@given(st.decimals(min_value=-(10**7), max_value=10**7, places=2, allow_nan=False))
 def test_format_then_parse_round_trips(value) -> None:
     text = format_de(float(value), 2)
     assert parse_de(text, "Feld") == pytest.approx(float(value), abs=1e-9)

@@ -16,8 +16,7 @@ from hypothesis import strategies as st
 from paktsim.errors import InputError
 from paktsim.scenario import Scenario, builtin_scenario
 from paktsim.widgets.comparer import COMPARER_RULES, REFERENCE_TOWNS, ComparerController
-from paktsim.widgets.workshop import (EXPORT_FILES, HEADLINE_ROWS, MAP_METRICS,
-                                      WorkshopController)
+from paktsim.widgets.workshop import EXPORT_FILES, HEADLINE_ROWS, MAP_METRICS, WorkshopController
 
 pytest.importorskip("ipywidgets")
 
@@ -28,7 +27,8 @@ FTE_NEEDED = "Stellen benötigt (VZÄ)"
 def base_scenario() -> Scenario:
     # a short horizon keeps every recomputation small
     return builtin_scenario("status_quo").with_changes(
-        horizon={"start": "2025-01", "end": "2028-12"})
+        horizon={"start": "2025-01", "end": "2028-12"}
+    )
 
 
 @pytest.fixture()
@@ -58,17 +58,22 @@ def test_tables_have_the_documented_shape(controller: WorkshopController) -> Non
     land = controller.result.land
     assert controller.headline.iloc[1, 0] == pytest.approx(land.loc[2026, "fte_needed"])
     assert controller.timeseries.loc[2026, FTE_NEEDED] == pytest.approx(
-        land.loc[2026, "fte_needed"])
+        land.loc[2026, "fte_needed"]
+    )
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(ratio=st.integers(min_value=40, max_value=160))
-def test_needed_positions_are_caseload_over_ratio(controller: WorkshopController,
-                                                  ratio: int) -> None:
+def test_needed_positions_are_caseload_over_ratio(
+    controller: WorkshopController, ratio: int
+) -> None:
     controller.set_ratio(ratio)
     land = controller.result.land
-    np.testing.assert_allclose(controller.timeseries[FTE_NEEDED].to_numpy(),
-                               land["caseload"].to_numpy() / ratio, rtol=1e-9)
+    np.testing.assert_allclose(
+        controller.timeseries[FTE_NEEDED].to_numpy(), land["caseload"].to_numpy() / ratio, rtol=1e-9
+    )
 
 
 def test_ratio_change_reuses_the_inflow_run(controller: WorkshopController) -> None:
@@ -85,8 +90,7 @@ def test_ratio_change_reuses_the_inflow_run(controller: WorkshopController) -> N
     assert controller.result is first  # moving back is a cache hit
 
 
-def test_kreis_money_per_inhabitant_adds_up_to_the_envelope(
-        controller: WorkshopController) -> None:
+def test_kreis_money_per_inhabitant_adds_up_to_the_envelope(controller: WorkshopController) -> None:
     from paktsim import regions
 
     controller.set_map_metric("eur_per_inhabitant")
@@ -97,7 +101,8 @@ def test_kreis_money_per_inhabitant_adds_up_to_the_envelope(
 
 
 def test_gemeinde_rule_gives_gemeinde_rows_and_the_urban_factor_moves_money(
-        controller: WorkshopController) -> None:
+    controller: WorkshopController,
+) -> None:
     controller.select_place("08416041")  # Tübingen (DEGURBA 1)
     assert "Kreis" in controller.place_label  # Kreis-level rule: shows the Kreis
     controller.set_rule("population")
@@ -105,37 +110,50 @@ def test_gemeinde_rule_gives_gemeinde_rows_and_the_urban_factor_moves_money(
     assert controller.place_label == "Tübingen"
     plain = controller.place_table["Fördermittel (€)"].iloc[0]
     controller.set_urban_factor(1.5, 1.0)
-    assert controller.scenario.allocation.urban_factor.factors == {"1": 1.5, "2": 1.0,
-                                                                   "3": 1.0}
+    assert controller.scenario.allocation.urban_factor.factors == {"1": 1.5, "2": 1.0, "3": 1.0}
     assert controller.place_table["Fördermittel (€)"].iloc[0] > plain
     controller.set_rule("kreis")  # the factor is kept for later but not applied
     assert controller.scenario.allocation.urban_factor is None
     assert controller.urban_factor == (1.5, 1.0)
 
 
-@pytest.mark.parametrize("call, location", [
-    (lambda c: c.set_ratio(0), "staffing.target_ratio"),
-    (lambda c: c.set_ratio(float("nan")), "staffing.target_ratio"),
-    (lambda c: c.set_arrival_scale(-1), "arrivals.scale"),
-    (lambda c: c.set_arrival_path("weltuntergang"), "arrivals.path"),
-    (lambda c: c.set_budget(-5), "allocation.budget_eur"),
-    (lambda c: c.set_mix(1.5), "allocation.qualification_mix.hochschule"),
-    (lambda c: c.set_rule("lotterie"), "allocation.rule"),
-    (lambda c: c.set_urban_factor(0.0), "allocation.urban_factor.1"),
-    (lambda c: c.set_horizon(2030, 2026), "horizon.end"),
-    (lambda c: c.set_year(2040), "year"),
-    (lambda c: c.select_place("08999"), "place"),
-    (lambda c: c.set_map_metric("farbe"), "map_metric"),
-])
-def test_bad_input_names_the_field_and_changes_nothing(controller: WorkshopController,
-                                                       call, location: str) -> None:
-    before = (controller.scenario, controller.year, controller.place, controller.map_metric,
-              controller.urban_factor)
+@pytest.mark.parametrize(
+    "call, location",
+    [
+        (lambda c: c.set_ratio(0), "staffing.target_ratio"),
+        (lambda c: c.set_ratio(float("nan")), "staffing.target_ratio"),
+        (lambda c: c.set_arrival_scale(-1), "arrivals.scale"),
+        (lambda c: c.set_arrival_path("weltuntergang"), "arrivals.path"),
+        (lambda c: c.set_budget(-5), "allocation.budget_eur"),
+        (lambda c: c.set_mix(1.5), "allocation.qualification_mix.hochschule"),
+        (lambda c: c.set_rule("lotterie"), "allocation.rule"),
+        (lambda c: c.set_urban_factor(0.0), "allocation.urban_factor.1"),
+        (lambda c: c.set_horizon(2030, 2026), "horizon.end"),
+        (lambda c: c.set_year(2040), "year"),
+        (lambda c: c.select_place("08999"), "place"),
+        (lambda c: c.set_map_metric("farbe"), "map_metric"),
+    ],
+)
+def test_bad_input_names_the_field_and_changes_nothing(
+    controller: WorkshopController, call, location: str
+) -> None:
+    before = (
+        controller.scenario,
+        controller.year,
+        controller.place,
+        controller.map_metric,
+        controller.urban_factor,
+    )
     with pytest.raises(InputError) as info:
         call(controller)
     assert info.value.problems[0].location == location
-    assert (controller.scenario, controller.year, controller.place, controller.map_metric,
-            controller.urban_factor) == before
+    assert (
+        controller.scenario,
+        controller.year,
+        controller.place,
+        controller.map_metric,
+        controller.urban_factor,
+    ) == before
 
 
 # ---------------------------------------------------------------- workshop view
@@ -148,12 +166,12 @@ def test_view_widgets_drive_the_controller(view) -> None:
     view.ratio.slider.value = 100
     assert c.scenario.staffing.target_ratio == 100 and view.ratio.text.value == "100"
     assert c.timeseries[FTE_NEEDED].iloc[0] == pytest.approx(
-        c.result.land["caseload"].iloc[0] / 100)
+        c.result.land["caseload"].iloc[0] / 100
+    )
     view.arrival_scale.slider.value = 1.3
     assert c.scenario.arrivals.scale == 1.3 and view.arrival_scale.text.value == "1,30"
     view.mix.slider.value = 50.0
-    assert c.scenario.allocation.qualification_mix == {"hochschule": 0.5,
-                                                       "berufsausbildung": 0.5}
+    assert c.scenario.allocation.qualification_mix == {"hochschule": 0.5, "berufsausbildung": 0.5}
     view.budget_plan.value = False
     assert not view.budget.slider.disabled and view.budget.hint.value == ""
     view.budget.slider.value = 40.0
@@ -173,15 +191,17 @@ def test_view_widgets_drive_the_controller(view) -> None:
     assert view.charts_html.value.count("<svg") == 2 and "Stellen im Land" in view.charts_html.value
 
 
-@pytest.mark.parametrize(("field", "typed", "expected"), [
-    ("arrival_scale", "1,5", 1.5),
-    ("arrival_scale", "1,25", 1.25),
-    ("ratio", "95", 95),
-    ("budget", "62,5", 62.5),
-    ("mix", "0,5", 0.5),
-])
-def test_typed_german_numbers_mean_what_a_german_reader_means(view, field, typed,
-                                                              expected) -> None:
+@pytest.mark.parametrize(
+    ("field", "typed", "expected"),
+    [
+        ("arrival_scale", "1,5", 1.5),
+        ("arrival_scale", "1,25", 1.25),
+        ("ratio", "95", 95),
+        ("budget", "62,5", 62.5),
+        ("mix", "0,5", 0.5),
+    ],
+)
+def test_typed_german_numbers_mean_what_a_german_reader_means(view, field, typed, expected) -> None:
     view.rule.value = "population"  # nothing disabled by a hint in the way
     control = getattr(view, field)
     control.text.value = typed
@@ -189,12 +209,15 @@ def test_typed_german_numbers_mean_what_a_german_reader_means(view, field, typed
     assert view.status.value == ""
 
 
-@pytest.mark.parametrize(("field", "typed"), [
-    ("ratio", "1.000"),      # 1000 persons per position: outside 40–160, refused
-    ("arrival_scale", "1.5"),  # a decimal point is not German: refused, not 15 or 1
-    ("arrival_scale", "abc"),
-    ("budget", "-5"),
-])
+@pytest.mark.parametrize(
+    ("field", "typed"),
+    [
+        ("ratio", "1.000"),  # 1000 persons per position: outside 40–160, refused
+        ("arrival_scale", "1.5"),  # a decimal point is not German: refused, not 15 or 1
+        ("arrival_scale", "abc"),
+        ("budget", "-5"),
+    ],
+)
 def test_typed_nonsense_is_refused_visibly_and_changes_nothing(view, field, typed) -> None:
     control = getattr(view, field)
     before = view.controller.scenario
@@ -268,8 +291,11 @@ def test_export_names_many_changes_within_the_schema_length(base_scenario) -> No
 
 def test_target_group_hint_when_definitions_count_the_same(base_scenario) -> None:
     # before 2022 nobody lives privately under § 24 AufenthG: (b) counts what (a) counts
-    c = WorkshopController(base_scenario.with_changes(
-        horizon={"start": "2018-01", "end": "2020-12"}, staffing={"target_group": "au"}))
+    c = WorkshopController(
+        base_scenario.with_changes(
+            horizon={"start": "2018-01", "end": "2020-12"}, staffing={"target_group": "au"}
+        )
+    )
     c.set_year(2019)
     counts = c.target_group_persons()
     assert counts["au"] == counts["au_ukraine_private"] < counts["all_protection_seekers"]
@@ -316,8 +342,7 @@ def test_view_overwrite_choice(view, tmp_path) -> None:
     assert len(view.export()) == 3
 
 
-def test_download_link_holds_the_export_and_writes_nothing(view, tmp_path,
-                                                           monkeypatch) -> None:
+def test_download_link_holds_the_export_and_writes_nothing(view, tmp_path, monkeypatch) -> None:
     import base64
     import io
     import re
@@ -338,8 +363,14 @@ def test_download_link_holds_the_export_and_writes_nothing(view, tmp_path,
 def test_app_view_has_no_folder_export() -> None:
     from paktsim.widgets.views import WorkshopView
 
-    view = WorkshopView(WorkshopController(builtin_scenario("status_quo").with_changes(
-        horizon={"start": "2025-01", "end": "2027-12"})), export_folder=None)
+    view = WorkshopView(
+        WorkshopController(
+            builtin_scenario("status_quo").with_changes(
+                horizon={"start": "2025-01", "end": "2027-12"}
+            )
+        ),
+        export_folder=None,
+    )
     assert view.folder is None and view.export() == []
 
 
@@ -357,30 +388,37 @@ def test_export_writes_files_that_reload(controller: WorkshopController, tmp_pat
     assert sorted(p.name for p in written) == sorted(EXPORT_FILES.values())
     exported = Scenario.from_yaml(out / EXPORT_FILES["yaml"])
     # the same model, named and described after what changed
-    assert exported.with_changes(name=controller.scenario.name,
-                                 description=controller.scenario.description) \
+    assert (
+        exported.with_changes(
+            name=controller.scenario.name, description=controller.scenario.description
+        )
         == controller.scenario
+    )
     assert exported == controller.export_scenario()
     for change in ("Schlüssel 1:100", "Stadtfaktor 1,30 / 1,10"):
         assert change in exported.name and change in exported.description
     assert (out / EXPORT_FILES["png"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     book = openpyxl.load_workbook(out / EXPORT_FILES["excel"])
-    assert {"Kennzahlen", "Zeitreihe", "Kreise 2026", "Auswahl", "Herkunft"} <= set(
-        book.sheetnames)
-    numbers = [cell.value for row in book["Zeitreihe"].iter_rows(min_row=2, min_col=2)
-               for cell in row]
+    assert {"Kennzahlen", "Zeitreihe", "Kreise 2026", "Auswahl", "Herkunft"} <= set(book.sheetnames)
+    numbers = [
+        cell.value for row in book["Zeitreihe"].iter_rows(min_row=2, min_col=2) for cell in row
+    ]
     assert numbers and all(isinstance(v, (int, float)) for v in numbers)
     assert numbers[0] == pytest.approx(controller.timeseries.iloc[0, 0])
     provenance = {row[0].value: row[1].value for row in book["Herkunft"].iter_rows()}
     assert provenance["Szenario-SHA-256"] == exported.sha256
     # the YAML is accepted by the CLI
-    done = subprocess.run([sys.executable, "-m", "paktsim", "validate",
-                           str(out / EXPORT_FILES["yaml"])], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "paktsim", "validate", str(out / EXPORT_FILES["yaml"])],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
 
 
-def test_export_refuses_existing_files_without_force(controller: WorkshopController,
-                                                     tmp_path) -> None:
+def test_export_refuses_existing_files_without_force(
+    controller: WorkshopController, tmp_path
+) -> None:
     controller.export(tmp_path)
     stamps = {p: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
     with pytest.raises(InputError) as info:
@@ -459,11 +497,13 @@ def test_comparer_view_drives_the_controller() -> None:
 
 def test_comparer_bad_input() -> None:
     c = ComparerController()
-    for call, location in ((lambda: c.set_alt("x"), "alt"),
-                           (lambda: c.set_budget(0), "budget_eur"),
-                           (lambda: c.set_year(1999), "year"),
-                           (lambda: c.set_reference(["08000000"]), "reference"),
-                           (lambda: c.set_urban_factor(-1), "urban_factor.1")):
+    for call, location in (
+        (lambda: c.set_alt("x"), "alt"),
+        (lambda: c.set_budget(0), "budget_eur"),
+        (lambda: c.set_year(1999), "year"),
+        (lambda: c.set_reference(["08000000"]), "reference"),
+        (lambda: c.set_urban_factor(-1), "urban_factor.1"),
+    ):
         with pytest.raises(InputError) as info:
             call()
         assert info.value.problems[0].location == location
@@ -474,8 +514,13 @@ def test_comparer_export(comparer: ComparerController, tmp_path) -> None:
 
     written = comparer.export(tmp_path, dpi=50, formats=("png",))
     assert sorted(p.name for p in written) == sorted(
-        ["vergleich.xlsx", "karte_kreise.png", "karte_gemeinden.png",
-         "gewinner_verlierer_kreise.png"])
+        [
+            "vergleich.xlsx",
+            "karte_kreise.png",
+            "karte_gemeinden.png",
+            "gewinner_verlierer_kreise.png",
+        ]
+    )
     book = openpyxl.load_workbook(tmp_path / "vergleich.xlsx")
     assert "Herkunft" in book.sheetnames and "Referenzgemeinden" in book.sheetnames
     values = [c.value for c in next(book["Gemeinden"].iter_cols(min_row=2, max_row=5))]
@@ -488,10 +533,16 @@ def test_comparer_export(comparer: ComparerController, tmp_path) -> None:
 
 
 def test_import_paktsim_does_not_import_widget_libraries() -> None:
-    code = ("import sys, paktsim, paktsim.widgets; "
-            "print(any(m in sys.modules for m in ('ipywidgets', 'matplotlib')))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    code = (
+        "import sys, paktsim, paktsim.widgets; "
+        "print(any(m in sys.modules for m in ('ipywidgets', 'matplotlib')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
     assert done.stdout.strip() == "False", done.stderr
 
 

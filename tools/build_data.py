@@ -65,12 +65,22 @@ F_GEO_GEM = "bw_gemeinden_vg250_sim200_opendatalab_geojson-de.geojson"
 F_GEO_KRS = "bw_kreise_vg250_2023-12-31_sim200.geojson"
 
 POP_SOURCE = {
-    2013: F_ODL[2013], 2014: F_ODL[2014], 2017: F_GV2017, 2018: F_ODL[2018],
-    2019: F_GV2019, 2021: F_GV2021, 2023: F_GV2023,
+    2013: F_ODL[2013],
+    2014: F_ODL[2014],
+    2017: F_GV2017,
+    2018: F_ODL[2018],
+    2019: F_GV2019,
+    2021: F_GV2021,
+    2023: F_GV2023,
 }
 GEBIETSSTAND = {
-    2013: "31.12.2014", 2014: "31.12.2014", 2017: "31.12.2017", 2018: "31.12.2018",
-    2019: "31.12.2020", 2021: "31.12.2021", 2023: "31.12.2023",
+    2013: "31.12.2014",
+    2014: "31.12.2014",
+    2017: "31.12.2017",
+    2018: "31.12.2018",
+    2019: "31.12.2020",
+    2021: "31.12.2021",
+    2023: "31.12.2023",
 }
 POP_BASIS = {y: "Fortschreibung auf Basis Zensus 2011" for y in VINTAGES if y <= 2021}
 POP_BASIS[2023] = "Fortschreibung auf Basis Zensus 2022"
@@ -136,8 +146,10 @@ def verify_sources(raw: Path, names: list[str]) -> dict[str, str]:
         check(path.exists(), f"{path}: missing raw file")
         hashes[name] = sha256(path)
         if name in documented:
-            check(hashes[name] == documented[name],
-                  f"{path}: sha256 {hashes[name]} differs from SOURCES.md ({documented[name]})")
+            check(
+                hashes[name] == documented[name],
+                f"{path}: sha256 {hashes[name]} differs from SOURCES.md ({documented[name]})",
+            )
     return hashes
 
 
@@ -161,19 +173,24 @@ def base_gemeinden(raw: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
     """Gemeinden, Kreise and Regierungsbezirke of the GV 2023 (attributes, keys)."""
     gv = read_gv_csv(raw / F_GV2023, {})
     rb = gv[gv.satzart == "20"].assign(
-        rb_name=lambda d: d.gemeindename.str.removeprefix("Reg.-Bez. "))[["rb", "rb_name"]]
+        rb_name=lambda d: d.gemeindename.str.removeprefix("Reg.-Bez. ")
+    )[["rb", "rb_name"]]
     check(len(rb) == 4, f"{F_GV2023}: expected 4 Regierungsbezirke, got {len(rb)}")
 
     kr = gv[gv.satzart == "40"].copy()
     kr["ags"] = kr.land + kr.rb + kr.kreis
-    check(set(kr.textkennzeichen) <= {"42", "44"},
-          f"{F_GV2023}: unexpected Kreis textkennzeichen {set(kr.textkennzeichen)}")
+    check(
+        set(kr.textkennzeichen) <= {"42", "44"},
+        f"{F_GV2023}: unexpected Kreis textkennzeichen {set(kr.textkennzeichen)}",
+    )
     kr["is_stadtkreis"] = kr.textkennzeichen == "42"
     kr["kreis_typ"] = np.where(kr.is_stadtkreis, "Stadtkreis", "Landkreis")
     kr = kr.rename(columns={"gemeindename": "name"}).merge(rb, on="rb")
     kr = kr[["ags", "name", "kreis_typ", "is_stadtkreis", "rb", "rb_name"]]
-    check(len(kr) == 44 and kr.is_stadtkreis.sum() == 9,
-          f"{F_GV2023}: expected 44 Kreise (9 Stadtkreise), got {len(kr)}")
+    check(
+        len(kr) == 44 and kr.is_stadtkreis.sum() == 9,
+        f"{F_GV2023}: expected 44 Kreise (9 Stadtkreise), got {len(kr)}",
+    )
     check(kr.name.is_unique, f"{F_GV2023}: Kreis names not unique")
 
     g = gv[gv.satzart == "60"].copy()
@@ -183,33 +200,68 @@ def base_gemeinden(raw: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
     # gemeinde_typ from the Destatis Textkennzeichen of Satzart 60:
     # 62 Stadtkreis, 63 Stadt, 67 Große Kreisstadt -> Stadt; 64 Gemeinde;
     # 65/66 gemeindefreies Gebiet (bewohnt/unbewohnt) -> gemeindefrei.
-    typ = {"62": "Stadt", "63": "Stadt", "67": "Stadt", "64": "Gemeinde",
-           "65": "gemeindefrei", "66": "gemeindefrei"}
-    check(set(g.textkennzeichen) <= set(typ),
-          f"{F_GV2023}: unexpected Gemeinde textkennzeichen {set(g.textkennzeichen) - set(typ)}")
+    typ = {
+        "62": "Stadt",
+        "63": "Stadt",
+        "67": "Stadt",
+        "64": "Gemeinde",
+        "65": "gemeindefrei",
+        "66": "gemeindefrei",
+    }
+    check(
+        set(g.textkennzeichen) <= set(typ),
+        f"{F_GV2023}: unexpected Gemeinde textkennzeichen {set(g.textkennzeichen) - set(typ)}",
+    )
     g["gemeinde_typ"] = g.textkennzeichen.map(typ)
     # Cross-check with the name suffix (", Stadt", ", Universitätsstadt", ...).
     suffix = g.gemeindename.str.extract(r",\s*([^,]+)$")[0].fillna("")
-    by_suffix = np.where(suffix.str.endswith("stadt") | (suffix == "Stadt"), "Stadt",
-                         np.where(suffix == "gemeindefreies Gebiet", "gemeindefrei", "Gemeinde"))
+    by_suffix = np.where(
+        suffix.str.endswith("stadt") | (suffix == "Stadt"),
+        "Stadt",
+        np.where(suffix == "gemeindefreies Gebiet", "gemeindefrei", "Gemeinde"),
+    )
     mismatch = g.loc[by_suffix != g.gemeinde_typ.to_numpy(), "gemeindename"].tolist()
     check(not mismatch, f"{F_GV2023}: gemeinde_typ and name suffix disagree for {mismatch}")
     g["name"] = g.gemeindename.str.replace(
-        r",\s*(Stadt|Universitätsstadt|Landeshauptstadt|gemeindefreies Gebiet)$", "", regex=True)
+        r",\s*(Stadt|Universitätsstadt|Landeshauptstadt|gemeindefreies Gebiet)$", "", regex=True
+    )
     g["inhabited"] = g.textkennzeichen != "66"
     g["area_km2"] = g.flaeche_km2.astype(float)
     g["degurba"] = g.verstaedterung_schluessel.astype("int64")
     g["lon"] = _comma_float(g.laengengrad)
     g["lat"] = _comma_float(g.breitengrad)
-    g = g.merge(kr[["ags", "name", "is_stadtkreis"]].rename(
-        columns={"ags": "kreis_ags", "name": "kreis_name"}), on="kreis_ags", how="left")
+    g = g.merge(
+        kr[["ags", "name", "is_stadtkreis"]].rename(
+            columns={"ags": "kreis_ags", "name": "kreis_name"}
+        ),
+        on="kreis_ags",
+        how="left",
+    )
     g = g.merge(rb, on="rb", how="left")
-    g = g[["ags", "ars", "name", "kreis_ags", "kreis_name", "rb", "rb_name", "gemeinde_typ",
-           "is_stadtkreis", "inhabited", "area_km2", "degurba", "lon", "lat"]]
+    g = g[
+        [
+            "ags",
+            "ars",
+            "name",
+            "kreis_ags",
+            "kreis_name",
+            "rb",
+            "rb_name",
+            "gemeinde_typ",
+            "is_stadtkreis",
+            "inhabited",
+            "area_km2",
+            "degurba",
+            "lon",
+            "lat",
+        ]
+    ]
     g = g.sort_values("ags", ignore_index=True)
     check(len(g) == 1103 and g.ags.is_unique, f"{F_GV2023}: expected 1,103 unique AGS")
-    check(sorted(g.loc[~g.inhabited, "ags"]) == list(UNINHABITED),
-          f"{F_GV2023}: uninhabited Gemeinden are {g.loc[~g.inhabited, 'ags'].tolist()}")
+    check(
+        sorted(g.loc[~g.inhabited, "ags"]) == list(UNINHABITED),
+        f"{F_GV2023}: uninhabited Gemeinden are {g.loc[~g.inhabited, 'ags'].tolist()}",
+    )
     check(g.kreis_name.notna().all(), f"{F_GV2023}: Gemeinde without Kreis")
     check(g.degurba.isin([1, 2, 3]).all(), f"{F_GV2023}: DEGURBA outside 1..3")
     return g, kr, rb
@@ -264,29 +316,36 @@ def add_populations(raw: Path, g: pd.DataFrame) -> pd.DataFrame:
     for year, s in series.items():
         check(s.index.is_unique, f"{POP_SOURCE[year]}: duplicate AGS")
         s = s[s.index.isin(inhabited) | (s > 0)]  # gemeindefreie rows (empty) may be present
-        check(set(s.index) == inhabited,
-              f"{POP_SOURCE[year]}: AGS set differs from GV 2023 "
-              f"({sorted(set(s.index) ^ inhabited)[:5]})")
+        check(
+            set(s.index) == inhabited,
+            f"{POP_SOURCE[year]}: AGS set differs from GV 2023 "
+            f"({sorted(set(s.index) ^ inhabited)[:5]})",
+        )
         check((s > 0).all(), f"{POP_SOURCE[year]}: inhabited Gemeinde with population 0")
-        check(int(s.sum()) == OFFICIAL_TOTALS[year],
-              f"{POP_SOURCE[year]}: BW total {int(s.sum())} != official {OFFICIAL_TOTALS[year]}")
+        check(
+            int(s.sum()) == OFFICIAL_TOTALS[year],
+            f"{POP_SOURCE[year]}: BW total {int(s.sum())} != official {OFFICIAL_TOTALS[year]}",
+        )
         g[f"pop_{year}"] = g.ags.map(s).fillna(0).astype("int64")
     return g
 
 
 def read_schutzsuchende(raw: Path) -> pd.Series:
-    df = pd.read_csv(raw / F_SCHUTZ, sep=";", dtype=str, encoding="latin-1",
-                     keep_default_na=False)
-    check(list(df.columns[1:]) == ["Kreis", "Stadt", "schutzsuchende"],
-          f"{F_SCHUTZ}: unexpected header {list(df.columns)}")
+    df = pd.read_csv(raw / F_SCHUTZ, sep=";", dtype=str, encoding="latin-1", keep_default_na=False)
+    check(
+        list(df.columns[1:]) == ["Kreis", "Stadt", "schutzsuchende"],
+        f"{F_SCHUTZ}: unexpected header {list(df.columns)}",
+    )
     check((df.iloc[:, 0] == "31.12.2018").all(), f"{F_SCHUTZ}: reference date not 31.12.2018")
     land = df[df.Kreis == "8"]
     kreise = df[df.Kreis.str.len() == 4]
     values = pd.to_numeric(kreise.schutzsuchende, errors="coerce")
     check(values.notna().all(), f"{F_SCHUTZ}: non-numeric value")
     s = pd.Series(values.astype("int64").to_numpy(), index=kreise.Kreis.str.zfill(5).to_numpy())
-    check(int(s.sum()) == SCHUTZSUCHENDE_2018_TOTAL == int(land.schutzsuchende.iloc[0]),
-          f"{F_SCHUTZ}: Kreis sum {int(s.sum())} != Land total {SCHUTZSUCHENDE_2018_TOTAL}")
+    check(
+        int(s.sum()) == SCHUTZSUCHENDE_2018_TOTAL == int(land.schutzsuchende.iloc[0]),
+        f"{F_SCHUTZ}: Kreis sum {int(s.sum())} != Land total {SCHUTZSUCHENDE_2018_TOTAL}",
+    )
     return s
 
 
@@ -335,9 +394,11 @@ def _rounded_geometry(geom) -> dict:
     import shapely
     from shapely.geometry.polygon import orient
 
-    grid = shapely.set_precision(geom, 10.0 ** -COORD_DECIMALS)
-    check(grid.is_valid and not grid.is_empty and grid.geom_type in ("Polygon", "MultiPolygon"),
-          "rounded geometry invalid or empty")
+    grid = shapely.set_precision(geom, 10.0**-COORD_DECIMALS)
+    check(
+        grid.is_valid and not grid.is_empty and grid.geom_type in ("Polygon", "MultiPolygon"),
+        "rounded geometry invalid or empty",
+    )
     polys = [orient(p, 1.0) for p in getattr(grid, "geoms", [grid])]
     polys.sort(key=lambda p: (-p.area, p.bounds))
 
@@ -350,11 +411,15 @@ def _rounded_geometry(geom) -> dict:
     return {"type": "MultiPolygon", "coordinates": coords}
 
 
-def geojson_text(ags: list[str], names: dict[str, str], geoms: list, level: str,
-                 attribution: str) -> str:
+def geojson_text(
+    ags: list[str], names: dict[str, str], geoms: list, level: str, attribution: str
+) -> str:
     features = [
-        {"type": "Feature", "properties": {"ags": a, "name": names[a]},
-         "geometry": _rounded_geometry(gm)}
+        {
+            "type": "Feature",
+            "properties": {"ags": a, "name": names[a]},
+            "geometry": _rounded_geometry(gm),
+        }
         for a, gm in zip(ags, geoms)
     ]
     doc = {
@@ -407,21 +472,35 @@ def csv_text(df: pd.DataFrame) -> str:
     return df.to_csv(index=False, lineterminator="\n")
 
 
-def metadata(g: pd.DataFrame, k: pd.DataFrame, pairs: pd.DataFrame, hashes: dict[str, str],
-             repaired: list[str], isolated: list[str]) -> dict:
+def metadata(
+    g: pd.DataFrame,
+    k: pd.DataFrame,
+    pairs: pd.DataFrame,
+    hashes: dict[str, str],
+    repaired: list[str],
+    isolated: list[str],
+) -> dict:
     pops = {y: int(g[f"pop_{y}"].sum()) for y in VINTAGES}
     vintages = {
-        y: {"stand": f"31.12.{y}", "gebietsstand_quelle": GEBIETSSTAND[y],
-            "basis": POP_BASIS[y], "source": POP_SOURCE[y], "bw_total": pops[y]}
+        y: {
+            "stand": f"31.12.{y}",
+            "gebietsstand_quelle": GEBIETSSTAND[y],
+            "basis": POP_BASIS[y],
+            "source": POP_SOURCE[y],
+            "bw_total": pops[y],
+        }
         for y in VINTAGES
     }
+
     def src(name, publisher, licence, note=None):
-        entry = {"file": name, "sha256": hashes[name], "publisher": publisher,
-                 "licence": licence}
+        entry = {"file": name, "sha256": hashes[name], "publisher": publisher, "licence": licence}
         if note:
             entry["note"] = note
         return entry
-    destatis_terms = "Vervielfältigung und Verbreitung, auch auszugsweise, mit Quellenangabe gestattet"
+
+    destatis_terms = (
+        "Vervielfältigung und Verbreitung, auch auszugsweise, mit Quellenangabe gestattet"
+    )
     gv_pub = "Statistisches Bundesamt (Destatis), Gemeindeverzeichnis GV-ISys"
     return {
         "description": "Baden-Württemberg Gemeinden and Kreise bundled with paktsim",
@@ -432,24 +511,27 @@ def metadata(g: pd.DataFrame, k: pd.DataFrame, pairs: pd.DataFrame, hashes: dict
             "destatis": DESTATIS_ATTRIBUTION.format(year="2024"),
             "destatis_schutzsuchende": (
                 "Statistische Ämter des Bundes und der Länder, Statistik der Schutzsuchenden "
-                "(12531), Regionaldatenbank Deutschland, Stand 31.12.2018"),
+                "(12531), Regionaldatenbank Deutschland, Stand 31.12.2018"
+            ),
             "bkg": BKG_ALL,
             "bkg_licence": DL_DE,
         },
         "tables": {
             "gemeinden": {
-                "file": "gemeinden.csv", "key": "ags", "rows": len(g),
+                "file": "gemeinden.csv",
+                "key": "ags",
+                "rows": len(g),
                 "rows_inhabited": int(g.inhabited.sum()),
                 "attributes_stand": "31.12.2023 (Gebietsstand GV 2023: names, keys, area, "
-                                    "DEGURBA, coordinates)",
+                "DEGURBA, coordinates)",
                 "gemeinde_typ": "from Destatis Textkennzeichen (62 Stadtkreis, 63 Stadt, 67 "
-                                "Große Kreisstadt -> Stadt; 64 -> Gemeinde; 65/66 -> "
-                                "gemeindefrei), cross-checked against the name suffix",
+                "Große Kreisstadt -> Stadt; 64 -> Gemeinde; 65/66 -> "
+                "gemeindefrei), cross-checked against the name suffix",
                 "gemeinde_typ_note": "status 31.12.2023 for every vintage: Tamm (08118071), "
-                                     "Leingarten (08125058) and Oberderdingen (08215059) are "
-                                     "Gemeinden in VG250 2018 but Städte in GV 2023",
+                "Leingarten (08125058) and Oberderdingen (08215059) are "
+                "Gemeinden in VG250 2018 but Städte in GV 2023",
                 "name": "GV 2023 name without the suffix ', Stadt' / ', Universitätsstadt' / "
-                        "', Landeshauptstadt' / ', gemeindefreies Gebiet'",
+                "', Landeshauptstadt' / ', gemeindefreies Gebiet'",
                 "uninhabited": list(UNINHABITED),
                 "uninhabited_population": "0 (empty in the source)",
                 "degurba": "1 dicht, 2 mittlere Besiedlungsdichte, 3 gering besiedelt (GV 2023)",
@@ -457,68 +539,106 @@ def metadata(g: pd.DataFrame, k: pd.DataFrame, pairs: pd.DataFrame, hashes: dict
                 "sources": [F_GV2023, F_GV2021, F_GV2019, F_GV2017, *F_ODL.values()],
             },
             "kreise": {
-                "file": "kreise.csv", "key": "ags", "rows": len(k),
+                "file": "kreise.csv",
+                "key": "ags",
+                "rows": len(k),
                 "stadtkreise": int(k.is_stadtkreis.sum()),
                 "landkreise": int((~k.is_stadtkreis).sum()),
                 "regierungsbezirke": int(k.rb.nunique()),
                 "population": "sum of the Gemeinden per vintage",
                 "area_km2": "sum of the Gemeinden (GV 2023), incl. gemeindefreie Gebiete",
                 "schutzsuchende_2018": {
-                    "stand": "31.12.2018", "source": F_SCHUTZ,
+                    "stand": "31.12.2018",
+                    "source": F_SCHUTZ,
                     "bw_total": int(k.schutzsuchende_2018.sum()),
                     "note": "Destatis rounds each value to a multiple of 5",
                 },
             },
             "gemeinden_geojson": {
-                "file": "gemeinden.geojson", "features": len(g), "source": F_GEO_GEM,
+                "file": "gemeinden.geojson",
+                "features": len(g),
+                "source": F_GEO_GEM,
                 "stand": "VG250 31.12.2018 (inferred in SOURCES.md; stale 2013 label in file)",
-                "attribution": BKG_GEM, "coordinate_decimals": COORD_DECIMALS,
+                "attribution": BKG_GEM,
+                "coordinate_decimals": COORD_DECIMALS,
                 "names": "from GV 2023 (08315074 is 'Müllheim im Markgräflerland', "
-                         "'Müllheim' in the 2018 geometry file)",
+                "'Müllheim' in the 2018 geometry file)",
                 "repaired_with_make_valid": repaired,
                 "note": "GF==4 (land) features only; Bodensee water parts dropped",
             },
             "kreise_geojson": {
-                "file": "kreise.geojson", "features": len(k), "source": F_GEO_KRS,
-                "stand": "VG250 31.12.2023", "attribution": BKG_KRS,
+                "file": "kreise.geojson",
+                "features": len(k),
+                "source": F_GEO_KRS,
+                "stand": "VG250 31.12.2023",
+                "attribution": BKG_KRS,
                 "coordinate_decimals": COORD_DECIMALS,
                 "note": "GF==4 (land) features only; Bodensee water parts dropped",
             },
             "gemeinden_nachbarn": {
-                "file": "gemeinden_nachbarn.csv", "rows": len(pairs),
-                "method": (f"borders within {ADJ_TOLERANCE_M:g} m of each other along at "
-                           f"least {ADJ_MIN_SHARED_M:g} m (simplified VG250 polygons, "
-                           "local equirectangular metres); includes exclaves"),
+                "file": "gemeinden_nachbarn.csv",
+                "rows": len(pairs),
+                "method": (
+                    f"borders within {ADJ_TOLERANCE_M:g} m of each other along at "
+                    f"least {ADJ_MIN_SHARED_M:g} m (simplified VG250 polygons, "
+                    "local equirectangular metres); includes exclaves"
+                ),
                 "without_neighbour": isolated,
                 "without_neighbour_note": {
-                    a: EXCLAVES.get(a, "unexplained: check the geometry") for a in isolated},
+                    a: EXCLAVES.get(a, "unexplained: check the geometry") for a in isolated
+                },
             },
         },
         "sources": {
-            name: entry for name, entry in sorted({
-                F_GV2023: src(F_GV2023, gv_pub + ", Jahresausgabe 31.12.2023", destatis_terms),
-                F_GV2021: src(F_GV2021, gv_pub + ", Jahresausgabe 31.12.2021", destatis_terms),
-                F_GV2019: src(F_GV2019, gv_pub + ", Auszug GV 4. Quartal 2020", destatis_terms,
-                              "population 31.12.2019, thousands separated by spaces"),
-                F_GV2017: src(F_GV2017, gv_pub + ", GV100AD 31.12.2017", destatis_terms),
-                **{F_ODL[y]: src(F_ODL[y], gv_pub + f" via opendatalab-de, {y}", destatis_terms,
-                                 "population date inferred from the official total")
-                   for y in F_ODL},
-                F_SCHUTZ: src(F_SCHUTZ, "Statistische Ämter des Bundes und der Länder "
-                              "(Destatis), Tabelle 12531", "dl-de/by-2-0 (Regionaldatenbank; "
-                              "not stated in the repository it came from)"),
-                F_GEO_GEM: src(F_GEO_GEM, "BKG VG250 (simplified 200 m)", "dl-de/by-2-0"),
-                F_GEO_KRS: src(F_GEO_KRS, "BKG VG250 31.12.2023 (simplified 200 m)",
-                               "dl-de/by-2-0"),
-            }.items())
+            name: entry
+            for name, entry in sorted(
+                {
+                    F_GV2023: src(F_GV2023, gv_pub + ", Jahresausgabe 31.12.2023", destatis_terms),
+                    F_GV2021: src(F_GV2021, gv_pub + ", Jahresausgabe 31.12.2021", destatis_terms),
+                    F_GV2019: src(
+                        F_GV2019,
+                        gv_pub + ", Auszug GV 4. Quartal 2020",
+                        destatis_terms,
+                        "population 31.12.2019, thousands separated by spaces",
+                    ),
+                    F_GV2017: src(F_GV2017, gv_pub + ", GV100AD 31.12.2017", destatis_terms),
+                    **{
+                        F_ODL[y]: src(
+                            F_ODL[y],
+                            gv_pub + f" via opendatalab-de, {y}",
+                            destatis_terms,
+                            "population date inferred from the official total",
+                        )
+                        for y in F_ODL
+                    },
+                    F_SCHUTZ: src(
+                        F_SCHUTZ,
+                        "Statistische Ämter des Bundes und der Länder (Destatis), Tabelle 12531",
+                        "dl-de/by-2-0 (Regionaldatenbank; "
+                        "not stated in the repository it came from)",
+                    ),
+                    F_GEO_GEM: src(F_GEO_GEM, "BKG VG250 (simplified 200 m)", "dl-de/by-2-0"),
+                    F_GEO_KRS: src(
+                        F_GEO_KRS, "BKG VG250 31.12.2023 (simplified 200 m)", "dl-de/by-2-0"
+                    ),
+                }.items()
+            )
         },
     }
 
 
 def build(raw: Path, out: Path) -> list[str]:
     """Build every table into ``out``; return a short report (lines)."""
-    names = [F_GV2023, F_GV2021, F_GV2019, F_GV2017, *F_ODL.values(), F_SCHUTZ,
-             F_GEO_GEM, F_GEO_KRS]
+    names = [
+        F_GV2023,
+        F_GV2021,
+        F_GV2019,
+        F_GV2017,
+        *F_ODL.values(),
+        F_SCHUTZ,
+        F_GEO_GEM,
+        F_GEO_KRS,
+    ]
     hashes = verify_sources(raw, names)
     g, kr, _ = base_gemeinden(raw)
     g = add_populations(raw, g)
@@ -536,15 +656,19 @@ def build(raw: Path, out: Path) -> list[str]:
     degree = pd.concat([pairs.ags_a, pairs.ags_b]).value_counts()
     isolated = sorted(set(g.ags) - set(degree.index))
 
-    report = [f"Gemeinden {len(g)} ({int(g.inhabited.sum())} inhabited), Kreise {len(k)}",
-              f"repaired polygons: {repaired}",
-              f"neighbour pairs: {len(pairs)}, Gemeinden without neighbour: {isolated}",
-              f"neighbours per Gemeinde: min {degree.min()}, median {degree.median():g}, "
-              f"max {degree.max()}"]
+    report = [
+        f"Gemeinden {len(g)} ({int(g.inhabited.sum())} inhabited), Kreise {len(k)}",
+        f"repaired polygons: {repaired}",
+        f"neighbour pairs: {len(pairs)}, Gemeinden without neighbour: {isolated}",
+        f"neighbours per Gemeinde: min {degree.min()}, median {degree.median():g}, "
+        f"max {degree.max()}",
+    ]
     ratio = approx_area_km2(gem_geoms) / g.area_km2.to_numpy()
     worst = np.argsort(np.abs(np.log(ratio)))[-3:]
-    report.append("polygon/GV area ratio: " + ", ".join(
-        f"{g.ags[i]} {g.name[i]} {ratio[i]:.3f}" for i in worst))
+    report.append(
+        "polygon/GV area ratio: "
+        + ", ".join(f"{g.ags[i]} {g.name[i]} {ratio[i]:.3f}" for i in worst)
+    )
 
     gem_names = dict(zip(g.ags, g.name))
     krs_names = dict(zip(k.ags, k.name))
@@ -554,8 +678,12 @@ def build(raw: Path, out: Path) -> list[str]:
         "gemeinden_nachbarn.csv": csv_text(pairs),
         "gemeinden.geojson": geojson_text(gem_ags, gem_names, gem_geoms, "Gemeinden", BKG_GEM),
         "kreise.geojson": geojson_text(krs_ags, krs_names, krs_geoms, "Kreise", BKG_KRS),
-        "metadata.yaml": yaml.safe_dump(metadata(g, k, pairs, hashes, repaired, isolated),
-                                        allow_unicode=True, sort_keys=False, width=100),
+        "metadata.yaml": yaml.safe_dump(
+            metadata(g, k, pairs, hashes, repaired, isolated),
+            allow_unicode=True,
+            sort_keys=False,
+            width=100,
+        ),
     }
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out) as tmp:
@@ -571,8 +699,12 @@ def build(raw: Path, out: Path) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("raw_dir", type=Path, help="folder with the raw files and SOURCES.md")
-    parser.add_argument("--out", type=Path, default=Path("paktsim/data"),
-                        help="output folder (default: paktsim/data)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("paktsim/data"),
+        help="output folder (default: paktsim/data)",
+    )
     args = parser.parse_args(argv)
     if not args.raw_dir.is_dir():
         print(f"build_data: {args.raw_dir}: not a folder", file=sys.stderr)

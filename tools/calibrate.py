@@ -78,8 +78,9 @@ def _sigma(obs) -> np.ndarray:
 class Problem:
     """Residuals of the evidence and the priors for a parameter vector."""
 
-    def __init__(self, until: dt.date | None, scale: np.ndarray, prior: np.ndarray,
-                 half: np.ndarray):
+    def __init__(
+        self, until: dt.date | None, scale: np.ndarray, prior: np.ndarray, half: np.ndarray
+    ):
         from paktsim import evidence
 
         obs = evidence.observations()
@@ -98,8 +99,9 @@ class Problem:
         from paktsim.scenario import builtin_scenario
 
         # the arrival path does not depend on the fitted parameters: build it once
-        self.path = arrivals.build(builtin_scenario("status_quo").arrivals,
-                                   pd.Period(evidence.EVIDENCE_END, freq="M"))
+        self.path = arrivals.build(
+            builtin_scenario("status_quo").arrivals, pd.Period(evidence.EVIDENCE_END, freq="M")
+        )
 
     def overrides(self, x: np.ndarray) -> dict:
         theta = x * self.scale
@@ -110,8 +112,9 @@ class Problem:
         from paktsim.scenario import builtin_scenario
 
         scen = builtin_scenario("status_quo").with_changes(overrides=self.overrides(x))
-        return evidence.compare(result=evidence.evidence_run(scen, arrivals=self.path),
-                                obs=self.obs)
+        return evidence.compare(
+            result=evidence.evidence_run(scen, arrivals=self.path), obs=self.obs
+        )
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         self.evals += 1
@@ -131,8 +134,16 @@ def fit(until: dt.date | None = None, max_nfev: int = 60) -> dict:
     half = (hi - lo) / 2
     prob = Problem(until, scale, prior, half)
     x0 = np.clip(prior, lo, hi) / scale
-    res = least_squares(prob, x0, bounds=(lo / scale, hi / scale), method="trf",
-                        x_scale=1.0, diff_step=1e-3, max_nfev=max_nfev, verbose=0)
+    res = least_squares(
+        prob,
+        x0,
+        bounds=(lo / scale, hi / scale),
+        method="trf",
+        x_scale=1.0,
+        diff_step=1e-3,
+        max_nfev=max_nfev,
+        verbose=0,
+    )
     n_res, n_par = len(res.fun), len(res.x)
     chi2 = float(2 * res.cost / max(n_res - n_par, 1))
     # covariance in the scaled coordinates (well conditioned), then back to θ = x · scale
@@ -146,11 +157,11 @@ def fit(until: dt.date | None = None, max_nfev: int = 60) -> dict:
     ]
     return {
         "fitted_on": "paktsim/data/evidence.csv"
-                     + (f" (observations up to {until.isoformat()})" if until else ""),
+        + (f" (observations up to {until.isoformat()})" if until else ""),
         "until": until.isoformat() if until else None,
         "method": "scipy.optimize.least_squares (trf, bounds = assumption ranges, "
-                  "priors = defaults ± half range, residual = sqrt(weight) ln(model/published)"
-                  " / (tolerance/2))",
+        "priors = defaults ± half range, residual = sqrt(weight) ln(model/published)"
+        " / (tolerance/2))",
         "paths": list(FREE),
         "prior": prior.tolist(),
         "mean": theta.tolist(),
@@ -175,13 +186,18 @@ def _fmt(v: float) -> str:
 def write_params(result: dict, directory: Path) -> list[str]:
     """Replace each fitted path's 2014-01-01 entry by a calibrated entry (text edit)."""
     changed = []
-    for path, mean, se, lo, hi, prior in zip(result["paths"], result["mean"], result["se"],
-                                             result["lower"], result["upper"],
-                                             result["prior"]):
+    for path, mean, se, lo, hi, prior in zip(
+        result["paths"],
+        result["mean"],
+        result["se"],
+        result["lower"],
+        result["upper"],
+        result["prior"],
+    ):
         file = directory / f"{path.split('.')[0]}.yaml"
         text = file.read_text(encoding="utf-8")
         start = text.index(f"\n{path}:\n") + 1
-        nxt = re.search(r"\n[a-z][a-z0-9_.]*:\n", text[start + len(path) + 2:])
+        nxt = re.search(r"\n[a-z][a-z0-9_.]*:\n", text[start + len(path) + 2 :])
         end = start + len(path) + 2 + (nxt.start() if nxt else len(text))
         block = text[start:end]
         m = re.search(r"^    2014-01-01: \{.*?\}\n(?=    \d|\Z|\n)", block, re.S | re.M)
@@ -194,11 +210,13 @@ def write_params(result: dict, directory: Path) -> list[str]:
         note = re.search(r'note: "([^"]*)"', old)
         old_note = note.group(1) if note else ""
         old_note = re.sub(r"^prior default [^;]*; ", "", old_note)
-        new = (f"    2014-01-01: {{value: {_fmt(mean)}, range: [{_fmt(lo)}, {_fmt(hi)}], "
-               f"se: {_fmt(se)}, reference: \"tools/calibrate.py fit to paktsim/data/"
-               f"evidence.csv (joint covariance: paktsim/data/calibration.json); prior: "
-               f"{old_ref}\", tag: calibrated, note: \"prior default {_fmt(prior)}; "
-               f"{old_note}\"}}\n")
+        new = (
+            f"    2014-01-01: {{value: {_fmt(mean)}, range: [{_fmt(lo)}, {_fmt(hi)}], "
+            f'se: {_fmt(se)}, reference: "tools/calibrate.py fit to paktsim/data/'
+            f"evidence.csv (joint covariance: paktsim/data/calibration.json); prior: "
+            f'{old_ref}", tag: calibrated, note: "prior default {_fmt(prior)}; '
+            f'{old_note}"}}\n'
+        )
         file.write_text(text[:start] + block.replace(old, new) + text[end:], encoding="utf-8")
         changed.append(path)
     return changed
@@ -206,20 +224,28 @@ def write_params(result: dict, directory: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--until", type=dt.date.fromisoformat, default=None,
-                        help="use only observations up to this date (backtest)")
+    parser.add_argument(
+        "--until",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="use only observations up to this date (backtest)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "paktsim/data/calibration.json")
-    parser.add_argument("--no-params", action="store_true",
-                        help="do not write the calibrated entries into the parameter files")
+    parser.add_argument(
+        "--no-params",
+        action="store_true",
+        help="do not write the calibrated entries into the parameter files",
+    )
     parser.add_argument("--max-nfev", type=int, default=60)
     args = parser.parse_args(argv)
     result = fit(args.until, args.max_nfev)
-    args.out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n",
-                        encoding="utf-8")
+    args.out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     for p, m, s, pr in zip(result["paths"], result["mean"], result["se"], result["prior"]):
         print(f"{p:45s} {m:12.6g} ± {s:10.3g}   (prior {pr:g})")
-    print(f"cost {result['cost']:.4g}, reduced chi2 {result['reduced_chi2']:.3g}, "
-          f"{result['n_evaluations']} evaluations: {result['message']}")
+    print(
+        f"cost {result['cost']:.4g}, reduced chi2 {result['reduced_chi2']:.3g}, "
+        f"{result['n_evaluations']} evaluations: {result['message']}"
+    )
     if not args.no_params:
         write_params(result, ROOT / "paktsim/parameters")
     return 0

@@ -20,8 +20,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-GERMAN = re.compile(r"[äöüßÄÖÜ]|\b(?:erwartet|nicht|keine?|muss|ist|für|oder|und|gibt|fehlt|"
-                    r"Datei|Spalte|Zeile|Wert|Angabe|bitte|angeben|zwischen|mindestens|höchstens)\b")
+GERMAN = re.compile(
+    r"[äöüßÄÖÜ]|\b(?:erwartet|nicht|keine?|muss|ist|für|oder|und|gibt|fehlt|"
+    r"Datei|Spalte|Zeile|Wert|Angabe|bitte|angeben|zwischen|mindestens|höchstens)\b"
+)
 
 
 def _template(node: ast.expr) -> str | None:

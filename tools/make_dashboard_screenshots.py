@@ -20,14 +20,20 @@ if str(ROOT) not in sys.path:
 
 
 def _settle(page, root: str) -> None:
-    page.wait_for_selector(f"{root} .paktsim-results img[src^='blob:']", state="attached",
-                           timeout=180_000)
+    page.wait_for_selector(
+        f"{root} .paktsim-results img[src^='blob:']", state="attached", timeout=180_000
+    )
     page.wait_for_timeout(2000)
 
 
 def main(argv: list[str] | None = None) -> int:
-    from paktsim.widgets.browser import (browser, chromium_available, serve_app, serve_lab,
-                                         wait_until)
+    from paktsim.widgets.browser import (
+        browser,
+        chromium_available,
+        serve_app,
+        serve_lab,
+        wait_until,
+    )
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images")
@@ -47,13 +53,18 @@ def main(argv: list[str] | None = None) -> int:
     with serve_lab() as (url, _folder), browser(1366, 768) as page:
         page.goto(url)
         page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=180_000)
-        wait_until(lambda: "Idle" in str(page.locator(".jp-StatusBar-Widget").all_inner_texts()),
-                   180, "kernel idle")
+        wait_until(
+            lambda: "Idle" in str(page.locator(".jp-StatusBar-Widget").all_inner_texts()),
+            180,
+            "kernel idle",
+        )
         page.locator(".jp-NotebookPanel .jp-Cell").first.click()
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_text("Run All Cells", exact=True).click()
         _settle(page, ".paktsim-werkstatt")
-        page.evaluate("document.querySelector('.paktsim-werkstatt').scrollIntoView({block: 'start'})")
+        page.evaluate(
+            "document.querySelector('.paktsim-werkstatt').scrollIntoView({block: 'start'})"
+        )
         no_news = page.get_by_role("button", name="No", exact=True)
         if no_news.count():  # JupyterLab asks once whether to fetch news; answer no
             no_news.first.click()

@@ -37,8 +37,9 @@ def main() -> list[Path]:
     written = [write_bytes_with(OUT / "werkstatt.png", lambda handle: handle.write(png))]
     comparer = ComparerController(base="heute", alt="stadtfaktor", urban_factor=(1.3, 1.1))
     figure = comparer.figures()["karte_gemeinden"]
-    written += save_figure(figure, OUT / "karte_staedtetag_gemeinden", formats=("png",),
-                           dpi=110, force=True)
+    written += save_figure(
+        figure, OUT / "karte_staedtetag_gemeinden", formats=("png",), dpi=110, force=True
+    )
     return written
 
 

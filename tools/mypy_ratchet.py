@@ -44,9 +44,21 @@ def cache_dir() -> Path:
 def run_mypy() -> tuple[Counter[str], list[str]]:
     """Run mypy on the package and ``tests/typecheck``; errors per file and all error lines."""
     targets = ["paktsim", *sorted(str(p.relative_to(ROOT)) for p in STRICT.glob("*.py"))]
-    proc = subprocess.run([sys.executable, "-m", "mypy", "--cache-dir", str(cache_dir()),
-                           "--no-color-output", "--no-error-summary", *targets],
-                          cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--cache-dir",
+            str(cache_dir()),
+            "--no-color-output",
+            "--no-error-summary",
+            *targets,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     if proc.returncode not in (0, 1):  # 2: mypy itself failed (config, crash)
         raise RuntimeError(f"mypy failed (exit {proc.returncode}): {proc.stderr or proc.stdout}")
     lines = [line for line in proc.stdout.splitlines() if _ERROR.match(line)]
@@ -78,10 +90,14 @@ def write_baseline(counts: Counter[str]) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point (exit 1 on a regression)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--update", action="store_true",
-                        help="write the current (lower) counts to the baseline")
-    parser.add_argument("--init", action="store_true",
-                        help="write the current counts whatever they are (first baseline only)")
+    parser.add_argument(
+        "--update", action="store_true", help="write the current (lower) counts to the baseline"
+    )
+    parser.add_argument(
+        "--init",
+        action="store_true",
+        help="write the current counts whatever they are (first baseline only)",
+    )
     args = parser.parse_args(argv)
     counts, lines = run_mypy()
     if args.init:
@@ -92,16 +108,19 @@ def main(argv: list[str] | None = None) -> int:
     bad = regressions(counts, baseline)
     if bad:
         shown = [line for line in lines if any(line.startswith(b.split(":")[0]) for b in bad)]
-        print("\n".join(shown + ["", "more mypy errors than tools/mypy_baseline.json allows:",
-                                 *bad]))
+        print(
+            "\n".join(shown + ["", "more mypy errors than tools/mypy_baseline.json allows:", *bad])
+        )
         return 1
     if args.update:
         write_baseline(counts)
         print(f"wrote {BASELINE.relative_to(ROOT)}: {sum(counts.values())} errors")
     else:
         lower = {p: (n, counts.get(p, 0)) for p, n in baseline.items() if counts.get(p, 0) < n}
-        print(f"mypy: {sum(counts.values())} errors, none above the baseline"
-              + (f"; {len(lower)} files improved — run with --update" if lower else ""))
+        print(
+            f"mypy: {sum(counts.values())} errors, none above the baseline"
+            + (f"; {len(lower)} files improved — run with --update" if lower else "")
+        )
     return 0
 
 

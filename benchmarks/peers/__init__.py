@@ -25,8 +25,16 @@ import numpy as np
 __all__ = ["LandInputs", "land_inputs", "paktsim_chain", "STAGES", "RATES", "max_abs_diff"]
 
 STAGES: tuple[str, ...] = ("ea", "vu", "au", "own")
-RATES: tuple[str, ...] = ("direct_share", "ea_exit", "ea_left_share", "vu_exit",
-                          "vu_left_share", "au_to_own", "au_left", "own_left")
+RATES: tuple[str, ...] = (
+    "direct_share",
+    "ea_exit",
+    "ea_left_share",
+    "vu_exit",
+    "vu_left_share",
+    "au_to_own",
+    "au_left",
+    "own_left",
+)
 
 
 @dataclass(frozen=True)
@@ -89,19 +97,29 @@ def land_inputs(months: int | None = None) -> LandInputs:
     initial = np.zeros(len(GROUPS))
     initial[0] = init  # as paktsim.inflow.model: pre-2014 stock counted with asylum seekers
     return LandInputs(
-        groups=tuple(GROUPS), arrivals=np.ascontiguousarray(arr),
+        groups=tuple(GROUPS),
+        arrivals=np.ascontiguousarray(arr),
         rates={name: np.asarray(getattr(rates, name), dtype=float)[0] for name in RATES},
-        vu_cap=np.asarray(rates.vu_cap)[0].astype(int), initial_own=initial)
+        vu_cap=np.asarray(rates.vu_cap)[0].astype(int),
+        initial_own=initial,
+    )
 
 
 def paktsim_chain(inputs: LandInputs) -> dict[str, np.ndarray]:
     """End-of-month stocks ``{stage: (G, T)}`` from :func:`paktsim.inflow.kernel.run_chain`."""
     from paktsim.inflow.kernel import ChainRates, run_chain
 
-    rates = ChainRates(vu_cap=inputs.vu_cap[None, :],
-                       **{name: value[None, :] for name, value in inputs.rates.items()})
-    res = run_chain(inputs.arrivals[None], rates, np.zeros(inputs.months, dtype=int),
-                    n_segments=1, initial_own=inputs.initial_own[None, :])
+    rates = ChainRates(
+        vu_cap=inputs.vu_cap[None, :],
+        **{name: value[None, :] for name, value in inputs.rates.items()},
+    )
+    res = run_chain(
+        inputs.arrivals[None],
+        rates,
+        np.zeros(inputs.months, dtype=int),
+        n_segments=1,
+        initial_own=inputs.initial_own[None, :],
+    )
     out = {}
     for stage in STAGES:
         arr = res.stocks[stage][0]

@@ -27,8 +27,10 @@ def run(inputs: LandInputs) -> dict[str, np.ndarray]:
     cap = pd.Series(inputs.vu_cap, index=groups)
     slots = pd.RangeIndex(int(cap.max()), name="months_in_vu")
     # exit hazard per cohort: the vU exit rate, 1 in the last month the cap allows
-    hazard = pd.DataFrame({g: np.where(slots >= cap[g] - 1, 1.0, rates.loc[g, "vu_exit"])
-                           for g in groups}, index=slots)
+    hazard = pd.DataFrame(
+        {g: np.where(slots >= cap[g] - 1, 1.0, rates.loc[g, "vu_exit"]) for g in groups},
+        index=slots,
+    )
 
     stocks = {stage: pd.DataFrame(0.0, index=months, columns=groups) for stage in STAGES}
     ea = pd.Series(0.0, index=groups)

@@ -39,8 +39,12 @@ __all__ = ["MODEL_FILE", "STOCK_NAMES", "available", "load", "run"]
 
 MODEL_FILE = Path(__file__).with_name("stage_chain.mdl")
 #: Vensim stock (or stock total) for each paktsim stage.
-STOCK_NAMES: dict[str, str] = {"ea": "Erstaufnahme", "vu": "vorlaeufige Unterbringung",
-                               "au": "Anschlussunterbringung", "own": "Eigener Wohnraum"}
+STOCK_NAMES: dict[str, str] = {
+    "ea": "Erstaufnahme",
+    "vu": "vorlaeufige Unterbringung",
+    "au": "Anschlussunterbringung",
+    "own": "Eigener Wohnraum",
+}
 SLOTS = 24
 
 
@@ -71,23 +75,32 @@ def load() -> Any:
 def _params(inputs: LandInputs) -> dict[str, Any]:
     # checked before the PySD-only imports, so the refusal does not depend on the bench extra
     if int(inputs.vu_cap.max()) > SLOTS:
-        raise ValueError(f"vu_cap {int(inputs.vu_cap.max())} exceeds the {SLOTS} slots of "
-                         f"{MODEL_FILE.name}")
+        raise ValueError(
+            f"vu_cap {int(inputs.vu_cap.max())} exceeds the {SLOTS} slots of {MODEL_FILE.name}"
+        )
     import pandas as pd
     import xarray as xr
 
     def per_group(values: np.ndarray) -> Any:
-        return xr.DataArray(np.asarray(values, dtype=float), {"group": list(inputs.groups)},
-                            ["group"])
+        return xr.DataArray(
+            np.asarray(values, dtype=float), {"group": list(inputs.groups)}, ["group"]
+        )
 
     times = np.arange(inputs.months, dtype=float)
     params: dict[str, Any] = {
         f"arrivals {g}": pd.Series(inputs.arrivals[gi], index=times)
-        for gi, g in enumerate(inputs.groups)}
-    names = {"direct_share": "direct share", "ea_exit": "ea exit hazard",
-             "ea_left_share": "ea left share", "vu_exit": "vu exit hazard",
-             "vu_left_share": "vu left share", "au_to_own": "au to own hazard",
-             "au_left": "au left hazard", "own_left": "own left hazard"}
+        for gi, g in enumerate(inputs.groups)
+    }
+    names = {
+        "direct_share": "direct share",
+        "ea_exit": "ea exit hazard",
+        "ea_left_share": "ea left share",
+        "vu_exit": "vu exit hazard",
+        "vu_left_share": "vu left share",
+        "au_to_own": "au to own hazard",
+        "au_left": "au left hazard",
+        "own_left": "own left hazard",
+    }
     for key, name in names.items():
         params[name] = per_group(inputs.rates[key])
     params["vu cap"] = per_group(inputs.vu_cap)
@@ -100,11 +113,14 @@ def run(model: Any, inputs: LandInputs) -> dict[str, np.ndarray]:
     with warnings.catch_warnings():
         # PySD warns that a constant becomes a time series: that is the intent
         warnings.filterwarnings("ignore", message="Replacing a constant value")
-        out = model.run(params=_params(inputs), final_time=float(inputs.months),
-                        return_columns=list(STOCK_NAMES.values()))
+        out = model.run(
+            params=_params(inputs),
+            final_time=float(inputs.months),
+            return_columns=list(STOCK_NAMES.values()),
+        )
     result = {}
     for stage in STAGES:
         cols = [f"{STOCK_NAMES[stage]}[{g}]" for g in inputs.groups]
         # row 0 is the initial state (time 0); row t + 1 = end of month t
-        result[stage] = out[cols].to_numpy(dtype=float)[1:inputs.months + 1].T
+        result[stage] = out[cols].to_numpy(dtype=float)[1 : inputs.months + 1].T
     return result

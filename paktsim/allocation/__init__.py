@@ -19,18 +19,46 @@ inflow model's counts as defaults: :mod:`paktsim.history`.
 """
 
 from paktsim.allocation.applications import JOIN_MODES, form_applications
-from paktsim.allocation.engine import (ProgrammeRules, allocate, allocate_table, pass_down,
-                                       programme_rules)
+from paktsim.allocation.engine import (
+    ProgrammeRules,
+    allocate,
+    allocate_table,
+    pass_down,
+    programme_rules,
+)
 from paktsim.allocation.positions import QualificationMix, funded_positions
 from paktsim.allocation.rounding import largest_remainder, largest_remainder_grouped
-from paktsim.allocation.rules import (AllocationRule, CountRule, MixRule, OpenEndedRule,
-                                      PerCapitaPayment, PopulationRule, UrbanFactor,
-                                      hybrid_rule, two_survey_rule)
+from paktsim.allocation.rules import (
+    AllocationRule,
+    CountRule,
+    MixRule,
+    OpenEndedRule,
+    PerCapitaPayment,
+    PopulationRule,
+    UrbanFactor,
+    hybrid_rule,
+    two_survey_rule,
+)
 
 __all__ = [
-    "AllocationRule", "OpenEndedRule", "CountRule", "PopulationRule", "UrbanFactor", "MixRule",
-    "PerCapitaPayment", "two_survey_rule", "hybrid_rule",
-    "allocate", "allocate_table", "pass_down", "programme_rules", "ProgrammeRules",
-    "largest_remainder", "largest_remainder_grouped", "form_applications", "JOIN_MODES",
-    "funded_positions", "QualificationMix",
+    "AllocationRule",
+    "OpenEndedRule",
+    "CountRule",
+    "PopulationRule",
+    "UrbanFactor",
+    "MixRule",
+    "PerCapitaPayment",
+    "two_survey_rule",
+    "hybrid_rule",
+    "allocate",
+    "allocate_table",
+    "pass_down",
+    "programme_rules",
+    "ProgrammeRules",
+    "largest_remainder",
+    "largest_remainder_grouped",
+    "form_applications",
+    "JOIN_MODES",
+    "funded_positions",
+    "QualificationMix",
 ]

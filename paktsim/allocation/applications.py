@@ -84,8 +84,9 @@ class _Forest:
         return lo
 
 
-def _agglomerate(forest: _Forest, small: list[int], neighbours: dict[int, set[int]],
-                 threshold: int) -> list[int]:
+def _agglomerate(
+    forest: _Forest, small: list[int], neighbours: dict[int, set[int]], threshold: int
+) -> list[int]:
     """Merge groups below ``threshold`` with their smallest neighbour group.
 
     ``neighbours`` maps a root to a set of positions adjacent to the group
@@ -118,20 +119,26 @@ def _agglomerate(forest: _Forest, small: list[int], neighbours: dict[int, set[in
     return stuck
 
 
-def _neighbour_sets(positions: np.ndarray, adj_a: np.ndarray, adj_b: np.ndarray,
-                    n: int) -> dict[int, set[int]]:
+def _neighbour_sets(
+    positions: np.ndarray, adj_a: np.ndarray, adj_b: np.ndarray, n: int
+) -> dict[int, set[int]]:
     """Neighbour sets (CSR-sliced) for the given positions only."""
     both_a = np.concatenate([adj_a, adj_b])
     both_b = np.concatenate([adj_b, adj_a])
     order = np.argsort(both_a, kind="stable")
     src, dst = both_a[order], both_b[order]
     starts = np.searchsorted(src, np.arange(n + 1))
-    return {int(p): set(dst[starts[p]:starts[p + 1]].tolist()) for p in positions}
+    return {int(p): set(dst[starts[p] : starts[p + 1]].tolist()) for p in positions}
 
 
-def form_applications(amount: pd.Series, kreis: pd.Series, threshold: int, join: Join,
-                      adjacency: pd.DataFrame | None = None,
-                      is_stadtkreis: pd.Series | None = None) -> pd.DataFrame:
+def form_applications(
+    amount: pd.Series,
+    kreis: pd.Series,
+    threshold: int,
+    join: Join,
+    adjacency: pd.DataFrame | None = None,
+    is_stadtkreis: pd.Series | None = None,
+) -> pd.DataFrame:
     """Decide who can apply alone and group the others into applications.
 
     Parameters
@@ -160,8 +167,7 @@ def form_applications(amount: pd.Series, kreis: pd.Series, threshold: int, join:
         the Landkreis because no adjacent partner was left).
     """
     if join not in JOIN_MODES:
-        raise InputError.single("allocation.join", f"expected one of {', '.join(JOIN_MODES)}",
-                                join)
+        raise InputError.single("allocation.join", f"expected one of {', '.join(JOIN_MODES)}", join)
     if threshold < 0:
         raise InputError.single("allocation.threshold", "expected a threshold >= 0", threshold)
     index = amount.index
@@ -169,8 +175,11 @@ def form_applications(amount: pd.Series, kreis: pd.Series, threshold: int, join:
     ags = index.to_numpy()[order]
     amt = amount.to_numpy(dtype=np.int64)[order]
     kr = kreis.astype(str).to_numpy()[order]
-    stadt = (np.zeros(amt.size, dtype=bool) if is_stadtkreis is None
-             else is_stadtkreis.to_numpy(dtype=bool)[order])
+    stadt = (
+        np.zeros(amt.size, dtype=bool)
+        if is_stadtkreis is None
+        else is_stadtkreis.to_numpy(dtype=bool)[order]
+    )
     n = amt.size
     alone = (amt >= threshold) & (amt > 0)
     fallback = np.zeros(n, dtype=bool)
@@ -186,8 +195,9 @@ def form_applications(amount: pd.Series, kreis: pd.Series, threshold: int, join:
         kind[take] = KIND_LANDKREIS
     elif join == "neighbours":
         if adjacency is None:
-            raise InputError.single("allocation.join", "neighbour grouping needs the adjacency",
-                                    join)
+            raise InputError.single(
+                "allocation.join", "neighbour grouping needs the adjacency", join
+            )
         pos = pd.Series(np.arange(n), index=ags)
         a = pos.reindex(adjacency["ags_a"].astype(str).to_numpy()).to_numpy()
         b = pos.reindex(adjacency["ags_b"].astype(str).to_numpy()).to_numpy()
@@ -216,8 +226,12 @@ def form_applications(amount: pd.Series, kreis: pd.Series, threshold: int, join:
         ok = frame_root >= threshold
         size = np.bincount(roots, minlength=n)[roots] if n else np.zeros(0, int)
         # the lead (name of the application) is the member with the largest frame
-        lead = (pd.DataFrame({"root": roots, "amt": -amt, "pos": np.arange(n)})
-                .sort_values(["root", "amt", "pos"]).groupby("root")["pos"].first())
+        lead = (
+            pd.DataFrame({"root": roots, "amt": -amt, "pos": np.arange(n)})
+            .sort_values(["root", "amt", "pos"])
+            .groupby("root")["pos"]
+            .first()
+        )
         lead_of = lead.reindex(roots).to_numpy()
         group_key = np.where(ok, ags[lead_of], None).astype(object)
         kind = np.where(ok, np.where(size > 1, KIND_JOINT, KIND_ALONE), KIND_NONE).astype(object)
@@ -230,13 +244,18 @@ def form_applications(amount: pd.Series, kreis: pd.Series, threshold: int, join:
     gsum = frame.groupby("gid", dropna=True)["amt"].transform("sum")
     gsize = frame.groupby("gid", dropna=True)["amt"].transform("size")
     eligible_group = gid.notna().to_numpy()
-    out = pd.DataFrame({
-        "eligible_alone": alone,
-        "group_id": gid.to_numpy(),
-        "group_kind": pd.array(kind.astype(str), dtype="str"),
-        "group_size": np.where(eligible_group, gsize.fillna(0).to_numpy(), 0).astype(np.int64),
-        "group_frame_eur": np.where(eligible_group, gsum.fillna(0).to_numpy(), 0).astype(np.int64),
-        "fallback": fallback,
-    }, index=pd.Index(ags, name=index.name))
+    out = pd.DataFrame(
+        {
+            "eligible_alone": alone,
+            "group_id": gid.to_numpy(),
+            "group_kind": pd.array(kind.astype(str), dtype="str"),
+            "group_size": np.where(eligible_group, gsize.fillna(0).to_numpy(), 0).astype(np.int64),
+            "group_frame_eur": np.where(eligible_group, gsum.fillna(0).to_numpy(), 0).astype(
+                np.int64
+            ),
+            "fallback": fallback,
+        },
+        index=pd.Index(ags, name=index.name),
+    )
     out["group_id"] = out["group_id"].astype("str")
     return out.reindex(index)

@@ -34,16 +34,37 @@ from paktsim.allocation.rules import AllocationRule, OpenEndedRule
 from paktsim.errors import InputError
 from paktsim.limits import MAX_ENVELOPE_EUR
 
-__all__ = ["ProgrammeRules", "allocate", "allocate_table", "pass_down", "programme_rules",
-           "RESULT_COLUMNS"]
+__all__ = [
+    "ProgrammeRules",
+    "allocate",
+    "allocate_table",
+    "pass_down",
+    "programme_rules",
+    "RESULT_COLUMNS",
+]
 
 RESULT_COLUMNS: tuple[str, ...] = (
-    "ags", "name", "kreis_ags", "weight", "share", "amount_eur", "eligible_alone",
-    "group_id", "fte_funded",
+    "ags",
+    "name",
+    "kreis_ags",
+    "weight",
+    "share",
+    "amount_eur",
+    "eligible_alone",
+    "group_id",
+    "fte_funded",
 )
 
-_CONTEXT_GEMEINDE = ("name", "kreis_ags", "kreis_name", "rb", "rb_name", "is_stadtkreis",
-                     "degurba", "population")
+_CONTEXT_GEMEINDE = (
+    "name",
+    "kreis_ags",
+    "kreis_name",
+    "rb",
+    "rb_name",
+    "is_stadtkreis",
+    "degurba",
+    "population",
+)
 _CONTEXT_KREIS = ("name", "kreis_typ", "is_stadtkreis", "rb", "rb_name", "population")
 
 
@@ -75,13 +96,17 @@ class ProgrammeRules:
     fte_reading: Literal["anteil", "viertelstellen"] = "anteil"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"threshold_eur": int(self.threshold_eur),
-                "hochschule_share": float(self.mix.hochschule_share),
-                "rate_hochschule_eur": float(self.mix.rate_hochschule_eur),
-                "rate_other_eur": float(self.mix.rate_other_eur),
-                "rate_mix_eur": float(self.mix.rate_eur),
-                "step_fte": float(self.step_fte), "min_fte": float(self.min_fte),
-                "below_minimum": self.below_minimum, "fte_reading": self.fte_reading}
+        return {
+            "threshold_eur": int(self.threshold_eur),
+            "hochschule_share": float(self.mix.hochschule_share),
+            "rate_hochschule_eur": float(self.mix.rate_hochschule_eur),
+            "rate_other_eur": float(self.mix.rate_other_eur),
+            "rate_mix_eur": float(self.mix.rate_eur),
+            "step_fte": float(self.step_fte),
+            "min_fte": float(self.min_fte),
+            "below_minimum": self.below_minimum,
+            "fte_reading": self.fte_reading,
+        }
 
 
 def _latest(path: str) -> float:
@@ -114,10 +139,14 @@ def programme_parameters(date: Any, overrides: Any = None) -> dict[str, Any]:
     return {path: snap[path] for path in _PARAM_PATHS.values()}
 
 
-def programme_rules(date: Any, *, hochschule_share: float | None = None,
-                    threshold_eur: int | None = None,
-                    below_minimum: Literal["top_up", "drop"] = "top_up",
-                    overrides: Any = None) -> tuple[ProgrammeRules, dict[str, Any]]:
+def programme_rules(
+    date: Any,
+    *,
+    hochschule_share: float | None = None,
+    threshold_eur: int | None = None,
+    below_minimum: Literal["top_up", "drop"] = "top_up",
+    overrides: Any = None,
+) -> tuple[ProgrammeRules, dict[str, Any]]:
     """Programme rules in force at ``date`` from :mod:`paktsim.params`.
 
     Returns the rules and a provenance mapping ``parameter path → value``.
@@ -136,32 +165,54 @@ def programme_rules(date: Any, *, hochschule_share: float | None = None,
         used[_PARAM_PATHS["threshold_eur"]] = f"{threshold_eur} (vorgegeben)"
     missing = [path for key, path in _PARAM_PATHS.items() if values[key] is None]
     if missing:
-        raise InputError.single("params_date", f"no value in force for {', '.join(missing)}",
-                                str(date))
+        raise InputError.single(
+            "params_date", f"no value in force for {', '.join(missing)}", str(date)
+        )
     if not (isinstance(values["threshold_eur"], (int, float)) and values["threshold_eur"] >= 0):
-        raise InputError.single("allocation.threshold_eur", "expected a number >= 0",
-                                values["threshold_eur"])
-    mix = QualificationMix(values["hochschule_share"], values["rate_hochschule_eur"],
-                           values["rate_other_eur"])
-    rules = ProgrammeRules(int(values["threshold_eur"]), mix, float(values["step_fte"]),
-                           float(values["min_fte"]), below_minimum, values["fte_reading"])
+        raise InputError.single(
+            "allocation.threshold_eur", "expected a number >= 0", values["threshold_eur"]
+        )
+    mix = QualificationMix(
+        values["hochschule_share"], values["rate_hochschule_eur"], values["rate_other_eur"]
+    )
+    rules = ProgrammeRules(
+        int(values["threshold_eur"]),
+        mix,
+        float(values["step_fte"]),
+        float(values["min_fte"]),
+        below_minimum,
+        values["fte_reading"],
+    )
     return rules, used
 
 
 def _check_budget(budget_eur: Any) -> int:
-    ok = isinstance(budget_eur, (int, float, np.integer, np.floating)) and not isinstance(
-        budget_eur, bool) and math.isfinite(budget_eur) and budget_eur > 0
+    ok = (
+        isinstance(budget_eur, (int, float, np.integer, np.floating))
+        and not isinstance(budget_eur, bool)
+        and math.isfinite(budget_eur)
+        and budget_eur > 0
+    )
     if not ok or float(budget_eur) != math.floor(float(budget_eur)):
         raise InputError.single("allocation.budget_eur", "expected whole euros > 0", budget_eur)
     if budget_eur > MAX_ENVELOPE_EUR:
-        raise InputError.single("allocation.budget_eur", f"Budget zu groß; höchstens "
-                                f"{MAX_ENVELOPE_EUR:,} €".replace(",", "."), budget_eur)
+        raise InputError.single(
+            "allocation.budget_eur",
+            f"Budget zu groß; höchstens {MAX_ENVELOPE_EUR:,} €".replace(",", "."),
+            budget_eur,
+        )
     return int(budget_eur)
 
 
-def allocate_table(rule: AllocationRule, budget_eur: int | None, table: pd.DataFrame, *,
-                   programme: ProgrammeRules | None, join: Join = "landkreis",
-                   adjacency: pd.DataFrame | None = None) -> pd.DataFrame:
+def allocate_table(
+    rule: AllocationRule,
+    budget_eur: int | None,
+    table: pd.DataFrame,
+    *,
+    programme: ProgrammeRules | None,
+    join: Join = "landkreis",
+    adjacency: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Allocate ``budget_eur`` over ``table`` with ``rule`` (pure core of :func:`allocate`).
 
     Parameters
@@ -191,33 +242,42 @@ def allocate_table(rule: AllocationRule, budget_eur: int | None, table: pd.DataF
         Indexed by AGS, sorted; see :func:`allocate` for the columns.
     """
     if join not in JOIN_MODES:
-        raise InputError.single("allocation.join", f"expected one of {', '.join(JOIN_MODES)}",
-                                join)
+        raise InputError.single("allocation.join", f"expected one of {', '.join(JOIN_MODES)}", join)
     level = rule.level
     if level == "kreis" and join != "none":
-        raise InputError.single("allocation.join",
-                                "Kreise apply alone; joint applications exist only for "
-                                "Gemeinden (use join='none' at Kreis level)", join)
+        raise InputError.single(
+            "allocation.join",
+            "Kreise apply alone; joint applications exist only for "
+            "Gemeinden (use join='none' at Kreis level)",
+            join,
+        )
     table = table.sort_index()
     open_ended = isinstance(rule, OpenEndedRule) and hasattr(rule, "envelope_eur")
     if open_ended:
         if budget_eur is not None:
-            raise InputError.single("allocation.budget_eur",
-                                    "a per-capita payment has no budget: the envelope is its "
-                                    "result (rate × count)", budget_eur)
+            raise InputError.single(
+                "allocation.budget_eur",
+                "a per-capita payment has no budget: the envelope is its result (rate × count)",
+                budget_eur,
+            )
         envelope = int(rule.envelope_eur(table))
     else:
         envelope = _check_budget(budget_eur)
     weights = rule.weights(table).reindex(table.index).astype(float)
     if weights.isna().any() or (weights < 0).any() or not np.isfinite(weights).all():
-        raise InputError.single("allocation.rule", "rule produced missing or negative weights",
-                                rule.describe())
+        raise InputError.single(
+            "allocation.rule", "rule produced missing or negative weights", rule.describe()
+        )
     wsum = math.fsum(weights.tolist())
     if wsum <= 0 and envelope > 0:
-        raise InputError.single("allocation.rule", "all weights are zero: nothing to split by",
-                                rule.describe())
-    amount = largest_remainder(weights, envelope) if envelope > 0 else pd.Series(
-        0, index=table.index, dtype="int64")
+        raise InputError.single(
+            "allocation.rule", "all weights are zero: nothing to split by", rule.describe()
+        )
+    amount = (
+        largest_remainder(weights, envelope)
+        if envelope > 0
+        else pd.Series(0, index=table.index, dtype="int64")
+    )
 
     context = _CONTEXT_GEMEINDE if level == "gemeinde" else _CONTEXT_KREIS
     out = table.loc[:, [c for c in context if c in table.columns]].copy()
@@ -232,8 +292,9 @@ def allocate_table(rule: AllocationRule, budget_eur: int | None, table: pd.DataF
     out["amount_eur"] = amount.astype("int64")
     if "population" in out:
         pop = out["population"].astype(float)
-        out["eur_per_inhabitant"] = np.where(pop > 0, out["amount_eur"] / pop.where(pop > 0, 1),
-                                             np.nan)
+        out["eur_per_inhabitant"] = np.where(
+            pop > 0, out["amount_eur"] / pop.where(pop > 0, 1), np.nan
+        )
     if persons is not None:
         p = out["persons"]
         out["eur_per_person"] = np.where(p > 0, out["amount_eur"] / p.where(p > 0, 1), np.nan)
@@ -243,25 +304,31 @@ def allocate_table(rule: AllocationRule, budget_eur: int | None, table: pd.DataF
         join = "none"
     else:
         apps = form_applications(
-            out["amount_eur"], out["kreis_ags"], programme.threshold_eur,
-            join if level == "gemeinde" else "none", adjacency,
-            out["is_stadtkreis"] if "is_stadtkreis" in out else None)
+            out["amount_eur"],
+            out["kreis_ags"],
+            programme.threshold_eur,
+            join if level == "gemeinde" else "none",
+            adjacency,
+            out["is_stadtkreis"] if "is_stadtkreis" in out else None,
+        )
         out = out.join(apps)
         _add_positions(out, programme)
-    out.attrs.update({
-        "level": level,
-        "rule": rule.describe(),
-        "rule_parameters": rule.parameters(),
-        "budget_eur": envelope,
-        "open_ended": bool(open_ended),
-        "join": join if level == "gemeinde" else "none",
-        "programme": programme.as_dict() if programme is not None else None,
-        "unused_eur": int(out["unused_eur"].sum()),
-        "fte_funded": float(out["fte_funded"].sum()) if programme is not None else None,
-        "applications": int(out["group_id"].dropna().nunique()),
-        "vintage": table.attrs.get("vintage"),
-        "stand": table.attrs.get("stand"),
-    })
+    out.attrs.update(
+        {
+            "level": level,
+            "rule": rule.describe(),
+            "rule_parameters": rule.parameters(),
+            "budget_eur": envelope,
+            "open_ended": bool(open_ended),
+            "join": join if level == "gemeinde" else "none",
+            "programme": programme.as_dict() if programme is not None else None,
+            "unused_eur": int(out["unused_eur"].sum()),
+            "fte_funded": float(out["fte_funded"].sum()) if programme is not None else None,
+            "applications": int(out["group_id"].dropna().nunique()),
+            "vintage": table.attrs.get("vintage"),
+            "stand": table.attrs.get("stand"),
+        }
+    )
     return out
 
 
@@ -269,8 +336,9 @@ def _add_payment(out: pd.DataFrame) -> None:
     """Columns of a plain payment: paid directly, no applications, no positions."""
     paid = out["amount_eur"] > 0
     out["eligible_alone"] = paid.to_numpy()
-    out["group_id"] = pd.Series(np.where(paid, out.index.astype(str), None),
-                                index=out.index, dtype="str")
+    out["group_id"] = pd.Series(
+        np.where(paid, out.index.astype(str), None), index=out.index, dtype="str"
+    )
     out["group_kind"] = np.where(paid, "payment", "none")
     out["group_size"] = paid.astype("int64")
     out["group_frame_eur"] = out["amount_eur"].astype("int64")
@@ -288,9 +356,14 @@ def _add_positions(out: pd.DataFrame, programme: ProgrammeRules) -> None:
     """Add application FTE/funded/unused and their attribution to members (in place)."""
     member = out["group_id"].notna()
     frames = out.loc[member].groupby("group_id")["amount_eur"].sum()
-    pos = funded_positions(frames, programme.mix, step=programme.step_fte,
-                           min_fte=programme.min_fte, below_minimum=programme.below_minimum,
-                           reading=programme.fte_reading)
+    pos = funded_positions(
+        frames,
+        programme.mix,
+        step=programme.step_fte,
+        min_fte=programme.min_fte,
+        below_minimum=programme.below_minimum,
+        reading=programme.fte_reading,
+    )
     gid = out["group_id"]
     for col in ("fte_funded", "funded_eur", "unused_eur"):
         out[f"group_{col}"] = pos[col].reindex(gid).fillna(0).to_numpy()
@@ -310,8 +383,9 @@ def _add_positions(out: pd.DataFrame, programme: ProgrammeRules) -> None:
         out["fte_funded"] = quarters.to_numpy() * programme.step_fte
     else:  # members share their application's FTE like its money
         share = out["amount_eur"].astype(float) / gid.map(frames).astype(float)
-        out["fte_funded"] = np.where(member, (share * gid.map(pos["fte_funded"])).to_numpy(
-            dtype=float, na_value=0.0), 0.0)
+        out["fte_funded"] = np.where(
+            member, (share * gid.map(pos["fte_funded"])).to_numpy(dtype=float, na_value=0.0), 0.0
+        )
     out["funded_eur"] = funded.to_numpy()
     out["unused_eur"] = (out["amount_eur"] - out["funded_eur"]).astype("int64")
 
@@ -325,8 +399,9 @@ def pass_down(kreis_result: pd.DataFrame, municipalities: pd.DataFrame) -> pd.Da
     they add up to the Kreis figures exactly.
     """
     if kreis_result.attrs.get("level") != "kreis":
-        raise InputError.single("pass_down", "expects a Kreis-level allocation",
-                                kreis_result.attrs.get("level"))
+        raise InputError.single(
+            "pass_down", "expects a Kreis-level allocation", kreis_result.attrs.get("level")
+        )
     muni = municipalities.sort_index()
     pop = muni["population"].astype(float)
     step = kreis_result.attrs["programme"]["step_fte"]
@@ -335,12 +410,17 @@ def pass_down(kreis_result: pd.DataFrame, municipalities: pd.DataFrame) -> pd.Da
     amount = largest_remainder_grouped(pop, kreis, kreis_result["amount_eur"])
     funded = largest_remainder_grouped(pop, kreis, kreis_result["funded_eur"])
     if reading == "viertelstellen":
-        fte = largest_remainder_grouped(
-            pop, kreis, np.rint(kreis_result["fte_funded"] / step).astype(np.int64)) * step
+        fte = (
+            largest_remainder_grouped(
+                pop, kreis, np.rint(kreis_result["fte_funded"] / step).astype(np.int64)
+            )
+            * step
+        )
     else:
         pop_kreis = pop.groupby(kreis).transform("sum")
-        fte = (pop / pop_kreis.where(pop_kreis > 0, 1.0)).to_numpy() \
-            * kreis_result["fte_funded"].reindex(kreis).to_numpy(dtype=float)
+        fte = (pop / pop_kreis.where(pop_kreis > 0, 1.0)).to_numpy() * kreis_result[
+            "fte_funded"
+        ].reindex(kreis).to_numpy(dtype=float)
     out = muni.loc[:, [c for c in _CONTEXT_GEMEINDE if c in muni.columns]].copy()
     out.insert(0, "ags", out.index.astype(str))
     out["weight"] = pop
@@ -357,19 +437,32 @@ def pass_down(kreis_result: pd.DataFrame, municipalities: pd.DataFrame) -> pd.Da
     out["funded_eur"] = funded
     out["unused_eur"] = (amount - funded).astype("int64")
     out.attrs.update(kreis_result.attrs)
-    out.attrs.update({"level": "gemeinde", "passed_down_from": "kreis",
-                      "rule": kreis_result.attrs["rule"] + "; an die Gemeinden nach "
-                                                           "Einwohnerzahl weitergegeben",
-                      "vintage": municipalities.attrs.get("vintage")})
+    out.attrs.update(
+        {
+            "level": "gemeinde",
+            "passed_down_from": "kreis",
+            "rule": kreis_result.attrs["rule"] + "; an die Gemeinden nach "
+            "Einwohnerzahl weitergegeben",
+            "vintage": municipalities.attrs.get("vintage"),
+        }
+    )
     return out
 
 
-def allocate(rule: AllocationRule, budget_eur: int | None = None, *, vintage: int = 2023,
-             join: Join | None = None, hochschule_share: float | None = None,
-             params_date: Any = None, threshold_eur: int | None = None,
-             below_minimum: Literal["top_up", "drop"] = "top_up",
-             pass_to_gemeinden: bool = False, positions: bool | None = None,
-             overrides: Any = None) -> pd.DataFrame:
+def allocate(
+    rule: AllocationRule,
+    budget_eur: int | None = None,
+    *,
+    vintage: int = 2023,
+    join: Join | None = None,
+    hochschule_share: float | None = None,
+    params_date: Any = None,
+    threshold_eur: int | None = None,
+    below_minimum: Literal["top_up", "drop"] = "top_up",
+    pass_to_gemeinden: bool = False,
+    positions: bool | None = None,
+    overrides: Any = None,
+) -> pd.DataFrame:
     """Split an envelope with ``rule`` over the bundled regions of ``vintage``.
 
     Parameters
@@ -439,23 +532,40 @@ def allocate(rule: AllocationRule, budget_eur: int | None = None, *, vintage: in
     if positions is None:
         positions = not isinstance(rule, OpenEndedRule)
     if positions:
-        programme, used = programme_rules(params_date, hochschule_share=hochschule_share,
-                                          threshold_eur=threshold_eur,
-                                          below_minimum=below_minimum, overrides=overrides)
+        programme, used = programme_rules(
+            params_date,
+            hochschule_share=hochschule_share,
+            threshold_eur=threshold_eur,
+            below_minimum=below_minimum,
+            overrides=overrides,
+        )
     else:
         programme, used = None, {}
-    out = allocate_table(rule, budget_eur, table, programme=programme, join=join,
-                         adjacency=adjacency)
-    out.attrs.update({"params_date": str(params_date), "parameters": used,
-                      "vintage": table.attrs.get("vintage", vintage),
-                      "stand": table.attrs.get("stand")})
+    out = allocate_table(
+        rule, budget_eur, table, programme=programme, join=join, adjacency=adjacency
+    )
+    out.attrs.update(
+        {
+            "params_date": str(params_date),
+            "parameters": used,
+            "vintage": table.attrs.get("vintage", vintage),
+            "stand": table.attrs.get("stand"),
+        }
+    )
     if pass_to_gemeinden:
         if rule.level != "kreis":
-            raise InputError.single("pass_to_gemeinden", "only a Kreis-level rule can be "
-                                    "passed down to Gemeinden", rule.level)
+            raise InputError.single(
+                "pass_to_gemeinden",
+                "only a Kreis-level rule can be passed down to Gemeinden",
+                rule.level,
+            )
         if programme is None:
-            raise InputError.single("pass_to_gemeinden", "eine Zahlung je Person ohne Budget "
-                                    "wird nicht an Gemeinden weitergegeben; gezählte Personen "
-                                    "je Gemeinde mit Ebene gemeinde verwenden", rule.describe())
+            raise InputError.single(
+                "pass_to_gemeinden",
+                "eine Zahlung je Person ohne Budget "
+                "wird nicht an Gemeinden weitergegeben; gezählte Personen "
+                "je Gemeinde mit Ebene gemeinde verwenden",
+                rule.describe(),
+            )
         out = pass_down(out, regions.municipalities(vintage))
     return out

@@ -26,13 +26,30 @@ from paktsim.allocation.rules import (
 )
 from paktsim.errors import InputError, Problem
 
-__all__ = ["RULES", "RULE_ALIASES", "URBAN_BY", "URBAN_BY_ALIASES", "ENVELOPE_RULES",
-           "canonical_rule", "urban_factor", "build_rule", "rule_from_spec", "read_counts",
-           "two_survey_weights"]
+__all__ = [
+    "RULES",
+    "RULE_ALIASES",
+    "URBAN_BY",
+    "URBAN_BY_ALIASES",
+    "ENVELOPE_RULES",
+    "canonical_rule",
+    "urban_factor",
+    "build_rule",
+    "rule_from_spec",
+    "read_counts",
+    "two_survey_weights",
+]
 
 #: Rule names (the scenario vocabulary).
-RULES: tuple[str, ...] = ("population", "counts", "two_surveys", "hybrid", "kreis",
-                          "au_model", "per_capita")
+RULES: tuple[str, ...] = (
+    "population",
+    "counts",
+    "two_surveys",
+    "hybrid",
+    "kreis",
+    "au_model",
+    "per_capita",
+)
 RULE_ALIASES: dict[str, str] = {"two-survey": "two_surveys", "per-capita": "per_capita"}
 #: Rules that split an envelope (all but the per-capita payment).
 ENVELOPE_RULES: tuple[str, ...] = tuple(r for r in RULES if r != "per_capita")
@@ -48,8 +65,9 @@ def canonical_rule(name: str, location: str = "allocation.rule") -> str:
     return rule
 
 
-def urban_factor(by: str, factors: Mapping[Any, Any],
-                 location: str = "allocation.urban_factor") -> UrbanFactor:
+def urban_factor(
+    by: str, factors: Mapping[Any, Any], location: str = "allocation.urban_factor"
+) -> UrbanFactor:
     """An :class:`UrbanFactor` from plain keys (``"1"``, ``"Stadtkreis"``, ``"20000"``)."""
     by = URBAN_BY_ALIASES.get(by, by)
     if by not in URBAN_BY:
@@ -77,8 +95,7 @@ def read_counts(path: str | Path, level: str, base_dir: str | Path | None = None
     p = Path(path)
     if not p.is_absolute() and base_dir is not None:
         p = Path(base_dir) / p
-    return regions.read_user_table(p, columns=["persons"], level=level)["persons"].rename(
-        "persons")
+    return regions.read_user_table(p, columns=["persons"], level=level)["persons"].rename("persons")
 
 
 def two_survey_weights(weights: Sequence[float] | None) -> tuple[float, float]:
@@ -88,16 +105,28 @@ def two_survey_weights(weights: Sequence[float] | None) -> tuple[float, float]:
     from paktsim import params
 
     snap = params.at("2017-09-15")
-    return (float(snap["integrationsmanagement.verteilung_2017.anteil_vorerhebung"]),
-            float(snap["integrationsmanagement.verteilung_2017.anteil_fag_erhebung"]))
+    return (
+        float(snap["integrationsmanagement.verteilung_2017.anteil_vorerhebung"]),
+        float(snap["integrationsmanagement.verteilung_2017.anteil_fag_erhebung"]),
+    )
 
 
-def build_rule(rule: str, *, level: str = "gemeinde", urban: UrbanFactor | None = None,
-               counts: Sequence[pd.Series] = (), weights: Sequence[float] | None = None,
-               alpha: float | None = None, rate: float | None = None,
-               kreis_key: str = "population", model_counts: pd.Series | None = None,
-               counts_label: str = "gezählte Personen", location: str = "allocation",
-               year: int | None = None, overrides: Mapping[str, Any] | None = None) -> Any:
+def build_rule(
+    rule: str,
+    *,
+    level: str = "gemeinde",
+    urban: UrbanFactor | None = None,
+    counts: Sequence[pd.Series] = (),
+    weights: Sequence[float] | None = None,
+    alpha: float | None = None,
+    rate: float | None = None,
+    kreis_key: str = "population",
+    model_counts: pd.Series | None = None,
+    counts_label: str = "gezählte Personen",
+    location: str = "allocation",
+    year: int | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Any:
     """The allocation rule for a rule name and its inputs.
 
     Parameters
@@ -138,14 +167,20 @@ def build_rule(rule: str, *, level: str = "gemeinde", urban: UrbanFactor | None 
     if rule == "hybrid" and model_counts is None:
         need = 1
     if len(counts) != need:
-        raise InputError(Problem(f"{location}.counts", f"rule {rule} needs {need} table(s) of "
-                                 "counted persons", len(counts)))
+        raise InputError(
+            Problem(
+                f"{location}.counts",
+                f"rule {rule} needs {need} table(s) of counted persons",
+                len(counts),
+            )
+        )
     if rule == "population" or (rule == "kreis" and kreis_key == "population"):
         return PopulationRule(urban_factor=urban, level=rule_level)
     if rule == "kreis" and kreis_key == "verteilschluessel":
         if year is None:
-            raise InputError(Problem(f"{location}.kreis_key", "the key in force needs a "
-                                     "funding year", kreis_key))
+            raise InputError(
+                Problem(f"{location}.kreis_key", "the key in force needs a funding year", kreis_key)
+            )
         return KreisKey.in_force(int(year), overrides).rule(model_counts)
     if rule == "kreis":
         return CountRule(counts[0], counts_label, "kreis")
@@ -153,8 +188,9 @@ def build_rule(rule: str, *, level: str = "gemeinde", urban: UrbanFactor | None 
         return CountRule(counts[0], counts_label, rule_level)
     if rule == "two_surveys":
         if rule_level != "gemeinde":
-            raise InputError(Problem(f"{location}.level", "two_surveys is a Gemeinde rule",
-                                     rule_level))
+            raise InputError(
+                Problem(f"{location}.level", "two_surveys is a Gemeinde rule", rule_level)
+            )
         w = two_survey_weights(weights)
         return two_survey_rule(counts[0], counts[1], w[0])
     if rule == "per_capita":
@@ -164,8 +200,9 @@ def build_rule(rule: str, *, level: str = "gemeinde", urban: UrbanFactor | None 
             rate = params.at("2017-09-15")["pakt.integrationslastenausgleich.satz"]
         return PerCapitaPayment(counts[0], rate, level=rule_level)
     if alpha is None and rule == "hybrid":
-        raise InputError(Problem(f"{location}.alpha",
-                                 "missing; hybrid needs the share by counted persons"))
+        raise InputError(
+            Problem(f"{location}.alpha", "missing; hybrid needs the share by counted persons")
+        )
     if rule == "au_model" and model_counts is None:
         raise InputError(Problem(f"{location}.rule", "needs the inflow model's counts", rule))
     if model_counts is not None:
@@ -174,14 +211,21 @@ def build_rule(rule: str, *, level: str = "gemeinde", urban: UrbanFactor | None 
         count_rule = CountRule(counts[0], counts_label, rule_level)
     if rule == "au_model":
         return count_rule
-    return hybrid_rule(count_rule, float(alpha), PopulationRule(urban_factor=urban,
-                                                                level=rule_level))
+    return hybrid_rule(
+        count_rule, float(alpha), PopulationRule(urban_factor=urban, level=rule_level)
+    )
 
 
-def rule_from_spec(spec: Any, *, base_dir: str | Path | None = None,
-                   model_counts: pd.Series | None = None, location: str = "allocation",
-                   check_only: bool = False, year: int | None = None,
-                   overrides: Mapping[str, Any] | None = None) -> Any:
+def rule_from_spec(
+    spec: Any,
+    *,
+    base_dir: str | Path | None = None,
+    model_counts: pd.Series | None = None,
+    location: str = "allocation",
+    check_only: bool = False,
+    year: int | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Any:
     """The rule of a scenario's ``allocation`` (or ``comparison``) section.
 
     With ``check_only`` the rules that need the inflow model's counts
@@ -192,29 +236,41 @@ def rule_from_spec(spec: Any, *, base_dir: str | Path | None = None,
     (``kreis_key: verteilschluessel``).
     """
     if spec.rule not in ENVELOPE_RULES:
-        raise InputError(Problem(f"{location}.rule", "not supported by run_scenario (an "
-                                 "envelope rule is needed, not a per-capita payment)", spec.rule))
+        raise InputError(
+            Problem(
+                f"{location}.rule",
+                "not supported by run_scenario (an "
+                "envelope rule is needed, not a per-capita payment)",
+                spec.rule,
+            )
+        )
     rule_level = "kreis" if spec.rule == "kreis" else spec.level
     urban = None
     if spec.urban_factor is not None:
-        urban = urban_factor(spec.urban_factor.by, spec.urban_factor.factors,
-                             f"{location}.urban_factor")
+        urban = urban_factor(
+            spec.urban_factor.by, spec.urban_factor.factors, f"{location}.urban_factor"
+        )
     counts: list[pd.Series] = []
     files = [(spec.counts_csv, "counts_csv")]
     if spec.rule == "two_surveys":
         files.append((spec.second_counts_csv, "second_counts_csv"))
     uses_counts = spec.rule in ("counts", "two_surveys") or (
-        spec.rule == "kreis" and spec.kreis_key == "counts")
+        spec.rule == "kreis" and spec.kreis_key == "counts"
+    )
     if uses_counts:
         problems = []
         for path, field in files:
             if path is None:
-                problems.append(Problem(f"{location}.{field}", "a CSV file is needed for this "
-                                        "rule"))
+                problems.append(
+                    Problem(f"{location}.{field}", "a CSV file is needed for this rule")
+                )
                 continue
             try:
-                counts.append(read_counts(path, "gemeinde" if spec.rule == "two_surveys"
-                                          else rule_level, base_dir))
+                counts.append(
+                    read_counts(
+                        path, "gemeinde" if spec.rule == "two_surveys" else rule_level, base_dir
+                    )
+                )
             except InputError as exc:
                 problems.extend(exc.problems)
         if problems:
@@ -225,10 +281,17 @@ def rule_from_spec(spec: Any, *, base_dir: str | Path | None = None,
     if spec.rule in ("au_model", "hybrid") and model_counts is None:
         if check_only:
             return None
-        raise InputError(Problem(f"{location}.rule", "needs the inflow model's counts",
-                                 spec.rule))
-    return build_rule(spec.rule, level=rule_level, urban=urban, counts=counts,
-                      weights=spec.survey_weights, alpha=spec.alpha, kreis_key=spec.kreis_key,
-                      model_counts=model_counts, location=location, year=year,
-                      overrides=overrides)
-
+        raise InputError(Problem(f"{location}.rule", "needs the inflow model's counts", spec.rule))
+    return build_rule(
+        spec.rule,
+        level=rule_level,
+        urban=urban,
+        counts=counts,
+        weights=spec.survey_weights,
+        alpha=spec.alpha,
+        kreis_key=spec.kreis_key,
+        model_counts=model_counts,
+        location=location,
+        year=year,
+        overrides=overrides,
+    )

@@ -32,12 +32,22 @@ from paktsim.allocation.engine import allocate
 from paktsim.allocation.rounding import largest_remainder, largest_remainder_grouped
 from paktsim.allocation.rules import CountRule, PerCapitaPayment, PopulationRule
 
-__all__ = ["PROXY_LABEL", "proxy_counts_2017", "nearest_vintage", "count_date", "im_2017",
-           "ila_2017", "soforthilfe_2022", "summary"]
+__all__ = [
+    "PROXY_LABEL",
+    "proxy_counts_2017",
+    "nearest_vintage",
+    "count_date",
+    "im_2017",
+    "ila_2017",
+    "soforthilfe_2022",
+    "summary",
+]
 
-PROXY_LABEL = ("Näherung (Proxy): 80.000 Personen nach Schutzsuchenden 31.12.2018 auf die "
-               "Kreise und nach Einwohnern 31.12.2017 auf die Gemeinden verteilt – "
-               "nicht die amtliche FAG-Erhebung")
+PROXY_LABEL = (
+    "Näherung (Proxy): 80.000 Personen nach Schutzsuchenden 31.12.2018 auf die "
+    "Kreise und nach Einwohnern 31.12.2017 auf die Gemeinden verteilt – "
+    "nicht die amtliche FAG-Erhebung"
+)
 
 _DATE_2017 = dt.date(2017, 9, 15)
 
@@ -65,13 +75,16 @@ def proxy_counts_2017(total: int | None = None) -> pd.Series:
 
     if total is None:
         snap = params.at(_DATE_2017)
-        total = round(snap["pakt.integrationslastenausgleich.volumen"]
-                      / snap["pakt.integrationslastenausgleich.satz"])
+        total = round(
+            snap["pakt.integrationslastenausgleich.volumen"]
+            / snap["pakt.integrationslastenausgleich.satz"]
+        )
     kreise = regions.kreise(2018)
     per_kreis = largest_remainder(kreise["schutzsuchende_2018"].astype(float), int(total))
     muni = regions.municipalities(2017)
-    persons = largest_remainder_grouped(muni["population"].astype(float),
-                                        muni["kreis_ags"], per_kreis)
+    persons = largest_remainder_grouped(
+        muni["population"].astype(float), muni["kreis_ags"], per_kreis
+    )
     persons.name = "persons"
     persons.attrs["label"] = PROXY_LABEL
     return persons
@@ -108,10 +121,13 @@ def _source(counts: pd.Series, default: str) -> tuple[str, str]:
     return default, default
 
 
-def im_2017(counts: pd.Series, *,
-            join: Literal["none", "landkreis", "neighbours"] = "landkreis",
-            hochschule_share: float | None = None,
-            overrides: dict[str, Any] | None = None) -> pd.DataFrame:
+def im_2017(
+    counts: pd.Series,
+    *,
+    join: Literal["none", "landkreis", "neighbours"] = "landkreis",
+    hochschule_share: float | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> pd.DataFrame:
     """2017/18 IM Planungsrahmen: 58 Mio € by persons in AU at 15.09.2017.
 
     Parameters
@@ -138,9 +154,15 @@ def im_2017(counts: pd.Series, *,
     day = count_date("integrationsmanagement.verteilung_2017.fag_stichtag", overrides)
     label, source = _source(counts, f"Personen in AU {day.strftime('%d.%m.%Y')}")
     budget = params.at(day, overrides)["integrationsmanagement.volumen"]
-    out = allocate(CountRule(counts, label), int(budget), vintage=nearest_vintage(day),
-                   join=join, hochschule_share=hochschule_share, params_date=day,
-                   overrides=overrides)
+    out = allocate(
+        CountRule(counts, label),
+        int(budget),
+        vintage=nearest_vintage(day),
+        join=join,
+        hochschule_share=hochschule_share,
+        params_date=day,
+        overrides=overrides,
+    )
     out.attrs["counts_source"] = source
     out.attrs["historic"] = "Integrationsmanagement 2017/18 (Planungsrahmen je Jahr)"
     return out
@@ -158,8 +180,13 @@ def ila_2017(counts: pd.Series) -> pd.DataFrame:
     day = count_date("pakt.integrationslastenausgleich.stichtag")
     label, source = _source(counts, f"Personen in AU {day.strftime('%d.%m.%Y')}")
     rate = params.at(day)["pakt.integrationslastenausgleich.satz"]
-    out = allocate(PerCapitaPayment(counts, float(rate), label), None,
-                   vintage=nearest_vintage(day), params_date=day, positions=False)
+    out = allocate(
+        PerCapitaPayment(counts, float(rate), label),
+        None,
+        vintage=nearest_vintage(day),
+        params_date=day,
+        positions=False,
+    )
     out.attrs["counts_source"] = source
     out.attrs["historic"] = f"Integrationslastenausgleich 2017 (Stichtag {day:%d.%m.%Y})"
     return out
@@ -185,15 +212,20 @@ def soforthilfe_2022() -> pd.DataFrame:
     if key not in rules:
         from paktsim.errors import InputError
 
-        raise InputError.single("integrationsmanagement.soforthilfe.schluessel",
-                                f"expected one of {', '.join(rules)}", key)
+        raise InputError.single(
+            "integrationsmanagement.soforthilfe.schluessel",
+            f"expected one of {', '.join(rules)}",
+            key,
+        )
     vintage = nearest_vintage(stand)
-    out = allocate(rules[key], budget, vintage=vintage,
-                   params_date=dt.date(2022, 1, 1), threshold_eur=0)
+    out = allocate(
+        rules[key], budget, vintage=vintage, params_date=dt.date(2022, 1, 1), threshold_eur=0
+    )
     stand_text = stand.strftime("%d.%m.%Y") if hasattr(stand, "strftime") else str(stand)
     out.attrs["vintage_note"] = (
         f"Die Regel verteilt nach der Bevölkerung zum Stand {stand_text}; verwendet wird der "
-        f"nächstgelegene verfügbare Stand {out.attrs.get('stand')} (Jahrgang {vintage}).")
+        f"nächstgelegene verfügbare Stand {out.attrs.get('stand')} (Jahrgang {vintage})."
+    )
     out.attrs["historic"] = "Soforthilfe Integrationsmanagement Ukraine 2022"
     return out
 
@@ -217,7 +249,8 @@ def summary(result: pd.DataFrame) -> pd.Series:
         "Anträge": int(apps),
         "allein antragsberechtigt": int(result["eligible_alone"].sum()),
         "Stellen Landesebene (Mittel ÷ Fördersatz, VZÄ)": (
-            envelope / prog["rate_mix_eur"] if prog else np.nan),
+            envelope / prog["rate_mix_eur"] if prog else np.nan
+        ),
         "geförderte Stellen (VZÄ)": float(result["fte_funded"].sum()) if prog else np.nan,
         "nicht abrufbare Mittel (€)": int(result["unused_eur"].sum()),
     }

@@ -74,8 +74,9 @@ class QualificationMix:
         problems: list[Problem] = []
         h = self.hochschule_share
         if not (isinstance(h, (int, float)) and math.isfinite(h) and 0 <= h <= 1):
-            problems.append(Problem("qualification_mix.hochschule_share",
-                                    "expected a share in [0, 1]", h))
+            problems.append(
+                Problem("qualification_mix.hochschule_share", "expected a share in [0, 1]", h)
+            )
         for name in ("rate_hochschule_eur", "rate_other_eur"):
             v = getattr(self, name)
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
@@ -90,10 +91,15 @@ class QualificationMix:
         return h * float(self.rate_hochschule_eur) + (1 - h) * float(self.rate_other_eur)
 
 
-def funded_positions(frames: pd.Series, mix: QualificationMix, *, step: float | None = None,
-                     min_fte: float | None = None,
-                     below_minimum: Literal["top_up", "drop"] = "top_up",
-                     reading: Literal["anteil", "viertelstellen"] = "anteil") -> pd.DataFrame:
+def funded_positions(
+    frames: pd.Series,
+    mix: QualificationMix,
+    *,
+    step: float | None = None,
+    min_fte: float | None = None,
+    below_minimum: Literal["top_up", "drop"] = "top_up",
+    reading: Literal["anteil", "viertelstellen"] = "anteil",
+) -> pd.DataFrame:
     """Funded FTE, funded and unused money per application.
 
     Parameters
@@ -120,21 +126,28 @@ def funded_positions(frames: pd.Series, mix: QualificationMix, *, step: float | 
         ``topped_up`` (bool).
     """
     if below_minimum not in BELOW_MINIMUM:
-        raise InputError.single("positions.below_minimum",
-                                f"expected one of {', '.join(BELOW_MINIMUM)}", below_minimum)
+        raise InputError.single(
+            "positions.below_minimum", f"expected one of {', '.join(BELOW_MINIMUM)}", below_minimum
+        )
     if reading not in FTE_READINGS:
-        raise InputError.single("integrationsmanagement.vze_lesart",
-                                f"expected one of {', '.join(FTE_READINGS)}", reading)
+        raise InputError.single(
+            "integrationsmanagement.vze_lesart",
+            f"expected one of {', '.join(FTE_READINGS)}",
+            reading,
+        )
     if step is None or min_fte is None:
         from paktsim import params
 
-        latest = {p: float(params.series(p)["value"].iloc[-1]) for p in
-                  ("integrationsmanagement.vze_schritt", "integrationsmanagement.mindest_vze")}
+        latest = {
+            p: float(params.series(p)["value"].iloc[-1])
+            for p in ("integrationsmanagement.vze_schritt", "integrationsmanagement.mindest_vze")
+        }
         step = latest["integrationsmanagement.vze_schritt"] if step is None else step
         min_fte = latest["integrationsmanagement.mindest_vze"] if min_fte is None else min_fte
     if not (step > 0 and min_fte >= 0):
-        raise InputError.single("positions.step", "expected step > 0 and min_fte >= 0",
-                                (step, min_fte))
+        raise InputError.single(
+            "positions.step", "expected step > 0 and min_fte >= 0", (step, min_fte)
+        )
     frame = frames.to_numpy(dtype=np.int64)
     if np.any(frame < 0):
         raise ValueError("frames must be non-negative")
@@ -149,6 +162,12 @@ def funded_positions(frames: pd.Series, mix: QualificationMix, *, step: float | 
     topped = short & (below_minimum == "top_up")
     fte = np.where(short, min_fte if below_minimum == "top_up" else 0.0, fte)
     funded = np.where(topped, frame, np.where(short, 0, funded)).astype(np.int64)
-    return pd.DataFrame({"fte_funded": fte.astype(float), "funded_eur": funded,
-                         "unused_eur": (frame - funded).astype(np.int64),
-                         "topped_up": topped}, index=frames.index)
+    return pd.DataFrame(
+        {
+            "fte_funded": fte.astype(float),
+            "funded_eur": funded,
+            "unused_eur": (frame - funded).astype(np.int64),
+            "topped_up": topped,
+        },
+        index=frames.index,
+    )

@@ -82,8 +82,9 @@ def _split_sorted(w: np.ndarray, total: int) -> np.ndarray:
     return base
 
 
-def largest_remainder(weights: pd.Series | np.ndarray, total: int,
-                      keys: pd.Index | np.ndarray | None = None) -> np.ndarray | pd.Series:
+def largest_remainder(
+    weights: pd.Series | np.ndarray, total: int, keys: pd.Index | np.ndarray | None = None
+) -> np.ndarray | pd.Series:
     """Split ``total`` integer units in proportion to ``weights``.
 
     Parameters
@@ -134,8 +135,7 @@ def largest_remainder(weights: pd.Series | np.ndarray, total: int,
     return parts
 
 
-def largest_remainder_grouped(weights: pd.Series, group: pd.Series,
-                              totals: pd.Series) -> pd.Series:
+def largest_remainder_grouped(weights: pd.Series, group: pd.Series, totals: pd.Series) -> pd.Series:
     """Split a total per group over the group's members (largest remainder).
 
     Parameters
@@ -178,8 +178,12 @@ def largest_remainder_grouped(weights: pd.Series, group: pd.Series,
         raise ValueError("a group with a positive total has no positive weight")
     sizes = ends - starts
     wsum_rows = np.repeat(wsum_group, sizes)
-    exact = (w.size > 0 and np.all(w == np.floor(w)) and wsum_group.max() < _INT_LIMIT
-             and float(tot_sorted.max(initial=0)) * float(w.max()) < _INT_LIMIT)
+    exact = (
+        w.size > 0
+        and np.all(w == np.floor(w))
+        and wsum_group.max() < _INT_LIMIT
+        and float(tot_sorted.max(initial=0)) * float(w.max()) < _INT_LIMIT
+    )
     if exact:
         wi = w_sorted.astype(np.int64)
         ws = np.repeat(np.add.reduceat(wi, starts), sizes)

@@ -64,8 +64,11 @@ Level = Literal["gemeinde", "kreis"]
 _AGS_LENGTH = {"gemeinde": 8, "kreis": 5}
 #: German words for what people read in ``describe()`` (the rule names stay English).
 LEVEL_DE: dict[str, str] = {"gemeinde": "Gemeinden", "kreis": "Kreise"}
-FACTOR_BY_DE: dict[str, str] = {"degurba": "DEGURBA-Klasse", "kreis_typ": "Kreistyp",
-                                "size_class": "Größenklasse"}
+FACTOR_BY_DE: dict[str, str] = {
+    "degurba": "DEGURBA-Klasse",
+    "kreis_typ": "Kreistyp",
+    "size_class": "Größenklasse",
+}
 
 
 @runtime_checkable
@@ -107,8 +110,9 @@ class OpenEndedRule(AllocationRule, Protocol):
         ...
 
 
-def validate_counts(counts: pd.Series, location: str = "counts",
-                    level: str = "gemeinde") -> pd.Series:
+def validate_counts(
+    counts: pd.Series, location: str = "counts", level: str = "gemeinde"
+) -> pd.Series:
     """Validate a count per region and return it as float indexed by string AGS.
 
     Parameters
@@ -129,23 +133,34 @@ def validate_counts(counts: pd.Series, location: str = "counts",
     index = pd.Index(counts.index.astype(str), name="ags")
     dup = index[index.duplicated()]
     if len(dup):
-        problems.append(Problem(f"{location}:ags", "duplicate AGS, each region once",
-                                sorted(set(dup))[:5]))
+        problems.append(
+            Problem(f"{location}:ags", "duplicate AGS, each region once", sorted(set(dup))[:5])
+        )
     n = _AGS_LENGTH[level]
     bad = index[~index.str.fullmatch(rf"08\d{{{n - 2}}}")]
     if len(bad):
-        problems.append(Problem(f"{location}:ags",
-                                f"expected {n}-digit AGS starting with 08", list(bad[:5])))
+        problems.append(
+            Problem(f"{location}:ags", f"expected {n}-digit AGS starting with 08", list(bad[:5]))
+        )
     values = pd.to_numeric(pd.Series(counts.to_numpy(), index=index), errors="coerce")
-    nonnum = index[values.isna().to_numpy() | ~np.isfinite(values.to_numpy(dtype=float,
-                                                                            na_value=np.nan))]
+    nonnum = index[
+        values.isna().to_numpy() | ~np.isfinite(values.to_numpy(dtype=float, na_value=np.nan))
+    ]
     if len(nonnum):
-        problems.append(Problem(f"{location}:{counts.name or 'value'}",
-                                "expected a finite number", list(nonnum[:5])))
+        problems.append(
+            Problem(
+                f"{location}:{counts.name or 'value'}", "expected a finite number", list(nonnum[:5])
+            )
+        )
     neg = index[(values < 0).to_numpy(dtype=bool, na_value=False)]
     if len(neg):
-        problems.append(Problem(f"{location}:{counts.name or 'value'}",
-                                "negative count, expected >= 0", list(neg[:5])))
+        problems.append(
+            Problem(
+                f"{location}:{counts.name or 'value'}",
+                "negative count, expected >= 0",
+                list(neg[:5]),
+            )
+        )
     if problems:
         raise InputError(problems)
     return values.astype(float).rename(counts.name)
@@ -155,8 +170,9 @@ def _align_counts(counts: pd.Series, table: pd.DataFrame, location: str) -> pd.S
     """Counts on the table's index; regions missing from ``counts`` count zero."""
     unknown = counts.index.difference(table.index)
     if len(unknown):
-        raise InputError.single(f"{location}:ags", "unknown AGS, not in the regions table",
-                                list(unknown[:5]))
+        raise InputError.single(
+            f"{location}:ags", "unknown AGS, not in the regions table", list(unknown[:5])
+        )
     return counts.reindex(table.index, fill_value=0.0).astype(float)
 
 
@@ -193,9 +209,13 @@ class CountRule:
         return f"proportional zu {self.label} ({LEVEL_DE[self.level]})"
 
     def parameters(self) -> dict[str, Any]:
-        return {"rule": "counts", "label": self.label, "level": self.level,
-                "total_count": float(math.fsum(self.counts.tolist())),
-                "regions_counted": int((self.counts > 0).sum())}
+        return {
+            "rule": "counts",
+            "label": self.label,
+            "level": self.level,
+            "total_count": float(math.fsum(self.counts.tolist())),
+            "regions_counted": int((self.counts > 0).sum()),
+        }
 
 
 SIZE_CLASS_DEFAULT_BOUNDS: tuple[int, ...] = (0, 5_000, 10_000, 20_000, 50_000, 100_000)
@@ -226,35 +246,51 @@ class UrbanFactor:
     def __post_init__(self) -> None:
         problems: list[Problem] = []
         if self.by not in ("degurba", "kreis_typ", "size_class"):
-            problems.append(Problem("allocation.urban_factor.by",
-                                    "expected degurba, kreis_typ or size_class", self.by))
+            problems.append(
+                Problem(
+                    "allocation.urban_factor.by",
+                    "expected degurba, kreis_typ or size_class",
+                    self.by,
+                )
+            )
         if not self.factors:
-            problems.append(Problem("allocation.urban_factor", "expected at least one factor",
-                                    dict(self.factors)))
+            problems.append(
+                Problem(
+                    "allocation.urban_factor", "expected at least one factor", dict(self.factors)
+                )
+            )
         for key, value in self.factors.items():
             ok = isinstance(value, (int, float)) and math.isfinite(value) and value > 0
             if not ok:
-                problems.append(Problem(f"allocation.urban_factor.{key}",
-                                        "factor must be a number > 0", value))
+                problems.append(
+                    Problem(f"allocation.urban_factor.{key}", "factor must be a number > 0", value)
+                )
         if self.by == "degurba":
             bad = [k for k in self.factors if k not in (1, 2, 3)]
             if bad:
-                problems.append(Problem("allocation.urban_factor",
-                                        "DEGURBA classes are 1, 2, 3", bad))
+                problems.append(
+                    Problem("allocation.urban_factor", "DEGURBA classes are 1, 2, 3", bad)
+                )
         if self.by == "kreis_typ":
             bad = [k for k in self.factors if k not in ("stadtkreis", "landkreis")]
             if bad:
-                problems.append(Problem("allocation.urban_factor",
-                                        "Kreis types are stadtkreis, landkreis", bad))
+                problems.append(
+                    Problem("allocation.urban_factor", "Kreis types are stadtkreis, landkreis", bad)
+                )
         if self.by == "size_class":
             keys = list(self.factors)
             if not all(isinstance(k, (int, np.integer)) and k >= 0 for k in keys):
-                problems.append(Problem("allocation.urban_factor",
-                                        "size-class keys are population lower bounds >= 0",
-                                        keys))
+                problems.append(
+                    Problem(
+                        "allocation.urban_factor",
+                        "size-class keys are population lower bounds >= 0",
+                        keys,
+                    )
+                )
             elif 0 not in keys:
-                problems.append(Problem("allocation.urban_factor",
-                                        "size classes must start at 0", sorted(keys)))
+                problems.append(
+                    Problem("allocation.urban_factor", "size classes must start at 0", sorted(keys))
+                )
         if problems:
             raise InputError(problems)
 
@@ -272,8 +308,10 @@ class UrbanFactor:
             cls = table["degurba"].astype("Int64")
             keys = cls
         elif self.by == "kreis_typ":
-            keys = pd.Series(np.where(table["is_stadtkreis"].astype(bool), "stadtkreis",
-                                      "landkreis"), index=table.index)
+            keys = pd.Series(
+                np.where(table["is_stadtkreis"].astype(bool), "stadtkreis", "landkreis"),
+                index=table.index,
+            )
         else:
             bounds = np.array(sorted(self.factors))
             pos = np.searchsorted(bounds, table["population"].to_numpy(), side="right") - 1
@@ -281,9 +319,11 @@ class UrbanFactor:
         mult = keys.map({k: float(v) for k, v in self.factors.items()})
         missing = sorted(set(keys[mult.isna()].astype(str)))
         if missing:
-            raise InputError.single("allocation.urban_factor",
-                                    f"no factor for class(es) present in the data ({self.by})",
-                                    missing)
+            raise InputError.single(
+                "allocation.urban_factor",
+                f"no factor for class(es) present in the data ({self.by})",
+                missing,
+            )
         return mult.astype(float)
 
     def _kreis_degurba(self, table: pd.DataFrame) -> pd.Series:
@@ -291,16 +331,22 @@ class UrbanFactor:
 
         vintage = table.attrs.get("vintage")
         if vintage is None:
-            raise InputError.single("allocation.urban_factor", "DEGURBA classes Gemeinden; a "
-                                    "Kreis factor needs the bundled Kreis table (its vintage)",
-                                    self.by)
+            raise InputError.single(
+                "allocation.urban_factor",
+                "DEGURBA classes Gemeinden; a "
+                "Kreis factor needs the bundled Kreis table (its vintage)",
+                self.by,
+            )
         gem = regions.municipalities(int(vintage))
         weighted = (gem["population"] * self.multiplier(gem)).groupby(gem["kreis_ags"]).sum()
         population = gem["population"].groupby(gem["kreis_ags"]).sum()
         factor = (weighted / population).reindex(table.index)
         if factor.isna().any():
-            raise InputError.single("allocation.urban_factor", "no Gemeinden with population "
-                                    "for Kreis(e)", table.index[factor.isna()].tolist()[:3])
+            raise InputError.single(
+                "allocation.urban_factor",
+                "no Gemeinden with population for Kreis(e)",
+                table.index[factor.isna()].tolist()[:3],
+            )
         return factor.astype(float)
 
     def describe(self) -> str:
@@ -363,17 +409,20 @@ class MixRule:
             problems.append(Problem("allocation.parts", "expected at least one part", {}))
         for name, (_, w) in self.parts.items():
             if not (isinstance(w, (int, float)) and math.isfinite(w) and 0 <= w <= 1):
-                problems.append(Problem(f"allocation.parts.{name}",
-                                        "weight must be a number in [0, 1]", w))
+                problems.append(
+                    Problem(f"allocation.parts.{name}", "weight must be a number in [0, 1]", w)
+                )
         levels = {rule.level for rule, _ in self.parts.values()}
         if len(levels) > 1:
-            problems.append(Problem("allocation.parts", "all parts must have the same level",
-                                    sorted(levels)))
+            problems.append(
+                Problem("allocation.parts", "all parts must have the same level", sorted(levels))
+            )
         if not problems:
             total = math.fsum(w for _, w in self.parts.values())
             if abs(total - 1) > 1e-9:
-                problems.append(Problem("allocation.parts", "weights must sum to 1",
-                                        round(total, 12)))
+                problems.append(
+                    Problem("allocation.parts", "weights must sum to 1", round(total, 12))
+                )
         if problems:
             raise InputError(problems)
         object.__setattr__(self, "level", next(iter(levels)))
@@ -385,8 +434,9 @@ class MixRule:
             total = math.fsum(part.sort_index().tolist())
             if total <= 0:
                 if w > 0:
-                    raise InputError.single(f"allocation.parts.{name}",
-                                            "component has no positive weight", total)
+                    raise InputError.single(
+                        f"allocation.parts.{name}", "component has no positive weight", total
+                    )
                 continue
             out = out + w * part / total
         return out.rename("weight")
@@ -399,18 +449,29 @@ class MixRule:
         return None
 
     def describe(self) -> str:
-        return "Mischung: " + "; ".join(f"{w:.0%} {rule.describe()}"
-                                        for rule, w in self.parts.values())
+        return "Mischung: " + "; ".join(
+            f"{w:.0%} {rule.describe()}" for rule, w in self.parts.values()
+        )
 
     def parameters(self) -> dict[str, Any]:
-        return {"rule": "mix", "level": self.level,
-                "parts": {name: {"weight": float(w), **rule.parameters()}
-                          for name, (rule, w) in self.parts.items()}}
+        return {
+            "rule": "mix",
+            "level": self.level,
+            "parts": {
+                name: {"weight": float(w), **rule.parameters()}
+                for name, (rule, w) in self.parts.items()
+            },
+        }
 
 
-def two_survey_rule(first: pd.Series, second: pd.Series, first_weight: float | None = None, *,
-                    first_label: str = "Vorerhebung 2015/16",
-                    second_label: str = "FAG-Erhebung") -> MixRule:
+def two_survey_rule(
+    first: pd.Series,
+    second: pd.Series,
+    first_weight: float | None = None,
+    *,
+    first_label: str = "Vorerhebung 2015/16",
+    second_label: str = "FAG-Erhebung",
+) -> MixRule:
     """Two-survey weighting, e.g. 60 % pre-survey and 40 % § 29d FAG survey (2017 tranche).
 
     ``first_weight`` must lie in [0, 1]; the second survey gets ``1 - first_weight``.
@@ -420,23 +481,33 @@ def two_survey_rule(first: pd.Series, second: pd.Series, first_weight: float | N
     if first_weight is None:
         from paktsim import params
 
-        first_weight = float(params.series(
-            "integrationsmanagement.verteilung_2017.anteil_vorerhebung")["value"].iloc[-1])
+        first_weight = float(
+            params.series("integrationsmanagement.verteilung_2017.anteil_vorerhebung")[
+                "value"
+            ].iloc[-1]
+        )
     if not (isinstance(first_weight, (int, float)) and 0 <= first_weight <= 1):
-        raise InputError.single("allocation.first_weight", "expected a number in [0, 1]",
-                                first_weight)
-    return MixRule({"first": (CountRule(first, first_label), float(first_weight)),
-                    "second": (CountRule(second, second_label), 1.0 - float(first_weight))})
+        raise InputError.single(
+            "allocation.first_weight", "expected a number in [0, 1]", first_weight
+        )
+    return MixRule(
+        {
+            "first": (CountRule(first, first_label), float(first_weight)),
+            "second": (CountRule(second, second_label), 1.0 - float(first_weight)),
+        }
+    )
 
 
-def hybrid_rule(refugee_rule: AllocationRule, alpha: float,
-                population_rule: PopulationRule | None = None) -> MixRule:
+def hybrid_rule(
+    refugee_rule: AllocationRule, alpha: float, population_rule: PopulationRule | None = None
+) -> MixRule:
     """α × refugee-based share + (1 − α) × population share."""
     if not (isinstance(alpha, (int, float)) and 0 <= alpha <= 1):
         raise InputError.single("allocation.alpha", "expected a number in [0, 1]", alpha)
     pop = population_rule or PopulationRule(level=refugee_rule.level)
-    return MixRule({"refugees": (refugee_rule, float(alpha)),
-                    "population": (pop, 1.0 - float(alpha))})
+    return MixRule(
+        {"refugees": (refugee_rule, float(alpha)), "population": (pop, 1.0 - float(alpha))}
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -462,10 +533,14 @@ class PerCapitaPayment:
 
     def __post_init__(self) -> None:
         check_level(self.level, "allocation.level")
-        if not (isinstance(self.rate_eur, (int, float)) and math.isfinite(self.rate_eur)
-                and self.rate_eur > 0):
-            raise InputError.single("allocation.rate_eur", "rate must be a number > 0",
-                                    self.rate_eur)
+        if not (
+            isinstance(self.rate_eur, (int, float))
+            and math.isfinite(self.rate_eur)
+            and self.rate_eur > 0
+        ):
+            raise InputError.single(
+                "allocation.rate_eur", "rate must be a number > 0", self.rate_eur
+            )
         object.__setattr__(self, "counts", validate_counts(self.counts, "counts", self.level))
 
     def weights(self, table: pd.DataFrame) -> pd.Series:
@@ -478,8 +553,11 @@ class PerCapitaPayment:
         total = math.fsum(self.weights(table).sort_index().tolist())
         envelope = total * self.rate_eur
         if not envelope <= MAX_ENVELOPE_EUR:  # checked before int(): no overflow, no wrap
-            raise InputError.single("allocation.rate_eur", f"Satz × Personen ergibt mehr als "
-                                    f"{MAX_ENVELOPE_EUR:,} €".replace(",", "."), self.rate_eur)
+            raise InputError.single(
+                "allocation.rate_eur",
+                f"Satz × Personen ergibt mehr als {MAX_ENVELOPE_EUR:,} €".replace(",", "."),
+                self.rate_eur,
+            )
         return int(math.floor(envelope + 0.5))
 
     def describe(self) -> str:
@@ -487,8 +565,13 @@ class PerCapitaPayment:
         return f"{rate} € je {self.label} ({LEVEL_DE[self.level]})"
 
     def parameters(self) -> dict[str, Any]:
-        return {"rule": "per_capita", "level": self.level, "rate_eur": float(self.rate_eur),
-                "label": self.label, "total_count": float(math.fsum(self.counts.tolist()))}
+        return {
+            "rule": "per_capita",
+            "level": self.level,
+            "rate_eur": float(self.rate_eur),
+            "label": self.label,
+            "total_count": float(math.fsum(self.counts.tolist())),
+        }
 
 
 #: Values of ``integrationsmanagement.verteilschluessel`` (the IM Kreis key).
@@ -537,31 +620,38 @@ class KreisKey:
         snap = params.at(dt.date(int(year), 1, 1), overrides)
         key = snap["integrationsmanagement.verteilschluessel"]
         if key is None:
-            raise InputError.single("integrationsmanagement.verteilschluessel",
-                                    f"no IM key in force in {year}; use kreis_key: population "
-                                    "or give the parameter by an override")
+            raise InputError.single(
+                "integrationsmanagement.verteilschluessel",
+                f"no IM key in force in {year}; use kreis_key: population "
+                "or give the parameter by an override",
+            )
         if key == "zuweisungen_erstaufnahme":
             n_years = snap["integrationsmanagement.zuweisungen_referenzjahre"]
             if n_years is None or int(n_years) < 1:
-                raise InputError.single("integrationsmanagement.zuweisungen_referenzjahre",
-                                        f"expected a window of at least one year in {year}",
-                                        n_years)
+                raise InputError.single(
+                    "integrationsmanagement.zuweisungen_referenzjahre",
+                    f"expected a window of at least one year in {year}",
+                    n_years,
+                )
             first = pd.Period(year=int(year) - int(n_years), month=1, freq="M")
             last = pd.Period(year=int(year) - 1, month=12, freq="M")
             return cls(key, int(year), first_month=first, last_month=last)
         if key == "au_personen_2017":
             day = snap["integrationsmanagement.verteilung_2017.fag_stichtag"]
             if day is None:
-                raise InputError.single("integrationsmanagement.verteilung_2017.fag_stichtag",
-                                        f"no count date in force in {year}")
+                raise InputError.single(
+                    "integrationsmanagement.verteilung_2017.fag_stichtag",
+                    f"no count date in force in {year}",
+                )
             return cls(key, int(year), count_date=day)
         return cls(key, int(year))
 
     @property
     def counts(self) -> str | None:
         """What the caller must count per Kreis: ``"assignments"``, ``"au_stock"`` or ``None``."""
-        return {"zuweisungen_erstaufnahme": "assignments",
-                "au_personen_2017": "au_stock"}.get(self.key)
+        return {"zuweisungen_erstaufnahme": "assignments", "au_personen_2017": "au_stock"}.get(
+            self.key
+        )
 
     def count(self, inflow: Any) -> pd.Series | None:
         """The model counts per Kreis this key follows, from an inflow result.
@@ -582,9 +672,11 @@ class KreisKey:
             run = inflow.all_months
             first, last = max(self.first_month, run[0]), min(self.last_month, run[-1])
             if first > last:
-                raise InputError.single("integrationsmanagement.zuweisungen_referenzjahre",
-                                        f"the reference window of {self.year} lies outside "
-                                        "the model run", str(self.first_month))
+                raise InputError.single(
+                    "integrationsmanagement.zuweisungen_referenzjahre",
+                    f"the reference window of {self.year} lies outside the model run",
+                    str(self.first_month),
+                )
             counts = inflow.flow_total("ea_to_vu", first, last, "kreis")
         elif self.counts == "au_stock":
             counts = inflow.stock_on("au", pd.Period(self.count_date, freq="M"), "kreis")
@@ -597,10 +689,12 @@ class KreisKey:
     def label(self) -> str:
         """German label of the counted quantity (for tables and provenance)."""
         if self.key == "zuweisungen_erstaufnahme":
-            return (f"Zuweisungen aus der Erstaufnahme {self.first_month.strftime('%m/%Y')}–"
-                    f"{self.last_month.strftime('%m/%Y')} (Modell)")
+            return (
+                f"Zuweisungen aus der Erstaufnahme {self.first_month.strftime('%m/%Y')}–"
+                f"{self.last_month.strftime('%m/%Y')} (Modell)"
+            )
         if self.key == "au_personen_2017":
-            return (f"Personen in AU am {self.count_date.strftime('%d.%m.%Y')} (Modell)")
+            return f"Personen in AU am {self.count_date.strftime('%d.%m.%Y')} (Modell)"
         return "Einwohner"
 
     def rule(self, counts: pd.Series | None = None) -> AllocationRule:
@@ -608,7 +702,9 @@ class KreisKey:
         if self.counts is None:
             return PopulationRule(level="kreis")
         if counts is None:
-            raise InputError.single("allocation.kreis_key",
-                                    f"the key {self.key} needs the model's counts per Kreis",
-                                    self.key)
+            raise InputError.single(
+                "allocation.kreis_key",
+                f"the key {self.key} needs the model's counts per Kreis",
+                self.key,
+            )
         return CountRule(counts, self.label(), "kreis")

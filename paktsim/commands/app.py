@@ -43,8 +43,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def voila_command(name: str, port: int,
-                  open_browser: bool = False) -> tuple[list[str], dict[str, str]]:
+def voila_command(
+    name: str, port: int, open_browser: bool = False
+) -> tuple[list[str], dict[str, str]]:
     """Command line and environment that serve app ``name`` with Voilà on 127.0.0.1:``port``.
 
     Returns
@@ -54,9 +55,18 @@ def voila_command(name: str, port: int,
         ``JUPYTER_PATH`` and this package importable in the kernel.
     """
     notebook = app_notebook(name)
-    argv = [sys.executable, "-m", "voila", str(notebook), f"--port={int(port)}",
-            "--Voila.ip=127.0.0.1", "--template=paktsim", "--theme=light",
-            "--VoilaConfiguration.show_tracebacks=False", "--ServerApp.port_retries=0"]
+    argv = [
+        sys.executable,
+        "-m",
+        "voila",
+        str(notebook),
+        f"--port={int(port)}",
+        "--Voila.ip=127.0.0.1",
+        "--template=paktsim",
+        "--theme=light",
+        "--VoilaConfiguration.show_tracebacks=False",
+        "--ServerApp.port_retries=0",
+    ]
     if not open_browser:
         argv.append("--no-browser")
     env = dict(os.environ)
@@ -73,16 +83,26 @@ def register(sub: argparse._SubParsersAction) -> None:
         "app",
         help="Dashboard als App im Browser (Voilà, nur auf diesem Rechner)",
         description="Startet die Szenario-Werkstatt oder den Regelvergleich als App (Voilà) "
-                    "auf http://127.0.0.1:PORT/ — nur das Dashboard, ohne Code. Exporte "
-                    "kommen als Download; auf dem Rechner wird nichts geschrieben. "
-                    "Beenden mit Strg+C.",
+        "auf http://127.0.0.1:PORT/ — nur das Dashboard, ohne Code. Exporte "
+        "kommen als Download; auf dem Rechner wird nichts geschrieben. "
+        "Beenden mit Strg+C.",
     )
-    parser.add_argument("name", nargs="?", default="werkstatt", choices=["werkstatt", "vergleich"],
-                        help="welches Dashboard (Standard: werkstatt)")
-    parser.add_argument("--port", type=int, default=8866,
-                        help="Port auf 127.0.0.1 (Standard 8866; 0 = ein freier Port)")
-    parser.add_argument("--browser", action="store_true",
-                        help="den Browser öffnen (sonst nur die Adresse ausgeben)")
+    parser.add_argument(
+        "name",
+        nargs="?",
+        default="werkstatt",
+        choices=["werkstatt", "vergleich"],
+        help="welches Dashboard (Standard: werkstatt)",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=8866,
+        help="Port auf 127.0.0.1 (Standard 8866; 0 = ein freier Port)",
+    )
+    parser.add_argument(
+        "--browser", action="store_true", help="den Browser öffnen (sonst nur die Adresse ausgeben)"
+    )
     parser.set_defaults(func=run)
 
 
@@ -94,8 +114,9 @@ def run(args: argparse.Namespace) -> int:
     from paktsim.errors import InputError
 
     if importlib.util.find_spec("voila") is None:
-        raise InputError.single("app", "Voilà ist nicht installiert: python -m pip install "
-                                "-e \".[notebook]\"")
+        raise InputError.single(
+            "app", 'Voilà ist nicht installiert: python -m pip install -e ".[notebook]"'
+        )
     port = args.port
     if port == 0:
         port = free_port()
@@ -105,8 +126,9 @@ def run(args: argparse.Namespace) -> int:
         try:
             s.bind(("127.0.0.1", port))
         except OSError:
-            raise InputError.single("--port", "ist belegt; --port 0 wählt einen freien",
-                                    port) from None
+            raise InputError.single(
+                "--port", "ist belegt; --port 0 wählt einen freien", port
+            ) from None
     argv, env = voila_command(args.name, port, open_browser=args.browser)
     print(f"{APPS[args.name][1]}: http://127.0.0.1:{port}/  (Beenden mit Strg+C)", flush=True)
     process = subprocess.Popen(argv, env=env)

@@ -52,9 +52,17 @@ class Background:
             try:
                 payload = pickle.dumps(("ok", func()))
             except InputError as exc:
-                payload = pickle.dumps(("input", [
-                    (p.location, p.message) if p.value is NO_VALUE else
-                    (p.location, p.message, p.value) for p in exc.problems]))
+                payload = pickle.dumps(
+                    (
+                        "input",
+                        [
+                            (p.location, p.message)
+                            if p.value is NO_VALUE
+                            else (p.location, p.message, p.value)
+                            for p in exc.problems
+                        ],
+                    )
+                )
             except BaseException as exc:  # noqa: BLE001 - reported to the parent, never printed here
                 payload = pickle.dumps(("error", f"{type(exc).__name__}: {exc}"))
             try:

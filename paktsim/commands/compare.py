@@ -11,22 +11,32 @@ from paktsim.errors import InputError
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``compare`` sub-command."""
     p = sub.add_parser(
-        "compare", help="Zwei Verteilungen vergleichen (Gewinner und Verlierer)",
+        "compare",
+        help="Zwei Verteilungen vergleichen (Gewinner und Verlierer)",
         description="Vergleicht zwei Ergebnisse von 'paktsim allocate' (CSV oder Excel): "
-                    "Δ € und Δ % je Gemeinde und Kreis, € je Einwohner und je gezählte Person, "
-                    "Antragsberechtigung neu/nicht mehr/weiterhin, Größenklassen, DEGURBA, "
-                    "Regierungsbezirke, Referenzgemeinden. .xlsx: alle Tabellen; .csv: die "
-                    "Gemeindetabelle.")
+        "Δ € und Δ % je Gemeinde und Kreis, € je Einwohner und je gezählte Person, "
+        "Antragsberechtigung neu/nicht mehr/weiterhin, Größenklassen, DEGURBA, "
+        "Regierungsbezirke, Referenzgemeinden. .xlsx: alle Tabellen; .csv: die "
+        "Gemeindetabelle.",
+    )
     p.add_argument("base", metavar="BASE", help="Basisverteilung (.csv/.xlsx)")
     p.add_argument("alt", metavar="ALT", help="Alternative (.csv/.xlsx)")
-    p.add_argument("--reference", metavar="AGS,AGS,...",
-                   help="Referenzgemeinden (AGS, durch Komma getrennt)")
+    p.add_argument(
+        "--reference", metavar="AGS,AGS,...", help="Referenzgemeinden (AGS, durch Komma getrennt)"
+    )
     p.add_argument("--out", required=True, metavar="DELTA.xlsx|DELTA.csv")
-    p.add_argument("--map", action="store_true",
-                   help="zusätzlich Karten Δ € je Einwohner nach Kreisen und Gemeinden "
-                        "(DELTA_karte_kreise.png/.svg, DELTA_karte_gemeinden.png/.svg)")
-    p.add_argument("--map-formats", default="png,svg", metavar="png,svg,pdf",
-                   help="Formate der Karten (Standard: png,svg)")
+    p.add_argument(
+        "--map",
+        action="store_true",
+        help="zusätzlich Karten Δ € je Einwohner nach Kreisen und Gemeinden "
+        "(DELTA_karte_kreise.png/.svg, DELTA_karte_gemeinden.png/.svg)",
+    )
+    p.add_argument(
+        "--map-formats",
+        default="png,svg",
+        metavar="png,svg,pdf",
+        help="Formate der Karten (Standard: png,svg)",
+    )
     p.add_argument("--force", action="store_true", help="bestehende Datei überschreiben")
     p.set_defaults(func=run)
 
@@ -47,8 +57,9 @@ def run(args: argparse.Namespace) -> int:
             problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
-    reference = [r.strip() for r in args.reference.split(",") if r.strip()] \
-        if args.reference else None
+    reference = (
+        [r.strip() for r in args.reference.split(",") if r.strip()] if args.reference else None
+    )
     result = compare(tables[0], tables[1], reference=reference)
     if out.suffix.lower() == ".xlsx":
         prov = dict(provenance(result))
@@ -63,18 +74,24 @@ def run(args: argparse.Namespace) -> int:
             if level == "gemeinde" and result.attrs.get("level") != "gemeinde":
                 continue
             save(comparison_map(result, level=level), targets)
-            print(f"Karte {'Kreise' if level == 'kreis' else 'Gemeinden'}: "
-                  + ", ".join(str(t) for t in targets))
+            print(
+                f"Karte {'Kreise' if level == 'kreis' else 'Gemeinden'}: "
+                + ", ".join(str(t) for t in targets)
+            )
     r = result.regions
     if result.attrs.get("passed_down"):
         side = "Basis" if result.attrs["passed_down"] == "base" else "Alternative"
-        print(f"{side} ist eine Kreisverteilung: Kreisbeträge nach Einwohnerzahl an die "
-              "Gemeinden weitergegeben (der Kreis bleibt Antragsteller).")
-    print(f"{out}: {int((r['delta_eur'] > 0).sum())} Gewinner, "
-          f"{int((r['delta_eur'] < 0).sum())} Verlierer, "
-          f"{int((r['transition'] == 'newly').sum())} neu und "
-          f"{int((r['transition'] == 'no_longer').sum())} nicht mehr antragsberechtigt "
-          f"(Förderregeln Stand {_rules_dates(result)})")
+        print(
+            f"{side} ist eine Kreisverteilung: Kreisbeträge nach Einwohnerzahl an die "
+            "Gemeinden weitergegeben (der Kreis bleibt Antragsteller)."
+        )
+    print(
+        f"{out}: {int((r['delta_eur'] > 0).sum())} Gewinner, "
+        f"{int((r['delta_eur'] < 0).sum())} Verlierer, "
+        f"{int((r['transition'] == 'newly').sum())} neu und "
+        f"{int((r['transition'] == 'no_longer').sum())} nicht mehr antragsberechtigt "
+        f"(Förderregeln Stand {_rules_dates(result)})"
+    )
     return 0
 
 

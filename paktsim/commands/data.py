@@ -13,10 +13,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "data",
         help="Mitgelieferte Daten: Stände, Umfang, Quellen und Lizenzen",
         description="Zeigt die mitgelieferten Gemeinde- und Kreisdaten: Bevölkerungsstände, "
-                    "Anzahl der Gemeinden und Kreise, Quellenvermerke und Lizenzen.",
+        "Anzahl der Gemeinden und Kreise, Quellenvermerke und Lizenzen.",
     )
-    parser.add_argument("--json", action="store_true",
-                        help="maschinenlesbar als JSON ausgeben (Schlüssel englisch)")
+    parser.add_argument(
+        "--json", action="store_true", help="maschinenlesbar als JSON ausgeben (Schlüssel englisch)"
+    )
     parser.set_defaults(func=run)
 
 
@@ -42,8 +43,9 @@ def format_info(info: dict[str, Any]) -> str:
     ]
     for year, stand in info["vintages"].items():
         basis = info["population_basis"][year].replace("Fortschreibung auf Basis ", "")
-        lines.append(f"  {stand}: {_n(info['population_totals'][year]):>11} Einwohner "
-                     f"(Basis {basis})")
+        lines.append(
+            f"  {stand}: {_n(info['population_totals'][year]):>11} Einwohner (Basis {basis})"
+        )
     schutz = info["schutzsuchende_2018"]
     lines += [
         "Reihenbruch: Stände bis 31.12.2021 beruhen auf dem Zensus 2011, der Stand 31.12.2023 "

@@ -29,12 +29,19 @@ __all__ = ["add_arguments", "executor_from_args", "chunk_progress_display"]
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``--workers`` and ``--scheduler`` to a sub-command."""
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--workers", type=int, metavar="N",
-                       help="Monte-Carlo-Ziehungen auf N lokalen Prozessen rechnen "
-                            "(gleiche Ergebnisse wie mit einem Prozess)")
-    group.add_argument("--scheduler", metavar="ADRESSE",
-                       help="Monte-Carlo-Ziehungen auf einem laufenden Dask-Cluster rechnen, "
-                            "z. B. tcp://10.0.0.5:8786 (Extra 'dask' nötig)")
+    group.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="Monte-Carlo-Ziehungen auf N lokalen Prozessen rechnen "
+        "(gleiche Ergebnisse wie mit einem Prozess)",
+    )
+    group.add_argument(
+        "--scheduler",
+        metavar="ADRESSE",
+        help="Monte-Carlo-Ziehungen auf einem laufenden Dask-Cluster rechnen, "
+        "z. B. tcp://10.0.0.5:8786 (Extra 'dask' nötig)",
+    )
 
 
 @contextlib.contextmanager
@@ -72,13 +79,17 @@ def _dask_client(address: str) -> Any:
     try:
         from distributed import Client
     except ImportError:
-        raise InputError(Problem("--scheduler", "needs the optional extra dask "
-                                 "(pip install -e \".[dask]\")", address)) from None
+        raise InputError(
+            Problem(
+                "--scheduler", 'needs the optional extra dask (pip install -e ".[dask]")', address
+            )
+        ) from None
     try:
         return Client(address, timeout="10s")
     except (OSError, TimeoutError, ValueError) as exc:
-        raise InputError(Problem("--scheduler", f"cannot reach the Dask scheduler ({exc})",
-                                 address)) from None
+        raise InputError(
+            Problem("--scheduler", f"cannot reach the Dask scheduler ({exc})", address)
+        ) from None
 
 
 @contextlib.contextmanager
@@ -101,8 +112,9 @@ def chunk_progress_display(args: argparse.Namespace | None = None) -> Iterator[N
     def line(done: int, total: int) -> None:
         if total > 1 and (done == total or done * steps // total > shown[0]):
             shown[0] = done * steps // total
-            print(f"Monte Carlo: {done} von {total} Teilpaketen fertig", file=sys.stderr,
-                  flush=True)
+            print(
+                f"Monte Carlo: {done} von {total} Teilpaketen fertig", file=sys.stderr, flush=True
+            )
 
     with chunk_progress(line):
         yield

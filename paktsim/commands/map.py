@@ -24,19 +24,33 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     metrics = ", ".join(list(COMPARISON_METRICS) + list(ALLOCATION_METRICS))
     p = sub.add_parser(
-        "map", help="Karte eines Vergleichs oder einer Verteilung (PNG, SVG, PDF)",
+        "map",
+        help="Karte eines Vergleichs oder einer Verteilung (PNG, SVG, PDF)",
         description="Zeichnet eine Karte der Gemeinden oder Kreise aus einer Vergleichsmappe "
-                    "von 'paktsim compare' (.xlsx) oder einer Verteilung von 'paktsim allocate' "
-                    "(.csv/.xlsx), mit Titel, Untertitel (Regeln, Faktoren, Mittel, Stichtag) "
-                    "und Quellenzeile.")
+        "von 'paktsim compare' (.xlsx) oder einer Verteilung von 'paktsim allocate' "
+        "(.csv/.xlsx), mit Titel, Untertitel (Regeln, Faktoren, Mittel, Stichtag) "
+        "und Quellenzeile.",
+    )
     p.add_argument("result", metavar="ERGEBNIS", help="Vergleichsmappe oder Verteilung")
-    p.add_argument("--level", choices=("gemeinde", "kreis"), default="gemeinde",
-                   help="Ebene der Karte (Standard: gemeinde)")
-    p.add_argument("--metric", metavar="KENNZAHL",
-                   help=f"Kennzahl ({metrics}); Standard: Δ € je Einwohner bzw. € je Einwohner")
+    p.add_argument(
+        "--level",
+        choices=("gemeinde", "kreis"),
+        default="gemeinde",
+        help="Ebene der Karte (Standard: gemeinde)",
+    )
+    p.add_argument(
+        "--metric",
+        metavar="KENNZAHL",
+        help=f"Kennzahl ({metrics}); Standard: Δ € je Einwohner bzw. € je Einwohner",
+    )
     p.add_argument("--title", metavar="TEXT", help="eigener Titel")
-    p.add_argument("--out", required=True, action="append", metavar="KARTE.png|.svg|.pdf",
-                   help="Zieldatei; mehrfach angeben für mehrere Formate")
+    p.add_argument(
+        "--out",
+        required=True,
+        action="append",
+        metavar="KARTE.png|.svg|.pdf",
+        help="Zieldatei; mehrfach angeben für mehrere Formate",
+    )
     p.add_argument("--force", action="store_true", help="bestehende Dateien überschreiben")
     p.set_defaults(func=run)
 
@@ -45,8 +59,11 @@ def check_targets(paths: list[str], force: bool) -> list[Path]:
     """Check figure targets (suffix, existence) before anything is computed."""
     from paktsim.io import ensure_writable
 
-    problems = [Problem("--out", "expected a .png, .svg or .pdf file", p) for p in paths
-                if Path(p).suffix.lower() not in FIGURE_SUFFIXES]
+    problems = [
+        Problem("--out", "expected a .png, .svg or .pdf file", p)
+        for p in paths
+        if Path(p).suffix.lower() not in FIGURE_SUFFIXES
+    ]
     if problems:
         raise InputError(problems)
     return ensure_writable(paths, force=force)
@@ -58,8 +75,9 @@ def save(fig: Any, targets: list[Path]) -> list[Path]:
 
     written: list[Path] = []
     for target in targets:
-        written += save_figure(fig, target.with_suffix(""), formats=[target.suffix[1:].lower()],
-                               force=True)
+        written += save_figure(
+            fig, target.with_suffix(""), formats=[target.suffix[1:].lower()], force=True
+        )
     return written
 
 
@@ -84,12 +102,17 @@ def run(args: argparse.Namespace) -> int:
     path = Path(args.result)
     if _is_comparison(path):
         comparison = read_comparison(path)
-        fig = comparison_map(comparison, level=args.level,
-                             metric=args.metric or "delta_eur_per_inhabitant", title=args.title)
+        fig = comparison_map(
+            comparison,
+            level=args.level,
+            metric=args.metric or "delta_eur_per_inhabitant",
+            title=args.title,
+        )
     else:
         table = read_allocation(path)
-        fig = allocation_map(table, level=args.level, metric=args.metric or "eur_per_inhabitant",
-                             title=args.title)
+        fig = allocation_map(
+            table, level=args.level, metric=args.metric or "eur_per_inhabitant", title=args.title
+        )
     written = save(fig, targets)
     print("Karte geschrieben: " + ", ".join(str(w) for w in written))
     return 0

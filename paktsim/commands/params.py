@@ -20,12 +20,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "params",
         help="Parameter (Werte, Einheit, Quelle) zu einem Datum oder Verlauf eines Parameters",
         description="Zeigt Parameter mit Wert, Einheit, Einstufung und Quelle: ohne PFAD (oder "
-                    "mit einem Präfix wie 'pakt') alle am Stichtag geltenden, mit einem "
-                    "vollständigen Pfad den Verlauf dieses Parameters (mit --date den einen "
-                    "geltenden Wert).",
+        "mit einem Präfix wie 'pakt') alle am Stichtag geltenden, mit einem "
+        "vollständigen Pfad den Verlauf dieses Parameters (mit --date den einen "
+        "geltenden Wert).",
     )
-    parser.add_argument("path", nargs="?", default=None,
-                        help="Parameterpfad (z. B. integrationsmanagement.foerdersatz.hochschule) oder Präfix (z. B. pakt)")
+    parser.add_argument(
+        "path",
+        nargs="?",
+        default=None,
+        help="Parameterpfad (z. B. integrationsmanagement.foerdersatz.hochschule) oder Präfix (z. B. pakt)",
+    )
     parser.add_argument("--date", default=None, help="Stichtag YYYY-MM-DD (Standard: heute)")
     parser.set_defaults(func=run)
 
@@ -80,10 +84,16 @@ def run(args: argparse.Namespace) -> int:
             where = f"{source(entry.reference)} [{tag(entry.tag)}]" if entry else "-"
             print(f"\nam {day.isoformat()}: {_fmt(value)}  ({where})")
             return 0
-        rows = [[e.date.isoformat(), _fmt(e.value), tag(e.tag),
-                 f"[{_fmt(e.range[0])}, {_fmt(e.range[1])}]" if e.range else "",
-                 source(e.reference) + (f" — {e.note}" if e.note and not german else "")]
-                for e in param.entries]
+        rows = [
+            [
+                e.date.isoformat(),
+                _fmt(e.value),
+                tag(e.tag),
+                f"[{_fmt(e.range[0])}, {_fmt(e.range[1])}]" if e.range else "",
+                source(e.reference) + (f" — {e.note}" if e.note and not german else ""),
+            ]
+            for e in param.entries
+        ]
         print()
         print(_table(["ab", "Wert", "Einstufung", "Spanne", "Quelle"], rows))
         return 0
@@ -98,8 +108,15 @@ def run(args: argparse.Namespace) -> int:
     for p in paths:
         param = tree[p]
         entry = next((e for e in reversed(param.entries) if e.date <= day), None)
-        rows.append([p, _fmt(snap[p]), unit(param.unit), tag(entry.tag) if entry else "-",
-                     source(entry.reference) if entry else "(noch nicht in Kraft)"])
+        rows.append(
+            [
+                p,
+                _fmt(snap[p]),
+                unit(param.unit),
+                tag(entry.tag) if entry else "-",
+                source(entry.reference) if entry else "(noch nicht in Kraft)",
+            ]
+        )
     print(f"Parameter am {day.isoformat()} ({len(rows)}):")
     print(_table(["Parameter", "Wert", "Einheit", "Einstufung", "Quelle"], rows))
     return 0

@@ -42,8 +42,9 @@ class Steps:
     'Rechnen'
     """
 
-    def __init__(self, quiet: bool = False, stream: IO[str] | None = None,
-                 force: bool = False) -> None:
+    def __init__(
+        self, quiet: bool = False, stream: IO[str] | None = None, force: bool = False
+    ) -> None:
         self.stream = stream if stream is not None else sys.stderr
         isatty = getattr(self.stream, "isatty", None)
         self.enabled = not quiet and (force or bool(isatty and isatty()))
@@ -57,9 +58,14 @@ class Steps:
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
             console = Console(file=self.stream, force_terminal=self.force or None)
-            self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"),
-                                      TimeElapsedColumn(), console=console, transient=True,
-                                      refresh_per_second=5)
+            self._progress = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                TimeElapsedColumn(),
+                console=console,
+                transient=True,
+                refresh_per_second=5,
+            )
             self._progress.start()
         return self
 

@@ -20,14 +20,21 @@ REPORT_SUFFIXES = (".docx", ".pdf")
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``report`` sub-command."""
     p = sub.add_parser(
-        "report", help="Kurzbericht eines Szenarios als Word-Dokument oder PDF",
+        "report",
+        help="Kurzbericht eines Szenarios als Word-Dokument oder PDF",
         description="Rechnet ein Szenario und schreibt einen deutschen Kurzbericht: Annahmen "
-                    "mit Quelle und Einstufung, Kennzahlen, Stellen und Mittel im Zeitverlauf, "
-                    "Gewinner und Verlierer mit Karte (bei einem Vergleich), Bandbreiten (bei "
-                    "Monte-Carlo-Ziehungen), Quellen.")
+        "mit Quelle und Einstufung, Kennzahlen, Stellen und Mittel im Zeitverlauf, "
+        "Gewinner und Verlierer mit Karte (bei einem Vergleich), Bandbreiten (bei "
+        "Monte-Carlo-Ziehungen), Quellen.",
+    )
     p.add_argument("scenario", metavar="SZENARIO", help="Szenario-Datei (.yaml)")
-    p.add_argument("--out", required=True, action="append", metavar="BERICHT.docx|.pdf",
-                   help="Zieldatei; mehrfach angeben für Word und PDF")
+    p.add_argument(
+        "--out",
+        required=True,
+        action="append",
+        metavar="BERICHT.docx|.pdf",
+        help="Zieldatei; mehrfach angeben für Word und PDF",
+    )
     p.add_argument("--force", action="store_true", help="bestehende Dateien überschreiben")
     p.set_defaults(func=run)
 
@@ -39,16 +46,24 @@ def run(args: argparse.Namespace) -> int:
     from paktsim.report.brief import build_brief, docx_to_pdf, soffice, write_docx
     from paktsim.scenario import Scenario
 
-    bad = [Problem("--out", "expected a .docx or .pdf file", p) for p in args.out
-           if Path(p).suffix.lower() not in REPORT_SUFFIXES]
+    bad = [
+        Problem("--out", "expected a .docx or .pdf file", p)
+        for p in args.out
+        if Path(p).suffix.lower() not in REPORT_SUFFIXES
+    ]
     if bad:
         raise InputError(bad)
     targets = ensure_writable(args.out, force=args.force)
     if any(t.suffix.lower() == ".pdf" for t in targets) and soffice() is None:
-        raise InputError(Problem("--out", "PDF braucht LibreOffice (soffice), das hier nicht "
-                                          "installiert ist: als .docx schreiben und in Word oder "
-                                          "LibreOffice als PDF speichern",
-                                 next(str(t) for t in targets if t.suffix.lower() == ".pdf")))
+        raise InputError(
+            Problem(
+                "--out",
+                "PDF braucht LibreOffice (soffice), das hier nicht "
+                "installiert ist: als .docx schreiben und in Word oder "
+                "LibreOffice als PDF speichern",
+                next(str(t) for t in targets if t.suffix.lower() == ".pdf"),
+            )
+        )
     scenario = Scenario.from_yaml(args.scenario)
     result = run_scenario(scenario)
     command = "paktsim " + " ".join(sys.argv[1:]) if sys.argv[1:] else None
@@ -65,6 +80,8 @@ def run(args: argparse.Namespace) -> int:
             for target in pdf_targets:
                 docx_to_pdf(source, target)
     first = min(result.years)
-    print(f"Bericht geschrieben: {', '.join(str(t) for t in targets)} "
-          f"(Förderregeln Stand 1.1.{first}, {len(brief.blocks)} Abschnitte)")
+    print(
+        f"Bericht geschrieben: {', '.join(str(t) for t in targets)} "
+        f"(Förderregeln Stand 1.1.{first}, {len(brief.blocks)} Abschnitte)"
+    )
     return 0

@@ -54,30 +54,45 @@ def register(sub: argparse._SubParsersAction) -> None:
         "run",
         help="Szenario rechnen: Bestände nach Stufe, Monat und Ort",
         description="Rechnet ein Szenario (ohne Datei: Status quo mit den mitgelieferten "
-                    "Daten) und schreibt Bestandstabellen (CSV, Excel), eine Grafik und "
-                    "einen Laufnachweis (run_record.json) in den Ordner --out.",
+        "Daten) und schreibt Bestandstabellen (CSV, Excel), eine Grafik und "
+        "einen Laufnachweis (run_record.json) in den Ordner --out.",
     )
-    parser.add_argument("scenario", nargs="?", metavar="SCENARIO",
-                        help="Szenario-Datei (YAML); ohne Angabe: Status quo")
-    parser.add_argument("--out", default="ergebnisse", metavar="DIR",
-                        help="Ausgabeordner (Standard: ./ergebnisse)")
-    parser.add_argument("--force", action="store_true",
-                        help="vorhandene Dateien überschreiben")
-    parser.add_argument("--quiet", "-q", action="store_true",
-                        help="keine Fortschrittsanzeige und keine Zusammenfassung, nur "
-                             "Fehlermeldungen")
-    parser.add_argument("--draws", type=int, metavar="N",
-                        help="Zahl der Monte-Carlo-Ziehungen statt uncertainty.n_draws des "
-                             "Szenarios (0 = nur die zentrale Rechnung, auch ohne Sobol-"
-                             "Analyse; z. B. für schnelle Proben und CI)")
-    parser.add_argument("--sobol", type=int, metavar="N",
-                        help="zusätzlich Sobol-Indizes (globale Sensitivität) der fehlenden "
-                             "Stellen und des kommunalen Eigenanteils: N Basisstichproben "
-                             "(Zweierpotenz, z. B. 128; N × (Annahmen + 2) Modellläufe, "
-                             "Status quo mit 128: etwa 5.400 Läufe, eine halbe Minute); "
-                             "schreibt sensitivitaet_sobol.csv, das Blatt Sobol in "
-                             "personal_budget.xlsx und zwei Grafiken; 0 = keine (Standard, "
-                             "außer das Szenario setzt uncertainty.sobol_n_base)")
+    parser.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO",
+        help="Szenario-Datei (YAML); ohne Angabe: Status quo",
+    )
+    parser.add_argument(
+        "--out", default="ergebnisse", metavar="DIR", help="Ausgabeordner (Standard: ./ergebnisse)"
+    )
+    parser.add_argument("--force", action="store_true", help="vorhandene Dateien überschreiben")
+    parser.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="keine Fortschrittsanzeige und keine Zusammenfassung, nur Fehlermeldungen",
+    )
+    parser.add_argument(
+        "--draws",
+        type=int,
+        metavar="N",
+        help="Zahl der Monte-Carlo-Ziehungen statt uncertainty.n_draws des "
+        "Szenarios (0 = nur die zentrale Rechnung, auch ohne Sobol-"
+        "Analyse; z. B. für schnelle Proben und CI)",
+    )
+    parser.add_argument(
+        "--sobol",
+        type=int,
+        metavar="N",
+        help="zusätzlich Sobol-Indizes (globale Sensitivität) der fehlenden "
+        "Stellen und des kommunalen Eigenanteils: N Basisstichproben "
+        "(Zweierpotenz, z. B. 128; N × (Annahmen + 2) Modellläufe, "
+        "Status quo mit 128: etwa 5.400 Läufe, eine halbe Minute); "
+        "schreibt sensitivitaet_sobol.csv, das Blatt Sobol in "
+        "personal_budget.xlsx und zwei Grafiken; 0 = keine (Standard, "
+        "außer das Szenario setzt uncertainty.sobol_n_base)",
+    )
     from paktsim.commands.executor import add_arguments
 
     add_arguments(parser)
@@ -116,25 +131,37 @@ def _german_tables(result: Any) -> dict[str, pd.DataFrame]:
     from paktsim.inflow.model import STAGE_LABELS
 
     land = result.land(by_group=True)
-    land = pd.DataFrame({"Monat": land["month"].astype(str),
-                         "Stufe": land["stage"].astype(str).map(STAGE_LABELS),
-                         "Gruppe": land["group"].astype(str).map(GROUP_LABELS),
-                         "Personen": land["persons"].to_numpy().round(3)})
+    land = pd.DataFrame(
+        {
+            "Monat": land["month"].astype(str),
+            "Stufe": land["stage"].astype(str).map(STAGE_LABELS),
+            "Gruppe": land["group"].astype(str).map(GROUP_LABELS),
+            "Personen": land["persons"].to_numpy().round(3),
+        }
+    )
     names_k = regions.kreise(2023)["name"]
     kreise = result.kreise()
-    kreise = pd.DataFrame({"AGS": kreise["ags"].astype(str),
-                           "Kreis": kreise["ags"].astype(str).map(names_k),
-                           "Monat": kreise["month"].astype(str),
-                           "Stufe": kreise["stage"].astype(str).map(STAGE_LABELS),
-                           "Personen": kreise["persons"].to_numpy().round(3)})
+    kreise = pd.DataFrame(
+        {
+            "AGS": kreise["ags"].astype(str),
+            "Kreis": kreise["ags"].astype(str).map(names_k),
+            "Monat": kreise["month"].astype(str),
+            "Stufe": kreise["stage"].astype(str).map(STAGE_LABELS),
+            "Personen": kreise["persons"].to_numpy().round(3),
+        }
+    )
     gem_meta = regions.municipalities(2023)
     gem = result.gemeinden()
-    gem = pd.DataFrame({"AGS": _labels(gem["ags"]),
-                        "Gemeinde": _labels(gem["ags"], gem_meta["name"]),
-                        "Kreis": _labels(gem["ags"], gem_meta["kreis_name"]),
-                        "Monat": _labels(gem["month"]),
-                        "Stufe": _labels(gem["stage"], STAGE_LABELS),
-                        "Personen": gem["persons"].to_numpy().round(3)})
+    gem = pd.DataFrame(
+        {
+            "AGS": _labels(gem["ags"]),
+            "Gemeinde": _labels(gem["ags"], gem_meta["name"]),
+            "Kreis": _labels(gem["ags"], gem_meta["kreis_name"]),
+            "Monat": _labels(gem["month"]),
+            "Stufe": _labels(gem["stage"], STAGE_LABELS),
+            "Personen": gem["persons"].to_numpy().round(3),
+        }
+    )
     return {"Land": land, "Kreise": kreise, "Gemeinden": gem}
 
 
@@ -146,9 +173,13 @@ def _year_ends(months: Any) -> list[str]:
     return ends
 
 
-def build_outputs(scenario: Any, base_dir: Path | None = None,
-                  scenario_file: Path | None = None, executor: Any = None,
-                  steps: Any = None) -> dict[str, Any]:
+def build_outputs(
+    scenario: Any,
+    base_dir: Path | None = None,
+    scenario_file: Path | None = None,
+    executor: Any = None,
+    steps: Any = None,
+) -> dict[str, Any]:
     """Run the scenario and collect everything ``paktsim run`` writes (the long steps
     shown on ``steps``, a :class:`~paktsim.commands.progress.Steps`).
 
@@ -180,8 +211,15 @@ def build_outputs(scenario: Any, base_dir: Path | None = None,
     return outputs
 
 
-def _collect(scenario: Any, result: Any, base_dir: Path | None, scenario_file: Path | None,
-             executor: Any, steps: Any, pending: Any) -> dict[str, Any]:
+def _collect(
+    scenario: Any,
+    result: Any,
+    base_dir: Path | None,
+    scenario_file: Path | None,
+    executor: Any,
+    steps: Any,
+    pending: Any,
+) -> dict[str, Any]:
     """The tables, figures and record facts of :func:`build_outputs`."""
     from paktsim import regions
     from paktsim.inflow.model import STAGE_LABELS
@@ -189,9 +227,12 @@ def _collect(scenario: Any, result: Any, base_dir: Path | None, scenario_file: P
 
     tables = _german_tables(result)
     kreise = tables["Kreise"]
-    excel_tables = {"Land": tables["Land"],
-                    "Kreise_Dezember": kreise[kreise["Monat"].isin(_year_ends(result.months))]
-                    .reset_index(drop=True)}
+    excel_tables = {
+        "Land": tables["Land"],
+        "Kreise_Dezember": kreise[kreise["Monat"].isin(_year_ends(result.months))].reset_index(
+            drop=True
+        ),
+    }
     land = result.land().pivot(index="month", columns="stage", values="persons")
     land = land[["ea", "vu", "au", "own"]].rename(columns=STAGE_LABELS)
     land.index = land.index.to_timestamp()
@@ -203,33 +244,51 @@ def _collect(scenario: Any, result: Any, base_dir: Path | None, scenario_file: P
     for i, block in enumerate(scenario.arrivals.blocks):
         if block.kind == "csv" and block.file:
             file = Path(block.file)
-            inputs[f"arrivals.blocks.{i}.file"] = (base_dir / file) if base_dir and not \
-                file.is_absolute() else file
+            inputs[f"arrivals.blocks.{i}.file"] = (
+                (base_dir / file) if base_dir and not file.is_absolute() else file
+            )
     info = regions.data_info()
     record = {
         "scenario": scenario,
         "parameters": dict(result.parameters),
-        "data": {"vintage": scenario.data.vintage, "key_vintages": result.keys.vintages,
-                 "sources_sha256": info.get("sources", {})},
+        "data": {
+            "vintage": scenario.data.vintage,
+            "key_vintages": result.keys.vintages,
+            "sources_sha256": info.get("sources", {}),
+        },
         "inputs": inputs,
-        "extra": {"n_draws": scenario.uncertainty.n_draws,
-                  "seed": scenario.seed if scenario.uncertainty.n_draws else None,
-                  "horizon": [str(result.months[0]), str(result.months[-1])],
-                  "balance_max_residual": result.balance()},
+        "extra": {
+            "n_draws": scenario.uncertainty.n_draws,
+            "seed": scenario.seed if scenario.uncertainty.n_draws else None,
+            "horizon": [str(result.months[0]), str(result.months[-1])],
+            "balance_max_residual": result.balance(),
+        },
     }
-    outputs = {"tables": tables, "excel_tables": excel_tables,
-               "figures": {"bestand_nach_stufe": fig}, "record": record, "result": result}
+    outputs = {
+        "tables": tables,
+        "excel_tables": excel_tables,
+        "figures": {"bestand_nach_stufe": fig},
+        "record": record,
+        "result": result,
+    }
     _add_staffing(outputs, scenario, base_dir, executor, steps, pending)
     return outputs
 
 
-def _add_staffing(outputs: dict[str, Any], scenario: Any, base_dir: Path | None,
-                  executor: Any = None, steps: Any = None, pending: Any = None) -> None:
+def _add_staffing(
+    outputs: dict[str, Any],
+    scenario: Any,
+    base_dir: Path | None,
+    executor: Any = None,
+    steps: Any = None,
+    pending: Any = None,
+) -> None:
     """Add the staffing/budget tables, figures and headline facts (issue 5)."""
     from paktsim.commands import run_staffing
 
-    staff = run_staffing.build(scenario, base_dir=base_dir, executor=executor, steps=steps,
-                               pending_tornado=pending)
+    staff = run_staffing.build(
+        scenario, base_dir=base_dir, executor=executor, steps=steps, pending_tornado=pending
+    )
     outputs["files"] = staff["files"]
     outputs["figures"].update(staff["figures"])
     outputs["record"]["extra"].update(staff["record"])
@@ -265,8 +324,9 @@ def write_outputs(outputs: dict[str, Any], out_dir: str | Path, force: bool = Fa
 
     out_dir = Path(out_dir)
     targets = output_files(outputs, out_dir)
-    with output_set(out_dir, [p.name for p in targets], force=force,
-                    record_name=RECORD_NAME) as staging:
+    with output_set(
+        out_dir, [p.name for p in targets], force=force, record_name=RECORD_NAME
+    ) as staging:
         _write_set(outputs, staging)
     return targets
 
@@ -304,24 +364,38 @@ def _write_tables(outputs: dict[str, Any], out_dir: Path, written: dict[str, Pat
         write_long_csv(path, table)
         written[path.name] = path
     facts = outputs["record"]
-    provenance = {"Szenario": facts["scenario"].name,
-                  "Szenario sha256": facts["scenario"].sha256,
-                  "Datenstand": facts["data"]["vintage"],
-                  "Ziehungen": facts["extra"]["n_draws"],
-                  "Parameterstand": f"{facts['scenario'].horizon.start}-01"}
+    provenance = {
+        "Szenario": facts["scenario"].name,
+        "Szenario sha256": facts["scenario"].sha256,
+        "Datenstand": facts["data"]["vintage"],
+        "Ziehungen": facts["extra"]["n_draws"],
+        "Parameterstand": f"{facts['scenario'].horizon.start}-01",
+    }
     path = out_dir / WORKBOOK_NAME
-    write_table(path, {k: v.set_index(v.columns[0]) for k, v in outputs["excel_tables"].items()},
-                provenance=provenance)
+    write_table(
+        path,
+        {k: v.set_index(v.columns[0]) for k, v in outputs["excel_tables"].items()},
+        provenance=provenance,
+    )
     written[path.name] = path
     for name, table in outputs.get("files", {}).items():
         path = out_dir / name
         if name.endswith(".xlsx"):
-            write_table(path, {k: v if not isinstance(v.index, pd.RangeIndex)
-                               else v.set_index(v.columns[0]) for k, v in table.items()},
-                        provenance=provenance)
+            write_table(
+                path,
+                {
+                    k: v if not isinstance(v.index, pd.RangeIndex) else v.set_index(v.columns[0])
+                    for k, v in table.items()
+                },
+                provenance=provenance,
+            )
         else:
-            write_table(path, table if not isinstance(table.index, pd.RangeIndex)
-                        else table.set_index(table.columns[0]))
+            write_table(
+                path,
+                table
+                if not isinstance(table.index, pd.RangeIndex)
+                else table.set_index(table.columns[0]),
+            )
         written[path.name] = path
 
 
@@ -354,11 +428,20 @@ def run(args: argparse.Namespace) -> int:
     if args.sobol is not None:
         from paktsim.limits import MAX_SOBOL_N_BASE
 
-        if args.sobol < 0 or args.sobol == 1 or args.sobol & (args.sobol - 1) \
-                or args.sobol > MAX_SOBOL_N_BASE:
-            raise InputError(Problem("--sobol", "erwartet 0 oder eine Zweierpotenz von 2 bis "
-                                                f"{MAX_SOBOL_N_BASE} (z. B. 64, 128, 256)",
-                                     args.sobol))
+        if (
+            args.sobol < 0
+            or args.sobol == 1
+            or args.sobol & (args.sobol - 1)
+            or args.sobol > MAX_SOBOL_N_BASE
+        ):
+            raise InputError(
+                Problem(
+                    "--sobol",
+                    "erwartet 0 oder eine Zweierpotenz von 2 bis "
+                    f"{MAX_SOBOL_N_BASE} (z. B. 64, 128, 256)",
+                    args.sobol,
+                )
+            )
         scenario = scenario.with_changes(uncertainty={"sobol_n_base": args.sobol})
     from paktsim.commands.executor import chunk_progress_display, executor_from_args
     from paktsim.commands.progress import Steps
@@ -367,8 +450,13 @@ def run(args: argparse.Namespace) -> int:
     with Steps(quiet=args.quiet) as steps:
         try:
             with executor_from_args(args) as executor, chunk_progress_display(args):
-                outputs = build_outputs(scenario, base_dir=path.parent if path else None,
-                                        scenario_file=path, executor=executor, steps=steps)
+                outputs = build_outputs(
+                    scenario,
+                    base_dir=path.parent if path else None,
+                    scenario_file=path,
+                    executor=executor,
+                    steps=steps,
+                )
         except InputError as exc:  # name the scenario file, as `paktsim validate` does
             raise exc.with_source(str(path)) if path and exc.source is None else exc from None
         if out_dir.exists() and not out_dir.is_dir():
@@ -381,8 +469,10 @@ def run(args: argparse.Namespace) -> int:
     from paktsim.commands.run_staffing import horizon_lines
 
     print(f"{scenario.name}: {len(files)} Dateien in {out_dir}")
-    print(f"Förderregeln: Stand 1.1. jedes Jahres, {str(result.months[0])[:4]} bis "
-          f"{str(result.months[-1])[:4]}; prüfen mit: paktsim verify {out_dir / RECORD_NAME}")
+    print(
+        f"Förderregeln: Stand 1.1. jedes Jahres, {str(result.months[0])[:4]} bis "
+        f"{str(result.months[-1])[:4]}; prüfen mit: paktsim verify {out_dir / RECORD_NAME}"
+    )
     for line in horizon_lines(outputs["staffing"]["result"]):
         print(line)
     return 0

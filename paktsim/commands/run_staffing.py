@@ -62,15 +62,23 @@ def _needed_vs_funded(result: Any) -> Any:
     from paktsim.report.charts import stock_timeseries
 
     land = result.land
-    frame = pd.DataFrame({"Stellen benötigt": land["fte_needed"].to_numpy(),
-                          "Stellen gefördert": land["fte_funded"].to_numpy(),
-                          "Stellen besetzt": land["fte_staffed"].to_numpy()},
-                         index=pd.PeriodIndex([str(y) for y in land.index], freq="Y"))
+    frame = pd.DataFrame(
+        {
+            "Stellen benötigt": land["fte_needed"].to_numpy(),
+            "Stellen gefördert": land["fte_funded"].to_numpy(),
+            "Stellen besetzt": land["fte_staffed"].to_numpy(),
+        },
+        index=pd.PeriodIndex([str(y) for y in land.index], freq="Y"),
+    )
     ratio = result.scenario.staffing.target_ratio
-    return stock_timeseries(frame, title=f"Integrationsmanagement: Stellen benötigt (1:"
-                                         f"{ratio:g}) und gefördert – {result.scenario.name}\n"
-                                         f"Zielgruppe: {result.target_group_label}",
-                            ylabel="Vollzeitstellen", stacked=False)
+    return stock_timeseries(
+        frame,
+        title=f"Integrationsmanagement: Stellen benötigt (1:"
+        f"{ratio:g}) und gefördert – {result.scenario.name}\n"
+        f"Zielgruppe: {result.target_group_label}",
+        ylabel="Vollzeitstellen",
+        stacked=False,
+    )
 
 
 def start_tornado(scenario: Any, base_dir: Path | None = None) -> Any:
@@ -84,13 +92,19 @@ def start_tornado(scenario: Any, base_dir: Path | None = None) -> Any:
 
     if scenario.uncertainty.sobol_n_base:
         return None
-    return Background(functools.partial(uncertainty.tornado, scenario, "net_gap_fte", None,
-                                        base_dir=base_dir))
+    return Background(
+        functools.partial(uncertainty.tornado, scenario, "net_gap_fte", None, base_dir=base_dir)
+    )
 
 
-def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True,
-          executor: Any = None, steps: Any = None, pending_tornado: Any = None
-          ) -> dict[str, Any]:
+def build(
+    scenario: Any,
+    base_dir: Path | None = None,
+    tornado: bool = True,
+    executor: Any = None,
+    steps: Any = None,
+    pending_tornado: Any = None,
+) -> dict[str, Any]:
     """Run the staffing/budget pipeline for ``scenario`` and collect its outputs
     (the ensemble's chunks on ``executor`` if given; the long steps shown on
     ``steps``, a :class:`~paktsim.commands.progress.Steps`; the tornado from
@@ -115,31 +129,53 @@ def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True,
         files["personal_gemeinden.csv"] = _german(result.places)
     if result.comparison is not None:
         files["vergleich_kreise.csv"] = _german(result.comparison)
-    sheets = {"Übersicht": summary, "Land": files["personal_land.csv"],
-              "Kreise": files["personal_kreise.csv"],
-              "Budget Projektion": files["budget_projektion.csv"],
-              "Budget 2017-2026": files["budget_verlauf.csv"]}
+    sheets = {
+        "Übersicht": summary,
+        "Land": files["personal_land.csv"],
+        "Kreise": files["personal_kreise.csv"],
+        "Budget Projektion": files["budget_projektion.csv"],
+        "Budget 2017-2026": files["budget_verlauf.csv"],
+    }
     if "personal_gemeinden.csv" in files:
         sheets["Gemeinden"] = files["personal_gemeinden.csv"]
     if "vergleich_kreise.csv" in files:
         sheets["Vergleich Kreise"] = files["vergleich_kreise.csv"]
 
     figures: dict[str, Any] = {"personal_bedarf_foerderung": _needed_vs_funded(result)}
-    record: dict[str, Any] = {"staffing_summary": {
-        str(y): {k: float(result.land[k].loc[y]) for k in
-                 ("caseload", "fte_needed", "fte_funded", "fte_staffed", "gap_fte", "gap_eur")}
-        for y in result.years}}
+    record: dict[str, Any] = {
+        "staffing_summary": {
+            str(y): {
+                k: float(result.land[k].loc[y])
+                for k in (
+                    "caseload",
+                    "fte_needed",
+                    "fte_funded",
+                    "fte_staffed",
+                    "gap_fte",
+                    "gap_eur",
+                )
+            }
+            for y in result.years
+        }
+    }
     ens = result.ensemble
     if ens is not None:
-        bands = pd.concat({COLUMN_LABELS[m]: pd.concat(
-            [result.land[m].rename("deterministisch"), ens.quantiles(m)], axis=1)
-            for m in ("fte_needed", "gap_fte", "ratio_actual", "gap_eur")}, axis=1)
+        bands = pd.concat(
+            {
+                COLUMN_LABELS[m]: pd.concat(
+                    [result.land[m].rename("deterministisch"), ens.quantiles(m)], axis=1
+                )
+                for m in ("fte_needed", "gap_fte", "ratio_actual", "gap_eur")
+            },
+            axis=1,
+        )
         bands.columns = [f"{a} {b}" for a, b in bands.columns]
         files["unsicherheit_land.csv"] = bands.reset_index().rename(columns={"year": "Jahr"})
         prob = ens.prob_ratio_above(pipeline.ratio_alert(scenario))
         prob.columns = [str(c) for c in prob.columns]
         files["unsicherheit_kreise_ueber_120.csv"] = prob.reset_index().rename(
-            columns={"kreis_ags": "Kreis-AGS"})
+            columns={"kreis_ags": "Kreis-AGS"}
+        )
         sheets["Unsicherheit Land"] = files["unsicherheit_land.csv"]
         files["unsicherheit_kreise.csv"] = kreis_bands(result)
         sheets["Unsicherheit Kreise"] = files["unsicherheit_kreise.csv"]
@@ -147,21 +183,31 @@ def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True,
         q = ens.quantiles("gap_fte")
         q.index = pd.PeriodIndex([str(y) for y in q.index], freq="Y")
         figures["personal_faecher_fehlende_stellen"] = charts.fan_chart(
-            q, title=f"Fehlende Stellen (VZÄ), Monte Carlo P10–P90 und Median aus "
-                     f"{ens.n_draws} Ziehungen – {scenario.name}", ylabel="Vollzeitstellen")
-        record["ensemble"] = {"n_draws": ens.n_draws, "seed": ens.seed,
-                              "chunk_size": ens.chunk_size,
-                              "drawn_mean": {k: float(v.mean()) for k, v in ens.drawn.items()}}
+            q,
+            title=f"Fehlende Stellen (VZÄ), Monte Carlo P10–P90 und Median aus "
+            f"{ens.n_draws} Ziehungen – {scenario.name}",
+            ylabel="Vollzeitstellen",
+        )
+        record["ensemble"] = {
+            "n_draws": ens.n_draws,
+            "seed": ens.seed,
+            "chunk_size": ens.chunk_size,
+            "drawn_mean": {k: float(v.mean()) for k, v in ens.drawn.items()},
+        }
     sobol_year = None
     if scenario.uncertainty.sobol_n_base:
         with steps.step(f"Sobol-Analyse: {scenario.uncertainty.sobol_n_base} Basisstichproben"):
             sobol_year = _add_sobol(scenario, base_dir, files, sheets, figures, record)
     if tornado:
         with steps.step("Tornado: Annahmen einzeln verändert"):
-            tor = pending_tornado.result() if pending_tornado is not None else \
-                uncertainty.tornado(scenario, "net_gap_fte", sobol_year, base_dir=base_dir)
+            tor = (
+                pending_tornado.result()
+                if pending_tornado is not None
+                else uncertainty.tornado(scenario, "net_gap_fte", sobol_year, base_dir=base_dir)
+            )
         effects = tor.set_index("label")[["value_low", "value_high"]].rename(
-            columns={"value_low": "low", "value_high": "high"})
+            columns={"value_low": "low", "value_high": "high"}
+        )
         year = tor.attrs["year"]
         # an assumption that does not move the year's gap gets no empty bar: it is named
         acting = (effects["high"] - effects["low"]).abs() > 1e-9
@@ -169,17 +215,34 @@ def build(scenario: Any, base_dir: Path | None = None, tornado: bool = True,
         if not acting.all():
             title += f"\nohne Wirkung auf {year}: " + ", ".join(effects.index[~acting])
         figures["personal_tornado"] = charts.tornado(
-            effects[acting] if acting.any() else effects, base=float(tor["base"].iloc[0]),
+            effects[acting] if acting.any() else effects,
+            base=float(tor["base"].iloc[0]),
             title=title,
-            xlabel="Fehlende Stellen (VZÄ, negativ = Überhang)", decimals=0)
-        files["sensitivitaet.csv"] = tor.reset_index().rename(columns={
-            "input": "Eingabe", "label": "Bezeichnung", "low": "unterer Wert",
-            "high": "oberer Wert", "value_low": "Ergebnis unten", "value_high": "Ergebnis oben",
-            "base": "Ergebnis Basis", "swing": "Spannweite"})
+            xlabel="Fehlende Stellen (VZÄ, negativ = Überhang)",
+            decimals=0,
+        )
+        files["sensitivitaet.csv"] = tor.reset_index().rename(
+            columns={
+                "input": "Eingabe",
+                "label": "Bezeichnung",
+                "low": "unterer Wert",
+                "high": "oberer Wert",
+                "value_low": "Ergebnis unten",
+                "value_high": "Ergebnis oben",
+                "base": "Ergebnis Basis",
+                "swing": "Spannweite",
+            }
+        )
         sheets["Sensitivität"] = files["sensitivitaet.csv"]
     files[WORKBOOK_NAME] = sheets
-    return {"files": files, "figures": figures, "record": record, "result": result,
-            "summary": summary, "notes": list(result.notes)}
+    return {
+        "files": files,
+        "figures": figures,
+        "record": record,
+        "result": result,
+        "summary": summary,
+        "notes": list(result.notes),
+    }
 
 
 def kreis_bands(result: Any) -> pd.DataFrame:
@@ -199,20 +262,28 @@ def kreis_bands(result: Any) -> pd.DataFrame:
 
 
 #: German headers of the Sobol table
-SOBOL_COLUMNS = {"metric": "Kennzahl", "year": "Jahr", "factor": "Annahme (Schlüssel)",
-                 "label": "Annahme", "low": "unterer Wert", "high": "oberer Wert",
-                 "S1": "Haupteffekt S1", "S1_conf": "S1 ± (95 %)",
-                 "ST": "Gesamteffekt ST", "ST_conf": "ST ± (95 %)"}
+SOBOL_COLUMNS = {
+    "metric": "Kennzahl",
+    "year": "Jahr",
+    "factor": "Annahme (Schlüssel)",
+    "label": "Annahme",
+    "low": "unterer Wert",
+    "high": "oberer Wert",
+    "S1": "Haupteffekt S1",
+    "S1_conf": "S1 ± (95 %)",
+    "ST": "Gesamteffekt ST",
+    "ST_conf": "ST ± (95 %)",
+}
 
 
-def _add_sobol(scenario: Any, base_dir: Any, files: dict, sheets: dict, figures: dict,
-               record: dict) -> int:
+def _add_sobol(
+    scenario: Any, base_dir: Any, files: dict, sheets: dict, figures: dict, record: dict
+) -> int:
     """Sobol indices of the net gap and the co-funding (year of the largest median gap);
     returns that year."""
     from paktsim import sensitivity
 
-    res = sensitivity.sobol(scenario, n_base=scenario.uncertainty.sobol_n_base,
-                            base_dir=base_dir)
+    res = sensitivity.sobol(scenario, n_base=scenario.uncertainty.sobol_n_base, base_dir=base_dir)
     parts = []
     for metric in ("net_gap_fte", "cofunding_eur"):
         ix = res.indices(metric)
@@ -222,13 +293,20 @@ def _add_sobol(scenario: Any, base_dir: Any, files: dict, sheets: dict, figures:
         parts.append(table)
         name = "personal_sobol" if metric == "net_gap_fte" else "personal_sobol_eigenanteil"
         figures[name] = sensitivity.sobol_chart(
-            ix, title=f"{sensitivity.METRIC_LABELS[metric]} {res.year}:\nSobol-Indizes – "
-                      f"{scenario.name}")
+            ix,
+            title=f"{sensitivity.METRIC_LABELS[metric]} {res.year}:\nSobol-Indizes – "
+            f"{scenario.name}",
+        )
     table = pd.concat(parts, ignore_index=True).rename(columns=SOBOL_COLUMNS)
     files["sensitivitaet_sobol.csv"] = table
     sheets["Sobol"] = table
-    record["sobol"] = {"n_base": res.n_base, "runs": int(len(res.X)), "year": res.year,
-                       "seed": res.seed, "factors": len(res.factors)}
+    record["sobol"] = {
+        "n_base": res.n_base,
+        "runs": int(len(res.X)),
+        "year": res.year,
+        "seed": res.seed,
+        "factors": len(res.factors),
+    }
     return res.year
 
 
@@ -240,15 +318,19 @@ def headline(result: Any) -> str:
     land = result.land.loc[y]
     ratio = land["ratio_actual"]
     ratio_text = "–" if np.isnan(ratio) else f"1:{fmt.number(ratio)}"
-    text = (f"{y} (Zielgruppe: {result.target_group_label}): "
-            f"{fmt.number(land['fte_needed'])} Stellen benötigt, "
-            f"{fmt.number(land['fte_funded'])} gefördert, Schlüssel {ratio_text}, "
-            f"fehlend {fmt.number(land['gap_fte'])} (deterministisch)")
+    text = (
+        f"{y} (Zielgruppe: {result.target_group_label}): "
+        f"{fmt.number(land['fte_needed'])} Stellen benötigt, "
+        f"{fmt.number(land['fte_funded'])} gefördert, Schlüssel {ratio_text}, "
+        f"fehlend {fmt.number(land['gap_fte'])} (deterministisch)"
+    )
     ens = result.ensemble
     if ens is not None:
         q = ens.quantiles("gap_fte").loc[y]
-        text += (f"; Monte Carlo ({ens.n_draws} Ziehungen) fehlend P10/P50/P90: "
-                 f"{fmt.number(q['P10'])} / {fmt.number(q['P50'])} / {fmt.number(q['P90'])}")
+        text += (
+            f"; Monte Carlo ({ens.n_draws} Ziehungen) fehlend P10/P50/P90: "
+            f"{fmt.number(q['P10'])} / {fmt.number(q['P50'])} / {fmt.number(q['P90'])}"
+        )
     return text
 
 
@@ -265,29 +347,38 @@ def horizon_lines(result: Any) -> list[str]:
     stocks = pd.Series(year_end.to_numpy(), index=year_end.index.year)
     ens = result.ensemble
     bands = ens.quantiles("gap_fte") if ens is not None else None
-    convention = "deterministisch" if ens is None else \
-        f"deterministisch; P10/P50/P90 aus {ens.n_draws} Monte-Carlo-Ziehungen"
+    convention = (
+        "deterministisch"
+        if ens is None
+        else f"deterministisch; P10/P50/P90 aus {ens.n_draws} Monte-Carlo-Ziehungen"
+    )
     lines = [f"Zielgruppe: {result.target_group_label} ({convention})"]
     for year in result.years:
         row = land.loc[year]
         ratio = row["ratio_actual"]
-        text = (f"{year}: Bestand Jahresende {fmt.number(stocks.get(year, np.nan))} Personen, "
-                f"Zielgruppe {fmt.number(row['target_group'])}, "
-                f"Stellen benötigt {fmt.number(row['fte_needed'])}, "
-                f"gefördert {fmt.number(row['fte_funded'])}, "
-                f"fehlend {fmt.number(row['gap_fte'])}, Schlüssel "
-                + ("–" if np.isnan(ratio) else f"1:{fmt.number(ratio)}"))
+        text = (
+            f"{year}: Bestand Jahresende {fmt.number(stocks.get(year, np.nan))} Personen, "
+            f"Zielgruppe {fmt.number(row['target_group'])}, "
+            f"Stellen benötigt {fmt.number(row['fte_needed'])}, "
+            f"gefördert {fmt.number(row['fte_funded'])}, "
+            f"fehlend {fmt.number(row['gap_fte'])}, Schlüssel "
+            + ("–" if np.isnan(ratio) else f"1:{fmt.number(ratio)}")
+        )
         if bands is not None:
             q = bands.loc[year]
-            text += (f", fehlend P10/P50/P90 {fmt.number(q['P10'])} / {fmt.number(q['P50'])}"
-                     f" / {fmt.number(q['P90'])}")
+            text += (
+                f", fehlend P10/P50/P90 {fmt.number(q['P10'])} / {fmt.number(q['P50'])}"
+                f" / {fmt.number(q['P90'])}"
+            )
         lines.append(text)
     years = result.years
     gap = land["gap_fte"]
     worst = int(gap.idxmax())
-    lines.append(f"{years[0]}–{years[-1]}: im Mittel {fmt.number(land['fte_needed'].mean())} "
-                 f"Stellen benötigt, {fmt.number(land['fte_funded'].mean())} gefördert, "
-                 f"{fmt.number(gap.mean())} fehlend (am meisten {worst}: "
-                 f"{fmt.number(gap.loc[worst])}); Fehlbetrag Landesmittel zusammen "
-                 f"{fmt.number(land['gap_eur'].sum())} €")
+    lines.append(
+        f"{years[0]}–{years[-1]}: im Mittel {fmt.number(land['fte_needed'].mean())} "
+        f"Stellen benötigt, {fmt.number(land['fte_funded'].mean())} gefördert, "
+        f"{fmt.number(gap.mean())} fehlend (am meisten {worst}: "
+        f"{fmt.number(gap.loc[worst])}); Fehlbetrag Landesmittel zusammen "
+        f"{fmt.number(land['gap_eur'].sum())} €"
+    )
     return lines

@@ -37,10 +37,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "sweep",
         help="Raster von Varianten rechnen (sweep.grid des Szenarios)",
         description="Rechnet jede Kombination der Werte in 'sweep.grid' des Szenarios "
-                    "(z. B. Regel × Stadtfaktor × Mittel × Zugangspfad) und schreibt eine "
-                    "Tabelle je Kombination und Jahr (sweep.csv), den Vergleich mit dem "
-                    "Basisszenario (sweep_vergleich.csv), beides als Excel und einen "
-                    "Laufnachweis.",
+        "(z. B. Regel × Stadtfaktor × Mittel × Zugangspfad) und schreibt eine "
+        "Tabelle je Kombination und Jahr (sweep.csv), den Vergleich mit dem "
+        "Basisszenario (sweep_vergleich.csv), beides als Excel und einen "
+        "Laufnachweis.",
     )
     parser.add_argument("scenario", metavar="SCENARIO", help="Szenario-Datei (YAML) mit sweep.grid")
     parser.add_argument("--out", required=True, metavar="DIR", help="Ausgabeordner")
@@ -80,35 +80,54 @@ def run(args: argparse.Namespace) -> int:
     ensure_writable(targets, force=args.force, location="--out")
     try:
         with executor_from_args(args) as executor:
-            result = sweep.run(scenario, base_dir=path.resolve().parent, executor=executor,
-                               progress=_progress(args.quiet))
+            result = sweep.run(
+                scenario,
+                base_dir=path.resolve().parent,
+                executor=executor,
+                progress=_progress(args.quiet),
+            )
     except InputError as exc:
         raise exc.with_source(str(path)) if exc.source is None else exc from None
     grid = list(result.combinations.columns)
     base = result.base.reset_index()
-    provenance = {"Szenario": scenario.name, "Szenario sha256": scenario.sha256,
-                  "Kombinationen": len(result.combinations),
-                  "Raster": ", ".join(grid)}
-    with output_set(out_dir, [p.name for p in targets], force=args.force,
-                    record_name=RECORD_NAME) as staging:
+    provenance = {
+        "Szenario": scenario.name,
+        "Szenario sha256": scenario.sha256,
+        "Kombinationen": len(result.combinations),
+        "Raster": ", ".join(grid),
+    }
+    with output_set(
+        out_dir, [p.name for p in targets], force=args.force, record_name=RECORD_NAME
+    ) as staging:
         written = {}
-        for name, table in (("sweep.csv", result.table),
-                            ("sweep_vergleich.csv", result.comparison)):
+        for name, table in (
+            ("sweep.csv", result.table),
+            ("sweep_vergleich.csv", result.comparison),
+        ):
             # German headers as in sweep.xlsx; grid paths and values stay as written (machine)
-            written[name] = write_table(staging / name,
-                                        sweep.german(table, []).set_index("Kombination"))
-        sheets = {"Varianten": sweep.german(result.table, grid).set_index("Kombination"),
-                  "Vergleich mit Basis": sweep.german(result.comparison,
-                                                      grid).set_index("Kombination"),
-                  "Basis": sweep.german(base, []).set_index("Jahr")}
-        written["sweep.xlsx"] = write_table(staging / "sweep.xlsx", sheets,
-                                            provenance=provenance)
-        record = build_record(scenario=scenario, parameters={},
-                              data={"vintage": scenario.data.vintage,
-                                    "sources_sha256": data_info().get("sources", {})},
-                              inputs={"scenario_file": path}, outputs=written,
-                              extra={"combinations": len(result.combinations), "grid": grid})
+            written[name] = write_table(
+                staging / name, sweep.german(table, []).set_index("Kombination")
+            )
+        sheets = {
+            "Varianten": sweep.german(result.table, grid).set_index("Kombination"),
+            "Vergleich mit Basis": sweep.german(result.comparison, grid).set_index("Kombination"),
+            "Basis": sweep.german(base, []).set_index("Jahr"),
+        }
+        written["sweep.xlsx"] = write_table(staging / "sweep.xlsx", sheets, provenance=provenance)
+        record = build_record(
+            scenario=scenario,
+            parameters={},
+            data={
+                "vintage": scenario.data.vintage,
+                "sources_sha256": data_info().get("sources", {}),
+            },
+            inputs={"scenario_file": path},
+            outputs=written,
+            extra={"combinations": len(result.combinations), "grid": grid},
+        )
         write_record(staging / RECORD_NAME, record)
-    print(f"{scenario.name}: {number(len(result.combinations))} Kombinationen × "
-          f"{number(result.base.shape[0])} Jahre, {len(targets)} Dateien in {out_dir}")
+    print(
+        f"{scenario.name}: {number(len(result.combinations))} Kombinationen × "
+        f"{number(result.base.shape[0])} Jahre, {len(targets)} Dateien in {out_dir}"
+    )
     return 0

@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "validate",
         help="Szenario-Dateien prüfen (ohne Rechnung)",
         description="Prüft Szenario-Dateien (YAML). Gibt je Problem eine Zeile "
-                    "'DATEI: feld.pfad: was falsch ist (erhalten WERT)' aus; Exit-Code 2 bei Fehlern.",
+        "'DATEI: feld.pfad: was falsch ist (erhalten WERT)' aus; Exit-Code 2 bei Fehlern.",
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="Szenario-Datei(en), YAML")
     parser.set_defaults(func=run)

@@ -21,15 +21,23 @@ __all__ = ["register", "run", "rerun_record"]
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``verify`` sub-command."""
     p = sub.add_parser(
-        "verify", help="Laufprotokoll prüfen (Prüfsummen, auf Wunsch Neuberechnung)",
+        "verify",
+        help="Laufprotokoll prüfen (Prüfsummen, auf Wunsch Neuberechnung)",
         description="Prüft ein Laufprotokoll (run_record.json): seine eigene Prüfsumme und die "
-                    "der Ausgabedateien daneben; mit --rerun wird das Szenario neu gerechnet "
-                    "und jede Ausgabe Byte für Byte verglichen.")
+        "der Ausgabedateien daneben; mit --rerun wird das Szenario neu gerechnet "
+        "und jede Ausgabe Byte für Byte verglichen.",
+    )
     p.add_argument("record", metavar="PROTOKOLL.json", help="Laufprotokoll von 'paktsim run'")
-    p.add_argument("--rerun", action="store_true",
-                   help="Szenario neu rechnen und Ausgaben Byte für Byte vergleichen")
-    p.add_argument("--inputs", metavar="ORDNER",
-                   help="Ordner der Eingabedateien des Szenarios (Standard: aktueller Ordner)")
+    p.add_argument(
+        "--rerun",
+        action="store_true",
+        help="Szenario neu rechnen und Ausgaben Byte für Byte vergleichen",
+    )
+    p.add_argument(
+        "--inputs",
+        metavar="ORDNER",
+        help="Ordner der Eingabedateien des Szenarios (Standard: aktueller Ordner)",
+    )
     p.set_defaults(func=run)
 
 
@@ -43,11 +51,16 @@ def run(args: argparse.Namespace) -> int:
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(Problem(str(path), "kein Laufprotokoll (JSON erwartet)",
-                                 type(exc).__name__)) from None
+        raise InputError(
+            Problem(str(path), "kein Laufprotokoll (JSON erwartet)", type(exc).__name__)
+        ) from None
     if not isinstance(record, dict) or "outputs" not in record or "scenario" not in record:
-        raise InputError(Problem(str(path), "kein Laufprotokoll von 'paktsim run' "
-                                            "(Felder outputs und scenario fehlen)"))
+        raise InputError(
+            Problem(
+                str(path),
+                "kein Laufprotokoll von 'paktsim run' (Felder outputs und scenario fehlen)",
+            )
+        )
     problems = verify_record(path)
     n = len(record["outputs"])
     if args.rerun:
@@ -63,9 +76,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-
-def rerun_record(path: str | os.PathLike[str], base_dir: str | os.PathLike[str] | None = None
-                 ) -> list[str]:
+def rerun_record(
+    path: str | os.PathLike[str], base_dir: str | os.PathLike[str] | None = None
+) -> list[str]:
     """Rerun the record's scenario into a temporary folder and compare every output byte for byte.
 
     Parameters

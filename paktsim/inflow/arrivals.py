@@ -67,12 +67,17 @@ PATHS: tuple[str, ...] = ("historic", "baseline", "wave_2015", "ukraine_surge", 
 
 def months(start: str | pd.Period, end: str | pd.Period) -> pd.PeriodIndex:
     """Monthly ``PeriodIndex`` from ``start`` to ``end`` inclusive, named ``"month"``."""
-    return pd.period_range(pd.Period(start, freq="M"), pd.Period(end, freq="M"), freq="M",
-                           name="month")
+    return pd.period_range(
+        pd.Period(start, freq="M"), pd.Period(end, freq="M"), freq="M", name="month"
+    )
 
 
-def year_path(year: int, total: float, known: Mapping[int, float] | None = None,
-              anchors: Sequence[tuple[dt.date, float]] = ()) -> np.ndarray:
+def year_path(
+    year: int,
+    total: float,
+    known: Mapping[int, float] | None = None,
+    anchors: Sequence[tuple[dt.date, float]] = (),
+) -> np.ndarray:
     """Twelve monthly values for one year that add up to ``total``.
 
     Parameters
@@ -106,8 +111,13 @@ def year_path(year: int, total: float, known: Mapping[int, float] | None = None,
     pts.append((days[-1], float(total)))
     x, y = np.array(pts).T
     if np.any(np.diff(y) < 0) or np.any(np.diff(x) < 0):
-        raise InputError(Problem(f"arrivals.{year}", "cumulative counts must not decrease "
-                                 "and must stay within the annual total", list(y)))
+        raise InputError(
+            Problem(
+                f"arrivals.{year}",
+                "cumulative counts must not decrease and must stay within the annual total",
+                list(y),
+            )
+        )
     cum = np.interp(days, x, y)
     values = np.diff(cum)
     last_anchor_day = max((float((d - start).days) for d, _ in anchors), default=-1.0)
@@ -117,8 +127,13 @@ def year_path(year: int, total: float, known: Mapping[int, float] | None = None,
     rest = float(total) - values[fixed].sum()
     free = ~fixed
     if rest < -1e-9 or (rest > 1e-9 and not free.any()):
-        raise InputError(Problem(f"arrivals.{year}", "known months and counts do not fit the "
-                                 "annual total", {"total": total, "fixed": values[fixed].sum()}))
+        raise InputError(
+            Problem(
+                f"arrivals.{year}",
+                "known months and counts do not fit the annual total",
+                {"total": total, "fixed": values[fixed].sum()},
+            )
+        )
     weights = values[free]
     weights = weights / weights.sum() if weights.sum() > 0 else np.full(free.sum(), 1 / free.sum())
     values[free] = max(rest, 0.0) * weights
@@ -136,8 +151,7 @@ def _anchors(path: str, tree: Any, overrides: Any) -> list[tuple[dt.date, float]
     from paktsim import params
 
     frame = params.series(path, overrides, tree=tree)
-    return [(ts.date(), float(v)) for ts, v in zip(frame["date"], frame["value"])
-            if not pd.isna(v)]
+    return [(ts.date(), float(v)) for ts, v in zip(frame["date"], frame["value"]) if not pd.isna(v)]
 
 
 def historic(overrides: Mapping[str, Any] | None = None, *, tree: Any = None) -> pd.DataFrame:
@@ -158,8 +172,13 @@ def historic(overrides: Mapping[str, Any] | None = None, *, tree: Any = None) ->
     from paktsim import params
 
     # the same for every scenario without overrides: memoised per parameter tree
-    return params.memoised(("inflow.arrivals.historic",), lambda: _historic(overrides, tree),
-                           overrides, tree=tree, copy=True)
+    return params.memoised(
+        ("inflow.arrivals.historic",),
+        lambda: _historic(overrides, tree),
+        overrides,
+        tree=tree,
+        copy=True,
+    )
 
 
 def _historic(overrides: Mapping[str, Any] | None, tree: Any) -> pd.DataFrame:
@@ -170,17 +189,23 @@ def _historic(overrides: Mapping[str, Any] | None, tree: Any) -> pd.DataFrame:
     years = range(HISTORIC_START.year, HISTORIC_END.year + 1)
     anchors_ua = _anchors("inflow.arrivals.ukraine.cumulative", tree, overrides)
     for group in GROUPS:
-        totals = params.yearly(f"inflow.arrivals.{group}.per_year", years[0], years[-1],
-                               overrides, tree=tree)
+        totals = params.yearly(
+            f"inflow.arrivals.{group}.per_year", years[0], years[-1], overrides, tree=tree
+        )
         monthly_path = f"inflow.arrivals.{group}.per_month"
         has_monthly = monthly_path in (tree if tree is not None else params.load())
         for year in years:
             total = totals.loc[year]
             if pd.isna(total):
-                raise InputError(Problem(f"inflow.arrivals.{group}.per_year",
-                                         f"no annual total in force for {year}"))
+                raise InputError(
+                    Problem(
+                        f"inflow.arrivals.{group}.per_year", f"no annual total in force for {year}"
+                    )
+                )
             known = _monthly_known(monthly_path, year, tree, overrides) if has_monthly else {}
-            anchors = [(d, v) for d, v in anchors_ua if d.year == year] if group == "ukraine" else []
+            anchors = (
+                [(d, v) for d, v in anchors_ua if d.year == year] if group == "ukraine" else []
+            )
             out.loc[str(year), group] = year_path(year, float(total), known, anchors)
     return out
 
@@ -189,8 +214,9 @@ def _year_block(hist: pd.DataFrame, group: str, year: int) -> np.ndarray:
     return hist.loc[str(year), group].to_numpy()
 
 
-def forward(name: str, index: pd.PeriodIndex, hist: pd.DataFrame,
-            baseline_years: int = 3) -> pd.DataFrame:
+def forward(
+    name: str, index: pd.PeriodIndex, hist: pd.DataFrame, baseline_years: int = 3
+) -> pd.DataFrame:
     """A named forward path on ``index`` (months after the historic path).
 
     Parameters
@@ -209,8 +235,9 @@ def forward(name: str, index: pd.PeriodIndex, hist: pd.DataFrame,
     pandas.DataFrame
     """
     if name not in PATHS:
-        raise InputError(Problem("arrivals.path", f"unknown path, expected one of "
-                                 f"{', '.join(PATHS)}", name))
+        raise InputError(
+            Problem("arrivals.path", f"unknown path, expected one of {', '.join(PATHS)}", name)
+        )
     out = pd.DataFrame(0.0, index=index, columns=list(GROUPS))
     if name in ("historic", "custom") or len(index) == 0:
         return out
@@ -233,15 +260,17 @@ def forward(name: str, index: pd.PeriodIndex, hist: pd.DataFrame,
     return out
 
 
-def _span(index: pd.PeriodIndex, start: str | None, end: str | None,
-          default_start: pd.Period) -> np.ndarray:
+def _span(
+    index: pd.PeriodIndex, start: str | None, end: str | None, default_start: pd.Period
+) -> np.ndarray:
     lo = pd.Period(start, freq="M") if start else default_start
     hi = pd.Period(end, freq="M") if end else index[-1]
     return np.asarray((index >= lo) & (index <= hi))
 
 
-def level(index: pd.PeriodIndex, per_month: float, start: str | None = None,
-          end: str | None = None) -> pd.Series:
+def level(
+    index: pd.PeriodIndex, per_month: float, start: str | None = None, end: str | None = None
+) -> pd.Series:
     """``per_month`` persons in every month from ``start`` to ``end`` (default: all)."""
     mask = _span(index, start, end, index[0])
     return pd.Series(np.where(mask, float(per_month), 0.0), index=index)
@@ -254,8 +283,9 @@ def pulse(index: pd.PeriodIndex, total: float, start: str, end: str) -> pd.Serie
     return pd.Series(np.where(mask, float(total) / n if n else 0.0, 0.0), index=index)
 
 
-def ramp(index: pd.PeriodIndex, per_month: float, per_month_end: float, start: str,
-         end: str) -> pd.Series:
+def ramp(
+    index: pd.PeriodIndex, per_month: float, per_month_end: float, start: str, end: str
+) -> pd.Series:
     """Linear from ``per_month`` at ``start`` to ``per_month_end`` at ``end``, zero outside."""
     mask = _span(index, start, end, index[0])
     n = int(mask.sum())
@@ -264,8 +294,12 @@ def ramp(index: pd.PeriodIndex, per_month: float, per_month_end: float, start: s
     return pd.Series(values, index=index)
 
 
-def seasonal(index: pd.PeriodIndex, factors: Sequence[float], start: str | None = None,
-             end: str | None = None) -> pd.Series:
+def seasonal(
+    index: pd.PeriodIndex,
+    factors: Sequence[float],
+    start: str | None = None,
+    end: str | None = None,
+) -> pd.Series:
     """Multipliers by calendar month (Jan … Dec) within ``start`` … ``end``, 1 outside."""
     if len(factors) != 12:
         raise InputError(Problem("factors", "expected 12 factors (Jan..Dec)", list(factors)))
@@ -292,8 +326,13 @@ def read_csv(path: str | Path, location: str = "file") -> pd.Series:
         raise InputError(Problem(location, f"cannot read CSV: {exc}", str(path))) from None
     missing = [c for c in ("month", "persons") if c not in frame.columns]
     if missing:
-        raise InputError(Problem(f"{path.name}", f"missing column(s) {', '.join(missing)}; "
-                                 "expected month,persons", list(frame.columns)))
+        raise InputError(
+            Problem(
+                f"{path.name}",
+                f"missing column(s) {', '.join(missing)}; expected month,persons",
+                list(frame.columns),
+            )
+        )
     problems: list[Problem] = []
     periods, values = [], []
     for i, (m, v) in enumerate(zip(frame["month"], frame["persons"]), start=2):
@@ -309,8 +348,7 @@ def read_csv(path: str | Path, location: str = "file") -> pd.Series:
             if not np.isfinite(x) or x < 0:
                 raise ValueError
         except (ValueError, TypeError):
-            problems.append(Problem(f"{path.name}:row {i}:persons",
-                                    "expected a number >= 0", v))
+            problems.append(Problem(f"{path.name}:row {i}:persons", "expected a number >= 0", v))
             continue
         periods.append(p)
         values.append(x)
@@ -322,8 +360,13 @@ def read_csv(path: str | Path, location: str = "file") -> pd.Series:
     return pd.Series(values, index=pd.PeriodIndex(periods, freq="M", name="month"), dtype=float)
 
 
-def _apply_block(path: pd.DataFrame, block: "ArrivalBlock", base_dir: Path | None,
-                 location: str, fwd_start: pd.Period) -> None:
+def _apply_block(
+    path: pd.DataFrame,
+    block: "ArrivalBlock",
+    base_dir: Path | None,
+    location: str,
+    fwd_start: pd.Period,
+) -> None:
     idx = path.index
     col = block.group
     if block.kind == "seasonal":
@@ -335,8 +378,13 @@ def _apply_block(path: pd.DataFrame, block: "ArrivalBlock", base_dir: Path | Non
     elif block.kind == "pulse":
         add = pulse(idx, block.total or 0.0, block.start or "", block.end or "")
     elif block.kind == "ramp":
-        add = ramp(idx, block.per_month or 0.0, block.per_month_end or 0.0,
-                   block.start or "", block.end or "")
+        add = ramp(
+            idx,
+            block.per_month or 0.0,
+            block.per_month_end or 0.0,
+            block.start or "",
+            block.end or "",
+        )
     else:
         file = Path(block.file or "")
         if base_dir is not None and not file.is_absolute():
@@ -344,14 +392,25 @@ def _apply_block(path: pd.DataFrame, block: "ArrivalBlock", base_dir: Path | Non
         values = read_csv(file, location=f"{location}.file")
         outside = values.index.difference(idx)
         if len(outside):
-            raise InputError(Problem(f"{location}.file", "months outside the simulated "
-                                     f"period {idx[0]}..{idx[-1]}", [str(p) for p in outside[:5]]))
+            raise InputError(
+                Problem(
+                    f"{location}.file",
+                    f"months outside the simulated period {idx[0]}..{idx[-1]}",
+                    [str(p) for p in outside[:5]],
+                )
+            )
         add = values.reindex(idx, fill_value=0.0)
     path[col] = path[col] + add.to_numpy()
 
 
-def build(spec: "ArrivalsSpec", end: str | pd.Period, *, base_dir: str | Path | None = None,
-          overrides: Mapping[str, Any] | None = None, tree: Any = None) -> pd.DataFrame:
+def build(
+    spec: "ArrivalsSpec",
+    end: str | pd.Period,
+    *,
+    base_dir: str | Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    tree: Any = None,
+) -> pd.DataFrame:
     """The full monthly path from :data:`HISTORIC_START` to ``end`` for a scenario.
 
     Historic months come from :func:`historic`; later months from the named
@@ -376,7 +435,8 @@ def build(spec: "ArrivalsSpec", end: str | pd.Period, *, base_dir: str | Path | 
     fwd = forward(spec.path, fwd_idx, hist, int(snap["inflow.forward.baseline_years"]))
     path = pd.concat([hist, fwd * float(spec.scale)])
     for i, block in enumerate(spec.blocks):
-        _apply_block(path, block, Path(base_dir) if base_dir else None,
-                     f"arrivals.blocks.{i}", FORWARD_START)
+        _apply_block(
+            path, block, Path(base_dir) if base_dir else None, f"arrivals.blocks.{i}", FORWARD_START
+        )
     path.index.name = "month"
     return path.loc[:end]

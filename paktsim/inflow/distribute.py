@@ -44,8 +44,17 @@ import pandas as pd
 
 from paktsim.errors import InputError, Problem
 
-__all__ = ["Keys", "vintage_for", "segments", "build_keys", "sites", "site_weights",
-           "month_keys", "foreign_share", "initial_key"]
+__all__ = [
+    "Keys",
+    "vintage_for",
+    "segments",
+    "build_keys",
+    "sites",
+    "site_weights",
+    "month_keys",
+    "foreign_share",
+    "initial_key",
+]
 
 
 def vintage_for(month: pd.Period, latest: int | None = None) -> int:
@@ -73,8 +82,9 @@ def segments(index: pd.PeriodIndex, latest: int | None = None) -> tuple[np.ndarr
     vintages : list of int
         ``vintages[s]`` is the population vintage of segment ``s`` (ascending).
     """
-    per_month = np.array([vintage_for(p, latest) for p in
-                          pd.period_range(index[0], index[-1], freq="M")])
+    per_month = np.array(
+        [vintage_for(p, latest) for p in pd.period_range(index[0], index[-1], freq="M")]
+    )
     if len(per_month) != len(index):
         raise ValueError("index must be a contiguous monthly range")
     vintages = sorted(set(per_month.tolist()))
@@ -152,9 +162,13 @@ def _weights(user: pd.Series | None, default: pd.Series, name: str) -> pd.Series
     return user.reindex(default.index)
 
 
-def build_keys(vintages: list[int], *, kreis_key: pd.Series | None = None,
-               gemeinde_key: pd.Series | None = None,
-               credits: Mapping[str, float] | None = None) -> Keys:
+def build_keys(
+    vintages: list[int],
+    *,
+    kreis_key: pd.Series | None = None,
+    gemeinde_key: pd.Series | None = None,
+    credits: Mapping[str, float] | None = None,
+) -> Keys:
     """Keys for each vintage (segment).
 
     Parameters
@@ -199,8 +213,10 @@ def build_keys(vintages: list[int], *, kreis_key: pd.Series | None = None,
     kreis_rows, gem_rows = [], []
     for v in vintages:
         pop_m = regions.municipalities(v)["population"].reindex(gem_ags).astype(float)
-        pop_k = pd.Series(np.bincount(kreis_of, weights=pop_m.to_numpy(), minlength=len(kreis_ags)),
-                          index=kreis_ags)
+        pop_k = pd.Series(
+            np.bincount(kreis_of, weights=pop_m.to_numpy(), minlength=len(kreis_ags)),
+            index=kreis_ags,
+        )
         wk = _weights(kreis_key, pop_k, "kreis_key") * credit
         wg = _weights(gemeinde_key, pop_m, "gemeinde_key").to_numpy()
         if wk.sum() <= 0:
@@ -209,13 +225,19 @@ def build_keys(vintages: list[int], *, kreis_key: pd.Series | None = None,
         within_tot = np.bincount(kreis_of, weights=wg, minlength=len(kreis_ags))
         empty = np.flatnonzero(within_tot <= 0)
         if len(empty):
-            raise InputError(Problem(f"gemeinde_key:{kreis_ags[empty[0]]}",
-                                     "all Gemeinden of this Kreis have weight zero", 0))
+            raise InputError(
+                Problem(
+                    f"gemeinde_key:{kreis_ags[empty[0]]}",
+                    "all Gemeinden of this Kreis have weight zero",
+                    0,
+                )
+            )
         within = wg / within_tot[kreis_of]
         kreis_rows.append(k_share)
         gem_rows.append(k_share[kreis_of] * within)
-    return Keys(kreis_ags, gem_ags, kreis_of, np.array(kreis_rows), np.array(gem_rows),
-                list(vintages))
+    return Keys(
+        kreis_ags, gem_ags, kreis_of, np.array(kreis_rows), np.array(gem_rows), list(vintages)
+    )
 
 
 def sites() -> pd.DataFrame:
@@ -231,11 +253,15 @@ def sites() -> pd.DataFrame:
     from importlib.resources import files
 
     with files("paktsim.data").joinpath("erstaufnahme.csv").open("r", encoding="utf-8") as fh:
-        frame = pd.read_csv(fh, dtype={"ags": str, "kreis_ags": str, "open_from": str,
-                                       "open_to": str}, keep_default_na=False)
+        frame = pd.read_csv(
+            fh,
+            dtype={"ags": str, "kreis_ags": str, "open_from": str, "open_to": str},
+            keep_default_na=False,
+        )
     for col in ("open_from", "open_to"):
-        frame[col] = pd.PeriodIndex([pd.Period(v, freq="M") if v else pd.NaT
-                                     for v in frame[col]], freq="M")
+        frame[col] = pd.PeriodIndex(
+            [pd.Period(v, freq="M") if v else pd.NaT for v in frame[col]], freq="M"
+        )
     frame["privileged"] = frame["privileged"].astype(str).str.lower().eq("true")
     return frame
 
@@ -243,10 +269,12 @@ def sites() -> pd.DataFrame:
 def _open(table: pd.DataFrame, months: pd.PeriodIndex) -> np.ndarray:
     """(T, N_sites) bool: site open in the month."""
     t = months.asi8[:, None]
-    lo = np.array([p.ordinal if not pd.isna(p) else np.iinfo(np.int64).min
-                   for p in table["open_from"]])[None, :]
-    hi = np.array([p.ordinal if not pd.isna(p) else np.iinfo(np.int64).max
-                   for p in table["open_to"]])[None, :]
+    lo = np.array(
+        [p.ordinal if not pd.isna(p) else np.iinfo(np.int64).min for p in table["open_from"]]
+    )[None, :]
+    hi = np.array(
+        [p.ordinal if not pd.isna(p) else np.iinfo(np.int64).max for p in table["open_to"]]
+    )[None, :]
     return (t >= lo) & (t <= hi)
 
 
@@ -262,12 +290,18 @@ def site_weights(months: pd.PeriodIndex, table: pd.DataFrame | None = None) -> n
     return np.divide(w, tot, out=np.zeros_like(w), where=tot > 0)
 
 
-def month_keys(months: pd.PeriodIndex, latest: int | None = None, *,
-               groups: tuple[str, ...] = ("asyl", "ukraine", "humanitaer"),
-               privileged_groups: tuple[str, ...] = ("asyl",),
-               kreis_key: pd.Series | None = None, gemeinde_key: pd.Series | None = None,
-               credits: Mapping[str, float] | None = None,
-               overrides: Mapping[str, Any] | None = None, tree: Any = None) -> Keys:
+def month_keys(
+    months: pd.PeriodIndex,
+    latest: int | None = None,
+    *,
+    groups: tuple[str, ...] = ("asyl", "ukraine", "humanitaer"),
+    privileged_groups: tuple[str, ...] = ("asyl",),
+    kreis_key: pd.Series | None = None,
+    gemeinde_key: pd.Series | None = None,
+    credits: Mapping[str, float] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    tree: Any = None,
+) -> Keys:
     """Keys month by month: population vintage × reception credits of the open sites.
 
     Parameters
@@ -297,8 +331,17 @@ def month_keys(months: pd.PeriodIndex, latest: int | None = None, *,
     from paktsim import params
 
     def build() -> Keys:
-        keys = _month_keys(months, latest, groups, privileged_groups, kreis_key, gemeinde_key,
-                           credits, overrides, tree)
+        keys = _month_keys(
+            months,
+            latest,
+            groups,
+            privileged_groups,
+            kreis_key,
+            gemeinde_key,
+            credits,
+            overrides,
+            tree,
+        )
         if not overrides and kreis_key is None and gemeinde_key is None and credits is None:
             for value in vars(keys).values():
                 if isinstance(value, np.ndarray):
@@ -307,22 +350,37 @@ def month_keys(months: pd.PeriodIndex, latest: int | None = None, *,
 
     if kreis_key is not None or gemeinde_key is not None or credits is not None:
         return build()
-    key = ("inflow.distribute.month_keys", str(months[0]), str(months[-1]), len(months),
-           latest, tuple(groups), tuple(privileged_groups))
+    key = (
+        "inflow.distribute.month_keys",
+        str(months[0]),
+        str(months[-1]),
+        len(months),
+        latest,
+        tuple(groups),
+        tuple(privileged_groups),
+    )
     return params.memoised(key, build, overrides, tree=tree)
 
 
-def _month_keys(months: pd.PeriodIndex, latest: int | None, groups: tuple[str, ...],
-                privileged_groups: tuple[str, ...], kreis_key: pd.Series | None,
-                gemeinde_key: pd.Series | None, credits: Mapping[str, float] | None,
-                overrides: Mapping[str, Any] | None, tree: Any) -> Keys:
+def _month_keys(
+    months: pd.PeriodIndex,
+    latest: int | None,
+    groups: tuple[str, ...],
+    privileged_groups: tuple[str, ...],
+    kreis_key: pd.Series | None,
+    gemeinde_key: pd.Series | None,
+    credits: Mapping[str, float] | None,
+    overrides: Mapping[str, Any] | None,
+    tree: Any,
+) -> Keys:
     from paktsim import params, regions
 
     seg_v, vintages = segments(months, latest)
     v_of_month = np.asarray(vintages)[seg_v]
     table = sites()
-    base = build_keys([vintages[-1]], kreis_key=kreis_key, gemeinde_key=gemeinde_key,
-                      credits=credits)
+    base = build_keys(
+        [vintages[-1]], kreis_key=kreis_key, gemeinde_key=gemeinde_key, credits=credits
+    )
     kreis_ags, gem_ags, kreis_of = base.kreis_ags, base.gemeinde_ags, base.kreis_of
     first, last = months[0].start_time, months[-1].start_time
 
@@ -330,41 +388,54 @@ def _month_keys(months: pd.PeriodIndex, latest: int | None, groups: tuple[str, .
         values = params.monthly(path, first, last, overrides, tree=tree)
         return values.astype("Float64").fillna(0.0).to_numpy(dtype=float)
 
-    p_sk, p_lk, p_lea, q_g = (share(f"fluag.privileg.{n}") for n in
-                              ("vu_stadtkreis", "vu_landkreis", "vu_landkreis_lea",
-                               "au_gemeinde"))
+    p_sk, p_lk, p_lea, q_g = (
+        share(f"fluag.privileg.{n}")
+        for n in ("vu_stadtkreis", "vu_landkreis", "vu_landkreis_lea", "au_gemeinde")
+    )
     # a site with a published strength of its own: fluag.privileg.vu_site_<site id>
     known = tree if tree is not None else params.load()
     own_sites = [j for j, s in enumerate(table["site"]) if f"fluag.privileg.vu_site_{s}" in known]
-    p_own = (np.column_stack([share(f"fluag.privileg.vu_site_{table['site'].iloc[j]}")
-                              for j in own_sites]) if own_sites else np.zeros((len(months), 0)))
+    p_own = (
+        np.column_stack(
+            [share(f"fluag.privileg.vu_site_{table['site'].iloc[j]}") for j in own_sites]
+        )
+        if own_sites
+        else np.zeros((len(months), 0))
+    )
     is_open = _open(table, months) & table["privileged"].to_numpy()[None, :]  # (T, N)
     kreis_pos = kreis_ags.get_indexer(table["kreis_ags"])
     gem_pos = gem_ags.get_indexer(table["ags"])
     if (kreis_pos < 0).any() or (gem_pos < 0).any():
-        raise InputError(Problem("erstaufnahme.csv", "site with an unknown AGS",
-                                 list(table.loc[(kreis_pos < 0) | (gem_pos < 0), "ags"])))
+        raise InputError(
+            Problem(
+                "erstaufnahme.csv",
+                "site with an unknown AGS",
+                list(table.loc[(kreis_pos < 0) | (gem_pos < 0), "ags"]),
+            )
+        )
     t_n = len(months)
     # regimes: distinct (vintage, open sites, privilege shares) rows — a narrow matrix, so
     # np.unique is cheap; the unprivileged groups see no open site
-    signature = np.column_stack([v_of_month, is_open, p_sk, p_lk, p_lea, q_g, p_own]
-                                ).astype(float)
+    signature = np.column_stack([v_of_month, is_open, p_sk, p_lk, p_lea, q_g, p_own]).astype(float)
     plain = signature.copy()
     plain[:, 1:] = 0.0
     uniq, inverse = np.unique(np.concatenate([signature, plain]), axis=0, return_inverse=True)
     inverse = inverse.reshape(-1)
     r_v = uniq[:, 0].astype(int)
     n_own = len(own_sites)
-    r_open = uniq[:, 1:1 + len(table)] > 0
-    shares = uniq[:, 1 + len(table):]  # p_sk, p_lk, p_lea, q_g, then the sites' own
+    r_open = uniq[:, 1 : 1 + len(table)] > 0
+    shares = uniq[:, 1 + len(table) :]  # p_sk, p_lk, p_lea, q_g, then the sites' own
     r_psk, r_plk, r_plea, r_q = shares[:, 0], shares[:, 1], shares[:, 2], shares[:, 3]
-    r_own = shares[:, shares.shape[1] - n_own:]
+    r_own = shares[:, shares.shape[1] - n_own :]
     stadt = regions.kreise(vintages[-1])["is_stadtkreis"].reindex(kreis_ags).to_numpy(bool)
     lea = table["kind"].isin(["LEA", "AZ"]).to_numpy()
     # each open site's strength (its own where published, else by kind and Kreis type);
     # a Kreis takes the strongest of its open sites
-    site_p = np.where(stadt[kreis_pos][None, :], r_psk[:, None],
-                      np.where(lea[None, :], r_plea[:, None], r_plk[:, None]))
+    site_p = np.where(
+        stadt[kreis_pos][None, :],
+        r_psk[:, None],
+        np.where(lea[None, :], r_plea[:, None], r_plk[:, None]),
+    )
     site_p[:, own_sites] = r_own
     site_p = site_p * r_open
     r_p = np.zeros((len(uniq), len(kreis_ags)))
@@ -374,13 +445,17 @@ def _month_keys(months: pd.PeriodIndex, latest: int | None, groups: tuple[str, .
         host_g[:, gem_pos[j]] |= r_open[:, j]
     r_q = host_g * r_q[:, None]  # (R, P)
     p = r_p[inverse[:t_n]]  # (T, K) privilege of the asylum seekers' key, per month
-    pop_keys = build_keys(sorted(set(r_v.tolist())), kreis_key=kreis_key,
-                          gemeinde_key=gemeinde_key, credits=credits)
+    pop_keys = build_keys(
+        sorted(set(r_v.tolist())), kreis_key=kreis_key, gemeinde_key=gemeinde_key, credits=credits
+    )
     v_row = np.searchsorted(pop_keys.vintages, r_v)
     k_pop = pop_keys.kreis[v_row]  # (R, K) shares before privilege
-    within_pop = np.divide(pop_keys.gemeinde[v_row], pop_keys.kreis[v_row][:, kreis_of],
-                           out=np.zeros((len(uniq), len(gem_ags))),
-                           where=pop_keys.kreis[v_row][:, kreis_of] > 0)
+    within_pop = np.divide(
+        pop_keys.gemeinde[v_row],
+        pop_keys.kreis[v_row][:, kreis_of],
+        out=np.zeros((len(uniq), len(gem_ags))),
+        where=pop_keys.kreis[v_row][:, kreis_of] > 0,
+    )
     wk = k_pop * (1.0 - r_p)
     tot = wk.sum(axis=1, keepdims=True)
     if np.any(tot <= 0):
@@ -392,29 +467,43 @@ def _month_keys(months: pd.PeriodIndex, latest: int | None, groups: tuple[str, .
     # a Kreis whose every Gemeinde is privileged (a host Stadtkreis) keeps its plain key
     # inside (its own share is then only what its vU privilege leaves)
     empty = wtot[:, kreis_of] <= 0
-    within = np.where(empty, within_pop, np.divide(wg, wtot[:, kreis_of],
-                                                    out=np.zeros_like(wg), where=~empty))
+    within = np.where(
+        empty, within_pop, np.divide(wg, wtot[:, kreis_of], out=np.zeros_like(wg), where=~empty)
+    )
     gem_share = k_share[:, kreis_of] * within
     seg = np.empty((len(groups), t_n), dtype=np.intp)
     for gi, group in enumerate(groups):
         seg[gi] = inverse[:t_n] if group in privileged_groups else inverse[t_n:]
     # the pre-2014 stock and movers: their own key (population × foreign share^w), no privilege
-    w = float(params.at(months[0].start_time.date(), overrides, tree=tree)
-              ["inflow.initial.auslaender_exponent"] or 0.0)
+    w = float(
+        params.at(months[0].start_time.date(), overrides, tree=tree)[
+            "inflow.initial.auslaender_exponent"
+        ]
+        or 0.0
+    )
     k0, g0 = initial_key(pop_keys, w, v_row[inverse[t_n]], within_pop[inverse[t_n]])
-    return Keys(kreis_ags, gem_ags, kreis_of, np.vstack([k_share, k0]),
-                np.vstack([gem_share, g0]), r_v.tolist() + [int(r_v[inverse[t_n]])], seg,
-                gem_pos, site_weights(months, table), p, len(uniq),
-                _open(table, months) * table["capacity"].to_numpy(dtype=float)[None, :],
-                ~table["kind"].isin(["BEA", "NU"]).to_numpy())
+    return Keys(
+        kreis_ags,
+        gem_ags,
+        kreis_of,
+        np.vstack([k_share, k0]),
+        np.vstack([gem_share, g0]),
+        r_v.tolist() + [int(r_v[inverse[t_n]])],
+        seg,
+        gem_pos,
+        site_weights(months, table),
+        p,
+        len(uniq),
+        _open(table, months) * table["capacity"].to_numpy(dtype=float)[None, :],
+        ~table["kind"].isin(["BEA", "NU"]).to_numpy(),
+    )
 
 
 def foreign_share() -> pd.Series:
     """Share of foreign nationals in each Kreis's population (INKAR 2017)."""
     from importlib.resources import files
 
-    with files("paktsim.data").joinpath("kreise_indikatoren.csv").open(
-            "r", encoding="utf-8") as fh:
+    with files("paktsim.data").joinpath("kreise_indikatoren.csv").open("r", encoding="utf-8") as fh:
         ind = pd.read_csv(fh, dtype={"ags": str}).set_index("ags")
     return ind["auslaenderanteil_2017"].astype(float)
 
@@ -424,8 +513,9 @@ def _foreign_cached() -> pd.Series:
     return foreign_share()
 
 
-def initial_key(pop_keys: Keys, exponent: float, row: int,
-                within: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def initial_key(
+    pop_keys: Keys, exponent: float, row: int, within: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Kreis and Gemeinde key of the pre-2014 stock and of movers into own housing.
 
     Kreis weight = population share × (share of foreign nationals) ** ``exponent``;

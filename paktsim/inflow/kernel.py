@@ -34,13 +34,16 @@ __all__ = ["ChainRates", "ChainResult", "run_chain", "STOCKS", "FLOWS"]
 STOCKS: tuple[str, ...] = ("ea", "vu", "au", "own")
 #: Monthly flows between stages (``*_left`` leave Baden-Württemberg).
 FLOWS: tuple[str, ...] = (
-    "arrivals",      # into Erstaufnahme or directly into own housing
-    "direct",        # straight to own (private) housing, part of arrivals
-    "ea_to_vu", "ea_left",
-    "vu_to_au", "vu_left",
-    "au_to_own", "au_left",
+    "arrivals",  # into Erstaufnahme or directly into own housing
+    "direct",  # straight to own (private) housing, part of arrivals
+    "ea_to_vu",
+    "ea_left",
+    "vu_to_au",
+    "vu_left",
+    "au_to_own",
+    "au_left",
     "own_left",
-    "own_moved",     # net moves into a place's own housing (relocation; Land sum 0)
+    "own_moved",  # net moves into a place's own housing (relocation; Land sum 0)
 )
 
 
@@ -143,16 +146,22 @@ def _bcast(value: np.ndarray, d: int, g: int, t_n: int | None = None) -> np.ndar
     if t_n is None:
         return np.broadcast_to(value, (d, g)).copy()
     if value.shape[-1] != t_n:
-        raise ValueError(f"monthly rates: expected {t_n} months on the last axis, "
-                         f"got shape {value.shape}")
+        raise ValueError(
+            f"monthly rates: expected {t_n} months on the last axis, got shape {value.shape}"
+        )
     return np.ascontiguousarray(np.moveaxis(np.broadcast_to(value, (d, g, t_n)), -1, 0))
 
 
-def run_chain(arrivals: np.ndarray, rates: ChainRates, segment: np.ndarray,
-              n_segments: int | None = None, keep_age: bool = False,
-              initial_own: np.ndarray | None = None,
-              initial_segment: np.ndarray | int | None = None,
-              move_segment: int | None = None) -> ChainResult:
+def run_chain(
+    arrivals: np.ndarray,
+    rates: ChainRates,
+    segment: np.ndarray,
+    n_segments: int | None = None,
+    keep_age: bool = False,
+    initial_own: np.ndarray | None = None,
+    initial_segment: np.ndarray | int | None = None,
+    move_segment: int | None = None,
+) -> ChainResult:
     """Run the stage chain for every draw and group.
 
     Parameters
@@ -237,10 +246,17 @@ def run_chain(arrivals: np.ndarray, rates: ChainRates, segment: np.ndarray,
     land = np.zeros((t_n, d, g))
     seg = np.zeros((t_n, d, g, s_n))
     stocks = {"ea": land, "vu": seg.copy(), "au": seg.copy(), "own": seg.copy()}
-    flows = {"direct": seg.copy(), "ea_to_vu": seg.copy(),
-             "ea_left": land.copy(), "vu_to_au": seg.copy(), "vu_left": seg.copy(),
-             "au_to_own": seg.copy(), "au_left": seg.copy(), "own_left": seg.copy(),
-             "own_moved": seg.copy()}
+    flows = {
+        "direct": seg.copy(),
+        "ea_to_vu": seg.copy(),
+        "ea_left": land.copy(),
+        "vu_to_au": seg.copy(),
+        "vu_left": seg.copy(),
+        "au_to_own": seg.copy(),
+        "au_left": seg.copy(),
+        "own_left": seg.copy(),
+        "own_moved": seg.copy(),
+    }
     ages = np.zeros((t_n, d, g, s_n, a_n)) if keep_age else None
 
     ea = np.zeros((d, g))
@@ -251,8 +267,11 @@ def run_chain(arrivals: np.ndarray, rates: ChainRates, segment: np.ndarray,
         init = _bcast(initial_own, d, g)
         if np.any(init < 0) or not np.all(np.isfinite(init)):
             raise ValueError("initial_own: expected finite, non-negative numbers")
-        init_seg = (segment[:, 0] if initial_segment is None
-                    else np.broadcast_to(np.asarray(initial_segment, dtype=np.intp), (g,)))
+        init_seg = (
+            segment[:, 0]
+            if initial_segment is None
+            else np.broadcast_to(np.asarray(initial_segment, dtype=np.intp), (g,))
+        )
         own[:, g_idx, init_seg] = init
     direct_in = arrivals * (np.moveaxis(direct, 0, -1) if rates.monthly else direct[..., None])
     ea_in = arrivals - direct_in

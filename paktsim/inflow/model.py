@@ -49,11 +49,15 @@ LEVEL_STAGES: dict[str, tuple[str, ...]] = {
     "kreis": ("vu", "au", "own"),
     "gemeinde": ("au", "own"),
 }
-_EXITS = {"land": ("ea_left", "vu_left", "au_left", "own_left"),
-          "kreis": ("vu_left", "au_left", "own_left"),
-          "gemeinde": ("au_left", "own_left")}
-_INFLOWS = {"kreis": ("ea_to_vu", "direct", "own_moved"),
-            "gemeinde": ("vu_to_au", "direct", "own_moved")}
+_EXITS = {
+    "land": ("ea_left", "vu_left", "au_left", "own_left"),
+    "kreis": ("vu_left", "au_left", "own_left"),
+    "gemeinde": ("au_left", "own_left"),
+}
+_INFLOWS = {
+    "kreis": ("ea_to_vu", "direct", "own_moved"),
+    "gemeinde": ("vu_to_au", "direct", "own_moved"),
+}
 
 
 @dataclass(frozen=True)
@@ -90,8 +94,9 @@ class InflowResult:
             arr = arr.sum(axis=2)
         return arr[..., self._window]
 
-    def _place(self, name: str, level: str, flow: bool = False,
-               places: np.ndarray | None = None) -> np.ndarray:
+    def _place(
+        self, name: str, level: str, flow: bool = False, places: np.ndarray | None = None
+    ) -> np.ndarray:
         """(D, G, N, T_horizon) array for Kreise or Gemeinden (optionally a subset)."""
         arr = (self.chain.flows if flow else self.chain.stocks)[name][..., self._window]
         key = self.keys.kreis if level == "kreis" else self.keys.gemeinde
@@ -121,20 +126,31 @@ class InflowResult:
             overflow = np.where(c_temp[None, :] > 0, overflow, 0.0)
         with np.errstate(divide="ignore", invalid="ignore"):
             f_temp = np.where(total > 0, overflow / total, 0.0)  # (D, T)
-        w_perm = np.divide(cap * perm, c_perm[:, None], out=np.zeros_like(cap),
-                           where=c_perm[:, None] > 0)
-        w_temp = np.divide(cap * ~perm, c_temp[:, None], out=np.zeros_like(cap),
-                           where=c_temp[:, None] > 0)
-        weights = ((1 - f_temp)[:, :, None] * w_perm[None] + f_temp[:, :, None] * w_temp[None])
+        w_perm = np.divide(
+            cap * perm, c_perm[:, None], out=np.zeros_like(cap), where=c_perm[:, None] > 0
+        )
+        w_temp = np.divide(
+            cap * ~perm, c_temp[:, None], out=np.zeros_like(cap), where=c_temp[:, None] > 0
+        )
+        weights = (1 - f_temp)[:, :, None] * w_perm[None] + f_temp[:, :, None] * w_temp[None]
         n_places = len(self._index(level))
-        pos = (self.keys.site_gemeinde if level == "gemeinde"
-               else self.keys.kreis_of[self.keys.site_gemeinde])
+        pos = (
+            self.keys.site_gemeinde
+            if level == "gemeinde"
+            else self.keys.kreis_of[self.keys.site_gemeinde]
+        )
         onto = np.zeros((cap.shape[1], n_places))
         onto[np.arange(cap.shape[1]), pos] = 1.0
         return np.einsum("dgt,dts,sn->dgnt", ea, weights, onto, optimize=True)
 
-    def array(self, name: str, level: str = "land", groups: tuple[str, ...] | None = None,
-              flow: bool = False, places: np.ndarray | None = None) -> np.ndarray:
+    def array(
+        self,
+        name: str,
+        level: str = "land",
+        groups: tuple[str, ...] | None = None,
+        flow: bool = False,
+        places: np.ndarray | None = None,
+    ) -> np.ndarray:
         """Mean over draws of one stock (or flow) as an array ``(N, T_horizon)``.
 
         Parameters
@@ -182,8 +198,9 @@ class InflowResult:
         arr = self._reception(level).mean(axis=0)
         return _tidy(arr, "ea", self.months, self._index(level), by_group)
 
-    def assignments(self, level: str = "kreis", by_group: bool = False,
-                    whole_run: bool = False) -> pd.DataFrame:
+    def assignments(
+        self, level: str = "kreis", by_group: bool = False, whole_run: bool = False
+    ) -> pd.DataFrame:
         """Modelled assignments out of Erstaufnahme per month (mean over draws).
 
         Persons leaving Erstaufnahme into vorläufige Unterbringung in a Kreis
@@ -256,12 +273,16 @@ class InflowResult:
             data = {name: arr.sum(axis=0) for name, arr in means.items()}
             return pd.DataFrame(data, index=self.months).rename_axis("month").reset_index()
         n_t = len(self.months)
-        out = pd.DataFrame({
-            "month": pd.PeriodIndex.from_ordinals(np.tile(self.months.asi8, len(GROUPS)),
-                                                  freq="M"),
-            "group": pd.Categorical.from_codes(np.repeat(np.arange(len(GROUPS)), n_t),
-                                               categories=list(GROUPS)),
-        })
+        out = pd.DataFrame(
+            {
+                "month": pd.PeriodIndex.from_ordinals(
+                    np.tile(self.months.asi8, len(GROUPS)), freq="M"
+                ),
+                "group": pd.Categorical.from_codes(
+                    np.repeat(np.arange(len(GROUPS)), n_t), categories=list(GROUPS)
+                ),
+            }
+        )
         for name, arr in means.items():
             out[name] = arr.reshape(-1)  # (G, T) group-major, as the index above
         return out
@@ -294,12 +315,23 @@ class InflowResult:
             return self._land(stage).sum(axis=1)
         level, pos = self._locate(ags)
         if stage not in LEVEL_STAGES[level]:
-            raise InputError(Problem("stage", f"not a stage at {level} level, expected one of "
-                                     f"{', '.join(LEVEL_STAGES[level])}", stage))
+            raise InputError(
+                Problem(
+                    "stage",
+                    f"not a stage at {level} level, expected one of "
+                    f"{', '.join(LEVEL_STAGES[level])}",
+                    stage,
+                )
+            )
         return self._place(stage, level, places=np.array([pos]))[:, :, 0, :].sum(axis=1)
 
-    def quantiles(self, stage: str, level: str = "land",
-                  q: tuple[float, ...] = (0.1, 0.5, 0.9), chunk: int = 128) -> np.ndarray:
+    def quantiles(
+        self,
+        stage: str,
+        level: str = "land",
+        q: tuple[float, ...] = (0.1, 0.5, 0.9),
+        chunk: int = 128,
+    ) -> np.ndarray:
         """Quantiles over draws of a stage's stock (all groups).
 
         Returns
@@ -321,16 +353,17 @@ class InflowResult:
             return land_q[:, None, :] * key[0][None, :, None]
         for lo in range(0, key.shape[1], chunk):
             # draws on the last (contiguous) axis: partitioning is much faster there
-            part = np.einsum("dst,sn->ntd", arr, key[:, lo:lo + chunk], optimize=True)
-            out[:, lo:lo + chunk, :] = np.quantile(part, q, axis=-1)
+            part = np.einsum("dst,sn->ntd", arr, key[:, lo : lo + chunk], optimize=True)
+            out[:, lo : lo + chunk, :] = np.quantile(part, q, axis=-1)
         return out
 
     def _locate(self, ags: str) -> tuple[str, int]:
         ags = str(ags)
         level = "kreis" if len(ags) == 5 else "gemeinde" if len(ags) == 8 else None
         if level is None:
-            raise InputError(Problem("ags", "expected a 5-digit Kreis or 8-digit Gemeinde AGS",
-                                     ags))
+            raise InputError(
+                Problem("ags", "expected a 5-digit Kreis or 8-digit Gemeinde AGS", ags)
+            )
         index = self._index(level)
         pos = index.get_indexer([ags])[0]
         if pos < 0:
@@ -338,8 +371,7 @@ class InflowResult:
         return level, int(pos)
 
     # -- whole run (from January 2014, not only the horizon) ----------------------------
-    def flow_total(self, flow: str, first: Any, last: Any,
-                   level: str = "gemeinde") -> pd.Series:
+    def flow_total(self, flow: str, first: Any, last: Any, level: str = "gemeinde") -> pd.Series:
         """One flow per Kreis or Gemeinde summed over the months ``first`` to ``last``.
 
         E.g. ``flow_total("vu_to_au", "2015-01", "2016-12")``: persons assigned to
@@ -353,9 +385,14 @@ class InflowResult:
         lo = self.all_months.get_indexer([pd.Period(first, freq="M")])[0]
         hi = self.all_months.get_indexer([pd.Period(last, freq="M")])[0]
         if lo < 0 or hi < lo:
-            raise InputError(Problem("month", f"expected months from {self.all_months[0]} to "
-                                     f"{self.all_months[-1]}", (str(first), str(last))))
-        total = arr[..., lo:hi + 1].sum(axis=(1, 3)).mean(axis=0)  # (S,)
+            raise InputError(
+                Problem(
+                    "month",
+                    f"expected months from {self.all_months[0]} to {self.all_months[-1]}",
+                    (str(first), str(last)),
+                )
+            )
+        total = arr[..., lo : hi + 1].sum(axis=(1, 3)).mean(axis=0)  # (S,)
         key = self.keys.kreis if level == "kreis" else self.keys.gemeinde
         return pd.Series(total @ key, index=self._index(level), name=flow)
 
@@ -379,8 +416,13 @@ class InflowResult:
             raise InputError(Problem("stage", f"not a stage at {level} level", stage))
         period = pd.Period(month, freq="M")
         if period not in self.all_months:
-            raise InputError(Problem("month", f"outside the run ({self.all_months[0]} to "
-                                     f"{self.all_months[-1]})", str(period)))
+            raise InputError(
+                Problem(
+                    "month",
+                    f"outside the run ({self.all_months[0]} to {self.all_months[-1]})",
+                    str(period),
+                )
+            )
         t = self.all_months.get_loc(period)
         arr = self.chain.stocks[stage][..., t].sum(axis=1).mean(axis=0)  # (S,)
         key = self.keys.kreis if level == "kreis" else self.keys.gemeinde
@@ -395,8 +437,10 @@ class InflowResult:
         stocks, flows = self.chain.stocks, self.chain.flows
         land_in = np.cumsum(flows["arrivals"], axis=-1) + self.initial_own[..., None]
         land_st = stocks["ea"] + sum(stocks[s].sum(axis=2) for s in ("vu", "au", "own"))
-        land_out = sum(np.cumsum(flows[f].sum(axis=2) if flows[f].ndim == 4 else flows[f],
-                                 axis=-1) for f in _EXITS["land"])
+        land_out = sum(
+            np.cumsum(flows[f].sum(axis=2) if flows[f].ndim == 4 else flows[f], axis=-1)
+            for f in _EXITS["land"]
+        )
         out = {"land": float(np.abs(land_in - land_st - land_out).max())}
         for level in ("kreis", "gemeinde"):
             key = self.keys.kreis if level == "kreis" else self.keys.gemeinde
@@ -405,16 +449,20 @@ class InflowResult:
             seg_out = sum(np.cumsum(flows[f], axis=-1) for f in _EXITS[level])
             seg_init = np.zeros(stocks["own"].shape[:3])
             g_idx = np.arange(seg_init.shape[1])
-            init_seg = (self.keys.segment[:, 0] if self.keys.initial_segment is None
-                        else self.keys.initial_segment)
+            init_seg = (
+                self.keys.segment[:, 0]
+                if self.keys.initial_segment is None
+                else self.keys.initial_segment
+            )
             seg_init[:, g_idx, init_seg] = self.initial_own
             resid = seg_in + seg_init[..., None] - seg_st - seg_out  # (D, G, S, T)
             out[level] = float(np.abs(np.einsum("dgst,sn->dgnt", resid, key)).max())
         return out
 
 
-def _tidy(arr: np.ndarray, stage: str, months: pd.PeriodIndex, places: pd.Index | None,
-          by_group: bool) -> pd.DataFrame:
+def _tidy(
+    arr: np.ndarray, stage: str, months: pd.PeriodIndex, places: pd.Index | None, by_group: bool
+) -> pd.DataFrame:
     """(G, [N,] T) → long table."""
     if not by_group:
         arr = arr.sum(axis=0, keepdims=True)
@@ -429,11 +477,13 @@ def _tidy(arr: np.ndarray, stage: str, months: pd.PeriodIndex, places: pd.Index 
         codes = np.tile(np.repeat(np.arange(n_n), t_n), g_n)
         data["ags"] = pd.Categorical.from_codes(codes, categories=places.astype(str))
     data["month"] = pd.PeriodIndex.from_ordinals(np.tile(months.asi8, g_n * n_n), freq="M")
-    data["stage"] = pd.Categorical.from_codes(np.full(arr.size, STAGES.index(stage),
-                                                      dtype=np.int8), categories=list(STAGES))
+    data["stage"] = pd.Categorical.from_codes(
+        np.full(arr.size, STAGES.index(stage), dtype=np.int8), categories=list(STAGES)
+    )
     if by_group:
-        data["group"] = pd.Categorical.from_codes(np.repeat(np.arange(g_n), n_n * t_n),
-                                                  categories=groups)
+        data["group"] = pd.Categorical.from_codes(
+            np.repeat(np.arange(g_n), n_n * t_n), categories=groups
+        )
     data["persons"] = arr.reshape(-1)
     return pd.DataFrame(data)
 
@@ -442,16 +492,28 @@ def _horizon(scenario: "Scenario") -> tuple[pd.Period, pd.Period]:
     start = pd.Period(scenario.horizon.start, freq="M")
     end = pd.Period(scenario.horizon.end, freq="M")
     if start < HISTORIC_START:
-        raise InputError(Problem("horizon.start", f"the model starts in {HISTORIC_START} "
-                                 "(historic arrivals)", scenario.horizon.start))
+        raise InputError(
+            Problem(
+                "horizon.start",
+                f"the model starts in {HISTORIC_START} (historic arrivals)",
+                scenario.horizon.start,
+            )
+        )
     return start, end
 
 
-def simulate(scenario: "Scenario | None" = None, *, n_draws: int | None = None,
-             arrivals: pd.DataFrame | None = None, base_dir: str | Path | None = None,
-             kreis_key: pd.Series | None = None, gemeinde_key: pd.Series | None = None,
-             credits: Mapping[str, float] | None = None, keep_age: bool = False,
-             tree: Any = None) -> InflowResult:
+def simulate(
+    scenario: "Scenario | None" = None,
+    *,
+    n_draws: int | None = None,
+    arrivals: pd.DataFrame | None = None,
+    base_dir: str | Path | None = None,
+    kreis_key: pd.Series | None = None,
+    gemeinde_key: pd.Series | None = None,
+    credits: Mapping[str, float] | None = None,
+    keep_age: bool = False,
+    tree: Any = None,
+) -> InflowResult:
     """Run the inflow model for a scenario.
 
     Parameters
@@ -485,15 +547,23 @@ def simulate(scenario: "Scenario | None" = None, *, n_draws: int | None = None,
     start, end = _horizon(scenario)
     overrides = scenario.overrides or None
     if arrivals is None:
-        path = arrivals_mod.build(scenario.arrivals, end, base_dir=base_dir,
-                                  overrides=overrides, tree=tree)
+        path = arrivals_mod.build(
+            scenario.arrivals, end, base_dir=base_dir, overrides=overrides, tree=tree
+        )
     else:
         path = _check_path(arrivals, end)
     path = path.loc[:end]
     all_months = path.index
-    keys = month_keys(all_months, scenario.data.vintage, groups=GROUPS, kreis_key=kreis_key,
-                      gemeinde_key=gemeinde_key, credits=credits, overrides=overrides,
-                      tree=tree)
+    keys = month_keys(
+        all_months,
+        scenario.data.vintage,
+        groups=GROUPS,
+        kreis_key=kreis_key,
+        gemeinde_key=gemeinde_key,
+        credits=credits,
+        overrides=overrides,
+        tree=tree,
+    )
     first_day = start.start_time.date()
     n = scenario.uncertainty.n_draws if n_draws is None else int(n_draws)
     if n < 0:
@@ -501,8 +571,10 @@ def simulate(scenario: "Scenario | None" = None, *, n_draws: int | None = None,
     from paktsim import params
 
     snap = params.at(first_day, overrides, tree=tree)
-    init_total = float(params.at(HISTORIC_START.start_time.date(), overrides, tree=tree)
-                       ["inflow.initial.own"] or 0.0)
+    init_total = float(
+        params.at(HISTORIC_START.start_time.date(), overrides, tree=tree)["inflow.initial.own"]
+        or 0.0
+    )
     base = path[list(GROUPS)].to_numpy().T[None, :, :]  # (1, G, T)
     drawn: dict[str, np.ndarray] = {}
     # rates month by month over the whole run: a dated change acts from its month
@@ -513,11 +585,20 @@ def simulate(scenario: "Scenario | None" = None, *, n_draws: int | None = None,
         d = 1
     else:
         rates, factor, drawn = rates_mod.sample(
-            n, scenario.seed, first_day, overrides,
+            n,
+            scenario.seed,
+            first_day,
+            overrides,
             # staffing distributions belong to the staffing step, not to the inflow rates
-            distributions={k: v for k, v in scenario.uncertainty.distributions.items()
-                           if k.startswith("inflow.")},
-            arrivals_sigma=scenario.uncertainty.arrivals_sigma, tree=tree, months=all_months)
+            distributions={
+                k: v
+                for k, v in scenario.uncertainty.distributions.items()
+                if k.startswith("inflow.")
+            },
+            arrivals_sigma=scenario.uncertainty.arrivals_sigma,
+            tree=tree,
+            months=all_months,
+        )
         forward = np.asarray(all_months > arrivals_mod.HISTORIC_END)
         arr = np.where(forward, base * factor[:, None, None], base)
         d = n
@@ -525,19 +606,35 @@ def simulate(scenario: "Scenario | None" = None, *, n_draws: int | None = None,
     # pre-2014 protection seekers, counted with asylum seekers (drawn when calibrated)
     initial[:, 0] = drawn.get("inflow.initial.own", init_total)
     try:
-        chain = run_chain(arr, rates, keys.segment, n_segments=keys.kreis.shape[0],
-                          keep_age=keep_age, initial_own=initial,
-                          initial_segment=keys.initial_segment,
-                          move_segment=keys.initial_segment)
+        chain = run_chain(
+            arr,
+            rates,
+            keys.segment,
+            n_segments=keys.kreis.shape[0],
+            keep_age=keep_age,
+            initial_own=initial,
+            initial_segment=keys.initial_segment,
+            move_segment=keys.initial_segment,
+        )
     except ValueError as exc:
         raise InputError(Problem("inflow", str(exc))) from None
-    used = {k: v for k, v in snap.items()
-            if k.startswith(("inflow.chain", "fluag.vu", "fluag.privileg"))}
+    used = {
+        k: v
+        for k, v in snap.items()
+        if k.startswith(("inflow.chain", "fluag.vu", "fluag.privileg"))
+    }
     used["inflow.initial.own"] = init_total
     return InflowResult(
         months=pd.period_range(start, end, freq="M", name="month"),
-        all_months=all_months, arrivals=path, chain=chain, keys=keys, rates=rates,
-        initial_own=initial, n_draws=n, seed=scenario.seed if n else None, drawn=drawn,
+        all_months=all_months,
+        arrivals=path,
+        chain=chain,
+        keys=keys,
+        rates=rates,
+        initial_own=initial,
+        n_draws=n,
+        seed=scenario.seed if n else None,
+        drawn=drawn,
         parameters=used,
     )
 
@@ -547,11 +644,19 @@ def _check_path(frame: pd.DataFrame, end: pd.Period) -> pd.DataFrame:
         raise InputError(Problem("arrivals", "expected a monthly PeriodIndex"))
     missing = [g for g in GROUPS if g not in frame.columns]
     if missing:
-        raise InputError(Problem("arrivals", f"missing group column(s) {', '.join(missing)}",
-                                 list(frame.columns)))
+        raise InputError(
+            Problem(
+                "arrivals", f"missing group column(s) {', '.join(missing)}", list(frame.columns)
+            )
+        )
     if frame.index[0] != HISTORIC_START or frame.index[-1] < end:
-        raise InputError(Problem("arrivals", f"expected months {HISTORIC_START}..{end}",
-                                 f"{frame.index[0]}..{frame.index[-1]}"))
+        raise InputError(
+            Problem(
+                "arrivals",
+                f"expected months {HISTORIC_START}..{end}",
+                f"{frame.index[0]}..{frame.index[-1]}",
+            )
+        )
     values = frame[list(GROUPS)].to_numpy(dtype=float)
     if not np.all(np.isfinite(values)) or np.any(values < 0):
         raise InputError(Problem("arrivals", "expected finite numbers >= 0"))

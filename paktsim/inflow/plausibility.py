@@ -32,8 +32,13 @@ def historic_run(**kwargs: Any) -> InflowResult:
     """Deterministic run of the historic path 2014-01 … 2025-12."""
     from paktsim.scenario import Scenario
 
-    scenario = Scenario.from_dict({"name": "historisch", "arrivals": {"path": "historic"},
-                                   "horizon": {"start": "2014-01", "end": "2025-12"}})
+    scenario = Scenario.from_dict(
+        {
+            "name": "historisch",
+            "arrivals": {"path": "historic"},
+            "horizon": {"start": "2014-01", "end": "2025-12"},
+        }
+    )
     return simulate(scenario, **kwargs)
 
 
@@ -61,13 +66,14 @@ def plausibility(result: InflowResult | None = None) -> pd.DataFrame:
     rows = []
     notes = {
         "all": "Register zählt alle Schutzsuchenden; Modell: alle Stufen inkl. eigener Wohnraum; "
-               "Anfangsbestand 2014 kalibriert (inflow.initial.own), u. a. an diesen Zahlen",
+        "Anfangsbestand 2014 kalibriert (inflow.initial.own), u. a. an diesen Zahlen",
         "ukraine": "Abgangsrate Ukraine aus Bestandsänderung 2022→2023 abgeleitet: "
-                   "2023 kein unabhängiger Test",
+        "2023 kein unabhängiger Test",
     }
-    for path, group, label in (("zugang.schutzsuchende_bestand", None, "Schutzsuchende BW"),
-                               ("zugang.schutzsuchende_ukraine_bestand", 1,
-                                "Schutzsuchende aus der Ukraine")):
+    for path, group, label in (
+        ("zugang.schutzsuchende_bestand", None, "Schutzsuchende BW"),
+        ("zugang.schutzsuchende_ukraine_bestand", 1, "Schutzsuchende aus der Ukraine"),
+    ):
         series = params.series(path)
         for date, value in zip(series["date"], series["value"]):
             if pd.isna(value):
@@ -76,30 +82,48 @@ def plausibility(result: InflowResult | None = None) -> pd.DataFrame:
             if month not in result.months:
                 continue
             model = _total(result, str(month), group)
-            rows.append({"Größe": label, "Stichtag": date.strftime("%d.%m.%Y"),
-                         "Modell": model, "Veröffentlicht": float(value),
-                         "Abweichung": model - float(value),
-                         "Abweichung_Prozent": 100.0 * (model - float(value)) / float(value),
-                         "Anmerkung": notes["all" if group is None else "ukraine"]})
+            rows.append(
+                {
+                    "Größe": label,
+                    "Stichtag": date.strftime("%d.%m.%Y"),
+                    "Modell": model,
+                    "Veröffentlicht": float(value),
+                    "Abweichung": model - float(value),
+                    "Abweichung_Prozent": 100.0 * (model - float(value)) / float(value),
+                    "Anmerkung": notes["all" if group is None else "ukraine"],
+                }
+            )
     k = kreis_plausibility(result)
     if len(k):
-        rows.append({"Größe": "Schutzsuchende in den 44 Kreisen (Summe vU+AU+eigener Wohnraum)",
-                     "Stichtag": "31.12.2018", "Modell": float(k["Modell"].sum()),
-                     "Veröffentlicht": float(k["Veröffentlicht"].sum()),
-                     "Abweichung": float(k["Modell"].sum() - k["Veröffentlicht"].sum()),
-                     "Abweichung_Prozent": 100.0 * float(k["Modell"].sum()
-                                                         / k["Veröffentlicht"].sum() - 1),
-                     "Anmerkung": "Erstaufnahme nur auf Landesebene; Kreiswerte siehe "
-                                  "kreis_plausibility()"})
-        rows.append({"Größe": "Kreisverteilung 2018: mittlere absolute Anteilsabweichung",
-                     "Stichtag": "31.12.2018",
-                     "Modell": float(np.abs(k["Anteil_Modell"] - k["Anteil_veröffentlicht"]).mean()
-                                     * 100),
-                     "Veröffentlicht": 0.0, "Abweichung": float(
-                         np.abs(k["Anteil_Modell"] - k["Anteil_veröffentlicht"]).mean() * 100),
-                     "Abweichung_Prozent": float("nan"),
-                     "Anmerkung": "Prozentpunkte; Bevölkerungsschlüssel vs. Register (LEA-Standorte, "
-                                  "Zuzug in Städte nach Anerkennung)"})
+        rows.append(
+            {
+                "Größe": "Schutzsuchende in den 44 Kreisen (Summe vU+AU+eigener Wohnraum)",
+                "Stichtag": "31.12.2018",
+                "Modell": float(k["Modell"].sum()),
+                "Veröffentlicht": float(k["Veröffentlicht"].sum()),
+                "Abweichung": float(k["Modell"].sum() - k["Veröffentlicht"].sum()),
+                "Abweichung_Prozent": 100.0
+                * float(k["Modell"].sum() / k["Veröffentlicht"].sum() - 1),
+                "Anmerkung": "Erstaufnahme nur auf Landesebene; Kreiswerte siehe "
+                "kreis_plausibility()",
+            }
+        )
+        rows.append(
+            {
+                "Größe": "Kreisverteilung 2018: mittlere absolute Anteilsabweichung",
+                "Stichtag": "31.12.2018",
+                "Modell": float(
+                    np.abs(k["Anteil_Modell"] - k["Anteil_veröffentlicht"]).mean() * 100
+                ),
+                "Veröffentlicht": 0.0,
+                "Abweichung": float(
+                    np.abs(k["Anteil_Modell"] - k["Anteil_veröffentlicht"]).mean() * 100
+                ),
+                "Abweichung_Prozent": float("nan"),
+                "Anmerkung": "Prozentpunkte; Bevölkerungsschlüssel vs. Register (LEA-Standorte, "
+                "Zuzug in Städte nach Anerkennung)",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -119,13 +143,21 @@ def kreis_plausibility(result: InflowResult | None = None) -> pd.DataFrame:
     if month not in result.months:
         return pd.DataFrame()
     pos = result.months.get_loc(month)
-    model = sum(result._place(stage, "kreis").mean(axis=0).sum(axis=0)[:, pos]
-                for stage in ("vu", "au", "own"))
+    model = sum(
+        result._place(stage, "kreis").mean(axis=0).sum(axis=0)[:, pos]
+        for stage in ("vu", "au", "own")
+    )
     kreise = regions.kreise(2018).reindex(result.keys.kreis_ags)
     pub = kreise["schutzsuchende_2018"].astype(float).to_numpy()
-    frame = pd.DataFrame({"Kreis": kreise["name"].to_numpy(), "Modell": model,
-                          "Veröffentlicht": pub, "Abweichung": model - pub,
-                          "Anteil_Modell": model / model.sum(),
-                          "Anteil_veröffentlicht": pub / pub.sum()},
-                         index=result.keys.kreis_ags)
+    frame = pd.DataFrame(
+        {
+            "Kreis": kreise["name"].to_numpy(),
+            "Modell": model,
+            "Veröffentlicht": pub,
+            "Abweichung": model - pub,
+            "Anteil_Modell": model / model.sum(),
+            "Anteil_veröffentlicht": pub / pub.sum(),
+        },
+        index=result.keys.kreis_ags,
+    )
     return frame

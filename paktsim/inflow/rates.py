@@ -31,19 +31,35 @@ from paktsim.errors import InputError, Problem
 from paktsim.inflow.arrivals import GROUPS
 from paktsim.inflow.kernel import ChainRates
 
-__all__ = ["RATE_NAMES", "BLOCK", "deterministic", "monthly", "sample", "uncertain_paths",
-           "distribution"]
+__all__ = [
+    "RATE_NAMES",
+    "BLOCK",
+    "deterministic",
+    "monthly",
+    "sample",
+    "uncertain_paths",
+    "distribution",
+]
 
 #: The pre-2014 stock: drawn with the rates when calibrated (not a chain rate).
 INITIAL = "inflow.initial.own"
-RATE_NAMES: tuple[str, ...] = ("direct_share", "ea_exit", "ea_left_share", "vu_exit",
-                               "vu_left_share", "au_to_own", "au_left", "own_left",
-                               "own_relocate_share")
+RATE_NAMES: tuple[str, ...] = (
+    "direct_share",
+    "ea_exit",
+    "ea_left_share",
+    "vu_exit",
+    "vu_left_share",
+    "au_to_own",
+    "au_left",
+    "own_left",
+    "own_relocate_share",
+)
 BLOCK = 250
-_CAPS = {"asyl": ("fluag.vu_hoechstdauer_monate",),
-         "ukraine": ("fluag.vu_hoechstdauer_ukraine_monate",
-                     "fluag.vu_hoechstdauer_humanitaer_monate"),
-         "humanitaer": ("fluag.vu_hoechstdauer_humanitaer_monate",)}
+_CAPS = {
+    "asyl": ("fluag.vu_hoechstdauer_monate",),
+    "ukraine": ("fluag.vu_hoechstdauer_ukraine_monate", "fluag.vu_hoechstdauer_humanitaer_monate"),
+    "humanitaer": ("fluag.vu_hoechstdauer_humanitaer_monate",),
+}
 
 
 def _snapshot(date: dt.date, overrides: Any, tree: Any) -> Mapping[str, Any]:
@@ -66,16 +82,19 @@ def _caps(snap: Mapping[str, Any], overrides: Any = None, tree: Any = None) -> n
     for group in GROUPS:
         value = next((snap[p] for p in _CAPS[group] if snap[p] is not None), None)
         if value is None:
-            value = next((v for p in _CAPS[group]
-                          if (v := _first_value(p, overrides, tree)) is not None), None)
+            value = next(
+                (v for p in _CAPS[group] if (v := _first_value(p, overrides, tree)) is not None),
+                None,
+            )
         if value is None:
             raise InputError(Problem(_CAPS[group][0], "no vU cap in force at the start date"))
         caps.append(int(value))
     return np.array(caps)
 
 
-def deterministic(date: dt.date, overrides: Mapping[str, Any] | None = None, *,
-                  tree: Any = None) -> ChainRates:
+def deterministic(
+    date: dt.date, overrides: Mapping[str, Any] | None = None, *, tree: Any = None
+) -> ChainRates:
     """Rates in force at ``date`` (assumptions at their defaults), shape ``(1, G)``."""
     snap = _snapshot(date, overrides, tree)
     values = {}
@@ -103,8 +122,9 @@ def _entry_index(param: Any, months: pd.PeriodIndex) -> np.ndarray:
     return np.searchsorted(starts, days, side="right") - 1
 
 
-def _path_monthly(base: Any, path: str, months: pd.PeriodIndex,
-                  first_fallback: bool = False) -> np.ndarray:
+def _path_monthly(
+    base: Any, path: str, months: pd.PeriodIndex, first_fallback: bool = False
+) -> np.ndarray:
     param = base[path]
     idx = _entry_index(param, months)
     values = np.array([np.nan if e.value is None else float(e.value) for e in param.entries])
@@ -116,8 +136,9 @@ def _path_monthly(base: Any, path: str, months: pd.PeriodIndex,
     return out
 
 
-def monthly(months: pd.PeriodIndex, overrides: Mapping[str, Any] | None = None, *,
-            tree: Any = None) -> ChainRates:
+def monthly(
+    months: pd.PeriodIndex, overrides: Mapping[str, Any] | None = None, *, tree: Any = None
+) -> ChainRates:
     """Rates in force in each month (assumptions at their defaults), shape ``(1, G, T)``.
 
     A dated change (in the files or an override) acts from its month on and never
@@ -150,8 +171,7 @@ def monthly(months: pd.PeriodIndex, overrides: Mapping[str, Any] | None = None, 
     return params.memoised(key, build, overrides, tree=tree)
 
 
-def _monthly(months: pd.PeriodIndex, overrides: Mapping[str, Any] | None,
-             tree: Any) -> ChainRates:
+def _monthly(months: pd.PeriodIndex, overrides: Mapping[str, Any] | None, tree: Any) -> ChainRates:
     base = _tree(overrides, tree)
     values: dict[str, Any] = {}
     for name in RATE_NAMES:
@@ -172,14 +192,20 @@ def _monthly(months: pd.PeriodIndex, overrides: Mapping[str, Any] | None,
                 cand = _path_monthly(base, path, months, first_fallback=fallback)
                 row = np.where(np.isnan(row), cand, row)
         if np.isnan(row).any():
-            raise InputError(Problem(_CAPS[group][0], "no vU cap in force",
-                                     str(months[np.flatnonzero(np.isnan(row))[0]])))
+            raise InputError(
+                Problem(
+                    _CAPS[group][0],
+                    "no vU cap in force",
+                    str(months[np.flatnonzero(np.isnan(row))[0]]),
+                )
+            )
         caps.append(row)
     return ChainRates(vu_cap=np.array(caps)[None].astype(np.intp), monthly=True, **values)
 
 
-def uncertain_paths(date: dt.date, overrides: Mapping[str, Any] | None = None, *,
-                    tree: Any = None) -> dict[str, tuple[float, float, float]]:
+def uncertain_paths(
+    date: dt.date, overrides: Mapping[str, Any] | None = None, *, tree: Any = None
+) -> dict[str, tuple[float, float, float]]:
     """``path → (low, default, high)`` for every chain rate (and the pre-2014 stock
     ``inflow.initial.own``) that is an assumption, or calibrated (bounds and
     estimate), at ``date``."""
@@ -202,8 +228,11 @@ def distribution(spec: Any) -> Any:
     try:
         return getattr(stats, spec.dist)(**spec.args)
     except (TypeError, ValueError) as exc:
-        raise InputError(Problem("uncertainty.distributions", f"cannot build {spec.dist}: {exc}",
-                                 dict(spec.args))) from None
+        raise InputError(
+            Problem(
+                "uncertainty.distributions", f"cannot build {spec.dist}: {exc}", dict(spec.args)
+            )
+        ) from None
 
 
 def _triangular(low: float, mode: float, high: float) -> Any:
@@ -223,11 +252,18 @@ def _ppf(dist: Any, u: np.ndarray) -> np.ndarray:
     return out
 
 
-def sample(n_draws: int, seed: int, date: dt.date,
-           overrides: Mapping[str, Any] | None = None, *,
-           distributions: Mapping[str, Any] | None = None, arrivals_sigma: float = 0.0,
-           tree: Any = None, months: pd.PeriodIndex | None = None, first_draw: int = 0,
-           ) -> tuple[ChainRates, np.ndarray, dict[str, np.ndarray]]:
+def sample(
+    n_draws: int,
+    seed: int,
+    date: dt.date,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    distributions: Mapping[str, Any] | None = None,
+    arrivals_sigma: float = 0.0,
+    tree: Any = None,
+    months: pd.PeriodIndex | None = None,
+    first_draw: int = 0,
+) -> tuple[ChainRates, np.ndarray, dict[str, np.ndarray]]:
     """Rates for ``n_draws`` Monte Carlo draws.
 
     Every uncertain path gets one uniform number per draw; in each month it is
@@ -284,8 +320,13 @@ def sample(n_draws: int, seed: int, date: dt.date,
     user: dict[str, Any] = {}
     for path, spec in (distributions or {}).items():
         if path not in known | {INITIAL}:
-            raise InputError(Problem(f"uncertainty.distributions.{path}",
-                                     "not an inflow chain rate (inflow.chain.GROUP.RATE)", path))
+            raise InputError(
+                Problem(
+                    f"uncertainty.distributions.{path}",
+                    "not an inflow chain rate (inflow.chain.GROUP.RATE)",
+                    path,
+                )
+            )
         user[path] = distribution(spec) if hasattr(spec, "dist") else spec
     # per path: (month index of entries, {entry index: distribution}) for assumption entries
     assumed: dict[str, tuple[np.ndarray, dict[int, Any]]] = {}
@@ -299,8 +340,9 @@ def sample(n_draws: int, seed: int, date: dt.date,
         for i in np.unique(idx[idx >= 0]):
             e = param.entries[int(i)]
             if e.tag == "assumption" and e.range:
-                per_entry[int(i)] = _triangular(float(e.range[0]), float(e.value),
-                                                float(e.range[1]))
+                per_entry[int(i)] = _triangular(
+                    float(e.range[0]), float(e.value), float(e.range[1])
+                )
             elif e.tag == "calibrated":
                 calibrated_paths.add(path)
         if per_entry or path in user:
@@ -309,8 +351,9 @@ def sample(n_draws: int, seed: int, date: dt.date,
     order = sorted(assumed)
     first_block = int(first_draw) // BLOCK
     n_blocks = -(-(int(first_draw) + n_draws) // BLOCK)
-    skip = slice(int(first_draw) - first_block * BLOCK,
-                 int(first_draw) - first_block * BLOCK + n_draws)
+    skip = slice(
+        int(first_draw) - first_block * BLOCK, int(first_draw) - first_block * BLOCK + n_draws
+    )
     root = np.random.SeedSequence(seed)
     uniforms: dict[str, list[np.ndarray]] = {p: [] for p in order}
     factor_parts, joint_parts = [], []
@@ -324,8 +367,10 @@ def sample(n_draws: int, seed: int, date: dt.date,
             joint_parts.append(fit.sample(rng, BLOCK))
     factor = np.concatenate(factor_parts)[skip]
     t_n = len(months)
-    values = {name: np.repeat(np.asarray(getattr(base, name), dtype=float), n_draws, axis=0)
-              for name in RATE_NAMES}
+    values = {
+        name: np.repeat(np.asarray(getattr(base, name), dtype=float), n_draws, axis=0)
+        for name in RATE_NAMES
+    }
     drawn: dict[str, np.ndarray] = {}
     if fit is not None:
         joint = np.concatenate(joint_parts)[skip]  # (D, K)
@@ -370,6 +415,9 @@ def sample(n_draws: int, seed: int, date: dt.date,
     values["au_left"] = np.where(over, values["au_left"] / total, values["au_left"])
     caps = np.repeat(np.asarray(base.vu_cap), n_draws, axis=0)
     if constant:
-        return (ChainRates(vu_cap=caps[..., 0],
-                           **{k: v[..., 0] for k, v in values.items()}), factor, drawn)
+        return (
+            ChainRates(vu_cap=caps[..., 0], **{k: v[..., 0] for k, v in values.items()}),
+            factor,
+            drawn,
+        )
     return ChainRates(vu_cap=caps, monthly=True, **values), factor, drawn

@@ -62,9 +62,22 @@ TAGS: tuple[str, ...] = ("sourced", "derived", "uncertain", "assumption", "calib
 PATH_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 
 Unit = Literal[
-    "EUR", "EUR_per_year", "EUR_per_person_per_year", "EUR_per_fte_per_year", "fte",
-    "persons", "persons_per_year", "persons_per_month", "persons_per_fte", "count",
-    "months", "share", "factor", "date", "text", "bool",
+    "EUR",
+    "EUR_per_year",
+    "EUR_per_person_per_year",
+    "EUR_per_fte_per_year",
+    "fte",
+    "persons",
+    "persons_per_year",
+    "persons_per_month",
+    "persons_per_fte",
+    "count",
+    "months",
+    "share",
+    "factor",
+    "date",
+    "text",
+    "bool",
 ]
 Tag = Literal["sourced", "derived", "uncertain", "assumption", "calibrated"]
 _MISSING: Any = object()
@@ -135,8 +148,10 @@ class EntrySpec(_Strict):
                 raise ValueError("an assumption needs 'default', 'range' and a 'note' saying why")
         elif self.tag == "calibrated":
             if self.value is _MISSING or self.range is None or self.se is None:
-                raise ValueError("a calibrated entry needs 'value', 'range' (the bounds of the "
-                                 "fit) and 'se' (its standard error)")
+                raise ValueError(
+                    "a calibrated entry needs 'value', 'range' (the bounds of the "
+                    "fit) and 'se' (its standard error)"
+                )
         else:
             if self.default is not _MISSING:
                 raise ValueError("'default' is only for tag: assumption (use 'value')")
@@ -175,9 +190,11 @@ class ParameterSpec(_Strict):
     period: Literal["year", "month", "none"]
     choices: tuple[str, ...] | None = None
     documentation_only: str | None = Field(
-        default=None, min_length=1,
+        default=None,
+        min_length=1,
         description="Why no model code reads this parameter (a reported figure kept for "
-                    "reference, or a rule the code implements without a choice to make).")
+        "reference, or a rule the code implements without a choice to make).",
+    )
     values: dict[dt.date, EntrySpec] = Field(min_length=1)
 
     @field_validator("values", mode="before")
@@ -198,5 +215,7 @@ class ParameterSpec(_Strict):
             if problem:
                 raise ValueError(f"value at {date.isoformat()}: {problem} (got {entry.central!r})")
             if entry.range is not None and UNIT_KINDS[self.unit] in ("text", "bool"):
-                raise ValueError(f"value at {date.isoformat()}: 'range' is not allowed for unit {self.unit}")
+                raise ValueError(
+                    f"value at {date.isoformat()}: 'range' is not allowed for unit {self.unit}"
+                )
         return self

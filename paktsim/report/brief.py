@@ -34,8 +34,15 @@ import pandas as pd
 from paktsim.errors import InputError, Problem
 from paktsim.report import format as fmt
 
-__all__ = ["Block", "Brief", "build_brief", "write_docx", "docx_to_pdf", "soffice",
-           "headline_table"]
+__all__ = [
+    "Block",
+    "Brief",
+    "build_brief",
+    "write_docx",
+    "docx_to_pdf",
+    "soffice",
+    "headline_table",
+]
 
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _YEARS_SHOWN = 6
@@ -93,8 +100,10 @@ def headline_table(result: Any, years: list[int] | None = None) -> pd.DataFrame:
     """The summary (German rows, years as columns) as formatted German text."""
     years = years or _years(result)
     summary = result.summary(years)
-    out = pd.DataFrame({col: [_cell(label, v) for label, v in summary[col].items()]
-                        for col in summary.columns}, index=summary.index)
+    out = pd.DataFrame(
+        {col: [_cell(label, v) for label, v in summary[col].items()] for col in summary.columns},
+        index=summary.index,
+    )
     out.index.name = "Kennzahl"
     return out
 
@@ -113,11 +122,21 @@ def _assumptions(scenario: Any, result: Any) -> pd.DataFrame:
     rows.append(("Verteilregel", rule_text_de(first.attrs.get("rule"))))
     rows.append(("Mittel (erstes Jahr)", fmt.eur(int(first["amount_eur"].sum()))))
     if first.attrs.get("params_date"):
-        rows.append(("Stichtag Förderregeln", "jeweils 1.1. des Jahres (erstes Jahr: "
-                     f"{pd.Timestamp(first.attrs['params_date']).strftime('%d.%m.%Y')})"))
+        rows.append(
+            (
+                "Stichtag Förderregeln",
+                "jeweils 1.1. des Jahres (erstes Jahr: "
+                f"{pd.Timestamp(first.attrs['params_date']).strftime('%d.%m.%Y')})",
+            )
+        )
     if scenario.comparison is not None:
         comp = scenario.comparison
-        rows.append(("Vergleichsregel", f"{comp.rule} ({'Kreise' if comp.level == 'kreis' else 'Gemeinden'})"))
+        rows.append(
+            (
+                "Vergleichsregel",
+                f"{comp.rule} ({'Kreise' if comp.level == 'kreis' else 'Gemeinden'})",
+            )
+        )
     staffing = getattr(scenario, "staffing", None)
     ratio = getattr(staffing, "target_ratio", None) if staffing is not None else None
     if ratio:
@@ -138,8 +157,12 @@ def _parameter_table(scenario: Any, date: Any) -> pd.DataFrame:
     from paktsim.report.provenance import parameters_in_force, parameters_in_force_de
 
     raw = parameters_in_force(date, scenario.overrides or None)
-    keep = [p for p, row in raw.to_dict("index").items() if row["value"] is not None and (
-        p.startswith(_PARAM_PREFIXES) or row["tag"] in ("uncertain", "override"))]
+    keep = [
+        p
+        for p, row in raw.to_dict("index").items()
+        if row["value"] is not None
+        and (p.startswith(_PARAM_PREFIXES) or row["tag"] in ("uncertain", "override"))
+    ]
     table = parameters_in_force_de(date, scenario.overrides or None, keep)
     return table.drop(columns=["gilt seit"]).reset_index(drop=True).set_index("Bezeichnung")
 
@@ -148,23 +171,40 @@ def _staffing_figure(result: Any) -> Any:
     from paktsim.report.charts import stock_timeseries
 
     land = result.land
-    frame = pd.DataFrame({"Stellen benötigt": land["fte_needed"],
-                          "Stellen gefördert": land["fte_funded"],
-                          "Stellen besetzt": land["fte_staffed"]})
+    frame = pd.DataFrame(
+        {
+            "Stellen benötigt": land["fte_needed"],
+            "Stellen gefördert": land["fte_funded"],
+            "Stellen besetzt": land["fte_staffed"],
+        }
+    )
     frame.index = [int(y) for y in frame.index]
-    return stock_timeseries(frame, title="Integrationsmanagement: Stellen (VZÄ)",
-                            ylabel="Vollzeitstellen", stacked=False)
+    return stock_timeseries(
+        frame,
+        title="Integrationsmanagement: Stellen (VZÄ)",
+        ylabel="Vollzeitstellen",
+        stacked=False,
+    )
 
 
 def _money_figure(result: Any) -> Any:
     from paktsim.report.charts import stock_timeseries
 
     proj = result.projection
-    frame = pd.DataFrame({"Mittel benötigt für Zielschlüssel": proj["needed_eur"],
-                          "Mittel geplant": proj["planned_eur"]})
+    frame = pd.DataFrame(
+        {
+            "Mittel benötigt für Zielschlüssel": proj["needed_eur"],
+            "Mittel geplant": proj["planned_eur"],
+        }
+    )
     frame.index = [int(y) for y in frame.index]
-    return stock_timeseries(frame, title="Landesmittel Integrationsmanagement (€ je Jahr)",
-                            ylabel="€ je Jahr", stacked=False, value_format="compact_eur")
+    return stock_timeseries(
+        frame,
+        title="Landesmittel Integrationsmanagement (€ je Jahr)",
+        ylabel="€ je Jahr",
+        stacked=False,
+        value_format="compact_eur",
+    )
 
 
 def winners_losers_table(result: Any, year: int, n: int = 8) -> pd.DataFrame:
@@ -178,14 +218,18 @@ def winners_losers_table(result: Any, year: int, n: int = 8) -> pd.DataFrame:
     order = pd.concat([delta.nlargest(n), delta.nsmallest(n)])
     order = order[~order.index.duplicated()].sort_values(ascending=False)
     labels = kreis_labels()
-    out = pd.DataFrame({
-        "Kreis": labels.reindex(order.index).to_numpy(),
-        "Vergleichsregel": [fmt.eur(v) for v in comp.loc[order.index, "frame_eur_comparison"]],
-        "Szenario": [fmt.eur(v) for v in comp.loc[order.index, "frame_eur_scenario"]],
-        "Δ €": [fmt.typographic_minus(fmt.eur(v, sign=True)) for v in order],
-        "Δ € je Einwohner": [fmt.typographic_minus(fmt.eur(v, 2, sign=True))
-                             for v in (order / pop.reindex(order.index))],
-    }).set_index("Kreis")
+    out = pd.DataFrame(
+        {
+            "Kreis": labels.reindex(order.index).to_numpy(),
+            "Vergleichsregel": [fmt.eur(v) for v in comp.loc[order.index, "frame_eur_comparison"]],
+            "Szenario": [fmt.eur(v) for v in comp.loc[order.index, "frame_eur_scenario"]],
+            "Δ €": [fmt.typographic_minus(fmt.eur(v, sign=True)) for v in order],
+            "Δ € je Einwohner": [
+                fmt.typographic_minus(fmt.eur(v, 2, sign=True))
+                for v in (order / pop.reindex(order.index))
+            ],
+        }
+    ).set_index("Kreis")
     return out
 
 
@@ -200,20 +244,32 @@ def _comparison_map(result: Any, year: int) -> Any:
     values.index = values.index.astype(str)
     first = result.allocations[year]
     spec = result.scenario.comparison
-    subtitle = (f"Szenario: {rule_text_de(first.attrs.get('rule'))}\n"
-                f"Vergleich: {spec.rule} ({'Kreise' if spec.level == 'kreis' else 'Gemeinden'})"
-                f"; Mittel {fmt.compact_eur(int(first['amount_eur'].sum()))}; "
-                f"Förderregeln Stand 1.1.{year}")
-    return choropleth(values, level="kreis", title=f"Gewinner und Verlierer {year}: "
-                      "Δ € je Einwohner nach Stadt- und Landkreisen",
-                      legend_title="Δ € je Einwohner", classes=delta_classes(values),
-                      value_format="eur", decimals=2, subtitle=subtitle, source=map_source())
+    subtitle = (
+        f"Szenario: {rule_text_de(first.attrs.get('rule'))}\n"
+        f"Vergleich: {spec.rule} ({'Kreise' if spec.level == 'kreis' else 'Gemeinden'})"
+        f"; Mittel {fmt.compact_eur(int(first['amount_eur'].sum()))}; "
+        f"Förderregeln Stand 1.1.{year}"
+    )
+    return choropleth(
+        values,
+        level="kreis",
+        title=f"Gewinner und Verlierer {year}: Δ € je Einwohner nach Stadt- und Landkreisen",
+        legend_title="Δ € je Einwohner",
+        classes=delta_classes(values),
+        value_format="eur",
+        decimals=2,
+        subtitle=subtitle,
+        source=map_source(),
+    )
 
 
 def _band_table(result: Any, years: list[int]) -> pd.DataFrame:
     summary = result.summary(years)
-    keep = [i for i in summary.index if "P10" in str(i) or "P90" in str(i)
-            or "Wahrscheinlichkeit" in str(i)]
+    keep = [
+        i
+        for i in summary.index
+        if "P10" in str(i) or "P90" in str(i) or "Wahrscheinlichkeit" in str(i)
+    ]
     rows = []
     for label in keep:
         base = str(label)
@@ -240,58 +296,100 @@ def build_brief(result: Any, command: str | None = None) -> Brief:
     source = f"Quelle: eigene Berechnung mit paktsim {__version__}"
     if scenario.description:
         brief.add("paragraph", " ".join(str(scenario.description).split()))
-    brief.add("paragraph", f"Zeitraum {scenario.horizon.start} bis {scenario.horizon.end}; "
-                           f"Förderregeln jeweils zum 1.1. des Jahres; Einwohner 31.12."
-                           f"{scenario.data.vintage}; paktsim {__version__}.")
+    brief.add(
+        "paragraph",
+        f"Zeitraum {scenario.horizon.start} bis {scenario.horizon.end}; "
+        f"Förderregeln jeweils zum 1.1. des Jahres; Einwohner 31.12."
+        f"{scenario.data.vintage}; paktsim {__version__}.",
+    )
 
     brief.add("heading", "Annahmen", level=1)
-    brief.add("table", "Tabelle 1: Annahmen des Szenarios. " + source + ".",
-              table=_assumptions(scenario, result))
-    brief.add("table", f"Tabelle 2: Parameter in Kraft am 1.1.{first} mit Einstufung "
-                       "(belegt, abgeleitet, unsicher, Annahme, Szenario-Vorgabe) und Quelle. "
-                       "Quelle: paktsim/parameters (paktsim params).",
-              table=_parameter_table(scenario, f"{first}-01-01"))
+    brief.add(
+        "table",
+        "Tabelle 1: Annahmen des Szenarios. " + source + ".",
+        table=_assumptions(scenario, result),
+    )
+    brief.add(
+        "table",
+        f"Tabelle 2: Parameter in Kraft am 1.1.{first} mit Einstufung "
+        "(belegt, abgeleitet, unsicher, Annahme, Szenario-Vorgabe) und Quelle. "
+        "Quelle: paktsim/parameters (paktsim params).",
+        table=_parameter_table(scenario, f"{first}-01-01"),
+    )
 
     brief.add("heading", "Kennzahlen", level=1)
-    brief.add("table", "Tabelle 3: Kennzahlen je Jahr (Jahresmittel bzw. Jahressumme). "
-                       + source + ".", table=headline_table(result, years))
+    brief.add(
+        "table",
+        "Tabelle 3: Kennzahlen je Jahr (Jahresmittel bzw. Jahressumme). " + source + ".",
+        table=headline_table(result, years),
+    )
 
     brief.add("heading", "Personal und Mittel im Zeitverlauf", level=1)
-    brief.add("figure", "Abbildung 1: Stellen im Integrationsmanagement, benötigt für den "
-                        "Zielschlüssel, gefördert und besetzt. " + source + ".",
-              figure=_staffing_figure(result))
-    brief.add("figure", "Abbildung 2: Landesmittel, geplant und benötigt für den Zielschlüssel. "
-                        + source + "; Mittel: Pakt für Integration (paktsim params).",
-              figure=_money_figure(result))
+    brief.add(
+        "figure",
+        "Abbildung 1: Stellen im Integrationsmanagement, benötigt für den "
+        "Zielschlüssel, gefördert und besetzt. " + source + ".",
+        figure=_staffing_figure(result),
+    )
+    brief.add(
+        "figure",
+        "Abbildung 2: Landesmittel, geplant und benötigt für den Zielschlüssel. "
+        + source
+        + "; Mittel: Pakt für Integration (paktsim params).",
+        figure=_money_figure(result),
+    )
 
     figure_no, table_no = 3, 4
     if result.comparison is not None:
         brief.add("heading", "Gewinner und Verlierer", level=1)
-        brief.add("paragraph", f"Planungsrahmen der Kreise im Jahr {first}: Regel des Szenarios "
-                               "gegenüber der Vergleichsregel (Δ = Szenario − Vergleich).")
-        brief.add("table", f"Tabelle {table_no}: Kreise mit den größten Gewinnen und Verlusten "
-                           f"{first}. {source}; Einwohner: Destatis.",
-                  table=winners_losers_table(result, first))
+        brief.add(
+            "paragraph",
+            f"Planungsrahmen der Kreise im Jahr {first}: Regel des Szenarios "
+            "gegenüber der Vergleichsregel (Δ = Szenario − Vergleich).",
+        )
+        brief.add(
+            "table",
+            f"Tabelle {table_no}: Kreise mit den größten Gewinnen und Verlusten "
+            f"{first}. {source}; Einwohner: Destatis.",
+            table=winners_losers_table(result, first),
+        )
         table_no += 1
-        brief.add("figure", f"Abbildung {figure_no}: Δ € je Einwohner nach Stadt- und "
-                            f"Landkreisen {first}. {source}; Grenzen: © GeoBasis-DE / BKG "
-                            "(Daten verändert).", figure=_comparison_map(result, first))
+        brief.add(
+            "figure",
+            f"Abbildung {figure_no}: Δ € je Einwohner nach Stadt- und "
+            f"Landkreisen {first}. {source}; Grenzen: © GeoBasis-DE / BKG "
+            "(Daten verändert).",
+            figure=_comparison_map(result, first),
+        )
         figure_no += 1
 
     if result.ensemble is not None:
         brief.add("heading", "Unsicherheit", level=1)
         draws = getattr(scenario.uncertainty, "n_draws", 0)
-        brief.add("paragraph", f"Monte-Carlo-Rechnung mit {fmt.number(draws)} Ziehungen "
-                               f"(Startwert {scenario.seed}): 10- und 90-%-Quantile.")
-        brief.add("table", f"Tabelle {table_no}: Bandbreiten (P10 bis P90). {source}.",
-                  table=_band_table(result, years))
+        brief.add(
+            "paragraph",
+            f"Monte-Carlo-Rechnung mit {fmt.number(draws)} Ziehungen "
+            f"(Startwert {scenario.seed}): 10- und 90-%-Quantile.",
+        )
+        brief.add(
+            "table",
+            f"Tabelle {table_no}: Bandbreiten (P10 bis P90). {source}.",
+            table=_band_table(result, years),
+        )
 
     brief.add("heading", "Quellen und Methode", level=1)
-    brief.add("paragraph", "Einwohner und Gemeindeverzeichnis: Statistisches Bundesamt "
-                           "(Destatis); Grenzen: © GeoBasis-DE / BKG (Daten verändert), "
-                           "dl-de/by-2-0; Förderregeln und Annahmen: Tabelle 2 mit Quellen.")
-    brief.add("paragraph", "Nachrechnen: " + (command or "paktsim report SZENARIO --out "
-                                              "bericht.docx") + f" (paktsim {__version__}).")
+    brief.add(
+        "paragraph",
+        "Einwohner und Gemeindeverzeichnis: Statistisches Bundesamt "
+        "(Destatis); Grenzen: © GeoBasis-DE / BKG (Daten verändert), "
+        "dl-de/by-2-0; Förderregeln und Annahmen: Tabelle 2 mit Quellen.",
+    )
+    brief.add(
+        "paragraph",
+        "Nachrechnen: "
+        + (command or "paktsim report SZENARIO --out bericht.docx")
+        + f" (paktsim {__version__}).",
+    )
     return brief
 
 
@@ -326,8 +424,14 @@ def _add_figure(document: Any, figure: Any, caption: str) -> None:
 
     add_source(figure)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=200, bbox_inches="tight", facecolor="white",
-                   metadata={"Software": "paktsim"})
+    figure.savefig(
+        buffer,
+        format="png",
+        dpi=200,
+        bbox_inches="tight",
+        facecolor="white",
+        metadata={"Software": "paktsim"},
+    )
     buffer.seek(0)
     document.add_picture(buffer, width=Cm(16))
     document.add_paragraph(caption, style="Caption")
@@ -366,8 +470,10 @@ def write_docx(brief: Brief, handle: IO[bytes]) -> None:
 
 def _deterministic_zip(data: bytes) -> bytes:
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             member = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
             member.compress_type = zipfile.ZIP_DEFLATED
@@ -391,19 +497,38 @@ def docx_to_pdf(docx_path: str | os.PathLike[str], pdf_path: str | os.PathLike[s
     """
     exe = soffice()
     if exe is None:
-        raise InputError(Problem("--out", "PDF braucht LibreOffice (soffice), das hier nicht "
-                                          "installiert ist: als .docx schreiben und in Word oder "
-                                          "LibreOffice als PDF speichern", str(pdf_path)))
+        raise InputError(
+            Problem(
+                "--out",
+                "PDF braucht LibreOffice (soffice), das hier nicht "
+                "installiert ist: als .docx schreiben und in Word oder "
+                "LibreOffice als PDF speichern",
+                str(pdf_path),
+            )
+        )
     src = Path(docx_path)
     with tempfile.TemporaryDirectory(prefix="paktsim-pdf-") as tmp:
         profile = Path(tmp) / "profile"
-        cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
-               "pdf", "--outdir", tmp, str(src)]
+        cmd = [
+            exe,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            tmp,
+            str(src),
+        ]
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
         produced = Path(tmp) / (src.stem + ".pdf")
         if done.returncode != 0 or not produced.exists():
-            raise InputError(Problem("--out", "LibreOffice konnte kein PDF erzeugen",
-                                     (done.stderr or done.stdout).strip()[:120]))
+            raise InputError(
+                Problem(
+                    "--out",
+                    "LibreOffice konnte kein PDF erzeugen",
+                    (done.stderr or done.stdout).strip()[:120],
+                )
+            )
         from paktsim.io import write_bytes_with
 
         data = produced.read_bytes()

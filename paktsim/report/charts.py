@@ -51,8 +51,16 @@ COLORS = {
     "band": "#56B4E9",
     "observed": "#000000",
     "neutral": "#999999",
-    "stages": ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
-               "#000000"),
+    "stages": (
+        "#0072B2",
+        "#E69F00",
+        "#009E73",
+        "#CC79A7",
+        "#56B4E9",
+        "#D55E00",
+        "#F0E442",
+        "#000000",
+    ),
 }
 
 _FORMATS = ("number", "eur", "compact_eur", "percent")
@@ -92,12 +100,20 @@ def _figure_png(fig: "Figure") -> bytes:
     import io
 
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight", facecolor="white",
-                metadata={"Software": "paktsim"})
+    fig.savefig(
+        buffer,
+        format="png",
+        dpi=100,
+        bbox_inches="tight",
+        facecolor="white",
+        metadata={"Software": "paktsim"},
+    )
     return buffer.getvalue()
 
 
-def value_formatter(kind: str | Callable[[float], str], decimals: int = 0) -> Callable[[float], str]:
+def value_formatter(
+    kind: str | Callable[[float], str], decimals: int = 0
+) -> Callable[[float], str]:
     """Return a one-argument German formatter for tick and bar labels.
 
     Parameters
@@ -120,8 +136,9 @@ def _plain_formatter(kind: str, decimals: int) -> Callable[[float], str]:
         "percent": lambda v: fmt.percent(v, decimals),
     }
     if kind not in table:
-        raise InputError(Problem("value_format", f"unknown format, expected one of "
-                                                 f"{', '.join(_FORMATS)}", kind))
+        raise InputError(
+            Problem("value_format", f"unknown format, expected one of {', '.join(_FORMATS)}", kind)
+        )
     return table[kind]
 
 
@@ -142,13 +159,16 @@ def _frame(data: Any, location: str) -> "pd.DataFrame":
     if not isinstance(data, pd.DataFrame):
         raise InputError(Problem(location, "expected a pandas DataFrame", type(data).__name__))
     if data.empty:
-        raise InputError(Problem(location, "expected at least one row and one column",
-                                 data.shape))
-    bad = [c for c in data.columns if not pd.api.types.is_numeric_dtype(data[c])
-           or pd.api.types.is_bool_dtype(data[c])]
+        raise InputError(Problem(location, "expected at least one row and one column", data.shape))
+    bad = [
+        c
+        for c in data.columns
+        if not pd.api.types.is_numeric_dtype(data[c]) or pd.api.types.is_bool_dtype(data[c])
+    ]
     if bad:
-        raise InputError([Problem(f"{location}.{c}", "expected numbers", str(data[c].dtype))
-                          for c in bad])
+        raise InputError(
+            [Problem(f"{location}.{c}", "expected numbers", str(data[c].dtype)) for c in bad]
+        )
     return data
 
 
@@ -176,19 +196,25 @@ def _date_axis(ax: "Axes", index: Any) -> Any:
 
         locator = mdates.AutoDateLocator(minticks=3, maxticks=9)
         formatter = mdates.ConciseDateFormatter(
-            locator, formats=["%Y", "%m/%Y", "%d.%m.", "%H:%M", "%H:%M", "%S"],
+            locator,
+            formats=["%Y", "%m/%Y", "%d.%m.", "%H:%M", "%H:%M", "%S"],
             zero_formats=["", "%Y", "%m/%Y", "%d.%m.", "%H:%M", "%H:%M"],
-            offset_formats=["", "%Y", "%m/%Y", "%d.%m.%Y", "%d.%m.%Y", "%d.%m.%Y %H:%M"])
+            offset_formats=["", "%Y", "%m/%Y", "%d.%m.%Y", "%d.%m.%Y", "%d.%m.%Y %H:%M"],
+        )
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(formatter)
         return index.to_numpy()
     return index.to_numpy()
 
 
-def stock_timeseries(stocks: "pd.DataFrame", title: str | None = None,
-                     ylabel: str = "Personen", stacked: bool = True,
-                     value_format: str | Callable[[float], str] = "number",
-                     ax: "Axes | None" = None) -> "Figure":
+def stock_timeseries(
+    stocks: "pd.DataFrame",
+    title: str | None = None,
+    ylabel: str = "Personen",
+    stacked: bool = True,
+    value_format: str | Callable[[float], str] = "number",
+    ax: "Axes | None" = None,
+) -> "Figure":
     """Plot stocks by stage over time (stacked areas or lines).
 
     Parameters
@@ -217,8 +243,7 @@ def stock_timeseries(stocks: "pd.DataFrame", title: str | None = None,
     labels = [str(c) for c in stocks.columns]
     values = stocks.to_numpy(dtype=float).T
     if stacked:
-        ax.stackplot(x, np.nan_to_num(values), labels=labels, colors=colors, alpha=0.9,
-                     linewidth=0)
+        ax.stackplot(x, np.nan_to_num(values), labels=labels, colors=colors, alpha=0.9, linewidth=0)
     else:
         # dashes, markers and colours, so lines stay distinguishable in grey print; a series
         # equal to an earlier one is not drawn on top of it but named in that line's label
@@ -235,9 +260,17 @@ def stock_timeseries(stocks: "pd.DataFrame", title: str | None = None,
         every = max(1, len(x) // 12)
         for k, i in enumerate(drawn):
             label = " = ".join([labels[i], *merged.get(i, [])])
-            ax.plot(x, values[i], label=label, color=colors[i], linewidth=1.8 + 0.6 * (k == 0),
-                    linestyle=styles[k % len(styles)], marker=markers[k % len(markers)] or None,
-                    markersize=4, markevery=every)
+            ax.plot(
+                x,
+                values[i],
+                label=label,
+                color=colors[i],
+                linewidth=1.8 + 0.6 * (k == 0),
+                linestyle=styles[k % len(styles)],
+                marker=markers[k % len(markers)] or None,
+                markersize=4,
+                markevery=every,
+            )
     ax.set_ylim(bottom=0)
     ax.margins(x=0)
     _value_axis_and_legend(ax, value_format, top_layer_first=stacked)
@@ -245,8 +278,9 @@ def stock_timeseries(stocks: "pd.DataFrame", title: str | None = None,
     return ax.figure
 
 
-def _value_axis_and_legend(ax: "Axes", value_format: str | Callable[[float], str],
-                           top_layer_first: bool) -> None:
+def _value_axis_and_legend(
+    ax: "Axes", value_format: str | Callable[[float], str], top_layer_first: bool
+) -> None:
     """German y ticks, light grid and a legend right of the plot.
 
     With ``top_layer_first`` the legend lists the series in reverse order, as
@@ -258,13 +292,23 @@ def _value_axis_and_legend(ax: "Axes", value_format: str | Callable[[float], str
     handles, legend_labels = ax.get_legend_handles_labels()
     if top_layer_first:
         handles, legend_labels = handles[::-1], legend_labels[::-1]
-    ax.legend(handles, legend_labels, frameon=False, loc="upper left",
-              bbox_to_anchor=(1.0, 1.0), fontsize=9)
+    ax.legend(
+        handles,
+        legend_labels,
+        frameon=False,
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+        fontsize=9,
+    )
 
 
-def stacked_bars(frame: "pd.DataFrame", title: str | None = None, ylabel: str | None = None,
-                 value_format: str | Callable[[float], str] = "compact_eur",
-                 ax: "Axes | None" = None) -> "Figure":
+def stacked_bars(
+    frame: "pd.DataFrame",
+    title: str | None = None,
+    ylabel: str | None = None,
+    value_format: str | Callable[[float], str] = "compact_eur",
+    ax: "Axes | None" = None,
+) -> "Figure":
     """Stacked bars, one per row (e.g. Pakt components by year).
 
     Parameters
@@ -289,8 +333,14 @@ def stacked_bars(frame: "pd.DataFrame", title: str | None = None, ylabel: str | 
     bottom = np.zeros(len(frame.index))
     for i, column in enumerate(frame.columns):
         values = np.nan_to_num(frame[column].to_numpy(dtype=float, na_value=np.nan))
-        ax.bar(x, values, bottom=bottom, width=0.7, label=str(column),
-               color=COLORS["stages"][i % len(COLORS["stages"])])
+        ax.bar(
+            x,
+            values,
+            bottom=bottom,
+            width=0.7,
+            label=str(column),
+            color=COLORS["stages"][i % len(COLORS["stages"])],
+        )
         bottom = bottom + values
     ax.set_xticks(x, [str(i) for i in frame.index])
     _value_axis_and_legend(ax, value_format, top_layer_first=True)
@@ -298,9 +348,15 @@ def stacked_bars(frame: "pd.DataFrame", title: str | None = None, ylabel: str | 
     return ax.figure
 
 
-def winners_losers(delta: "pd.Series", n: int = 10, title: str | None = None,
-                   xlabel: str = "Veränderung", value_format: str | Callable[[float], str] = "eur",
-                   decimals: int = 0, ax: "Axes | None" = None) -> "Figure":
+def winners_losers(
+    delta: "pd.Series",
+    n: int = 10,
+    title: str | None = None,
+    xlabel: str = "Veränderung",
+    value_format: str | Callable[[float], str] = "eur",
+    decimals: int = 0,
+    ax: "Axes | None" = None,
+) -> "Figure":
     """Horizontal bars of the largest gains and losses.
 
     Parameters
@@ -325,8 +381,7 @@ def winners_losers(delta: "pd.Series", n: int = 10, title: str | None = None,
     import pandas as pd
 
     if not isinstance(delta, pd.Series) or not pd.api.types.is_numeric_dtype(delta):
-        raise InputError(Problem("delta", "expected a numeric pandas Series",
-                                 type(delta).__name__))
+        raise InputError(Problem("delta", "expected a numeric pandas Series", type(delta).__name__))
     if not isinstance(n, int) or n < 1:
         raise InputError(Problem("n", "expected a whole number of at least 1", n))
     values = delta.dropna().astype(float)
@@ -335,8 +390,9 @@ def winners_losers(delta: "pd.Series", n: int = 10, title: str | None = None,
     # ascending from the bottom: largest loss at the bottom, largest gain on top
     shown = pd.concat([losses, gains]).sort_values(kind="stable")
     if shown.empty:
-        raise InputError(Problem("delta", "no gains or losses to show (all values are 0 or "
-                                          "missing)"))
+        raise InputError(
+            Problem("delta", "no gains or losses to show (all values are 0 or missing)")
+        )
     height = max(2.5, 0.28 * len(shown) + 1.2)
     ax = new_axes(ax, figsize=(8.0, height))
     label = value_formatter(value_format, decimals)
@@ -347,8 +403,14 @@ def winners_losers(delta: "pd.Series", n: int = 10, title: str | None = None,
     ax.axvline(0, color="#333333", linewidth=0.8)
     span = float(np.abs(shown.to_numpy()).max())
     for yi, value in zip(y, shown.to_numpy()):
-        ax.text(value + (0.01 * span if value > 0 else -0.01 * span), yi, label(value),
-                va="center", ha="left" if value > 0 else "right", fontsize=8)
+        ax.text(
+            value + (0.01 * span if value > 0 else -0.01 * span),
+            yi,
+            label(value),
+            va="center",
+            ha="left" if value > 0 else "right",
+            fontsize=8,
+        )
     left = min(0.0, float(shown.min())) - (0.3 * span if (shown < 0).any() else 0)
     right = max(0.0, float(shown.max())) + (0.3 * span if (shown > 0).any() else 0)
     ax.set_xlim(left, right)
@@ -378,10 +440,15 @@ def _quantile_columns(frame: "pd.DataFrame") -> dict[float, Any]:
     return levels
 
 
-def fan_chart(quantiles: "pd.DataFrame", observed: "pd.Series | None" = None,
-              title: str | None = None, ylabel: str | None = None,
-              value_format: str | Callable[[float], str] = "number",
-              median_label: str = "Median", ax: "Axes | None" = None) -> "Figure":
+def fan_chart(
+    quantiles: "pd.DataFrame",
+    observed: "pd.Series | None" = None,
+    title: str | None = None,
+    ylabel: str | None = None,
+    value_format: str | Callable[[float], str] = "number",
+    median_label: str = "Median",
+    ax: "Axes | None" = None,
+) -> "Figure":
     """Fan chart: median line with nested quantile bands (e.g. P10–P90).
 
     Parameters
@@ -406,34 +473,64 @@ def fan_chart(quantiles: "pd.DataFrame", observed: "pd.Series | None" = None,
     quantiles = _frame(quantiles, "quantiles")
     levels = _quantile_columns(quantiles)
     if 0.5 not in levels:
-        raise InputError(Problem("quantiles", "expected a median column (0.5 or P50)",
-                                 list(map(str, quantiles.columns))))
-    pairs = sorted(((lo, round(1 - lo, 6)) for lo in levels if lo < 0.5
-                    and round(1 - lo, 6) in levels), reverse=False)
+        raise InputError(
+            Problem(
+                "quantiles",
+                "expected a median column (0.5 or P50)",
+                list(map(str, quantiles.columns)),
+            )
+        )
+    pairs = sorted(
+        ((lo, round(1 - lo, 6)) for lo in levels if lo < 0.5 and round(1 - lo, 6) in levels),
+        reverse=False,
+    )
     if not pairs:
-        raise InputError(Problem("quantiles", "expected at least one symmetric pair of "
-                                              "quantiles such as P10 and P90",
-                                 list(map(str, quantiles.columns))))
+        raise InputError(
+            Problem(
+                "quantiles",
+                "expected at least one symmetric pair of quantiles such as P10 and P90",
+                list(map(str, quantiles.columns)),
+            )
+        )
     ax = new_axes(ax)
     x = _date_axis(ax, quantiles.index)
     for rank, (lo, hi) in enumerate(pairs):
         alpha = 0.3 + 0.4 * rank / max(1, len(pairs))
-        ax.fill_between(x, quantiles[levels[lo]].to_numpy(float),
-                        quantiles[levels[hi]].to_numpy(float), color=COLORS["band"],
-                        alpha=alpha, linewidth=0,
-                        label=f"P{fmt.number(lo * 100)}–P{fmt.number(hi * 100)}")
-    ax.plot(x, quantiles[levels[0.5]].to_numpy(float), color=COLORS["median"], linewidth=2,
-            label=median_label)
+        ax.fill_between(
+            x,
+            quantiles[levels[lo]].to_numpy(float),
+            quantiles[levels[hi]].to_numpy(float),
+            color=COLORS["band"],
+            alpha=alpha,
+            linewidth=0,
+            label=f"P{fmt.number(lo * 100)}–P{fmt.number(hi * 100)}",
+        )
+    ax.plot(
+        x,
+        quantiles[levels[0.5]].to_numpy(float),
+        color=COLORS["median"],
+        linewidth=2,
+        label=median_label,
+    )
     if observed is not None:
         import pandas as pd
 
         if not isinstance(observed, pd.Series):
-            raise InputError(Problem("observed", "expected a pandas Series",
-                                     type(observed).__name__))
-        ox = observed.index.to_timestamp() if isinstance(observed.index, pd.PeriodIndex) \
+            raise InputError(
+                Problem("observed", "expected a pandas Series", type(observed).__name__)
+            )
+        ox = (
+            observed.index.to_timestamp()
+            if isinstance(observed.index, pd.PeriodIndex)
             else observed.index
-        ax.plot(ox.to_numpy(), observed.to_numpy(float), color=COLORS["observed"],
-                linewidth=1.5, label=str(observed.name or "beobachtet"))
+        )
+        ax.plot(
+            ox.to_numpy(),
+            observed.to_numpy(float),
+            color=COLORS["observed"],
+            linewidth=1.5,
+            label=str(observed.name or "beobachtet"),
+        )
     ax.yaxis.set_major_formatter(_axis(value_format, 0))
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     ax.margins(x=0)
@@ -442,10 +539,17 @@ def fan_chart(quantiles: "pd.DataFrame", observed: "pd.Series | None" = None,
     return ax.figure
 
 
-def tornado(effects: "pd.DataFrame", base: float, title: str | None = None,
-            xlabel: str | None = None, value_format: str | Callable[[float], str] = "number",
-            decimals: int = 0, low_label: str = "unterer Wert", high_label: str = "oberer Wert",
-            ax: "Axes | None" = None) -> "Figure":
+def tornado(
+    effects: "pd.DataFrame",
+    base: float,
+    title: str | None = None,
+    xlabel: str | None = None,
+    value_format: str | Callable[[float], str] = "number",
+    decimals: int = 0,
+    low_label: str = "unterer Wert",
+    high_label: str = "oberer Wert",
+    ax: "Axes | None" = None,
+) -> "Figure":
     """Tornado chart: the outcome when each input is set to its low and high value.
 
     Parameters
@@ -492,9 +596,14 @@ def tornado(effects: "pd.DataFrame", base: float, title: str | None = None,
         for value in (lo_v, hi_v):
             if value == 0:
                 continue
-            ax.text(base + value + (0.02 if value > 0 else -0.02) * extent, yi,
-                    label(base + value), va="center", ha="left" if value > 0 else "right",
-                    fontsize=8)
+            ax.text(
+                base + value + (0.02 if value > 0 else -0.02) * extent,
+                yi,
+                label(base + value),
+                va="center",
+                ha="left" if value > 0 else "right",
+                fontsize=8,
+            )
     ax.set_xlim(base - 1.35 * extent, base + 1.35 * extent)
     ax.xaxis.set_major_formatter(_axis(value_format, decimals))
     ax.legend(frameon=False, loc="lower right", fontsize=9)
@@ -504,9 +613,14 @@ def tornado(effects: "pd.DataFrame", base: float, title: str | None = None,
     return ax.figure
 
 
-def save_figure(fig: "Figure", path_without_suffix: str | os.PathLike[str],
-                formats: Sequence[str] = ("png", "svg"), dpi: int = 300,
-                force: bool = False, source: str | bool = True) -> list[Path]:
+def save_figure(
+    fig: "Figure",
+    path_without_suffix: str | os.PathLike[str],
+    formats: Sequence[str] = ("png", "svg"),
+    dpi: int = 300,
+    force: bool = False,
+    source: str | bool = True,
+) -> list[Path]:
     """Save a figure in several formats, safely (all targets checked first, atomic writes).
 
     The files carry no creation date and SVG ids use a fixed hash salt, so the
@@ -544,9 +658,11 @@ def save_figure(fig: "Figure", path_without_suffix: str | os.PathLike[str],
 
     allowed = ("png", "svg", "pdf")
     formats = list(formats)
-    problems = [Problem("formats", f"unknown figure format, expected one of "
-                                   f"{', '.join(allowed)}", f) for f in formats
-                if f not in allowed]
+    problems = [
+        Problem("formats", f"unknown figure format, expected one of {', '.join(allowed)}", f)
+        for f in formats
+        if f not in allowed
+    ]
     if not formats:
         problems.append(Problem("formats", "expected at least one format", formats))
     if isinstance(dpi, bool) or not isinstance(dpi, int) or not 50 <= dpi <= 1200:
@@ -554,10 +670,14 @@ def save_figure(fig: "Figure", path_without_suffix: str | os.PathLike[str],
     if problems:
         raise InputError(problems)
     base = Path(path_without_suffix)
-    targets = ensure_writable([base.with_name(f"{base.name}.{f}") for f in formats], force=force,
-                              location="path")
-    metadata = {"png": {"Software": "paktsim"}, "svg": {"Date": None, "Creator": "paktsim"},
-                "pdf": {"CreationDate": None, "ModDate": None, "Creator": "paktsim"}}
+    targets = ensure_writable(
+        [base.with_name(f"{base.name}.{f}") for f in formats], force=force, location="path"
+    )
+    metadata = {
+        "png": {"Software": "paktsim"},
+        "svg": {"Date": None, "Creator": "paktsim"},
+        "pdf": {"CreationDate": None, "ModDate": None, "Creator": "paktsim"},
+    }
     from matplotlib.text import Text
 
     if source is not False:
@@ -565,22 +685,32 @@ def save_figure(fig: "Figure", path_without_suffix: str | os.PathLike[str],
     for text in fig.findobj(Text):  # paktsim draws no mathtext: "$" from data is text
         text.set_parse_math(False)
     # svg.fonttype "none": text stays text (editable, searchable) in Word/Inkscape
-    with matplotlib.rc_context({"svg.hashsalt": "paktsim", "svg.fonttype": "none",
-                                "pdf.fonttype": 42}):
+    with matplotlib.rc_context(
+        {"svg.hashsalt": "paktsim", "svg.fonttype": "none", "pdf.fonttype": 42}
+    ):
         for target, kind in zip(targets, formats):
-            write_bytes_with(target, lambda handle, kind=kind: fig.savefig(
-                handle, format=kind, dpi=dpi, bbox_inches="tight", metadata=metadata[kind],
-                facecolor="white"))
+            write_bytes_with(
+                target,
+                lambda handle, kind=kind: fig.savefig(
+                    handle,
+                    format=kind,
+                    dpi=dpi,
+                    bbox_inches="tight",
+                    metadata=metadata[kind],
+                    facecolor="white",
+                ),
+            )
     return targets
-
 
 
 def default_source() -> str:
     """The standard source line of a paktsim chart (model, version, data)."""
     from paktsim._version import __version__
 
-    return (f"Quelle: eigene Berechnung mit paktsim {__version__}; Daten: Destatis, "
-            "Statistisches Landesamt BW; Parameter mit Quellen: paktsim params")
+    return (
+        f"Quelle: eigene Berechnung mit paktsim {__version__}; Daten: Destatis, "
+        "Statistisches Landesamt BW; Parameter mit Quellen: paktsim params"
+    )
 
 
 def add_source(fig: "Figure", text: str | None = None) -> "Figure":
@@ -599,6 +729,14 @@ def add_source(fig: "Figure", text: str | None = None) -> "Figure":
     artists = list(fig.texts) + [t for ax in fig.axes for t in ax.texts]
     if any(t.get_gid() == SOURCE_GID for t in artists):
         return fig
-    fig.text(0.0, 0.0, text or default_source(), ha="left", va="top", fontsize=6.5,
-             color="#555555", gid=SOURCE_GID)
+    fig.text(
+        0.0,
+        0.0,
+        text or default_source(),
+        ha="left",
+        va="top",
+        fontsize=6.5,
+        color="#555555",
+        gid=SOURCE_GID,
+    )
     return fig

@@ -25,8 +25,17 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from paktsim.compare import Comparison
 
-__all__ = ["COMPARISON_METRICS", "ALLOCATION_METRICS", "rule_text_de", "comparison_map",
-           "allocation_map", "comparison_subtitle", "kreis_labels", "map_source", "delta_classes"]
+__all__ = [
+    "COMPARISON_METRICS",
+    "ALLOCATION_METRICS",
+    "rule_text_de",
+    "comparison_map",
+    "allocation_map",
+    "comparison_subtitle",
+    "kreis_labels",
+    "map_source",
+    "delta_classes",
+]
 
 _LEVEL_DE = {"gemeinde": "Gemeinden", "kreis": "Stadt- und Landkreisen"}
 
@@ -76,8 +85,11 @@ def comparison_subtitle(comparison: "Comparison") -> str:
             side["source"] = f"Datei {a[key]}"
     r = comparison.regions
     tb, ta = int(r["base_eur"].sum()), int(r["alt_eur"].sum())
-    money = (f"Mittel {fmt.compact_eur(ta)} auf beiden Seiten" if tb == ta
-             else f"Mittel: Basis {fmt.compact_eur(tb)}, Alternative {fmt.compact_eur(ta)}")
+    money = (
+        f"Mittel {fmt.compact_eur(ta)} auf beiden Seiten"
+        if tb == ta
+        else f"Mittel: Basis {fmt.compact_eur(tb)}, Alternative {fmt.compact_eur(ta)}"
+    )
     facts = [money]
     dates = {_date_de(base.get("params_date")), _date_de(alt.get("params_date"))} - {None}
     if dates:
@@ -85,17 +97,24 @@ def comparison_subtitle(comparison: "Comparison") -> str:
     stands = {str(s) for s in (base.get("stand"), alt.get("stand")) if s}
     if stands:
         facts.append("Einwohner " + " / ".join(sorted(stands)))
-    return "\n".join([
-        "Alternative: " + _side_text(alt, a.get("passed_down") == "alt"),
-        "Basis: " + _side_text(base, a.get("passed_down") == "base"),
-        "; ".join(facts),
-    ])
+    return "\n".join(
+        [
+            "Alternative: " + _side_text(alt, a.get("passed_down") == "alt"),
+            "Basis: " + _side_text(base, a.get("passed_down") == "base"),
+            "; ".join(facts),
+        ]
+    )
 
 
 def _values(comparison: "Comparison", level: str, metric: str) -> pd.Series:
     if metric not in COMPARISON_METRICS:
-        raise InputError(Problem("--metric", "unknown metric, expected one of "
-                                 + ", ".join(COMPARISON_METRICS), metric))
+        raise InputError(
+            Problem(
+                "--metric",
+                "unknown metric, expected one of " + ", ".join(COMPARISON_METRICS),
+                metric,
+            )
+        )
     own = comparison.attrs.get("level", "gemeinde")
     if level == own:
         frame = comparison.regions
@@ -103,8 +122,13 @@ def _values(comparison: "Comparison", level: str, metric: str) -> pd.Series:
         frame = comparison.kreise.copy()
         frame.index = frame.index.get_level_values(0)
     else:
-        raise InputError(Problem("--level", "a Gemeinde map needs a comparison of Gemeinden "
-                                 "(this one compares Kreise)", level))
+        raise InputError(
+            Problem(
+                "--level",
+                "a Gemeinde map needs a comparison of Gemeinden (this one compares Kreise)",
+                level,
+            )
+        )
     if metric not in frame:
         raise InputError(Problem("--metric", "not in this comparison", metric))
     values = pd.to_numeric(frame[metric], errors="coerce").astype(float)
@@ -112,9 +136,13 @@ def _values(comparison: "Comparison", level: str, metric: str) -> pd.Series:
     return values
 
 
-def comparison_map(comparison: "Comparison", level: str = "gemeinde",
-                   metric: str = "delta_eur_per_inhabitant", title: str | None = None,
-                   classes: Any = None) -> "Figure":
+def comparison_map(
+    comparison: "Comparison",
+    level: str = "gemeinde",
+    metric: str = "delta_eur_per_inhabitant",
+    title: str | None = None,
+    classes: Any = None,
+) -> "Figure":
     """Map of one comparison metric with a title, a subtitle and the source line.
 
     Parameters
@@ -140,11 +168,22 @@ def comparison_map(comparison: "Comparison", level: str = "gemeinde",
     label, kind, decimals = COMPARISON_METRICS[metric]
     if classes is None:
         classes = delta_classes(values) if metric.startswith("delta") else 5
-    title = title or (f"Gewinner und Verlierer: {label} nach {_LEVEL_DE[level]}"
-                      if metric.startswith("delta") else f"{label} nach {_LEVEL_DE[level]}")
-    return choropleth(values, level=level, title=title, legend_title=label, classes=classes,
-                      value_format=kind, decimals=decimals if kind != "percent" else None,
-                      subtitle=comparison_subtitle(comparison), source=map_source())
+    title = title or (
+        f"Gewinner und Verlierer: {label} nach {_LEVEL_DE[level]}"
+        if metric.startswith("delta")
+        else f"{label} nach {_LEVEL_DE[level]}"
+    )
+    return choropleth(
+        values,
+        level=level,
+        title=title,
+        legend_title=label,
+        classes=classes,
+        value_format=kind,
+        decimals=decimals if kind != "percent" else None,
+        subtitle=comparison_subtitle(comparison),
+        source=map_source(),
+    )
 
 
 def delta_classes(values: pd.Series) -> list[float] | int:
@@ -155,13 +194,20 @@ def delta_classes(values: pd.Series) -> list[float] | int:
     if top <= 0:
         return 5
     exponent = np.floor(np.log10(top))
-    m = next(step * 10 ** exponent for step in (1.0, 2.0, 2.5, 4.0, 5.0, 8.0, 10.0)
-             if step * 10 ** exponent >= top)
+    m = next(
+        step * 10**exponent
+        for step in (1.0, 2.0, 2.5, 4.0, 5.0, 8.0, 10.0)
+        if step * 10**exponent >= top
+    )
     return [-m, -m / 2, -m / 5, 0.0, m / 5, m / 2, m]
 
 
-def allocation_map(table: pd.DataFrame, level: str = "gemeinde",
-                   metric: str = "eur_per_inhabitant", title: str | None = None) -> "Figure":
+def allocation_map(
+    table: pd.DataFrame,
+    level: str = "gemeinde",
+    metric: str = "eur_per_inhabitant",
+    title: str | None = None,
+) -> "Figure":
     """Map of one allocation (``paktsim allocate`` output) at Gemeinde or Kreis level.
 
     A Gemeinde table is summed up to Kreise for a Kreis map; a Kreis table is
@@ -171,8 +217,13 @@ def allocation_map(table: pd.DataFrame, level: str = "gemeinde",
     from paktsim.report.maps import choropleth
 
     if metric not in ALLOCATION_METRICS:
-        raise InputError(Problem("--metric", "unknown metric, expected one of "
-                                 + ", ".join(ALLOCATION_METRICS), metric))
+        raise InputError(
+            Problem(
+                "--metric",
+                "unknown metric, expected one of " + ", ".join(ALLOCATION_METRICS),
+                metric,
+            )
+        )
     attrs = dict(table.attrs)
     own = "kreis" if len(str(table.index[0])) == 5 else "gemeinde"
     note = ""
@@ -185,7 +236,8 @@ def allocation_map(table: pd.DataFrame, level: str = "gemeinde",
             ["amount_eur", "population"] + (["fte_funded"] if "fte_funded" in table else [])
         ].sum()
         sums["eur_per_inhabitant"] = sums["amount_eur"] / sums["population"].where(
-            sums["population"] > 0)
+            sums["population"] > 0
+        )
         frame = sums
         note = "; Summe der Gemeinden je Kreis"
     if metric not in frame:
@@ -198,11 +250,24 @@ def allocation_map(table: pd.DataFrame, level: str = "gemeinde",
         facts.append(f"Förderregeln Stand {_date_de(attrs.get('params_date'))}")
     if attrs.get("stand"):
         facts.append(f"Einwohner {attrs['stand']}")
-    subtitle = ("Regel: " + rule_text_de(attrs.get("rule") or f"Datei {attrs.get('source')}")
-                + note + "\n" + "; ".join(facts))
-    return choropleth(values, level=level, title=title or f"{label} nach {_LEVEL_DE[level]}",
-                      legend_title=label, classes=5, value_format=kind, decimals=decimals,
-                      subtitle=subtitle, source=map_source())
+    subtitle = (
+        "Regel: "
+        + rule_text_de(attrs.get("rule") or f"Datei {attrs.get('source')}")
+        + note
+        + "\n"
+        + "; ".join(facts)
+    )
+    return choropleth(
+        values,
+        level=level,
+        title=title or f"{label} nach {_LEVEL_DE[level]}",
+        legend_title=label,
+        classes=5,
+        value_format=kind,
+        decimals=decimals,
+        subtitle=subtitle,
+        source=map_source(),
+    )
 
 
 def kreis_labels(kreise: pd.DataFrame | None = None) -> pd.Series:

@@ -113,8 +113,20 @@ def default_number_format(name: Any, dtype: Any) -> str | None:
 
 
 _YEAR_NAMES = {"jahr", "year", "jahre", "years", "haushaltsjahr", "stichjahr"}
-_COUNT_WORDS = ("personen", "persons", "fallzahl", "einwohner", "anzahl", "zielgruppe",
-                "bestand", "zugänge", "gewinner", "verlierer", "gebiete", "anträge")
+_COUNT_WORDS = (
+    "personen",
+    "persons",
+    "fallzahl",
+    "einwohner",
+    "anzahl",
+    "zielgruppe",
+    "bestand",
+    "zugänge",
+    "gewinner",
+    "verlierer",
+    "gebiete",
+    "anträge",
+)
 
 
 def _is_year(name: Any) -> bool:
@@ -123,8 +135,13 @@ def _is_year(name: Any) -> bool:
 
 def _is_count_name(name: Any) -> bool:
     text = str(name).lower()
-    return any(word in text for word in _COUNT_WORDS) and "je" not in text.split() \
-        and "€" not in text and "vzä" not in text and "anteil" not in text
+    return (
+        any(word in text for word in _COUNT_WORDS)
+        and "je" not in text.split()
+        and "€" not in text
+        and "vzä" not in text
+        and "anteil" not in text
+    )
 
 
 def row_number_format(label: Any) -> str | None:
@@ -255,8 +272,9 @@ def _cell_value(value: Any) -> Any:
 
 def _text(value: Any) -> str:
     if isinstance(value, (Mapping, list, tuple)):
-        return json.dumps(value, ensure_ascii=False, sort_keys=isinstance(value, Mapping),
-                          default=str)
+        return json.dumps(
+            value, ensure_ascii=False, sort_keys=isinstance(value, Mapping), default=str
+        )
     return str(value)
 
 
@@ -286,14 +304,12 @@ def _write_sheet(ws: Any, frame: "pd.DataFrame", formats: Mapping[str, str]) -> 
 
     index = frame.index
     plain_index = isinstance(index, pd.RangeIndex) and index.name is None
-    index_levels = [] if plain_index else [index.get_level_values(i)
-                                           for i in range(index.nlevels)]
-    header = [_label(n) or f"index_{i}" for i, n in enumerate(index.names)][:len(index_levels)]
+    index_levels = [] if plain_index else [index.get_level_values(i) for i in range(index.nlevels)]
+    header = [_label(n) or f"index_{i}" for i, n in enumerate(index.names)][: len(index_levels)]
     header += [_label(c) for c in frame.columns]
-    originals = list(index.names)[:len(index_levels)] + list(frame.columns)
+    originals = list(index.names)[: len(index_levels)] + list(frame.columns)
     series = [(level.dtype, level.tolist()) for level in index_levels]
-    series += [(frame.iloc[:, j].dtype, frame.iloc[:, j].tolist())
-               for j in range(frame.shape[1])]
+    series += [(frame.iloc[:, j].dtype, frame.iloc[:, j].tolist()) for j in range(frame.shape[1])]
     n_index = len(index_levels)
 
     column_formats: list[str | None] = []
@@ -357,14 +373,25 @@ def print_excerpt(ws: Any, header: list[str], columns: list[list[Any]]) -> str:
         from openpyxl.worksheet.filters import CustomFilter, CustomFilters, FilterColumn
 
         col = header.index("Einwohner")
-        keep = [isinstance(v, (int, float)) and not isinstance(v, bool)
-                and v >= PRINT_MIN_POPULATION for v in columns[col]]
-        ws.auto_filter.filterColumn.append(FilterColumn(
-            colId=col, customFilters=CustomFilters(customFilter=[CustomFilter(
-                operator="greaterThanOrEqual", val=str(PRINT_MIN_POPULATION))])))
+        keep = [
+            isinstance(v, (int, float)) and not isinstance(v, bool) and v >= PRINT_MIN_POPULATION
+            for v in columns[col]
+        ]
+        ws.auto_filter.filterColumn.append(
+            FilterColumn(
+                colId=col,
+                customFilters=CustomFilters(
+                    customFilter=[
+                        CustomFilter(operator="greaterThanOrEqual", val=str(PRINT_MIN_POPULATION))
+                    ]
+                ),
+            )
+        )
         limit = f"{PRINT_MIN_POPULATION:,}".replace(",", ".")
-        note = (f"Druck: {sum(keep)} von {n_rows} Zeilen, ab {limit} Einwohnern "
-                "(Filter auf Einwohner; alle Zeilen in der Tabelle)")
+        note = (
+            f"Druck: {sum(keep)} von {n_rows} Zeilen, ab {limit} Einwohnern "
+            "(Filter auf Einwohner; alle Zeilen in der Tabelle)"
+        )
     else:
         return ""
     if not any(keep):
@@ -395,11 +422,16 @@ def _row_formats(ws: Any, labels: list[str], n_index: int, n_cols: int) -> None:
 def print_title(provenance: Mapping[str, Any]) -> str:
     """One line for the printed page header: scenario, rule, envelope, rules year."""
     parts = []
-    for keys, prefix in ((("Szenario",), ""), (("Regel", "Basis: Regel"), "Regel: "),
-                         (("Alternative: Regel",), "Alternative: "),
-                         (("Mittel (€)", "Alternative: Mittel (€)"), "Mittel: "),
-                         (("Stichtag Förderregeln", "Alternative: Stichtag Förderregeln",
-                           "Förderregeln"), "Förderregeln: ")):
+    for keys, prefix in (
+        (("Szenario",), ""),
+        (("Regel", "Basis: Regel"), "Regel: "),
+        (("Alternative: Regel",), "Alternative: "),
+        (("Mittel (€)", "Alternative: Mittel (€)"), "Mittel: "),
+        (
+            ("Stichtag Förderregeln", "Alternative: Stichtag Förderregeln", "Förderregeln"),
+            "Förderregeln: ",
+        ),
+    ):
         for key in keys:
             value = provenance.get(key)
             if value not in (None, ""):
@@ -477,16 +509,21 @@ def _created(provenance: Mapping[str, Any]) -> dt.datetime:
         try:
             return dt.datetime.fromisoformat(str(value)).replace(tzinfo=None)
         except ValueError as exc:
-            raise InputError(Problem(f"provenance.{key}", "expected an ISO date YYYY-MM-DD",
-                                     value)) from exc
+            raise InputError(
+                Problem(f"provenance.{key}", "expected an ISO date YYYY-MM-DD", value)
+            ) from exc
     return dt.datetime(*_ZIP_EPOCH)
 
 
 #: Column widths (A: parameter path … G: in force since) and font size of the parameter table.
 _PARAMETER_WIDTHS = (34, 60, 11, 16, 11, 70, 11)
 _PARAMETER_FONT = 8
-_PARAMETER_DATE_KEYS = ("Parameterstand", "Stichtag Förderregeln",
-                        "Alternative: Stichtag Förderregeln", "Basis: Stichtag Förderregeln")
+_PARAMETER_DATE_KEYS = (
+    "Parameterstand",
+    "Stichtag Förderregeln",
+    "Alternative: Stichtag Förderregeln",
+    "Basis: Stichtag Förderregeln",
+)
 
 
 def _parameter_rows(provenance: Mapping[str, Any]) -> "pd.DataFrame | None":
@@ -527,8 +564,10 @@ def _write_parameters(ws: Any, table: "pd.DataFrame") -> None:
             cell.font, cell.alignment = small, wrap
             # LibreOffice does not size rows of wrapped text on import: give the height
             per_line = max(1, int(widths.get(cell.column_letter, 10) * 1.6))
-            lines = max(lines, sum(-(-max(len(part), 1) // per_line)
-                                   for part in str(value).splitlines() or [""]))
+            lines = max(
+                lines,
+                sum(-(-max(len(part), 1) // per_line) for part in str(value).splitlines() or [""]),
+            )
         ws.row_dimensions[r].height = lines * (_PARAMETER_FONT + 2.5) + 1
     for letter, width in widths.items():
         ws.column_dimensions[letter].width = width
@@ -563,13 +602,18 @@ def _validate(tables: Mapping[str, Any], number_formats: Mapping[str, str]) -> N
         problems.append(Problem("tables", "expected at least one table"))
     for name, frame in tables.items():
         if not isinstance(frame, pd.DataFrame):
-            problems.append(Problem(f"tables.{name}", "expected a pandas DataFrame",
-                                    type(frame).__name__))
+            problems.append(
+                Problem(f"tables.{name}", "expected a pandas DataFrame", type(frame).__name__)
+            )
     for column, fmt in number_formats.items():
         if not isinstance(fmt, str) or not fmt:
-            problems.append(Problem(f"number_formats.{column}",
-                                    "expected an Excel number format string such as '#,##0'",
-                                    fmt))
+            problems.append(
+                Problem(
+                    f"number_formats.{column}",
+                    "expected an Excel number format string such as '#,##0'",
+                    fmt,
+                )
+            )
     if problems:
         raise InputError(problems)
 
@@ -577,8 +621,10 @@ def _validate(tables: Mapping[str, Any], number_formats: Mapping[str, str]) -> N
 def _deterministic_zip(data: bytes, core_xml: bytes) -> bytes:
     """Re-pack the xlsx with fixed member timestamps and the given core properties."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             payload = core_xml if info.filename == "docProps/core.xml" else src.read(info)
             member = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
@@ -588,8 +634,12 @@ def _deterministic_zip(data: bytes, core_xml: bytes) -> bytes:
     return out.getvalue()
 
 
-def write_workbook(handle: IO[bytes], tables: Mapping[str, "pd.DataFrame"],
-                   provenance: Mapping[str, Any], number_formats: Mapping[str, str]) -> None:
+def write_workbook(
+    handle: IO[bytes],
+    tables: Mapping[str, "pd.DataFrame"],
+    provenance: Mapping[str, Any],
+    number_formats: Mapping[str, str],
+) -> None:
     """Write tables as sheets of an Excel workbook, plus a ``Herkunft`` sheet.
 
     Parameters

@@ -274,8 +274,9 @@ def column_kind(name: Any, dtype: Any) -> str | None:
         return "share"
     if "fte" in text or "vzä" in text:
         return "fte"
-    if np.issubdtype(np.dtype(dtype.numpy_dtype if hasattr(dtype, "numpy_dtype") else dtype),
-                     np.integer):
+    if np.issubdtype(
+        np.dtype(dtype.numpy_dtype if hasattr(dtype, "numpy_dtype") else dtype), np.integer
+    ):
         return "count"
     return "number"
 
@@ -305,15 +306,19 @@ def formatter_for(kind: str, integer: bool = True, signed: bool = False) -> Call
         "number": lambda x: number(x, 2, signed),
     }
     if kind not in table:
-        raise InputError(Problem("formats", f"unknown format kind, expected one of "
-                                            f"{', '.join(table)}", kind))
+        raise InputError(
+            Problem("formats", f"unknown format kind, expected one of {', '.join(table)}", kind)
+        )
     return table[kind]
 
 
-def style_de(df: "pd.DataFrame",
-             formats: Mapping[Any, str | Callable[[Any], str]] | None = None,
-             uuid: str = "paktsim", caption: str | None = None,
-             hide_index: bool = False) -> "Styler":
+def style_de(
+    df: "pd.DataFrame",
+    formats: Mapping[Any, str | Callable[[Any], str]] | None = None,
+    uuid: str = "paktsim",
+    caption: str | None = None,
+    hide_index: bool = False,
+) -> "Styler":
     """Return a pandas ``Styler`` showing ``df`` with German number formats.
 
     Parameters
@@ -343,8 +348,9 @@ def style_de(df: "pd.DataFrame",
     formats = dict(formats or {})
     unknown = [c for c in formats if c not in df.columns]
     if unknown:
-        raise InputError([Problem(f"formats.{c}", "no such column in the table", c)
-                          for c in unknown])
+        raise InputError(
+            [Problem(f"formats.{c}", "no such column in the table", c) for c in unknown]
+        )
     column_formatters: dict[Any, Callable[[Any], str]] = {}
     for column in df.columns:
         spec = formats.get(column)
@@ -355,8 +361,9 @@ def style_de(df: "pd.DataFrame",
         kind = spec or column_kind(column, dtype)
         if kind is None:
             continue
-        column_formatters[column] = formatter_for(kind, integer=_is_integer_dtype(dtype),
-                                                  signed=is_signed(column))
+        column_formatters[column] = formatter_for(
+            kind, integer=_is_integer_dtype(dtype), signed=is_signed(column)
+        )
     styler = _german_styler_class()(df).set_uuid(uuid).format(column_formatters, na_rep=MISSING)
     if caption:
         styler = styler.set_caption(caption)
@@ -407,8 +414,9 @@ def axis_formatter(kind: str = "number", decimals: int = 0) -> "FuncFormatter":
         "percent": lambda v: percent(v, decimals),
     }
     if kind not in functions:
-        raise InputError(Problem("kind", f"unknown axis format, expected one of "
-                                         f"{', '.join(functions)}", kind))
+        raise InputError(
+            Problem("kind", f"unknown axis format, expected one of {', '.join(functions)}", kind)
+        )
     function = functions[kind]
     return FuncFormatter(lambda value, _pos: typographic_minus(function(value)))
 

@@ -88,8 +88,10 @@ def _centroid(ring: np.ndarray) -> tuple[float, float]:
     area = cross.sum() / 2
     if area == 0:
         return float(x.mean()), float(y.mean())
-    return (float(((x + np.roll(x, -1)) * cross).sum() / (6 * area)),
-            float(((y + np.roll(y, -1)) * cross).sum() / (6 * area)))
+    return (
+        float(((x + np.roll(x, -1)) * cross).sum() / (6 * area)),
+        float(((y + np.roll(y, -1)) * cross).sum() / (6 * area)),
+    )
 
 
 def _feature_path(geometry: dict[str, Any]) -> tuple["Path", tuple[float, float], float]:
@@ -101,8 +103,9 @@ def _feature_path(geometry: dict[str, Any]) -> tuple["Path", tuple[float, float]
     elif kind == "MultiPolygon":
         polygons = geometry["coordinates"]
     else:
-        raise InputError(Problem("boundaries.geometry.type", "expected Polygon or MultiPolygon",
-                                 kind))
+        raise InputError(
+            Problem("boundaries.geometry.type", "expected Polygon or MultiPolygon", kind)
+        )
     vertices, codes = [], []
     best_area, best_xy = -1.0, (0.0, 0.0)
     for polygon in polygons:
@@ -144,8 +147,13 @@ def _layer(level: str) -> _Layer:
         points.append(xy)
     all_vertices = np.vstack([p.vertices for p in paths])
     lo, hi = all_vertices.min(axis=0), all_vertices.max(axis=0)
-    return _Layer(tuple(ags), tuple(names), tuple(paths), np.asarray(points),
-                  (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])))
+    return _Layer(
+        tuple(ags),
+        tuple(names),
+        tuple(paths),
+        np.asarray(points),
+        (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])),
+    )
 
 
 def _decimals_for(edges: np.ndarray) -> int:
@@ -157,13 +165,14 @@ def _decimals_for(edges: np.ndarray) -> int:
     span = float(finite.max() - finite.min()) if finite.size else 0.0
     for decimals in range(4):
         texts = [fmt.number(e, decimals) for e in finite]
-        if len(set(texts)) == len(texts) and (span == 0 or 0.5 * 10.0 ** -decimals <= 0.01 * span):
+        if len(set(texts)) == len(texts) and (span == 0 or 0.5 * 10.0**-decimals <= 0.01 * span):
             return decimals
     return 3
 
 
-def classify(values: np.ndarray, classes: int | Sequence[float] = 5,
-             diverging: bool = False) -> np.ndarray:
+def classify(
+    values: np.ndarray, classes: int | Sequence[float] = 5, diverging: bool = False
+) -> np.ndarray:
     """Class edges for a choropleth.
 
     Parameters
@@ -212,12 +221,16 @@ def classify(values: np.ndarray, classes: int | Sequence[float] = 5,
     try:
         edges = np.asarray(classes, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise InputError(Problem("classes", "expected a number of classes or a list of breaks",
-                                 classes)) from exc
-    if edges.ndim != 1 or edges.size < 1 or not np.all(np.isfinite(edges)) \
-            or np.any(np.diff(edges) <= 0):
-        raise InputError(Problem("classes", "expected strictly increasing finite breaks",
-                                 classes))
+        raise InputError(
+            Problem("classes", "expected a number of classes or a list of breaks", classes)
+        ) from exc
+    if (
+        edges.ndim != 1
+        or edges.size < 1
+        or not np.all(np.isfinite(edges))
+        or np.any(np.diff(edges) <= 0)
+    ):
+        raise InputError(Problem("classes", "expected strictly increasing finite breaks", classes))
     if diverging and edges[0] < 0 < edges[-1] and 0 not in edges:
         edges = np.sort(np.append(edges, 0.0))
     if values.size and values.min() < edges[0]:
@@ -229,8 +242,9 @@ def classify(values: np.ndarray, classes: int | Sequence[float] = 5,
     return edges
 
 
-def _class_labels(edges: np.ndarray, counts: np.ndarray,
-                  label: Callable[[float], str]) -> list[str]:
+def _class_labels(
+    edges: np.ndarray, counts: np.ndarray, label: Callable[[float], str]
+) -> list[str]:
     labels = []
     n = len(edges) - 1
     for i in range(n):
@@ -255,8 +269,7 @@ def _class_colors(edges: np.ndarray, diverging: bool, cmap: str | None) -> list[
     n = len(edges) - 1
     if diverging:
         colormap = colormaps[cmap or "RdBu"]
-        mids = np.array([(max(edges[i], -1e300) + min(edges[i + 1], 1e300)) / 2
-                         for i in range(n)])
+        mids = np.array([(max(edges[i], -1e300) + min(edges[i + 1], 1e300)) / 2 for i in range(n)])
         neg = np.flatnonzero(mids < 0)
         pos = np.flatnonzero(mids >= 0)
         colors: list[Any] = [None] * n
@@ -274,8 +287,9 @@ def _validate_values(values: Any, level: str, known: set[str]) -> "pd.Series":
     import pandas as pd
 
     if not isinstance(values, pd.Series):
-        raise InputError(Problem("values", "expected a pandas Series indexed by AGS",
-                                 type(values).__name__))
+        raise InputError(
+            Problem("values", "expected a pandas Series indexed by AGS", type(values).__name__)
+        )
     if not (pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)):
         raise InputError(Problem("values", "expected numbers", str(values.dtype)))
     keys = values.index.astype(str)
@@ -285,15 +299,20 @@ def _validate_values(values: Any, level: str, known: set[str]) -> "pd.Series":
         problems.append(Problem("values.index", "duplicate AGS", list(duplicated[:5])))
     unknown = list(keys[~keys.isin(list(known))])
     if unknown:
-        problems.append(Problem(
-            "values.index", f"unknown {level} AGS (expected {KEY_LENGTH[level]}-digit keys "
-                            f"of Baden-Württemberg, e.g. "
-                            f"{'08111000' if level == 'gemeinde' else '08111'})",
-            unknown[:5] if len(unknown) > 1 else unknown[0]))
+        problems.append(
+            Problem(
+                "values.index",
+                f"unknown {level} AGS (expected {KEY_LENGTH[level]}-digit keys "
+                f"of Baden-Württemberg, e.g. "
+                f"{'08111000' if level == 'gemeinde' else '08111'})",
+                unknown[:5] if len(unknown) > 1 else unknown[0],
+            )
+        )
     as_float = values.astype("float64").to_numpy(na_value=np.nan)
     if np.isinf(as_float).any():
-        problems.append(Problem("values", "expected finite numbers",
-                                list(keys[np.isinf(as_float)][:5])))
+        problems.append(
+            Problem("values", "expected finite numbers", list(keys[np.isinf(as_float)][:5]))
+        )
     if problems:
         raise InputError(problems)
     return pd.Series(as_float, index=keys)
@@ -309,13 +328,22 @@ def _uninhabited(level: str) -> frozenset[str]:
     return frozenset(everything.difference(inhabited))
 
 
-def choropleth(values: "pd.Series", level: str = "gemeinde", title: str | None = None,
-               legend_title: str | None = None, classes: int | Sequence[float] = 5,
-               diverging: bool | None = None, value_format: str | Callable[[float], str]
-               = "number", decimals: int | None = None, cmap: str | None = None,
-               kreis_outlines: bool = True, label_stadtkreise: bool = True,
-               ax: "Axes | None" = None, subtitle: str | None = None,
-               source: str | None = None) -> "Figure":
+def choropleth(
+    values: "pd.Series",
+    level: str = "gemeinde",
+    title: str | None = None,
+    legend_title: str | None = None,
+    classes: int | Sequence[float] = 5,
+    diverging: bool | None = None,
+    value_format: str | Callable[[float], str] = "number",
+    decimals: int | None = None,
+    cmap: str | None = None,
+    kreis_outlines: bool = True,
+    label_stadtkreise: bool = True,
+    ax: "Axes | None" = None,
+    subtitle: str | None = None,
+    source: str | None = None,
+) -> "Figure":
     """Draw a classed choropleth map of Gemeinden or Kreise.
 
     Parameters
@@ -386,14 +414,16 @@ def choropleth(values: "pd.Series", level: str = "gemeinde", title: str | None =
         class_of[present] = 0
     else:
         # right-closed last class: the maximum belongs to the top class
-        class_of[present] = np.clip(np.searchsorted(edges, data, side="right") - 1,
-                                    0, n_classes - 1)
+        class_of[present] = np.clip(
+            np.searchsorted(edges, data, side="right") - 1, 0, n_classes - 1
+        )
     counts = np.bincount(class_of[present], minlength=n_classes)
     if n_classes > 1 and (counts == 0).any():
         edges = _drop_empty_classes(edges, counts)
         n_classes = len(edges) - 1
-        class_of[present] = np.clip(np.searchsorted(edges, data, side="right") - 1,
-                                    0, n_classes - 1)
+        class_of[present] = np.clip(
+            np.searchsorted(edges, data, side="right") - 1, 0, n_classes - 1
+        )
         counts = np.bincount(class_of[present], minlength=n_classes)
     colors = _class_colors(edges, diverging, cmap)
 
@@ -404,33 +434,64 @@ def choropleth(values: "pd.Series", level: str = "gemeinde", title: str | None =
     for index in range(n_classes):
         members = np.flatnonzero(class_of == index)
         if members.size:
-            ax.add_collection(PathCollection([paths[i] for i in members], facecolors=colors[index],
-                                             edgecolors=edge_color, linewidths=edge_width))
-    handles = [Patch(facecolor=c, edgecolor="#555555", linewidth=0.3, label=t)
-               for c, t in zip(colors, _class_labels(edges, counts, label))][::-1]
+            ax.add_collection(
+                PathCollection(
+                    [paths[i] for i in members],
+                    facecolors=colors[index],
+                    edgecolors=edge_color,
+                    linewidths=edge_width,
+                )
+            )
+    handles = [
+        Patch(facecolor=c, edgecolor="#555555", linewidth=0.3, label=t)
+        for c, t in zip(colors, _class_labels(edges, counts, label))
+    ][::-1]
 
     uninhabited = _uninhabited(level)
     absent = np.flatnonzero(~present)
     is_plain = np.isin(np.asarray(layer.ags)[absent], list(uninhabited))
     plain, hatched = absent[is_plain], absent[~is_plain]
     if hatched.size:
-        ax.add_collection(PathCollection([paths[i] for i in hatched], facecolors=_MISSING_COLOR,
-                                         edgecolors="#888888", linewidths=edge_width,
-                                         hatch="////"))
-        handles.append(Patch(facecolor=_MISSING_COLOR, edgecolor="#888888", hatch="////",
-                             label=f"{MISSING_LABEL} ({fmt.number(len(hatched))})"))
+        ax.add_collection(
+            PathCollection(
+                [paths[i] for i in hatched],
+                facecolors=_MISSING_COLOR,
+                edgecolors="#888888",
+                linewidths=edge_width,
+                hatch="////",
+            )
+        )
+        handles.append(
+            Patch(
+                facecolor=_MISSING_COLOR,
+                edgecolor="#888888",
+                hatch="////",
+                label=f"{MISSING_LABEL} ({fmt.number(len(hatched))})",
+            )
+        )
     if plain.size:
-        ax.add_collection(PathCollection([paths[i] for i in plain],
-                                         facecolors=_UNINHABITED_COLOR, edgecolors="#bbbbbb",
-                                         linewidths=edge_width))
-        handles.append(Patch(facecolor=_UNINHABITED_COLOR, edgecolor="#bbbbbb",
-                             label=UNINHABITED_LABEL))
+        ax.add_collection(
+            PathCollection(
+                [paths[i] for i in plain],
+                facecolors=_UNINHABITED_COLOR,
+                edgecolors="#bbbbbb",
+                linewidths=edge_width,
+            )
+        )
+        handles.append(
+            Patch(facecolor=_UNINHABITED_COLOR, edgecolor="#bbbbbb", label=UNINHABITED_LABEL)
+        )
 
     if kreis_outlines:
         kreise = _layer("kreis")
-        ax.add_collection(PathCollection(list(kreise.paths), facecolors="none",
-                                         edgecolors="#333333",
-                                         linewidths=0.6 if level == "gemeinde" else 0.8))
+        ax.add_collection(
+            PathCollection(
+                list(kreise.paths),
+                facecolors="none",
+                edgecolors="#333333",
+                linewidths=0.6 if level == "gemeinde" else 0.8,
+            )
+        )
     if label_stadtkreise:
         _label_stadtkreise(ax)
 
@@ -441,19 +502,49 @@ def choropleth(values: "pd.Series", level: str = "gemeinde", title: str | None =
     ax.set_aspect("equal")
     ax.set_axis_off()
     if title:
-        ax.set_title(title, loc="left", fontsize=12, fontweight="bold", parse_math=False,
-                     pad=8 + 11 * (subtitle.count("\n") + 1) if subtitle else None)
-    ax.legend(handles=handles, title=legend_title, loc="upper left", bbox_to_anchor=(1.0, 1.0),
-              frameon=False, fontsize=8, title_fontsize=9, alignment="left")
+        ax.set_title(
+            title,
+            loc="left",
+            fontsize=12,
+            fontweight="bold",
+            parse_math=False,
+            pad=8 + 11 * (subtitle.count("\n") + 1) if subtitle else None,
+        )
+    ax.legend(
+        handles=handles,
+        title=legend_title,
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+        frameon=False,
+        fontsize=8,
+        title_fontsize=9,
+        alignment="left",
+    )
     if subtitle:
-        ax.annotate(subtitle, (0.0, 1.0), xycoords="axes fraction", xytext=(0, 4),
-                    textcoords="offset points", ha="left", va="bottom", fontsize=8,
-                    color="#333333")
+        ax.annotate(
+            subtitle,
+            (0.0, 1.0),
+            xycoords="axes fraction",
+            xytext=(0, 4),
+            textcoords="offset points",
+            ha="left",
+            va="bottom",
+            fontsize=8,
+            color="#333333",
+        )
     from paktsim.report.charts import SOURCE_GID
 
-    ax.text(0.0, -0.01, f"{source}; {ATTRIBUTION}" if source else ATTRIBUTION,
-            transform=ax.transAxes, ha="left", va="top", fontsize=6, color="#555555",
-            gid=SOURCE_GID)
+    ax.text(
+        0.0,
+        -0.01,
+        f"{source}; {ATTRIBUTION}" if source else ATTRIBUTION,
+        transform=ax.transAxes,
+        ha="left",
+        va="top",
+        fontsize=6,
+        color="#555555",
+        gid=SOURCE_GID,
+    )
     return ax.figure
 
 
@@ -489,5 +580,13 @@ def _label_stadtkreise(ax: "Axes") -> None:
         x, y = kreise.label_xy[position[ags]]
         short = str(name).split(",")[0].replace(" im Breisgau", "")
         ax.plot([x], [y], marker="o", markersize=2.5, color="#111111", zorder=5)
-        ax.annotate(short, (x, y), xytext=(3, 2), textcoords="offset points", fontsize=7,
-                    color="#111111", zorder=6, path_effects=halo)
+        ax.annotate(
+            short,
+            (x, y),
+            xytext=(3, 2),
+            textcoords="offset points",
+            fontsize=7,
+            color="#111111",
+            zorder=6,
+            path_effects=halo,
+        )

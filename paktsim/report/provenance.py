@@ -17,8 +17,13 @@ import pandas as pd
 
 from paktsim.i18n import translate_segments
 
-__all__ = ["UNITS_DE", "TAGS_DE", "parameters_in_force", "parameters_in_force_de",
-           "record_parameters"]
+__all__ = [
+    "UNITS_DE",
+    "TAGS_DE",
+    "parameters_in_force",
+    "parameters_in_force_de",
+    "record_parameters",
+]
 
 UNITS_DE: dict[str, str] = {
     "EUR": "€",
@@ -76,37 +81,62 @@ def parameters_in_force(date: Any, overrides: Mapping[str, Any] | None = None) -
         entries = list(p.entries)
         i = bisect.bisect_right([e.date for e in entries], day)
         entry = entries[i - 1] if i else None
-        row = {"path": path, "name": p.name_de, "unit": p.unit, "value": None, "tag": "",
-               "source": "", "since": None, "low": None, "high": None}
+        row = {
+            "path": path,
+            "name": p.name_de,
+            "unit": p.unit,
+            "value": None,
+            "tag": "",
+            "source": "",
+            "since": None,
+            "low": None,
+            "high": None,
+        }
         if entry is not None:
-            row.update(value=entry.value, tag=entry.tag, source=entry.reference,
-                       since=entry.date, low=entry.range[0] if entry.range else None,
-                       high=entry.range[1] if entry.range else None)
+            row.update(
+                value=entry.value,
+                tag=entry.tag,
+                source=entry.reference,
+                since=entry.date,
+                low=entry.range[0] if entry.range else None,
+                high=entry.range[1] if entry.range else None,
+            )
         dated = sorted(over.get(path, []))
         j = bisect.bisect_right([d for d, _ in dated], day)
         if j:
-            row.update(value=dated[j - 1][1], tag="override", source="Szenario",
-                       since=dated[j - 1][0], low=None, high=None)
+            row.update(
+                value=dated[j - 1][1],
+                tag="override",
+                source="Szenario",
+                since=dated[j - 1][0],
+                low=None,
+                high=None,
+            )
         rows.append(row)
     # object dtype keeps None as None (no NaN for missing values or dates)
     return pd.DataFrame(rows, dtype=object).set_index("path")
 
 
-def parameters_in_force_de(date: Any, overrides: Mapping[str, Any] | None = None,
-                           paths: list[str] | None = None) -> pd.DataFrame:
+def parameters_in_force_de(
+    date: Any, overrides: Mapping[str, Any] | None = None, paths: list[str] | None = None
+) -> pd.DataFrame:
     """German table of :func:`parameters_in_force` (for Excel ``Herkunft`` and reports)."""
     table = parameters_in_force(date, overrides)
     if paths is not None:
         table = table.loc[[p for p in paths if p in table.index]]
-    out = pd.DataFrame({
-        "Bezeichnung": table["name"],
-        "Wert": table["value"].map(_value_text),
-        "Einheit": table["unit"].map(lambda u: UNITS_DE.get(u, u)),
-        "Einstufung": table["tag"].map(lambda t: TAGS_DE.get(t, t)),
-        "Quelle": table["source"].map(translate_segments),
-        "gilt seit": table["since"].map(lambda d: d.strftime("%d.%m.%Y")
-                                        if isinstance(d, dt.date) else "–"),
-    }, index=table.index)
+    out = pd.DataFrame(
+        {
+            "Bezeichnung": table["name"],
+            "Wert": table["value"].map(_value_text),
+            "Einheit": table["unit"].map(lambda u: UNITS_DE.get(u, u)),
+            "Einstufung": table["tag"].map(lambda t: TAGS_DE.get(t, t)),
+            "Quelle": table["source"].map(translate_segments),
+            "gilt seit": table["since"].map(
+                lambda d: d.strftime("%d.%m.%Y") if isinstance(d, dt.date) else "–"
+            ),
+        },
+        index=table.index,
+    )
     out.index.name = "Parameter"
     return out
 
@@ -126,12 +156,18 @@ def _value_text(value: Any) -> str:
     return str(value)
 
 
-def record_parameters(date: Any, overrides: Mapping[str, Any] | None = None
-                      ) -> dict[str, dict[str, Any]]:
+def record_parameters(
+    date: Any, overrides: Mapping[str, Any] | None = None
+) -> dict[str, dict[str, Any]]:
     """Plain mapping path → ``{value, tag, source, since}`` for a run record."""
     table = parameters_in_force(date, overrides)
-    return {path: {"value": row["value"], "unit": row["unit"], "tag": row["tag"],
-                   "source": row["source"],
-                   "since": row["since"].isoformat() if isinstance(row["since"], dt.date)
-                   else None}
-            for path, row in table.to_dict("index").items()}
+    return {
+        path: {
+            "value": row["value"],
+            "unit": row["unit"],
+            "tag": row["tag"],
+            "source": row["source"],
+            "since": row["since"].isoformat() if isinstance(row["since"], dt.date) else None,
+        }
+        for path, row in table.to_dict("index").items()
+    }

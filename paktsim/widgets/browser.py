@@ -42,9 +42,16 @@ __all__ = [
 CHROMIUM = os.environ.get("PAKTSIM_CHROMIUM", "/usr/bin/chromium")
 #: Flags for a headless Chromium on a machine without network: no sandbox (root in
 #: containers), no GPU, and none of Chromium's own background connections.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SERVER_START_TIMEOUT = 120.0
 
 
@@ -59,8 +66,9 @@ def chromium_available() -> str | None:
     return None
 
 
-def wait_until(condition: Callable[[], Any], timeout: float, what: str,
-               interval: float = 0.05) -> Any:
+def wait_until(
+    condition: Callable[[], Any], timeout: float, what: str, interval: float = 0.05
+) -> Any:
     """Poll ``condition`` until it returns something truthy; TimeoutError after ``timeout`` s."""
     deadline = time.monotonic() + timeout
     while True:
@@ -91,17 +99,24 @@ def _http_ok(url: str) -> bool:
 @contextlib.contextmanager
 def _server(argv: list[str], env: dict[str, str], url: str, log: Path) -> Iterator[str]:
     with open(log, "wb") as handle:
-        process = subprocess.Popen(argv, env=env, stdout=handle, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            argv, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+        )
     try:
         try:
-            wait_until(lambda: process.poll() is not None or _http_ok(url),
-                       SERVER_START_TIMEOUT, f"Server antwortet auf {url}", interval=0.25)
+            wait_until(
+                lambda: process.poll() is not None or _http_ok(url),
+                SERVER_START_TIMEOUT,
+                f"Server antwortet auf {url}",
+                interval=0.25,
+            )
         except TimeoutError as exc:
             raise TimeoutError(f"{exc}\n{log.read_text(errors='replace')[-3000:]}") from None
         if process.poll() is not None:
-            raise RuntimeError(f"Server beendet (Code {process.returncode}):\n"
-                               f"{log.read_text(errors='replace')[-3000:]}")
+            raise RuntimeError(
+                f"Server beendet (Code {process.returncode}):\n"
+                f"{log.read_text(errors='replace')[-3000:]}"
+            )
         yield url
     finally:
         with contextlib.suppress(ProcessLookupError):
@@ -117,9 +132,12 @@ def _server(argv: list[str], env: dict[str, str], url: str, log: Path) -> Iterat
 def _isolated_env(home: Path) -> dict[str, str]:
     """Environment with Jupyter's config, data and runtime in ``home`` (no local state)."""
     env = dict(os.environ)
-    for name, sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_RUNTIME_DIR", "runtime"),
-                      ("JUPYTERLAB_SETTINGS_DIR", "settings"),
-                      ("JUPYTERLAB_WORKSPACES_DIR", "workspaces")):
+    for name, sub in (
+        ("JUPYTER_CONFIG_DIR", "config"),
+        ("JUPYTER_RUNTIME_DIR", "runtime"),
+        ("JUPYTERLAB_SETTINGS_DIR", "settings"),
+        ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
+    ):
         (home / sub).mkdir(parents=True, exist_ok=True)
         env[name] = str(home / sub)
     root = str(Path(__file__).resolve().parents[2])
@@ -142,19 +160,34 @@ def serve_app(name: str) -> Iterator[str]:
 def dashboard_notebook(path: Path) -> Path:
     """Write a notebook with one cell per dashboard (werkstatt, then vergleich)."""
     cells = [
-        ("from paktsim.widgets.views import WorkshopView\n"
-         "from paktsim.widgets.workshop import WorkshopController\n"
-         "WorkshopView(WorkshopController(), export_folder='ausgabe/werkstatt')"),
-        ("from paktsim.widgets.comparer import ComparerController\n"
-         "from paktsim.widgets.views import ComparerView\n"
-         "ComparerView(ComparerController(), export_folder='ausgabe/vergleich')"),
+        (
+            "from paktsim.widgets.views import WorkshopView\n"
+            "from paktsim.widgets.workshop import WorkshopController\n"
+            "WorkshopView(WorkshopController(), export_folder='ausgabe/werkstatt')"
+        ),
+        (
+            "from paktsim.widgets.comparer import ComparerController\n"
+            "from paktsim.widgets.views import ComparerView\n"
+            "ComparerView(ComparerController(), export_folder='ausgabe/vergleich')"
+        ),
     ]
     notebook = {
-        "cells": [{"cell_type": "code", "execution_count": None, "id": f"c{i}", "metadata": {},
-                   "outputs": [], "source": source} for i, source in enumerate(cells)],
-        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
-                                    "name": "python3"}},
-        "nbformat": 4, "nbformat_minor": 5,
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "id": f"c{i}",
+                "metadata": {},
+                "outputs": [],
+                "source": source,
+            }
+            for i, source in enumerate(cells)
+        ],
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
     }
     path.write_text(json.dumps(notebook), encoding="utf-8")
     return path
@@ -173,12 +206,23 @@ def serve_lab() -> Iterator[tuple[str, Path]]:
         root.mkdir()
         dashboard_notebook(root / "dashboards.ipynb")
         env = _isolated_env(Path(tmp))
-        argv = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
-                "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-                "--ServerApp.port_retries=0", "--IdentityProvider.token=",
-                "--ServerApp.password=", f"--ServerApp.root_dir={root}",
-                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-                "--LabApp.news_url=", "--ServerApp.disable_check_xsrf=True"]
+        argv = [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--allow-root",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            "--ServerApp.port_retries=0",
+            "--IdentityProvider.token=",
+            "--ServerApp.password=",
+            f"--ServerApp.root_dir={root}",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.news_url=",
+            "--ServerApp.disable_check_xsrf=True",
+        ]
         base = f"http://127.0.0.1:{port}"
         with _server(argv, env, f"{base}/api", Path(tmp) / "server.log"):
             yield f"{base}/lab/tree/dashboards.ipynb", root
@@ -196,8 +240,13 @@ def browser(width: int = 1366, height: int = 768) -> Iterator[Any]:
     try:
         with sync_playwright() as pw:
             context = pw.chromium.launch_persistent_context(
-                profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-                viewport={"width": width, "height": height}, accept_downloads=True)
+                profile,
+                executable_path=CHROMIUM,
+                headless=True,
+                args=CHROMIUM_ARGS,
+                viewport={"width": width, "height": height},
+                accept_downloads=True,
+            )
             try:
                 page = context.pages[0] if context.pages else context.new_page()
                 page.set_default_timeout(60_000)
@@ -246,11 +295,11 @@ class LatencyProbe:
         self.page = page
         page.evaluate(_PROBE_JS, root)
 
-    def measure(self, action: Callable[[], None], timeout: float = 30.0,
-                quiet: float = 0.6) -> float:
+    def measure(
+        self, action: Callable[[], None], timeout: float = 30.0, quiet: float = 0.6
+    ) -> float:
         """Run ``action`` (an input on a control); ms from its event to the last repaint."""
-        self.page.evaluate("window.__paktsimProbe.last = null; "
-                           "window.__paktsimProbe.t0 = null")
+        self.page.evaluate("window.__paktsimProbe.last = null; window.__paktsimProbe.t0 = null")
         action()
         deadline = time.monotonic() + timeout
         last, since = None, time.monotonic()

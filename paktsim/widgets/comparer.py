@@ -80,8 +80,12 @@ def rule_periods(first: int = 2017, last: int = 2035) -> list[tuple[str, int]]:
     previous: Any = None
     for year, envelope in zip(range(first, last + 1), envelopes):
         snap = params.at(f"{year}-01-01")
-        key = (repr(sorted((k, repr(snap[k])) for k in snap
-                           if k.startswith("integrationsmanagement."))), float(envelope))
+        key = (
+            repr(
+                sorted((k, repr(snap[k])) for k in snap if k.startswith("integrationsmanagement."))
+            ),
+            float(envelope),
+        )
         if key != previous:
             starts.append(year)
             previous = key
@@ -91,15 +95,15 @@ def rule_periods(first: int = 2017, last: int = 2035) -> list[tuple[str, int]]:
     out = []
     for i, year in enumerate(starts):
         end = starts[i + 1] - 1 if i + 1 < len(starts) else None
-        label = (f"ab {year}" if end is None else str(year) if end == year
-                 else f"{year}–{end}")
+        label = f"ab {year}" if end is None else str(year) if end == year else f"{year}–{end}"
         out.append((label, year))
     return out
 
 
 @functools.lru_cache(maxsize=64)
-def _allocation(rule: str, urban: tuple[float, float] | None, budget_eur: int, year: int,
-                vintage: int) -> pd.DataFrame:
+def _allocation(
+    rule: str, urban: tuple[float, float] | None, budget_eur: int, year: int, vintage: int
+) -> pd.DataFrame:
     """Gemeinde-level allocation of one rule (cached; treat as read-only)."""
     from paktsim import regions
     from paktsim.allocation import allocate
@@ -113,21 +117,40 @@ def _allocation(rule: str, urban: tuple[float, float] | None, budget_eur: int, y
             from paktsim.scenario import builtin_scenario
 
             inflow = run_scenario(builtin_scenario("status_quo"), ensemble=False).inflow
-            kreis_rule: Any = build_rule("kreis", kreis_key="verteilschluessel", year=year,
-                                         model_counts=KreisKey.in_force(year).count(inflow))
+            kreis_rule: Any = build_rule(
+                "kreis",
+                kreis_key="verteilschluessel",
+                year=year,
+                model_counts=KreisKey.in_force(year).count(inflow),
+            )
         elif rule == "kreise_einwohner":
             kreis_rule = build_rule("kreis", kreis_key="population")
         else:
             counts = regions.kreise(vintage)["schutzsuchende_2018"].astype(float)
-            kreis_rule = build_rule("kreis", kreis_key="counts", counts=[counts],
-                                    counts_label="Schutzsuchende 31.12.2018")
-        return allocate(kreis_rule, budget_eur, vintage=vintage, join="none", params_date=date,
-                        pass_to_gemeinden=True)
+            kreis_rule = build_rule(
+                "kreis",
+                kreis_key="counts",
+                counts=[counts],
+                counts_label="Schutzsuchende 31.12.2018",
+            )
+        return allocate(
+            kreis_rule,
+            budget_eur,
+            vintage=vintage,
+            join="none",
+            params_date=date,
+            pass_to_gemeinden=True,
+        )
     factor = None
     if rule == "stadtfaktor" and urban is not None:
         factor = urban_factor("degurba", {1: urban[0], 2: urban[1], 3: 1.0})
-    return allocate(build_rule("population", level="gemeinde", urban=factor), budget_eur,
-                    vintage=vintage, join="landkreis", params_date=date)
+    return allocate(
+        build_rule("population", level="gemeinde", urban=factor),
+        budget_eur,
+        vintage=vintage,
+        join="landkreis",
+        params_date=date,
+    )
 
 
 class ComparerController:
@@ -151,10 +174,17 @@ class ComparerController:
         AGS of the reference towns.
     """
 
-    def __init__(self, base: str = "heute", alt: str = "stadtfaktor", *,
-                 urban_factor: tuple[float, float] | None = None, budget_eur: int | None = None,
-                 year: int = 2026, vintage: int = 2023,
-                 reference: tuple[str, ...] | list[str] = REFERENCE_TOWNS) -> None:
+    def __init__(
+        self,
+        base: str = "heute",
+        alt: str = "stadtfaktor",
+        *,
+        urban_factor: tuple[float, float] | None = None,
+        budget_eur: int | None = None,
+        year: int = 2026,
+        vintage: int = 2023,
+        reference: tuple[str, ...] | list[str] = REFERENCE_TOWNS,
+    ) -> None:
         self._memo: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._vintage = int(vintage)
         self._year = 2026
@@ -169,8 +199,10 @@ class ComparerController:
             from paktsim import params
 
             snap = params.at(f"{self._year}-01-01")
-            urban_factor = (float(snap["verteilung.stadtfaktor.degurba_1"]),
-                            float(snap["verteilung.stadtfaktor.degurba_2"]))
+            urban_factor = (
+                float(snap["verteilung.stadtfaktor.degurba_1"]),
+                float(snap["verteilung.stadtfaktor.degurba_2"]),
+            )
         self.set_urban_factor(*urban_factor)
         self.set_budget(budget_eur)
         self.set_reference(reference)
@@ -194,8 +226,12 @@ class ComparerController:
         """Stadtfaktor for DEGURBA 1 (``city``) and 2 (``town``); rural areas 1."""
         values = []
         for name, v in (("urban_factor.1", city), ("urban_factor.2", town)):
-            if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) \
-                    or not np.isfinite(v) or v <= 0:
+            if (
+                isinstance(v, bool)
+                or not isinstance(v, (int, float, np.integer, np.floating))
+                or not np.isfinite(v)
+                or v <= 0
+            ):
                 raise InputError.single(name, "expected a number > 0", v)
             values.append(float(v))
         self._urban = (values[0], values[1])
@@ -203,17 +239,23 @@ class ComparerController:
     def set_budget(self, budget_eur: int | None) -> None:
         """Envelope in whole euros (> 0); ``None`` = the planned IM envelope of the year."""
         if budget_eur is not None:
-            if isinstance(budget_eur, bool) or not isinstance(
-                    budget_eur, (int, float, np.integer, np.floating)) \
-                    or not np.isfinite(budget_eur) or budget_eur <= 0:
+            if (
+                isinstance(budget_eur, bool)
+                or not isinstance(budget_eur, (int, float, np.integer, np.floating))
+                or not np.isfinite(budget_eur)
+                or budget_eur <= 0
+            ):
                 raise InputError.single("budget_eur", "expected whole euros > 0", budget_eur)
             budget_eur = int(round(float(budget_eur)))
         self._budget = budget_eur
 
     def set_year(self, year: int) -> None:
         """Year whose programme rules and planned envelope apply (2017 or later)."""
-        if isinstance(year, bool) or not isinstance(year, (int, np.integer)) \
-                or not 2017 <= int(year) <= 2100:
+        if (
+            isinstance(year, bool)
+            or not isinstance(year, (int, np.integer))
+            or not 2017 <= int(year) <= 2100
+        ):
             raise InputError.single("year", "expected a year from 2017", year)
         self._year = int(year)
 
@@ -253,8 +295,10 @@ class ComparerController:
         from paktsim.report import format as fmt
 
         if rule == "stadtfaktor":
-            return (f"Gemeinden nach Einwohnern mit Stadtfaktor {fmt.number(self._urban[0], 2)}"
-                    f" / {fmt.number(self._urban[1], 2)}")
+            return (
+                f"Gemeinden nach Einwohnern mit Stadtfaktor {fmt.number(self._urban[0], 2)}"
+                f" / {fmt.number(self._urban[1], 2)}"
+            )
         return COMPARER_RULES[rule]
 
     @property
@@ -280,9 +324,11 @@ class ComparerController:
         """One German line: envelope, year, vintage."""
         from paktsim.report import format as fmt
 
-        return (f"Δ = Alternative − Basis; Mittel {fmt.compact_eur(self.budget_eur, 1)}, "
-                f"Förderregeln {self._year}, Einwohner 31.12.{self._vintage}; "
-                "Kreisregeln an die Gemeinden nach Einwohnern weitergegeben")
+        return (
+            f"Δ = Alternative − Basis; Mittel {fmt.compact_eur(self.budget_eur, 1)}, "
+            f"Förderregeln {self._year}, Einwohner 31.12.{self._vintage}; "
+            "Kreisregeln an die Gemeinden nach Einwohnern weitergegeben"
+        )
 
     def _key(self, rule: str) -> tuple[Any, ...]:
         urban = self._urban if rule == "stadtfaktor" else None
@@ -297,8 +343,9 @@ class ComparerController:
         """
         out: dict[str, str | None] = {"urban_factor": None, "alt": None}
         if "stadtfaktor" not in (self._base, self._alt):
-            out["urban_factor"] = ("ohne Wirkung: weder Basis noch Alternative verteilt mit "
-                                   "Stadtfaktor")
+            out["urban_factor"] = (
+                "ohne Wirkung: weder Basis noch Alternative verteilt mit Stadtfaktor"
+            )
         if self._base == self._alt and self._base != "stadtfaktor":
             out["alt"] = "Basis und Alternative sind dieselbe Regel: alle Δ sind 0"
         return out
@@ -321,8 +368,9 @@ class ComparerController:
 
         key = (self._key(self._base), self._key(self._alt), self._reference)
         if key not in self._memo:
-            self._memo[key] = compare(_allocation(*key[0]), _allocation(*key[1]),
-                                      reference=list(self._reference))
+            self._memo[key] = compare(
+                _allocation(*key[0]), _allocation(*key[1]), reference=list(self._reference)
+            )
             while len(self._memo) > 16:
                 self._memo.popitem(last=False)
         self._memo.move_to_end(key)
@@ -367,9 +415,15 @@ class ComparerController:
         order = r.sort_values(["delta_eur", "name"], ascending=[False, True])
         top = pd.concat([order.head(n), order.tail(n)])
         top = top[~top.index.duplicated()]
-        cols = {"name": "Gemeinde", "kreis_name": "Kreis", "population": "Einwohner",
-                "base_eur": "Basis (€)", "alt_eur": "Alternative (€)", "delta_eur": "Δ €",
-                "delta_eur_per_inhabitant": "Δ € je Einwohner"}
+        cols = {
+            "name": "Gemeinde",
+            "kreis_name": "Kreis",
+            "population": "Einwohner",
+            "base_eur": "Basis (€)",
+            "alt_eur": "Alternative (€)",
+            "delta_eur": "Δ €",
+            "delta_eur_per_inhabitant": "Δ € je Einwohner",
+        }
         out = top[list(cols)].rename(columns=cols)
         out.index.name = "AGS"
         return out
@@ -380,19 +434,27 @@ class ComparerController:
         tables = {"kreis": c.kreise, "size_class": c.size_classes, "degurba": c.degurba}
         if by not in tables or tables[by] is None:
             raise InputError.single("by", "expected kreis, size_class or degurba", by)
-        cols = {"regions": "Gemeinden", "population": "Einwohner", "base_eur": "Basis (€)",
-                "alt_eur": "Alternative (€)", "delta_eur": "Δ €", "delta_pct": "Δ %",
-                "base_eur_per_inhabitant": "Basis € je Einwohner",
-                "alt_eur_per_inhabitant": "Alternative € je Einwohner",
-                "delta_eur_per_inhabitant": "Δ € je Einwohner"}
+        cols = {
+            "regions": "Gemeinden",
+            "population": "Einwohner",
+            "base_eur": "Basis (€)",
+            "alt_eur": "Alternative (€)",
+            "delta_eur": "Δ €",
+            "delta_pct": "Δ %",
+            "base_eur_per_inhabitant": "Basis € je Einwohner",
+            "alt_eur_per_inhabitant": "Alternative € je Einwohner",
+            "delta_eur_per_inhabitant": "Δ € je Einwohner",
+        }
         out = tables[by][list(cols)].rename(columns=cols)
         if by == "kreis":
-            out.index = pd.Index([i[1] if isinstance(i, tuple) else i for i in out.index],
-                                 name="Kreis")
+            out.index = pd.Index(
+                [i[1] if isinstance(i, tuple) else i for i in out.index], name="Kreis"
+            )
         elif by == "degurba":
             names = {1: "1 Städte", 2: "2 Kleinstädte und Vororte", 3: "3 ländlich"}
-            out.index = pd.Index([names.get(int(i), str(i)) for i in out.index],
-                                 name="Verstädterungsgrad (DEGURBA)")
+            out.index = pd.Index(
+                [names.get(int(i), str(i)) for i in out.index], name="Verstädterungsgrad (DEGURBA)"
+            )
         else:
             out.index = pd.Index([str(i) for i in out.index], name="Größenklasse (Einwohner)")
         return out
@@ -401,17 +463,25 @@ class ComparerController:
     def reference_table(self) -> pd.DataFrame:
         """The reference towns: amounts under both rules and the change."""
         ref = self.comparison.reference
-        cols = {"name": "Gemeinde", "population": "Einwohner", "degurba": "DEGURBA",
-                "base_eur": "Basis (€)", "alt_eur": "Alternative (€)", "delta_eur": "Δ €",
-                "delta_pct": "Δ %", "base_eur_per_inhabitant": "Basis € je Einwohner",
-                "alt_eur_per_inhabitant": "Alternative € je Einwohner"}
+        cols = {
+            "name": "Gemeinde",
+            "population": "Einwohner",
+            "degurba": "DEGURBA",
+            "base_eur": "Basis (€)",
+            "alt_eur": "Alternative (€)",
+            "delta_eur": "Δ €",
+            "delta_pct": "Δ %",
+            "base_eur_per_inhabitant": "Basis € je Einwohner",
+            "alt_eur_per_inhabitant": "Alternative € je Einwohner",
+        }
         out = ref[list(cols)].rename(columns=cols)
         out.index.name = "AGS"
         return out
 
     # ------------------------------------------------------------------ export
-    def export_files(self, dpi: int = 300,
-                     formats: tuple[str, ...] = ("png", "svg")) -> dict[str, bytes]:
+    def export_files(
+        self, dpi: int = 300, formats: tuple[str, ...] = ("png", "svg")
+    ) -> dict[str, bytes]:
         """The export in memory: file name → bytes; nothing is written.
 
         ``vergleich.xlsx`` (Übersicht, Gemeinden, Kreise, Regierungsbezirke,
@@ -429,27 +499,47 @@ class ComparerController:
         if bad or not formats:
             raise InputError.single("formats", "expected png, svg or pdf", list(formats))
         prov = dict(provenance(self.comparison))
-        prov.update({"Basis": self.base_label, "Alternative": self.alt_label,
-                     "Mittel (€)": self.budget_eur, "Förderregeln (Jahr)": self._year,
-                     "Einwohner (Stand)": f"31.12.{self._vintage}",
-                     "Hinweis": "Kreisregeln an die Gemeinden nach Einwohnern weitergegeben",
-                     "Datum": dt.date.today().isoformat()})
+        prov.update(
+            {
+                "Basis": self.base_label,
+                "Alternative": self.alt_label,
+                "Mittel (€)": self.budget_eur,
+                "Förderregeln (Jahr)": self._year,
+                "Einwohner (Stand)": f"31.12.{self._vintage}",
+                "Hinweis": "Kreisregeln an die Gemeinden nach Einwohnern weitergegeben",
+                "Datum": dt.date.today().isoformat(),
+            }
+        )
         excel = io.BytesIO()
         write_workbook(excel, self.tables(), prov, {})
         out = {"vergleich.xlsx": excel.getvalue()}
-        metadata = {"png": {"Software": "paktsim"}, "svg": {"Date": None, "Creator": "paktsim"},
-                    "pdf": {"CreationDate": None, "ModDate": None, "Creator": "paktsim"}}
+        metadata = {
+            "png": {"Software": "paktsim"},
+            "svg": {"Date": None, "Creator": "paktsim"},
+            "pdf": {"CreationDate": None, "ModDate": None, "Creator": "paktsim"},
+        }
         with matplotlib.rc_context({"svg.hashsalt": "paktsim", "svg.fonttype": "path"}):
             for stem, fig in self.figures().items():
                 for kind in formats:
                     buffer = io.BytesIO()
-                    fig.savefig(buffer, format=kind, dpi=dpi, bbox_inches="tight",
-                                metadata=metadata[kind], facecolor="white")
+                    fig.savefig(
+                        buffer,
+                        format=kind,
+                        dpi=dpi,
+                        bbox_inches="tight",
+                        metadata=metadata[kind],
+                        facecolor="white",
+                    )
                     out[f"{stem}.{kind}"] = buffer.getvalue()
         return out
 
-    def export(self, folder: str | Path, force: bool = False, dpi: int = 300,
-               formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
+    def export(
+        self,
+        folder: str | Path,
+        force: bool = False,
+        dpi: int = 300,
+        formats: tuple[str, ...] = ("png", "svg"),
+    ) -> list[Path]:
         """Write every table (Excel with ``Herkunft`` sheet) and figure (PNG + SVG).
 
         Files as :meth:`export_files`.
@@ -473,14 +563,26 @@ class ComparerController:
         label = "Δ € je Einwohner"
         title = f"{self.alt_label} statt {self.base_label}"
         return {
-            "karte_kreise": choropleth(self.kreis_values, level="kreis",
-                                       title=f"Kreise: {label}", legend_title=label,
-                                       classes=delta_classes(self.kreis_values),
-                                       diverging=True, value_format="eur", decimals=2),
-            "karte_gemeinden": choropleth(self.gemeinde_values, level="gemeinde",
-                                          title=f"Gemeinden: {label}", legend_title=label,
-                                          classes=delta_classes(self.gemeinde_values),
-                                          diverging=True, value_format="eur", decimals=2),
+            "karte_kreise": choropleth(
+                self.kreis_values,
+                level="kreis",
+                title=f"Kreise: {label}",
+                legend_title=label,
+                classes=delta_classes(self.kreis_values),
+                diverging=True,
+                value_format="eur",
+                decimals=2,
+            ),
+            "karte_gemeinden": choropleth(
+                self.gemeinde_values,
+                level="gemeinde",
+                title=f"Gemeinden: {label}",
+                legend_title=label,
+                classes=delta_classes(self.gemeinde_values),
+                diverging=True,
+                value_format="eur",
+                decimals=2,
+            ),
             "gewinner_verlierer_kreise": self.bar_chart(title=title),
         }
 
@@ -492,15 +594,23 @@ class ComparerController:
         if (delta != 0).any():
             from matplotlib.ticker import MaxNLocator
 
-            fig = winners_losers(delta, n=n, title=title, xlabel="Δ € im Jahr",
-                                 value_format="compact_eur", ax=ax)
+            fig = winners_losers(
+                delta, n=n, title=title, xlabel="Δ € im Jahr", value_format="compact_eur", ax=ax
+            )
             fig.axes[-1 if ax is None else fig.axes.index(ax)].xaxis.set_major_locator(
-                MaxNLocator(4))  # whole-euro tick labels are wide
+                MaxNLocator(4)
+            )  # whole-euro tick labels are wide
             return fig
         ax = new_axes(ax)
         ax.set_axis_off()
-        ax.text(0.5, 0.5, "Keine Veränderung: beide Regeln verteilen gleich.", ha="center",
-                va="center", transform=ax.transAxes)
+        ax.text(
+            0.5,
+            0.5,
+            "Keine Veränderung: beide Regeln verteilen gleich.",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+        )
         if title:
             ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
         return ax.figure

@@ -30,12 +30,16 @@ def write_export(folder: str | Path, files: dict[str, bytes], force: bool) -> li
     targets = [base / name for name in files]
     folders = [t.name for t in targets if t.is_dir()]
     if folders:
-        raise InputError.single("Ordner", f"{', '.join(folders)} ist dort ein Ordner, keine "
-                                "Datei", str(base))
+        raise InputError.single(
+            "Ordner", f"{', '.join(folders)} ist dort ein Ordner, keine Datei", str(base)
+        )
     existing = [t.name for t in targets if t.exists()]
     if existing and not force:
-        raise InputError.single("Ordner", f"{', '.join(existing)} gibt es dort schon; zum "
-                                "Ersetzen „überschreiben“ anhaken", str(base))
+        raise InputError.single(
+            "Ordner",
+            f"{', '.join(existing)} gibt es dort schon; zum Ersetzen „überschreiben“ anhaken",
+            str(base),
+        )
     parent = next((q for q in (base, *base.parents) if q.exists()), None)
     if parent is not None and (not parent.is_dir() or not os.access(parent, os.W_OK)):
         raise InputError.single("Ordner", "kann nicht geschrieben werden", str(parent))

@@ -41,8 +41,9 @@ def render_png(fig: Figure, dpi: int = 100) -> bytes:
     if dpi == fig.dpi:
         canvas.print_png(buffer, metadata={"Software": "paktsim"})
     else:
-        fig.savefig(buffer, format="png", dpi=dpi, facecolor="white",
-                    metadata={"Software": "paktsim"})
+        fig.savefig(
+            buffer, format="png", dpi=dpi, facecolor="white", metadata={"Software": "paktsim"}
+        )
     return buffer.getvalue()
 
 
@@ -95,8 +96,17 @@ class WorkshopFigure:
         self.ax_map = None
         self.live_map: Any = None
         if panels == "full":
-            grid = fig.add_gridspec(3, 2, width_ratios=(1.0, 0.95), left=0.06, right=0.79,
-                                    top=0.84, bottom=0.06, wspace=0.1, hspace=0.5)
+            grid = fig.add_gridspec(
+                3,
+                2,
+                width_ratios=(1.0, 0.95),
+                left=0.06,
+                right=0.79,
+                top=0.84,
+                bottom=0.06,
+                wspace=0.1,
+                hspace=0.5,
+            )
             self.title = fig.text(0.01, 0.975, "", fontsize=13, fontweight="bold", va="top")
             self.subtitle = fig.text(0.01, 0.935, "", fontsize=8.5, color="#444444", va="top")
             self.ax_text = fig.add_subplot(grid[0, 0])
@@ -117,8 +127,10 @@ class WorkshopFigure:
         self._map_classes: dict[str, tuple[Any, int]] = {}
         if self.ax_fte is None:
             return
-        for ax, title in ((self.ax_fte, "Stellen im Land (VZÄ, Jahresmittel)"),
-                          (self.ax_stock, "Personen nach Stufe im Land (Monatsende)")):
+        for ax, title in (
+            (self.ax_fte, "Stellen im Land (VZÄ, Jahresmittel)"),
+            (self.ax_stock, "Personen nach Stufe im Land (Monatsende)"),
+        ):
             ax.set_title(title, loc="left", fontsize=10)
             ax.grid(axis="y", color="#dddddd", linewidth=0.6)
             ax.set_axisbelow(True)
@@ -127,19 +139,38 @@ class WorkshopFigure:
             ax.yaxis.set_major_formatter(fmt.axis_formatter("number"))
             ax.xaxis.get_major_locator().set_params(integer=True)
             ax.tick_params(labelsize=8)
-            self._year_marks.append(ax.axvline(0, color="#999999", linewidth=0.8,
-                                               linestyle=":"))
+            self._year_marks.append(ax.axvline(0, color="#999999", linewidth=0.8, linestyle=":"))
         for label, (color, style) in _FTE_STYLE.items():
-            (self._lines[label],) = self.ax_fte.plot([], [], color=color, linestyle=style,
-                                                     linewidth=1.8, marker="o", markersize=3,
-                                                     label=label.replace(" (VZÄ)", ""))
-        self.ax_fte.legend(frameon=False, fontsize=7.5, loc="lower left", ncols=3,
-                           handlelength=1.5, columnspacing=0.8)
+            (self._lines[label],) = self.ax_fte.plot(
+                [],
+                [],
+                color=color,
+                linestyle=style,
+                linewidth=1.8,
+                marker="o",
+                markersize=3,
+                label=label.replace(" (VZÄ)", ""),
+            )
+        self.ax_fte.legend(
+            frameon=False,
+            fontsize=7.5,
+            loc="lower left",
+            ncols=3,
+            handlelength=1.5,
+            columnspacing=0.8,
+        )
         for label, color in zip(_STOCK_STAGES, _STOCK_COLORS):
-            (self._stock_lines[label],) = self.ax_stock.plot([], [], color=color, linewidth=1.6,
-                                                             label=label)
-        self.ax_stock.legend(frameon=False, fontsize=7.5, loc="upper left", ncols=2,
-                             handlelength=1.5, columnspacing=0.8)
+            (self._stock_lines[label],) = self.ax_stock.plot(
+                [], [], color=color, linewidth=1.6, label=label
+            )
+        self.ax_stock.legend(
+            frameon=False,
+            fontsize=7.5,
+            loc="upper left",
+            ncols=2,
+            handlelength=1.5,
+            columnspacing=0.8,
+        )
 
     def _differs(self, part: str, key: Any) -> bool:
         if part in self._state and _same(self._state[part], key):
@@ -185,15 +216,25 @@ class WorkshopFigure:
                         edges, decimals = nice_edges(classify(every, 5))
                         self._map_classes[title] = (edges, decimals)
                     classes = list(edges) if edges[0] != edges[-1] and len(edges) > 2 else 5
-                    self.live_map.update(values, title=f"{title}, {year}",
-                                         legend_title="Kreise", classes=classes,
-                                         decimals=decimals)
+                    self.live_map.update(
+                        values,
+                        title=f"{title}, {year}",
+                        legend_title="Kreise",
+                        classes=classes,
+                        decimals=decimals,
+                    )
                 else:
                     from paktsim.report.maps import choropleth
 
                     self.ax_map.clear()
-                    choropleth(values, level="kreis", title=f"{title}, {year}",
-                               legend_title=title, value_format=kind, ax=self.ax_map)
+                    choropleth(
+                        values,
+                        level="kreis",
+                        title=f"{title}, {year}",
+                        legend_title=title,
+                        value_format=kind,
+                        ax=self.ax_map,
+                    )
         return self
 
     def _draw_fte(self, series: Any, year: int) -> None:
@@ -219,18 +260,31 @@ class WorkshopFigure:
             ax.clear()
             ax.set_axis_off()
             half = (len(rows) + 1) // 2
-            self._heading = ax.text(0.0, 1.04, "", fontsize=10, fontweight="bold",
-                                    transform=ax.transAxes, va="bottom")
+            self._heading = ax.text(
+                0.0, 1.04, "", fontsize=10, fontweight="bold", transform=ax.transAxes, va="bottom"
+            )
             self._labels, self._values = [], []
             for i in range(len(rows)):
                 col, row = divmod(i, half)
                 x0 = 0.0 if col == 0 else 0.56
                 y = 0.92 - row * (0.95 / half)
-                self._labels.append(ax.text(x0, y, "", fontsize=8, transform=ax.transAxes,
-                                            va="center", color="#333333"))
-                self._values.append(ax.text(x0 + 0.44, y, "", fontsize=8.5,
-                                            fontweight="bold", transform=ax.transAxes,
-                                            va="center", ha="right"))
+                self._labels.append(
+                    ax.text(
+                        x0, y, "", fontsize=8, transform=ax.transAxes, va="center", color="#333333"
+                    )
+                )
+                self._values.append(
+                    ax.text(
+                        x0 + 0.44,
+                        y,
+                        "",
+                        fontsize=8.5,
+                        fontweight="bold",
+                        transform=ax.transAxes,
+                        va="center",
+                        ha="right",
+                    )
+                )
         self._heading.set_text(f"Kennzahlen {year}")
         for (label, value), t_label, t_value in zip(rows, self._labels, self._values):
             t_label.set_text(short_label(label))
@@ -302,26 +356,51 @@ class LiveCharts:
         years = series.index.to_numpy(dtype=float)
         every = 1 if len(years) <= 6 else 2
         ticks = [int(y) for y in years[::every]]
-        fte = [Line(years, series[label].to_numpy(dtype=float),
-                    label.replace("Stellen ", "").replace(" (VZÄ)", ""), color,
-                    dashed=style == "--", markers=True)
-               for label, (color, style) in _FTE_STYLE.items()]
+        fte = [
+            Line(
+                years,
+                series[label].to_numpy(dtype=float),
+                label.replace("Stellen ", "").replace(" (VZÄ)", ""),
+                color,
+                dashed=style == "--",
+                markers=True,
+            )
+            for label, (color, style) in _FTE_STYLE.items()
+        ]
         top = self._top("fte", [line.y for line in fte], 1.2)
-        first = line_chart_svg(fte, title="Stellen im Land (VZÄ, Jahresmittel)",
-                               width=self.width, height=self.height,
-                               x_range=(years.min() - 0.3, years.max() + 0.3), y_top=top,
-                               x_ticks=ticks, marker_x=float(year), css_class="paktsim-fte")
+        first = line_chart_svg(
+            fte,
+            title="Stellen im Land (VZÄ, Jahresmittel)",
+            width=self.width,
+            height=self.height,
+            x_range=(years.min() - 0.3, years.max() + 0.3),
+            y_top=top,
+            x_ticks=ticks,
+            marker_x=float(year),
+            css_class="paktsim-fte",
+        )
         x = np.asarray(stocks.index.year + (stocks.index.month - 0.5) / 12, dtype=float)
-        names = {"Vorläufige Unterbringung": "vorl. Unterbr.",
-                 "Anschlussunterbringung": "Anschlussunterbr."}
-        stock = [Line(x, stocks[label].to_numpy(dtype=float), names.get(label, label), color)
-                 for label, color in zip(_STOCK_STAGES, _STOCK_COLORS) if label in stocks]
+        names = {
+            "Vorläufige Unterbringung": "vorl. Unterbr.",
+            "Anschlussunterbringung": "Anschlussunterbr.",
+        }
+        stock = [
+            Line(x, stocks[label].to_numpy(dtype=float), names.get(label, label), color)
+            for label, color in zip(_STOCK_STAGES, _STOCK_COLORS)
+            if label in stocks
+        ]
         top = self._top("stocks", [line.y for line in stock], 1.35)
-        second = line_chart_svg(stock, title="Personen nach Stufe im Land (Monatsende)",
-                                width=self.width, height=self.height,
-                                x_range=(float(x.min()), float(x.max())), y_top=top,
-                                x_ticks=ticks, marker_x=year + 0.5,
-                                css_class="paktsim-stocks")
+        second = line_chart_svg(
+            stock,
+            title="Personen nach Stufe im Land (Monatsende)",
+            width=self.width,
+            height=self.height,
+            x_range=(float(x.min()), float(x.max())),
+            y_top=top,
+            x_ticks=ticks,
+            marker_x=year + 0.5,
+            css_class="paktsim-stocks",
+        )
         self.html = f"<div style='line-height:0'>{first}{second}</div>"
         return True
 
@@ -343,8 +422,8 @@ def _nice_ceiling(value: float) -> float:
 
     exponent = math.floor(math.log10(value))
     for step in (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
-        if step * 10 ** exponent >= value:
-            return step * 10 ** exponent
+        if step * 10**exponent >= value:
+            return step * 10**exponent
     return 10.0 ** (exponent + 1)
 
 
@@ -399,8 +478,9 @@ class ComparerPanels:
         self.gemeinde_figure = self.gemeinde_map = None
         if gemeinden:
             self.gemeinde_figure = _new_figure((3.3, 4.5), dpi)
-            self.gemeinde_map = LiveMap(self.gemeinde_figure.add_axes((0.01, 0.16, 0.98, 0.78)),
-                                        "gemeinde")
+            self.gemeinde_map = LiveMap(
+                self.gemeinde_figure.add_axes((0.01, 0.16, 0.98, 0.78)), "gemeinde"
+            )
         self._state: dict[str, Any] = {}
 
     def update(self, controller: ComparerController) -> set[str]:
@@ -412,16 +492,27 @@ class ComparerPanels:
         kreis = controller.kreis_values
         if not _same(self._state.get("kreis"), kreis):
             self._state["kreis"] = kreis
-            self.kreis_map.update(kreis, title=f"Kreise: {label}", legend_title=label,
-                                  classes=delta_classes(kreis), diverging=True, decimals=2)
+            self.kreis_map.update(
+                kreis,
+                title=f"Kreise: {label}",
+                legend_title=label,
+                classes=delta_classes(kreis),
+                diverging=True,
+                decimals=2,
+            )
             changed.add("kreis")
         if self.gemeinde_map is not None:
             gemeinde = controller.gemeinde_values
             if not _same(self._state.get("gemeinde"), gemeinde):
                 self._state["gemeinde"] = gemeinde
-                self.gemeinde_map.update(gemeinde, title=f"Gemeinden: {label}",
-                                         legend_title=label, classes=delta_classes(gemeinde),
-                                         diverging=True, decimals=2)
+                self.gemeinde_map.update(
+                    gemeinde,
+                    title=f"Gemeinden: {label}",
+                    legend_title=label,
+                    classes=delta_classes(gemeinde),
+                    diverging=True,
+                    decimals=2,
+                )
                 changed.add("gemeinde")
         return changed
 

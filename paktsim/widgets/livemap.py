@@ -38,8 +38,9 @@ def _geometry(level: str) -> tuple[tuple[str, ...], tuple[Any, ...], tuple[float
     ags, paths = [], []
     for feature in regions.boundaries(level)["features"]:
         geometry = feature["geometry"]
-        polygons = ([geometry["coordinates"]] if geometry["type"] == "Polygon"
-                    else geometry["coordinates"])
+        polygons = (
+            [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        )
         vertices, codes = [], []
         for polygon in polygons:
             for position, ring in enumerate(polygon):
@@ -146,30 +147,45 @@ class LiveMap:
         self._position = {a: i for i, a in enumerate(self.ags)}
         width = 0.12 if level == "gemeinde" else 0.5
         edge = "white" if level == "gemeinde" else "#555555"
-        self.areas = PathCollection(list(paths), facecolors=_MISSING, edgecolors=edge,
-                                    linewidths=width, animated=True)
+        self.areas = PathCollection(
+            list(paths), facecolors=_MISSING, edgecolors=edge, linewidths=width, animated=True
+        )
         ax.add_collection(self.areas)
         self.outlines = None
         if level == "gemeinde":
-            self.outlines = PathCollection(list(_geometry("kreis")[1]), facecolors="none",
-                                           edgecolors="#333333", linewidths=0.45, animated=True)
+            self.outlines = PathCollection(
+                list(_geometry("kreis")[1]),
+                facecolors="none",
+                edgecolors="#333333",
+                linewidths=0.45,
+                animated=True,
+            )
             ax.add_collection(self.outlines)
         pad = 0.01 * (x1 - x0)
         ax.set_xlim(x0 - pad, x1 + pad)
         ax.set_ylim(y0 - pad, y1 + pad)
         ax.set_aspect("equal", anchor="N")
         ax.set_axis_off()
-        self.title = ax.figure.text(0.01, 0.99, "", fontsize=8.5, fontweight="bold", va="top",
-                                    animated=True)
-        ax.figure.text(0.99, 0.005, ATTRIBUTION, ha="right", va="bottom", fontsize=5.5,
-                       color="#555555")
+        self.title = ax.figure.text(
+            0.01, 0.99, "", fontsize=8.5, fontweight="bold", va="top", animated=True
+        )
+        ax.figure.text(
+            0.99, 0.005, ATTRIBUTION, ha="right", va="bottom", fontsize=5.5, color="#555555"
+        )
         self._legend: Any = None
         self._static: Any = None
         self._background: Any = None
 
-    def update(self, values: pd.Series, *, title: str, legend_title: str,
-               classes: int | list[float] = 5, diverging: bool = False,
-               decimals: int | None = None) -> None:
+    def update(
+        self,
+        values: pd.Series,
+        *,
+        title: str,
+        legend_title: str,
+        classes: int | list[float] = 5,
+        diverging: bool = False,
+        decimals: int | None = None,
+    ) -> None:
         """Colour the areas by ``values`` (indexed by AGS; missing = grey); legend if changed.
 
         ``decimals`` of the legend numbers: default as the rounded class edges need.
@@ -196,8 +212,9 @@ class LiveMap:
         if n > 1 and edges[0] != edges[-1]:
             cls = np.clip(np.searchsorted(edges, data, side="right") - 1, 0, n - 1)
         colors = _colors(edges, diverging)
-        faces = np.array([colors[c] if p else (0.85, 0.85, 0.85, 1.0)
-                          for c, p in zip(cls, present)])
+        faces = np.array(
+            [colors[c] if p else (0.85, 0.85, 0.85, 1.0) for c, p in zip(cls, present)]
+        )
         self.areas.set_facecolors(faces)
         places = needed if decimals is None else decimals
         texts = _labels(edges, lambda v: fmt.number(v, places))
@@ -208,18 +225,36 @@ class LiveMap:
             return
         self._static = static
         self._background = None
-        handles = [Patch(facecolor=c, edgecolor="#555555", linewidth=0.3, label=t)
-                   for c, t in zip(colors, texts)]
+        handles = [
+            Patch(facecolor=c, edgecolor="#555555", linewidth=0.3, label=t)
+            for c, t in zip(colors, texts)
+        ]
         if missing:
-            handles.append(Patch(facecolor=_MISSING, edgecolor="#888888",
-                                 label=f"keine Angabe ({fmt.number(missing)})"))
+            handles.append(
+                Patch(
+                    facecolor=_MISSING,
+                    edgecolor="#888888",
+                    label=f"keine Angabe ({fmt.number(missing)})",
+                )
+            )
         if self._legend is not None:
             self._legend.remove()
-        self._legend = self.ax.legend(handles=handles, title=legend_title, loc="upper left",
-                                      bbox_to_anchor=(0.0, 0.0), frameon=False, fontsize=7,
-                                      title_fontsize=7, alignment="left", handlelength=1.1,
-                                      handleheight=0.8, borderpad=0.2, labelspacing=0.2,
-                                      columnspacing=0.8, ncols=self.ncols)
+        self._legend = self.ax.legend(
+            handles=handles,
+            title=legend_title,
+            loc="upper left",
+            bbox_to_anchor=(0.0, 0.0),
+            frameon=False,
+            fontsize=7,
+            title_fontsize=7,
+            alignment="left",
+            handlelength=1.1,
+            handleheight=0.8,
+            borderpad=0.2,
+            labelspacing=0.2,
+            columnspacing=0.8,
+            ncols=self.ncols,
+        )
 
     def render(self) -> bytes:
         """PNG bytes: the cached background (title, legend), the areas drawn over it."""

@@ -23,8 +23,14 @@ _PLAIN = re.compile(r"^\d+(,\d+)?$")
 _UNITS = ("%", "€", "mio.", "mio", "vzä", "personen", "x", "×")
 
 
-def parse_de(text: str, field: str, *, low: float | None = None,
-             high: float | None = None, integer: bool = False) -> float:
+def parse_de(
+    text: str,
+    field: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    integer: bool = False,
+) -> float:
     """Parse a number typed the German way (decimal comma, optional thousands points).
 
     Parameters
@@ -70,14 +76,16 @@ def parse_de(text: str, field: str, *, low: float | None = None,
             expected = f"Dezimalkomma statt Punkt, z. B. {s.replace('.', ',')}"
         else:
             expected = "eine Zahl wie 1,5 oder 1.000"
-        raise InputError.single(field, f"keine Zahl in deutscher Schreibweise: erwartet "
-                                f"{expected}", raw)
+        raise InputError.single(
+            field, f"keine Zahl in deutscher Schreibweise: erwartet {expected}", raw
+        )
     value = sign * float(s.replace(",", "."))
     if integer and value != math.floor(value):
         raise InputError.single(field, "erwartet eine ganze Zahl", raw)
     if (low is not None and value < low) or (high is not None and value > high):
-        raise InputError.single(field, f"erwartet einen Wert von {format_de(low)} bis "
-                                f"{format_de(high)}", raw)
+        raise InputError.single(
+            field, f"erwartet einen Wert von {format_de(low)} bis {format_de(high)}", raw
+        )
     return value
 
 

@@ -64,8 +64,10 @@ def german_problems(exc: InputError) -> str:
 def _hint_html(text: str | None) -> str:
     if not text:
         return ""
-    return (f"<div class='paktsim-hint' style='color:#666;font-size:11px;line-height:1.25;"
-            f"margin:-2px 0 4px 0;white-space:normal'>{html.escape(text)}</div>")
+    return (
+        f"<div class='paktsim-hint' style='color:#666;font-size:11px;line-height:1.25;"
+        f"margin:-2px 0 4px 0;white-space:normal'>{html.escape(text)}</div>"
+    )
 
 
 class NumberField:
@@ -87,9 +89,19 @@ class NumberField:
         Short machine name, used as CSS class ``paktsim-ctl-KEY`` for tests.
     """
 
-    def __init__(self, label: str, value: float, low: float, high: float, step: float, *,
-                 decimals: int | None = None, integer: bool = False, year: bool = False,
-                 key: str = "") -> None:
+    def __init__(
+        self,
+        label: str,
+        value: float,
+        low: float,
+        high: float,
+        step: float,
+        *,
+        decimals: int | None = None,
+        integer: bool = False,
+        year: bool = False,
+        key: str = "",
+    ) -> None:
         import ipywidgets as w
 
         self.label, self.low, self.high = label, low, high
@@ -98,14 +110,24 @@ class NumberField:
         self.step_decimals = max(0, -int(f"{float(step):e}".split("e")[1]) + 2)
         self.decimals, self.integer, self.year = decimals, integer, year
         cls = w.IntSlider if integer else w.FloatSlider
-        self.slider = cls(value=value, min=low, max=high, step=step, description=label,
-                          readout=False, continuous_update=True, style=_LABEL,
-                          layout=w.Layout(width="262px"))
-        self.text = w.Text(value=self.format(value), continuous_update=False,
-                           layout=w.Layout(width="64px"))
+        self.slider = cls(
+            value=value,
+            min=low,
+            max=high,
+            step=step,
+            description=label,
+            readout=False,
+            continuous_update=True,
+            style=_LABEL,
+            layout=w.Layout(width="262px"),
+        )
+        self.text = w.Text(
+            value=self.format(value), continuous_update=False, layout=w.Layout(width="64px")
+        )
         self.hint = w.HTML(value="")
-        self.box = w.VBox([w.HBox([self.slider, self.text]), self.hint],
-                          layout=w.Layout(margin="0"))
+        self.box = w.VBox(
+            [w.HBox([self.slider, self.text]), self.hint], layout=w.Layout(margin="0")
+        )
         for widget, name in ((self.slider, "slider"), (self.text, "text"), (self.box, "box")):
             widget.add_class(f"paktsim-ctl-{key}")
             widget.add_class(f"paktsim-{name}")
@@ -128,8 +150,9 @@ class NumberField:
 
         if self.year:
             text = text.replace(".", "")
-        return parse_de(text, self.label, low=self.low, high=self.high,
-                        integer=self.integer or self.year)
+        return parse_de(
+            text, self.label, low=self.low, high=self.high, integer=self.integer or self.year
+        )
 
     def show(self, value: float) -> None:
         """Show ``value`` in the text field (German)."""
@@ -156,8 +179,10 @@ class _View:
         self._syncing = False
 
     def _refuse(self, what: str, exc: InputError) -> None:
-        self.status.value = (f"<span style='color:#b00' class='paktsim-refused'>{what}: "
-                             f"{german_problems(exc)}</span>")
+        self.status.value = (
+            f"<span style='color:#b00' class='paktsim-refused'>{what}: "
+            f"{german_problems(exc)}</span>"
+        )
 
     def _act(self, action: Callable[[], Any], revert: Callable[[], None] | None = None) -> bool:
         try:
@@ -190,6 +215,7 @@ class _View:
 
     def _bind_number(self, field: NumberField, setter: Callable[[float], None]) -> None:
         """Slider → setter; typed text → parsed German number → slider (or a refusal)."""
+
         def on_slider(change: dict[str, Any]) -> None:
             if self._syncing:
                 return
@@ -284,10 +310,12 @@ def download_link(files: dict[str, bytes], name: str) -> str:
     size = max(1, round(len(data) / 1024))
     from paktsim.report import format as fmt
 
-    return (f"<a class='paktsim-download' download='{html.escape(name)}' "
-            f"href='data:application/zip;base64,{base64.b64encode(data).decode('ascii')}' "
-            f"style='font-weight:bold'>⬇ {html.escape(name)} herunterladen "
-            f"({fmt.number(size)} kB: {html.escape(', '.join(files))})</a>")
+    return (
+        f"<a class='paktsim-download' download='{html.escape(name)}' "
+        f"href='data:application/zip;base64,{base64.b64encode(data).decode('ascii')}' "
+        f"style='font-weight:bold'>⬇ {html.escape(name)} herunterladen "
+        f"({fmt.number(size)} kB: {html.escape(', '.join(files))})</a>"
+    )
 
 
 def _de(value: float, decimals: int, signed: bool = False) -> str:
@@ -335,10 +363,14 @@ def html_table(frame: Any) -> str:
     index_name = html.escape(str(frame.index.name or ""))
     rows = "".join(
         f"<tr><th style='text-align:left'>{html.escape(str(idx))}</th>"
-        + "".join(f"<td style='text-align:right'>{col[i]}</td>" for col in columns) + "</tr>"
-        for i, idx in enumerate(frame.index))
-    return (f"<table class='paktsim' style='font-size:12px'><thead><tr><th>{index_name}</th>"
-            f"{head}</tr></thead><tbody>{rows}</tbody></table>")
+        + "".join(f"<td style='text-align:right'>{col[i]}</td>" for col in columns)
+        + "</tr>"
+        for i, idx in enumerate(frame.index)
+    )
+    return (
+        f"<table class='paktsim' style='font-size:12px'><thead><tr><th>{index_name}</th>"
+        f"{head}</tr></thead><tbody>{rows}</tbody></table>"
+    )
 
 
 def _row_value(label: str, value: float) -> str:
@@ -361,12 +393,17 @@ def rows_table(frame: Any) -> str:
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
     rows = "".join(
         f"<tr><th style='text-align:left'>{html.escape(str(idx))}</th>"
-        + "".join(f"<td style='text-align:right'>{_row_value(str(idx), v)}</td>"
-                  for v in frame.loc[idx]) + "</tr>"
-        for idx in frame.index)
-    return (f"<table class='paktsim' style='font-size:12px'><thead><tr>"
-            f"<th>{html.escape(str(frame.index.name or ''))}</th>{head}</tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
+        + "".join(
+            f"<td style='text-align:right'>{_row_value(str(idx), v)}</td>" for v in frame.loc[idx]
+        )
+        + "</tr>"
+        for idx in frame.index
+    )
+    return (
+        f"<table class='paktsim' style='font-size:12px'><thead><tr>"
+        f"<th>{html.escape(str(frame.index.name or ''))}</th>{head}</tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
 
 
 def headline_html(table: Any, year: int) -> str:
@@ -377,10 +414,13 @@ def headline_html(table: Any, year: int) -> str:
         f"<div style='color:#333'>{html.escape(short_label(str(label)))}</div>"
         f"<div class='paktsim-value' style='text-align:right;font-weight:bold'>"
         f"{html.escape(str(value))}</div>"
-        for label, value in zip(table.index, table["Wert"]))
-    return (f"<div style='font-weight:bold;margin-bottom:2px'>Kennzahlen {year}</div>"
-            f"<div class='paktsim-headline' style='display:grid;grid-template-columns:"
-            f"auto auto auto auto;column-gap:14px;row-gap:1px;font-size:12px'>{cells}</div>")
+        for label, value in zip(table.index, table["Wert"])
+    )
+    return (
+        f"<div style='font-weight:bold;margin-bottom:2px'>Kennzahlen {year}</div>"
+        f"<div class='paktsim-headline' style='display:grid;grid-template-columns:"
+        f"auto auto auto auto;column-gap:14px;row-gap:1px;font-size:12px'>{cells}</div>"
+    )
 
 
 def bars_html(delta: Any, n: int = 7) -> str:
@@ -395,8 +435,10 @@ def bars_html(delta: Any, n: int = 7) -> str:
     from paktsim.report import format as fmt
 
     shown = delta[delta != 0].sort_values(ascending=False)
-    title = ("<div style='font-weight:bold;font-size:12px;margin-bottom:4px'>Kreise: größte "
-             "Gewinne und Verluste (Δ € im Jahr)</div>")
+    title = (
+        "<div style='font-weight:bold;font-size:12px;margin-bottom:4px'>Kreise: größte "
+        "Gewinne und Verluste (Δ € im Jahr)</div>"
+    )
     if shown.empty:
         return title + "<div>Keine Veränderung: beide Regeln verteilen gleich.</div>"
     rows = pd.concat([shown.head(n)[shown.head(n) > 0], shown[shown < 0].tail(n)])
@@ -407,22 +449,38 @@ def bars_html(delta: Any, n: int = 7) -> str:
     out = []
     for name, value in rows.items():
         width = max(1, round(abs(float(value)) / span * half))
-        bar = (f"<div style='display:inline-block;height:11px;width:{width}px;"
-               f"background:{'#2166ac' if value > 0 else '#b2182b'}'></div>")
-        left = (f"<div style='width:{half}px;text-align:right'>{bar if value < 0 else ''}</div>"
-                if has_neg else "")
-        right = (f"<div style='width:{half}px;border-left:1px solid #333'>"
-                 f"{bar if value > 0 else ''}</div>" if has_pos else "")
+        bar = (
+            f"<div style='display:inline-block;height:11px;width:{width}px;"
+            f"background:{'#2166ac' if value > 0 else '#b2182b'}'></div>"
+        )
+        left = (
+            f"<div style='width:{half}px;text-align:right'>{bar if value < 0 else ''}</div>"
+            if has_neg
+            else ""
+        )
+        right = (
+            f"<div style='width:{half}px;border-left:1px solid #333'>"
+            f"{bar if value > 0 else ''}</div>"
+            if has_pos
+            else ""
+        )
         if has_neg and not has_pos:
-            left = left.replace("text-align:right'", "text-align:right;border-right:1px solid #333'")
-        out.append(f"<div style='text-align:right;white-space:nowrap;overflow:hidden;"
-                   f"text-overflow:ellipsis'>{html.escape(str(name))}</div>{left}{right}"
-                   f"<div style='text-align:right;white-space:nowrap'>"
-                   f"{fmt.compact_eur(float(value), 1, sign=True)}</div>")
+            left = left.replace(
+                "text-align:right'", "text-align:right;border-right:1px solid #333'"
+            )
+        out.append(
+            f"<div style='text-align:right;white-space:nowrap;overflow:hidden;"
+            f"text-overflow:ellipsis'>{html.escape(str(name))}</div>{left}{right}"
+            f"<div style='text-align:right;white-space:nowrap'>"
+            f"{fmt.compact_eur(float(value), 1, sign=True)}</div>"
+        )
     columns = "150px" + (f" {half}px" if has_neg else "") + (f" {half}px" if has_pos else "")
-    return (title + f"<div class='paktsim-bars' style='display:grid;grid-template-columns:"
-            f"{columns} auto;column-gap:4px;row-gap:2px;align-items:center;font-size:11px'>"
-            + "".join(out) + "</div>")
+    return (
+        title + f"<div class='paktsim-bars' style='display:grid;grid-template-columns:"
+        f"{columns} auto;column-gap:4px;row-gap:2px;align-items:center;font-size:11px'>"
+        + "".join(out)
+        + "</div>"
+    )
 
 
 def _full_label(definition: str) -> str:
@@ -435,17 +493,24 @@ def _full_label(definition: str) -> str:
 def _section(title: str) -> Any:
     import ipywidgets as w
 
-    return w.HTML(f"<div style='font-weight:bold;margin-top:6px;border-bottom:1px solid #ccc'>"
-                  f"{html.escape(title)}</div>")
+    return w.HTML(
+        f"<div style='font-weight:bold;margin-top:6px;border-bottom:1px solid #ccc'>"
+        f"{html.escape(title)}</div>"
+    )
 
 
 def _app_layout(controls: Any, results: Any) -> Any:
     import ipywidgets as w
 
     controls.layout = w.Layout(width=_SIDEBAR, overflow="visible")
-    return w.AppLayout(left_sidebar=controls, center=results, pane_widths=[_SIDEBAR, 1, 0],
-                       grid_gap="12px", height="auto",
-                       layout=w.Layout(grid_template_columns=f"{_SIDEBAR} minmax(0, 1fr)"))
+    return w.AppLayout(
+        left_sidebar=controls,
+        center=results,
+        pane_widths=[_SIDEBAR, 1, 0],
+        grid_gap="12px",
+        height="auto",
+        layout=w.Layout(grid_template_columns=f"{_SIDEBAR} minmax(0, 1fr)"),
+    )
 
 
 class WorkshopView(_View):
@@ -476,70 +541,119 @@ class WorkshopView(_View):
         self.arrival_path = w.Dropdown(
             options=[(label, key) for key, label in ARRIVAL_PATHS.items()],
             value=s.arrivals.path if s.arrivals.path in ARRIVAL_PATHS else "baseline",
-            description="Pfad", style={"description_width": "3em"},
-            layout=w.Layout(width="330px"))
-        self.arrival_scale = NumberField("Zugang × Faktor", s.arrivals.scale, 0.0, 3.0, 0.05,
-                                         decimals=2, key="arrival_scale")
+            description="Pfad",
+            style={"description_width": "3em"},
+            layout=w.Layout(width="330px"),
+        )
+        self.arrival_scale = NumberField(
+            "Zugang × Faktor", s.arrivals.scale, 0.0, 3.0, 0.05, decimals=2, key="arrival_scale"
+        )
         self.arrival_hint = w.HTML()
         self.target_group = w.Dropdown(
             options=[(label, key) for key, label in SHORT_LABELS_DE.items()],
-            value=c.target_group, description="Zielgruppe", style={"description_width": "5.5em"},
-            layout=w.Layout(width="330px"))
+            value=c.target_group,
+            description="Zielgruppe",
+            style={"description_width": "5.5em"},
+            layout=w.Layout(width="330px"),
+        )
         self.target_group_hint = w.HTML()
-        self.ratio = NumberField("Personen je Stelle", round(s.staffing.target_ratio), 40,
-                                 160, 1, integer=True, key="ratio")
-        self.budget_plan = w.Checkbox(value=s.allocation.budget_eur is None,
-                                      description="Mittel laut Planung", indent=False)
-        self.budget = NumberField("Mittel (Mio. €/Jahr)",
-                                  (s.allocation.budget_eur or 58e6) / 1e6, 10.0, 150.0, 0.5,
-                                  decimals=1, key="budget")
+        self.ratio = NumberField(
+            "Personen je Stelle",
+            round(s.staffing.target_ratio),
+            40,
+            160,
+            1,
+            integer=True,
+            key="ratio",
+        )
+        self.budget_plan = w.Checkbox(
+            value=s.allocation.budget_eur is None, description="Mittel laut Planung", indent=False
+        )
+        self.budget = NumberField(
+            "Mittel (Mio. €/Jahr)",
+            (s.allocation.budget_eur or 58e6) / 1e6,
+            10.0,
+            150.0,
+            0.5,
+            decimals=1,
+            key="budget",
+        )
         share = float(s.allocation.qualification_mix.get("hochschule", 0.0))
-        self.mix = NumberField("Anteil Hochschule %", share * 100, 0.0, 100.0, 0.5,
-                               key="mix")
-        self.rule = w.Dropdown(options=[(label, key) for key, (label, _) in RULE_CHOICES.items()],
-                               value=c.rule if c.rule in RULE_CHOICES else "kreis",
-                               description="Regel", style={"description_width": "3em"},
-                               layout=w.Layout(width="330px"))
+        self.mix = NumberField("Anteil Hochschule %", share * 100, 0.0, 100.0, 0.5, key="mix")
+        self.rule = w.Dropdown(
+            options=[(label, key) for key, (label, _) in RULE_CHOICES.items()],
+            value=c.rule if c.rule in RULE_CHOICES else "kreis",
+            description="Regel",
+            style={"description_width": "3em"},
+            layout=w.Layout(width="330px"),
+        )
         city, town = c.urban_factor
-        self.urban_city = NumberField("Stadtfaktor Städte", city, 1.0, 2.0, 0.05, decimals=2,
-                                      key="urban_city")
-        self.urban_town = NumberField("Faktor Vororte", town, 1.0, 2.0, 0.05, decimals=2,
-                                      key="urban_town")
+        self.urban_city = NumberField(
+            "Stadtfaktor Städte", city, 1.0, 2.0, 0.05, decimals=2, key="urban_city"
+        )
+        self.urban_town = NumberField(
+            "Faktor Vororte", town, 1.0, 2.0, 0.05, decimals=2, key="urban_town"
+        )
         years = c.years
-        self.horizon = w.IntRangeSlider(value=(years[0], years[-1]), min=2025, max=2045,
-                                        description="Zeitraum", continuous_update=False,
-                                        style={"description_width": "5em"},
-                                        layout=w.Layout(width="330px"))
+        self.horizon = w.IntRangeSlider(
+            value=(years[0], years[-1]),
+            min=2025,
+            max=2045,
+            description="Zeitraum",
+            continuous_update=False,
+            style={"description_width": "5em"},
+            layout=w.Layout(width="330px"),
+        )
         self.horizon.add_class("paktsim-ctl-horizon")
-        self.year = NumberField("Jahr (Karte)", c.year, years[0], years[-1], 1, integer=True,
-                                year=True, key="year")
-        self.map_metric = w.Dropdown(options=[(label, key) for key, (label, _)
-                                              in MAP_METRICS.items()],
-                                     value=c.map_metric, description="Karte",
-                                     style={"description_width": "3em"},
-                                     layout=w.Layout(width="330px"))
+        self.year = NumberField(
+            "Jahr (Karte)", c.year, years[0], years[-1], 1, integer=True, year=True, key="year"
+        )
+        self.map_metric = w.Dropdown(
+            options=[(label, key) for key, (label, _) in MAP_METRICS.items()],
+            value=c.map_metric,
+            description="Karte",
+            style={"description_width": "3em"},
+            layout=w.Layout(width="330px"),
+        )
         kreis = c.place[:5]
-        self.kreis = w.Dropdown(options=c.kreis_options(), value=kreis, description="Kreis",
-                                style={"description_width": "4em"},
-                                layout=w.Layout(width="300px"))
-        self.gemeinde = w.Dropdown(options=self._gemeinde_options(kreis),
-                                   value=c.place if len(c.place) == 8 else kreis,
-                                   description="Gemeinde", style={"description_width": "5.5em"},
-                                   layout=w.Layout(width="300px"))
+        self.kreis = w.Dropdown(
+            options=c.kreis_options(),
+            value=kreis,
+            description="Kreis",
+            style={"description_width": "4em"},
+            layout=w.Layout(width="300px"),
+        )
+        self.gemeinde = w.Dropdown(
+            options=self._gemeinde_options(kreis),
+            value=c.place if len(c.place) == 8 else kreis,
+            description="Gemeinde",
+            style={"description_width": "5.5em"},
+            layout=w.Layout(width="300px"),
+        )
         self.gemeinde_hint = w.HTML()
-        self.export_button = w.Button(description="Exportieren",
-                                      tooltip="Excel, Bild (PNG) und Szenario (YAML)")
+        self.export_button = w.Button(
+            description="Exportieren", tooltip="Excel, Bild (PNG) und Szenario (YAML)"
+        )
         self.export_button.add_class("paktsim-export")
         self.download = w.HTML()
         self.folder = self.overwrite = self.write_button = None
         if export_folder is not None:
-            self.folder = w.Text(value=export_folder, description="Ordner",
-                                 style={"description_width": "4em"},
-                                 layout=w.Layout(width="230px"))
-            self.overwrite = w.Checkbox(value=False, description="überschreiben", indent=False,
-                                        layout=w.Layout(width="110px"))
-            self.write_button = w.Button(description="In Ordner schreiben",
-                                         tooltip="Excel, PNG und YAML in den Ordner schreiben")
+            self.folder = w.Text(
+                value=export_folder,
+                description="Ordner",
+                style={"description_width": "4em"},
+                layout=w.Layout(width="230px"),
+            )
+            self.overwrite = w.Checkbox(
+                value=False,
+                description="überschreiben",
+                indent=False,
+                layout=w.Layout(width="110px"),
+            )
+            self.write_button = w.Button(
+                description="In Ordner schreiben",
+                tooltip="Excel, PNG und YAML in den Ordner schreiben",
+            )
             self.write_button.add_class("paktsim-write")
         self.headline = w.HTML()
         self.headline.add_class("paktsim-headline-box")
@@ -549,14 +663,22 @@ class WorkshopView(_View):
         self.place_table.add_class("paktsim-place")
         # the sizes the figures are drawn at (80 dpi): shown 1:1, never scaled
         # charts as inline SVG (cheap to redraw), the map as a picture recoloured in place
-        self.charts_html = w.HTML(layout=w.Layout(width="340px", height="344px",
-                                                  flex="0 0 auto"))
-        self.map_image = w.Image(format="png", layout=w.Layout(width="236px", height="344px",
-                                                               flex="0 0 auto"))
+        self.charts_html = w.HTML(layout=w.Layout(width="340px", height="344px", flex="0 0 auto"))
+        self.map_image = w.Image(
+            format="png", layout=w.Layout(width="236px", height="344px", flex="0 0 auto")
+        )
         self.charts_html.add_class("paktsim-charts")
         self.map_image.add_class("paktsim-map")
-        for name in ("arrival_path", "target_group", "rule", "map_metric", "kreis", "gemeinde",
-                     "horizon", "budget_plan"):
+        for name in (
+            "arrival_path",
+            "target_group",
+            "rule",
+            "map_metric",
+            "kreis",
+            "gemeinde",
+            "horizon",
+            "budget_plan",
+        ):
             getattr(self, name).add_class(f"paktsim-ctl-{name}")
 
         self._bind(self.arrival_path, c.set_arrival_path)
@@ -567,10 +689,14 @@ class WorkshopView(_View):
         self._bind(self.budget_plan, self._set_plan)
         self._bind_number(self.mix, lambda v: c.set_mix(round(v / 100, 6)))
         self._bind(self.rule, c.set_rule)
-        self._bind_number(self.urban_city,
-                          lambda v: c.set_urban_factor(v, self.urban_town.clean(self.urban_town.slider.value)))
-        self._bind_number(self.urban_town,
-                          lambda v: c.set_urban_factor(self.urban_city.clean(self.urban_city.slider.value), v))
+        self._bind_number(
+            self.urban_city,
+            lambda v: c.set_urban_factor(v, self.urban_town.clean(self.urban_town.slider.value)),
+        )
+        self._bind_number(
+            self.urban_town,
+            lambda v: c.set_urban_factor(self.urban_city.clean(self.urban_city.slider.value), v),
+        )
         self._bind(self.horizon, lambda v: c.set_horizon(*v))
         self._bind_number(self.year, lambda v: c.set_year(int(v)))
         self._bind(self.map_metric, c.set_map_metric)
@@ -583,23 +709,45 @@ class WorkshopView(_View):
         export_rows: list[Any] = [self.export_button, self.download]
         if self.folder is not None:
             export_rows += [w.HBox([self.folder, self.overwrite]), self.write_button]
-        controls = w.VBox([
-            _section("Zugang"), self.arrival_path, self.arrival_scale.box, self.arrival_hint,
-            _section("Personal und Geld"), self.target_group, self.target_group_hint,
-            self.ratio.box, self.budget_plan, self.budget.box,
-            self.mix.box,
-            _section("Verteilung"), self.rule, self.urban_city.box, self.urban_town.box,
-            _section("Anzeige"), self.horizon, self.year.box, self.map_metric,
-            _section("Export"), *export_rows,
-        ])
+        controls = w.VBox(
+            [
+                _section("Zugang"),
+                self.arrival_path,
+                self.arrival_scale.box,
+                self.arrival_hint,
+                _section("Personal und Geld"),
+                self.target_group,
+                self.target_group_hint,
+                self.ratio.box,
+                self.budget_plan,
+                self.budget.box,
+                self.mix.box,
+                _section("Verteilung"),
+                self.rule,
+                self.urban_city.box,
+                self.urban_town.box,
+                _section("Anzeige"),
+                self.horizon,
+                self.year.box,
+                self.map_metric,
+                _section("Export"),
+                *export_rows,
+            ]
+        )
         controls.add_class("paktsim-controls")
-        results = w.VBox([
-            self.headline, self.status,
-            w.HBox([self.charts_html, self.map_image], layout=w.Layout(flex_flow="row wrap")),
-            _section("Ort im Detail"), w.HBox([self.kreis, self.gemeinde],
-                                              layout=w.Layout(flex_flow="row wrap")),
-            self.gemeinde_hint, self.place_title, self.place_table,
-        ], layout=w.Layout(min_width="0"))
+        results = w.VBox(
+            [
+                self.headline,
+                self.status,
+                w.HBox([self.charts_html, self.map_image], layout=w.Layout(flex_flow="row wrap")),
+                _section("Ort im Detail"),
+                w.HBox([self.kreis, self.gemeinde], layout=w.Layout(flex_flow="row wrap")),
+                self.gemeinde_hint,
+                self.place_title,
+                self.place_table,
+            ],
+            layout=w.Layout(min_width="0"),
+        )
         results.add_class("paktsim-results")
         self.widget = _app_layout(controls, results)
         self.widget.add_class("paktsim-werkstatt")
@@ -625,8 +773,10 @@ class WorkshopView(_View):
         c = self.controller
         years = c.years
         field = self.year
-        if (field.slider.min, field.slider.max) != (years[0], years[-1]) \
-                or field.slider.value != c.year:
+        if (field.slider.min, field.slider.max) != (
+            years[0],
+            years[-1],
+        ) or field.slider.value != c.year:
             self._syncing = True
             try:
                 with field.slider.hold_trait_notifications():
@@ -640,16 +790,19 @@ class WorkshopView(_View):
         self.mix.set_hint(hints["mix"])
         self.urban_city.set_hint(hints["urban_factor"])
         self.urban_town.set_hint(None, disable=bool(hints["urban_factor"]))
-        self.urban_town.slider.disabled = self.urban_town.text.disabled = \
-            bool(hints["urban_factor"])
+        self.urban_town.slider.disabled = self.urban_town.text.disabled = bool(
+            hints["urban_factor"]
+        )
         plan = self.budget_plan.value
-        self.budget.set_hint("Mittel laut Planung (Haken entfernen für einen eigenen Betrag)"
-                             if plan else None)
+        self.budget.set_hint(
+            "Mittel laut Planung (Haken entfernen für einen eigenen Betrag)" if plan else None
+        )
         self.arrival_hint.value = _hint_html(hints["arrivals"])
         counts = c.target_group_persons()
         self.target_group.disabled = max(counts.values()) - min(counts.values()) < 0.5
-        self.target_group_hint.value = _hint_html(hints["target_group"]
-                                                  or _full_label(c.target_group))
+        self.target_group_hint.value = _hint_html(
+            hints["target_group"] or _full_label(c.target_group)
+        )
         self.gemeinde.disabled = bool(hints["gemeinde"])
         self.gemeinde_hint.value = _hint_html(hints["gemeinde"])
         self.headline.value = headline_html(c.headline_de, c.year)
@@ -662,7 +815,6 @@ class WorkshopView(_View):
             self._place_key = place_key
             self.place_title.value = f"<b>{html.escape(c.place_label)}</b>"
             self.place_table.value = html_table(c.place_table)
-
 
 
 class ComparerView(_View):
@@ -679,8 +831,12 @@ class ComparerView(_View):
 
     zip_name, dpi = "vergleich.zip", 200
 
-    def __init__(self, controller: Any, gemeinde_map: bool = True,
-                 export_folder: str | None = "ausgabe/vergleich") -> None:
+    def __init__(
+        self,
+        controller: Any,
+        gemeinde_map: bool = True,
+        export_folder: str | None = "ausgabe/vergleich",
+    ) -> None:
         import ipywidgets as w
 
         from paktsim.widgets.comparer import COMPARER_RULES, rule_periods
@@ -691,56 +847,96 @@ class ComparerView(_View):
         self.panels = ComparerPanels(gemeinden=gemeinde_map)
         options = [(label, key) for key, label in COMPARER_RULES.items()]
         narrow = {"description_width": "6.5em"}
-        self.base = w.Dropdown(options=options, value=c.base, description="Basis", style=narrow,
-                               layout=w.Layout(width="330px"))
-        self.alt = w.Dropdown(options=options, value=c.alt, description="Alternative",
-                              style=narrow, layout=w.Layout(width="330px"))
+        self.base = w.Dropdown(
+            options=options,
+            value=c.base,
+            description="Basis",
+            style=narrow,
+            layout=w.Layout(width="330px"),
+        )
+        self.alt = w.Dropdown(
+            options=options,
+            value=c.alt,
+            description="Alternative",
+            style=narrow,
+            layout=w.Layout(width="330px"),
+        )
         self.alt_hint = w.HTML()
         city, town = c.urban_factor
-        self.urban_city = NumberField("Stadtfaktor Städte", city, 1.0, 2.0, 0.05, decimals=2,
-                                      key="urban_city")
-        self.urban_town = NumberField("Faktor Vororte", town, 1.0, 2.0, 0.05, decimals=2,
-                                      key="urban_town")
+        self.urban_city = NumberField(
+            "Stadtfaktor Städte", city, 1.0, 2.0, 0.05, decimals=2, key="urban_city"
+        )
+        self.urban_town = NumberField(
+            "Faktor Vororte", town, 1.0, 2.0, 0.05, decimals=2, key="urban_town"
+        )
         periods = rule_periods()
         current = max(y for _label, y in periods if y <= c.year)
         if current != c.year:
             c.set_year(current)
-        self.year = w.Dropdown(options=periods, value=current, description="Förderregeln",
-                               style=narrow, layout=w.Layout(width="330px"))
+        self.year = w.Dropdown(
+            options=periods,
+            value=current,
+            description="Förderregeln",
+            style=narrow,
+            layout=w.Layout(width="330px"),
+        )
         for name in ("base", "alt", "year"):
             getattr(self, name).add_class(f"paktsim-ctl-{name}")
-        self.kreis_image = w.Image(format="png", layout=w.Layout(width="264px", height="360px",
-                                                                 flex="0 0 auto"))
-        self.gemeinde_image = w.Image(format="png", layout=w.Layout(
-            width="264px", height="360px", flex="0 0 auto",
-            display=None if gemeinde_map else "none"))
+        self.kreis_image = w.Image(
+            format="png", layout=w.Layout(width="264px", height="360px", flex="0 0 auto")
+        )
+        self.gemeinde_image = w.Image(
+            format="png",
+            layout=w.Layout(
+                width="264px",
+                height="360px",
+                flex="0 0 auto",
+                display=None if gemeinde_map else "none",
+            ),
+        )
         self.bars = w.HTML(layout=w.Layout(width="440px"))
         self.summary = w.HTML()
         self.table = w.HTML()
-        for out, name in ((self.kreis_image, "kreis-map"), (self.gemeinde_image, "gemeinde-map"),
-                          (self.bars, "bars-box"), (self.summary, "summary"),
-                          (self.table, "table")):
+        for out, name in (
+            (self.kreis_image, "kreis-map"),
+            (self.gemeinde_image, "gemeinde-map"),
+            (self.bars, "bars-box"),
+            (self.summary, "summary"),
+            (self.table, "table"),
+        ):
             out.add_class(f"paktsim-{name}")
-        self.export_button = w.Button(description="Exportieren",
-                                      tooltip="Excel mit allen Tabellen, Karten und Balken "
-                                              "(PNG, SVG)")
+        self.export_button = w.Button(
+            description="Exportieren",
+            tooltip="Excel mit allen Tabellen, Karten und Balken (PNG, SVG)",
+        )
         self.export_button.add_class("paktsim-export")
         self.download = w.HTML()
         self.folder = self.overwrite = self.write_button = None
         if export_folder is not None:
-            self.folder = w.Text(value=export_folder, description="Ordner",
-                                 style={"description_width": "4em"},
-                                 layout=w.Layout(width="230px"))
-            self.overwrite = w.Checkbox(value=False, description="überschreiben", indent=False,
-                                        layout=w.Layout(width="110px"))
+            self.folder = w.Text(
+                value=export_folder,
+                description="Ordner",
+                style={"description_width": "4em"},
+                layout=w.Layout(width="230px"),
+            )
+            self.overwrite = w.Checkbox(
+                value=False,
+                description="überschreiben",
+                indent=False,
+                layout=w.Layout(width="110px"),
+            )
             self.write_button = w.Button(description="In Ordner schreiben")
             self.write_button.add_class("paktsim-write")
         self._bind(self.base, c.set_base)
         self._bind(self.alt, c.set_alt)
-        self._bind_number(self.urban_city,
-                          lambda v: c.set_urban_factor(v, self.urban_town.clean(self.urban_town.slider.value)))
-        self._bind_number(self.urban_town,
-                          lambda v: c.set_urban_factor(self.urban_city.clean(self.urban_city.slider.value), v))
+        self._bind_number(
+            self.urban_city,
+            lambda v: c.set_urban_factor(v, self.urban_town.clean(self.urban_town.slider.value)),
+        )
+        self._bind_number(
+            self.urban_town,
+            lambda v: c.set_urban_factor(self.urban_city.clean(self.urban_city.slider.value), v),
+        )
         self._bind(self.year, c.set_year)
         self.export_button.on_click(lambda _b: self.offer_download())
         if self.write_button is not None:
@@ -748,19 +944,37 @@ class ComparerView(_View):
         export_rows: list[Any] = [self.export_button, self.download]
         if self.folder is not None:
             export_rows += [w.HBox([self.folder, self.overwrite]), self.write_button]
-        controls = w.VBox([_section("Regeln"), self.base, self.alt, self.alt_hint,
-                           self.urban_city.box, self.urban_town.box, self.year,
-                           _section("Export"), *export_rows])
+        controls = w.VBox(
+            [
+                _section("Regeln"),
+                self.base,
+                self.alt,
+                self.alt_hint,
+                self.urban_city.box,
+                self.urban_town.box,
+                self.year,
+                _section("Export"),
+                *export_rows,
+            ]
+        )
         controls.add_class("paktsim-controls")
         self.title = w.HTML()
         self.title.add_class("paktsim-title")
-        results = w.VBox([
-            self.title, self.status,
-            w.HBox([self.kreis_image, self.gemeinde_image, self.bars],
-                   layout=w.Layout(flex_flow="row wrap")),
-            w.HBox([self.summary, self.table], layout=w.Layout(flex_flow="row wrap",
-                                                               grid_gap="16px")),
-        ], layout=w.Layout(min_width="0"))
+        results = w.VBox(
+            [
+                self.title,
+                self.status,
+                w.HBox(
+                    [self.kreis_image, self.gemeinde_image, self.bars],
+                    layout=w.Layout(flex_flow="row wrap"),
+                ),
+                w.HBox(
+                    [self.summary, self.table],
+                    layout=w.Layout(flex_flow="row wrap", grid_gap="16px"),
+                ),
+            ],
+            layout=w.Layout(min_width="0"),
+        )
         results.add_class("paktsim-results")
         self.widget = _app_layout(controls, results)
         self.widget.add_class("paktsim-vergleich")
@@ -771,13 +985,16 @@ class ComparerView(_View):
         c = self.controller
         hints = c.hints()
         self.urban_city.set_hint(hints["urban_factor"])
-        self.urban_town.slider.disabled = self.urban_town.text.disabled = \
-            bool(hints["urban_factor"])
+        self.urban_town.slider.disabled = self.urban_town.text.disabled = bool(
+            hints["urban_factor"]
+        )
         self.alt_hint.value = _hint_html(hints["alt"])
-        self.title.value = (f"<div style='font-weight:bold'>Gewinner und Verlierer: "
-                            f"{html.escape(c.alt_label)} statt {html.escape(c.base_label)}</div>"
-                            f"<div style='color:#444;font-size:12px'>"
-                            f"{html.escape(c.describe())}</div>")
+        self.title.value = (
+            f"<div style='font-weight:bold'>Gewinner und Verlierer: "
+            f"{html.escape(c.alt_label)} statt {html.escape(c.base_label)}</div>"
+            f"<div style='color:#444;font-size:12px'>"
+            f"{html.escape(c.describe())}</div>"
+        )
         changed = self.panels.update(c)
         if "kreis" in changed:
             self.kreis_image.value = self.panels.kreis_png()

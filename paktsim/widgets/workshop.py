@@ -40,18 +40,34 @@ __all__ = [
 
 #: Allocation rules offered in the workshop: key → (German label, allocation section).
 RULE_CHOICES: dict[str, tuple[str, dict[str, Any]]] = {
-    "kreis": ("Regel ab 2025: Stadt- und Landkreise nach Zuweisungen aus der Erstaufnahme",
-              {"rule": "kreis", "level": "kreis", "kreis_key": "verteilschluessel",
-               "join": "none", "pass_down": False}),
-    "kreis_einwohner": ("Stadt- und Landkreise nach Einwohnern",
-                        {"rule": "kreis", "level": "kreis", "kreis_key": "population",
-                         "join": "none", "pass_down": False}),
-    "population": ("Gemeinden nach Einwohnern (mit Stadtfaktor)",
-                   {"rule": "population", "level": "gemeinde", "join": "landkreis",
-                    "pass_down": False}),
-    "au_model": ("Gemeinden nach Personen in Anschlussunterbringung (Modell)",
-                 {"rule": "au_model", "level": "gemeinde", "join": "landkreis",
-                  "pass_down": False}),
+    "kreis": (
+        "Regel ab 2025: Stadt- und Landkreise nach Zuweisungen aus der Erstaufnahme",
+        {
+            "rule": "kreis",
+            "level": "kreis",
+            "kreis_key": "verteilschluessel",
+            "join": "none",
+            "pass_down": False,
+        },
+    ),
+    "kreis_einwohner": (
+        "Stadt- und Landkreise nach Einwohnern",
+        {
+            "rule": "kreis",
+            "level": "kreis",
+            "kreis_key": "population",
+            "join": "none",
+            "pass_down": False,
+        },
+    ),
+    "population": (
+        "Gemeinden nach Einwohnern (mit Stadtfaktor)",
+        {"rule": "population", "level": "gemeinde", "join": "landkreis", "pass_down": False},
+    ),
+    "au_model": (
+        "Gemeinden nach Personen in Anschlussunterbringung (Modell)",
+        {"rule": "au_model", "level": "gemeinde", "join": "landkreis", "pass_down": False},
+    ),
 }
 
 #: Arrival paths offered (forward paths of :mod:`paktsim.inflow.arrivals`).
@@ -86,8 +102,11 @@ HEADLINE_ROWS: dict[str, str] = {
 }
 
 #: Files written by :meth:`WorkshopController.export` (inside the target folder).
-EXPORT_FILES: dict[str, str] = {"excel": "werkstatt.xlsx", "png": "werkstatt.png",
-                                "yaml": "szenario.yaml"}
+EXPORT_FILES: dict[str, str] = {
+    "excel": "werkstatt.xlsx",
+    "png": "werkstatt.png",
+    "yaml": "szenario.yaml",
+}
 
 _TIMESERIES = {
     "fte_needed": "Stellen benötigt (VZÄ)",
@@ -129,8 +148,14 @@ class WorkshopController:
         Key of :data:`MAP_METRICS`.
     """
 
-    def __init__(self, scenario: Any = None, *, year: int | None = None,
-                 place: str = "08111", map_metric: str = "ratio_actual") -> None:
+    def __init__(
+        self,
+        scenario: Any = None,
+        *,
+        year: int | None = None,
+        place: str = "08111",
+        map_metric: str = "ratio_actual",
+    ) -> None:
         from paktsim.scenario import builtin_scenario
 
         self._scenario = scenario if scenario is not None else builtin_scenario("status_quo")
@@ -205,7 +230,9 @@ class WorkshopController:
     def set_arrival_path(self, path: str) -> None:
         """Arrival path by name (a key of :data:`ARRIVAL_PATHS`)."""
         if path not in ARRIVAL_PATHS:
-            raise InputError.single("arrivals.path", f"expected one of {', '.join(ARRIVAL_PATHS)}", path)
+            raise InputError.single(
+                "arrivals.path", f"expected one of {', '.join(ARRIVAL_PATHS)}", path
+            )
         self._change(arrivals={"path": path})
 
     def set_arrival_scale(self, scale: float) -> None:
@@ -217,8 +244,9 @@ class WorkshopController:
         from paktsim.target_groups import TARGET_GROUPS
 
         if definition not in TARGET_GROUPS:
-            raise InputError.single("staffing.target_group",
-                                    f"expected one of {', '.join(TARGET_GROUPS)}", definition)
+            raise InputError.single(
+                "staffing.target_group", f"expected one of {', '.join(TARGET_GROUPS)}", definition
+            )
         self._change(staffing={"target_group": definition})
 
     @property
@@ -228,27 +256,41 @@ class WorkshopController:
 
     def set_ratio(self, persons_per_fte: float) -> None:
         """Target caseload ratio: persons per full-time IM position."""
-        self._change(staffing={"target_ratio": _number(persons_per_fte, "staffing.target_ratio",
-                                                       low=0.0, strict=True)})
+        self._change(
+            staffing={
+                "target_ratio": _number(
+                    persons_per_fte, "staffing.target_ratio", low=0.0, strict=True
+                )
+            }
+        )
 
     def set_budget(self, budget_eur: float | None) -> None:
         """Yearly IM envelope in euros; ``None`` = the planned envelope in force each year."""
-        value = None if budget_eur is None else _number(budget_eur, "allocation.budget_eur",
-                                                        low=0.0, strict=True)
+        value = (
+            None
+            if budget_eur is None
+            else _number(budget_eur, "allocation.budget_eur", low=0.0, strict=True)
+        )
         self._change(allocation={"budget_eur": value})
 
     def set_mix(self, hochschule_share: float) -> None:
         """Share of positions at the Hochschul Fördersatz (the rest: Berufsausbildung)."""
-        share = _number(hochschule_share, "allocation.qualification_mix.hochschule",
-                        low=0.0, high=1.0)
-        mix = {"hochschule": 1.0} if share == 1.0 else {
-            "hochschule": share, "berufsausbildung": round(1.0 - share, 12)}
+        share = _number(
+            hochschule_share, "allocation.qualification_mix.hochschule", low=0.0, high=1.0
+        )
+        mix = (
+            {"hochschule": 1.0}
+            if share == 1.0
+            else {"hochschule": share, "berufsausbildung": round(1.0 - share, 12)}
+        )
         self._change(allocation={"qualification_mix": mix})
 
     def set_rule(self, rule: str) -> None:
         """Allocation rule by key of :data:`RULE_CHOICES` (keeps the urban factor)."""
         if rule not in RULE_CHOICES:
-            raise InputError.single("allocation.rule", f"expected one of {', '.join(RULE_CHOICES)}", rule)
+            raise InputError.single(
+                "allocation.rule", f"expected one of {', '.join(RULE_CHOICES)}", rule
+            )
         section = dict(RULE_CHOICES[rule][1])
         section["urban_factor"] = self._urban_section(rule)
         self._change(allocation=section)
@@ -272,8 +314,7 @@ class WorkshopController:
     def _urban_section(self, rule: str) -> dict[str, Any] | None:
         if rule != "population" or self._urban == (1.0, 1.0):
             return None
-        return {"by": "degurba", "factors": {"1": self._urban[0], "2": self._urban[1],
-                                             "3": 1.0}}
+        return {"by": "degurba", "factors": {"1": self._urban[0], "2": self._urban[1], "3": 1.0}}
 
     def set_horizon(self, start_year: int, end_year: int) -> None:
         """Simulated years, January of ``start_year`` to December of ``end_year``."""
@@ -281,16 +322,23 @@ class WorkshopController:
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
                 raise InputError.single(name, "expected a year (whole number)", value)
         if end_year < start_year:
-            raise InputError.single("horizon.end", f"expected a year not before {start_year}", end_year)
-        self._change(horizon={"start": f"{int(start_year):04d}-01",
-                              "end": f"{int(end_year):04d}-12"})
+            raise InputError.single(
+                "horizon.end", f"expected a year not before {start_year}", end_year
+            )
+        self._change(
+            horizon={"start": f"{int(start_year):04d}-01", "end": f"{int(end_year):04d}-12"}
+        )
 
     def set_year(self, year: int) -> None:
         """Year shown in the headline table, map and place table (within the horizon)."""
-        if isinstance(year, bool) or not isinstance(year, (int, np.integer)) \
-                or int(year) not in self.years:
-            raise InputError.single("year", f"expected a year of the horizon "
-                                   f"{self.years[0]}–{self.years[-1]}", year)
+        if (
+            isinstance(year, bool)
+            or not isinstance(year, (int, np.integer))
+            or int(year) not in self.years
+        ):
+            raise InputError.single(
+                "year", f"expected a year of the horizon {self.years[0]}–{self.years[-1]}", year
+            )
         self._year = int(year)
 
     def select_place(self, ags: str) -> None:
@@ -298,17 +346,23 @@ class WorkshopController:
         from paktsim import regions
 
         key = str(ags)
-        known = (regions.kreise(self._scenario.data.vintage).index if len(key) == 5
-                 else regions.municipalities(self._scenario.data.vintage).index)
+        known = (
+            regions.kreise(self._scenario.data.vintage).index
+            if len(key) == 5
+            else regions.municipalities(self._scenario.data.vintage).index
+        )
         if key not in known:
-            raise InputError.single("place", "unknown AGS (expected a Kreis with 5 or a Gemeinde "
-                                    "with 8 digits)", ags)
+            raise InputError.single(
+                "place", "unknown AGS (expected a Kreis with 5 or a Gemeinde with 8 digits)", ags
+            )
         self._place = key
 
     def set_map_metric(self, metric: str) -> None:
         """Quantity shown on the Kreis map (a key of :data:`MAP_METRICS`)."""
         if metric not in MAP_METRICS:
-            raise InputError.single("map_metric", f"expected one of {', '.join(MAP_METRICS)}", metric)
+            raise InputError.single(
+                "map_metric", f"expected one of {', '.join(MAP_METRICS)}", metric
+            )
         self._map_metric = metric
 
     # ------------------------------------------------------------------ hints
@@ -324,34 +378,48 @@ class WorkshopController:
         from paktsim.inflow.arrivals import HISTORIC_END
         from paktsim.report import format as fmt
 
-        out: dict[str, str | None] = dict.fromkeys(("mix", "urban_factor", "gemeinde",
-                                                    "arrivals", "target_group"))
+        out: dict[str, str | None] = dict.fromkeys(
+            ("mix", "urban_factor", "gemeinde", "arrivals", "target_group")
+        )
         counts = self.target_group_persons()
-        same = [SHORT_LABELS_DE[k] for k, v in counts.items()
-                if k != self.target_group and abs(v - counts[self.target_group]) < 0.5]
+        same = [
+            SHORT_LABELS_DE[k]
+            for k, v in counts.items()
+            if k != self.target_group and abs(v - counts[self.target_group]) < 0.5
+        ]
         if len(same) == len(counts) - 1:
-            out["target_group"] = (f"ohne Wirkung: {self._year} zählen alle Abgrenzungen gleich "
-                                   f"viele Personen ({fmt.number(counts[self.target_group], 0)})")
+            out["target_group"] = (
+                f"ohne Wirkung: {self._year} zählen alle Abgrenzungen gleich "
+                f"viele Personen ({fmt.number(counts[self.target_group], 0)})"
+            )
         elif same:
-            out["target_group"] = (f"{self._year} dieselben Personen wie „{same[0]}“ "
-                                   f"({fmt.number(counts[self.target_group], 0)})")
+            out["target_group"] = (
+                f"{self._year} dieselben Personen wie „{same[0]}“ "
+                f"({fmt.number(counts[self.target_group], 0)})"
+            )
         rates = _rates(tuple(self.years))
         if all(h == b for h, b in rates):
             from paktsim.report import format as fmt
 
             amounts = " bzw. ".join(sorted({fmt.eur(h) for h, _b in rates}))
-            out["mix"] = (f"ohne Wirkung: beide Fördersätze sind im Zeitraum gleich "
-                          f"({amounts} je Stelle)")
+            out["mix"] = (
+                f"ohne Wirkung: beide Fördersätze sind im Zeitraum gleich ({amounts} je Stelle)"
+            )
         if self.rule != "population":
-            out["urban_factor"] = ("ohne Wirkung: der Stadtfaktor gilt nur bei der Verteilung an "
-                                   "Gemeinden nach Einwohnern")
+            out["urban_factor"] = (
+                "ohne Wirkung: der Stadtfaktor gilt nur bei der Verteilung an "
+                "Gemeinden nach Einwohnern"
+            )
         if self.rule == "kreis":
-            out["gemeinde"] = ("die Regel verteilt an Kreise: die Tabelle zeigt den Kreis, "
-                               "nicht die Gemeinde")
+            out["gemeinde"] = (
+                "die Regel verteilt an Kreise: die Tabelle zeigt den Kreis, nicht die Gemeinde"
+            )
         if self._year <= HISTORIC_END.year:
-            out["arrivals"] = (f"Zugänge bis {HISTORIC_END.year} sind beobachtet: für "
-                               f"{self._year} ändern Pfad und Faktor die Kennzahlen nicht, "
-                               "nur die Jahre danach")
+            out["arrivals"] = (
+                f"Zugänge bis {HISTORIC_END.year} sind beobachtet: für "
+                f"{self._year} ändern Pfad und Faktor die Kennzahlen nicht, "
+                "nur die Jahre danach"
+            )
         return out
 
     def target_group_persons(self) -> dict[str, float]:
@@ -371,15 +439,19 @@ class WorkshopController:
             window = ensemble.horizon_window(inflow)
             out = {}
             for definition in TARGET_GROUPS:
-                parts = staffing.target_group_parts(self._scenario.staffing.include_vu,
-                                                    definition=definition)
-                segs = staffing.target_group(inflow.chain.stocks, definition=parts,
-                                             window=window)
+                parts = staffing.target_group_parts(
+                    self._scenario.staffing.include_vu, definition=definition
+                )
+                segs = staffing.target_group(inflow.chain.stocks, definition=parts, window=window)
                 out[definition] = float(segs[0].sum(axis=0)[in_year].mean())
             return out
 
-        key = ("target_groups", inflow_key(self._scenario), self._year,
-               self._scenario.staffing.include_vu)
+        key = (
+            "target_groups",
+            inflow_key(self._scenario),
+            self._year,
+            self._scenario.staffing.include_vu,
+        )
         if key not in self._memo:
             self._memo[key] = build()
         return dict(self._memo[key])
@@ -411,6 +483,7 @@ class WorkshopController:
     @property
     def headline(self) -> pd.DataFrame:
         """Headline figures of :attr:`year`: German row labels, one numeric column."""
+
         def build() -> pd.DataFrame:
             from paktsim.pipeline import SUMMARY_LABELS
 
@@ -446,6 +519,7 @@ class WorkshopController:
     @property
     def timeseries(self) -> pd.DataFrame:
         """Per year: FTE needed, funded and staffed and persons in the target group (Land)."""
+
         def build() -> pd.DataFrame:
             land = self.result.land
             table = land[list(_TIMESERIES)].rename(columns=_TIMESERIES).astype(float)
@@ -457,6 +531,7 @@ class WorkshopController:
     @property
     def stocks(self) -> pd.DataFrame:
         """Monthly Land stocks by reception stage (persons), German column names."""
+
         def build() -> pd.DataFrame:
             from paktsim.inflow.model import STAGE_LABELS
 
@@ -496,6 +571,7 @@ class WorkshopController:
     @property
     def kreis_values_all_years(self) -> pd.Series:
         """:attr:`map_metric` per Kreis and year (for class breaks that hold across years)."""
+
         def build() -> pd.Series:
 
             kreise = self.result.kreise
@@ -512,8 +588,11 @@ class WorkshopController:
     @property
     def kreis_table(self) -> pd.DataFrame:
         """All Kreise in :attr:`year` with German column names (for export)."""
-        cols = {"name": "Kreis", **_PLACE_COLUMNS,
-                "eur_per_inhabitant": "Fördermittel je Einwohner (€)"}
+        cols = {
+            "name": "Kreis",
+            **_PLACE_COLUMNS,
+            "eur_per_inhabitant": "Fördermittel je Einwohner (€)",
+        }
         table = self._kreis_year()[list(cols)].rename(columns=cols)
         table.index.name = "AGS"
         return table
@@ -524,8 +603,9 @@ class WorkshopController:
         ags = self._shown_place()
         name = self._place_rows(ags)["name"].iloc[0]
         if ags != self._place:
-            return (f"{name} (Kreis; Gemeindewerte gibt es nur, wenn die Regel an Gemeinden "
-                    f"verteilt)")
+            return (
+                f"{name} (Kreis; Gemeindewerte gibt es nur, wenn die Regel an Gemeinden verteilt)"
+            )
         return str(name)
 
     def _shown_place(self) -> str:
@@ -541,6 +621,7 @@ class WorkshopController:
     @property
     def place_table(self) -> pd.DataFrame:
         """The selected Kreis/Gemeinde by year (German columns)."""
+
         def build() -> pd.DataFrame:
             rows = self._place_rows(self._shown_place())
             table = rows[list(_PLACE_COLUMNS)].rename(columns=_PLACE_COLUMNS)
@@ -571,15 +652,22 @@ class WorkshopController:
         s = self._scenario
         rule = RULE_CHOICES.get(self.rule, (s.allocation.rule,))[0]
         if self.rule == "population" and s.allocation.urban_factor is not None:
-            rule = (f"Gemeinden nach Einwohnern, Stadtfaktor {fmt.number(self._urban[0], 2)} "
-                    f"(Städte) / {fmt.number(self._urban[1], 2)} (Vororte, Kleinstädte)")
-        budget = ("Plan" if s.allocation.budget_eur is None
-                  else fmt.compact_eur(s.allocation.budget_eur, 1))
+            rule = (
+                f"Gemeinden nach Einwohnern, Stadtfaktor {fmt.number(self._urban[0], 2)} "
+                f"(Städte) / {fmt.number(self._urban[1], 2)} (Vororte, Kleinstädte)"
+            )
+        budget = (
+            "Plan"
+            if s.allocation.budget_eur is None
+            else fmt.compact_eur(s.allocation.budget_eur, 1)
+        )
         path = ARRIVAL_PATHS.get(s.arrivals.path, s.arrivals.path)
-        return (f"{rule}; Zugang {path} × {fmt.number(s.arrivals.scale, 2)}; Zielgruppe "
-                f"{SHORT_LABELS_DE[self.target_group]}; Schlüssel "
-                f"1:{fmt.number(s.staffing.target_ratio, 0)}; Mittel {budget} je Jahr; "
-                f"{s.horizon.start[:4]}–{s.horizon.end[:4]}")
+        return (
+            f"{rule}; Zugang {path} × {fmt.number(s.arrivals.scale, 2)}; Zielgruppe "
+            f"{SHORT_LABELS_DE[self.target_group]}; Schlüssel "
+            f"1:{fmt.number(s.staffing.target_ratio, 0)}; Mittel {budget} je Jahr; "
+            f"{s.horizon.start[:4]}–{s.horizon.end[:4]}"
+        )
 
     # ------------------------------------------------------------------ export
     def changes(self) -> list[str]:
@@ -596,17 +684,24 @@ class WorkshopController:
         if a.staffing.target_ratio != b.staffing.target_ratio:
             out.append(f"Schlüssel 1:{fmt.number(b.staffing.target_ratio, 0)}")
         if a.allocation.budget_eur != b.allocation.budget_eur:
-            out.append("Mittel laut Planung" if b.allocation.budget_eur is None
-                       else f"Mittel {fmt.compact_eur(b.allocation.budget_eur, 1)} je Jahr")
+            out.append(
+                "Mittel laut Planung"
+                if b.allocation.budget_eur is None
+                else f"Mittel {fmt.compact_eur(b.allocation.budget_eur, 1)} je Jahr"
+            )
         if dict(a.allocation.qualification_mix) != dict(b.allocation.qualification_mix):
             share = b.allocation.qualification_mix.get("hochschule", 0.0)
             out.append(f"Anteil Hochschule {fmt.percent(share, 1)}")
-        if (a.allocation.rule, a.allocation.level) != (b.allocation.rule, b.allocation.level) \
-                or a.allocation.urban_factor != b.allocation.urban_factor:
+        if (a.allocation.rule, a.allocation.level) != (
+            b.allocation.rule,
+            b.allocation.level,
+        ) or a.allocation.urban_factor != b.allocation.urban_factor:
             rule = RULE_CHOICES.get(self.rule, (b.allocation.rule,))[0]
             if b.allocation.urban_factor is not None:
-                rule += (f", Stadtfaktor {fmt.number(self._urban[0], 2)} / "
-                         f"{fmt.number(self._urban[1], 2)}")
+                rule += (
+                    f", Stadtfaktor {fmt.number(self._urban[0], 2)} / "
+                    f"{fmt.number(self._urban[1], 2)}"
+                )
             out.append(rule)
         if a.horizon != b.horizon:
             out.append(f"Zeitraum {b.horizon.start[:4]}–{b.horizon.end[:4]}")
@@ -621,11 +716,15 @@ class WorkshopController:
         shown, name = len(changes), f"{self._origin.name}, geändert: {'; '.join(changes)}"
         while len(name) > _NAME_LENGTH and shown > 1:
             shown -= 1
-            name = (f"{self._origin.name}, geändert: {'; '.join(changes[:shown])} "
-                    f"und {len(changes) - shown} weitere")
+            name = (
+                f"{self._origin.name}, geändert: {'; '.join(changes[:shown])} "
+                f"und {len(changes) - shown} weitere"
+            )
         name = name[:_NAME_LENGTH]
-        description = (f"Aus der Szenario-Werkstatt. Grundlage: {self._origin.name}. "
-                       f"Geändert: {'; '.join(changes)}. Stand: {self.describe()}.")
+        description = (
+            f"Aus der Szenario-Werkstatt. Grundlage: {self._origin.name}. "
+            f"Geändert: {'; '.join(changes)}. Stand: {self.describe()}."
+        )
         return self._scenario.with_changes(name=name, description=description)
 
     def export_files(self, dpi: int = 150) -> dict[str, bytes]:
@@ -658,13 +757,17 @@ class WorkshopController:
             "paktsim-Version": __version__,
         }
         excel = io.BytesIO()
-        write_workbook(excel, tables, provenance,
-                       {str(y): "#,##0.0" for y in self.years})
+        write_workbook(excel, tables, provenance, {str(y): "#,##0.0" for y in self.years})
         png = WorkshopFigure().update(self).to_png(dpi=dpi)
-        header = ("# Exportiert aus der Szenario-Werkstatt (paktsim "
-                  f"{__version__}).\n# Neu rechnen: paktsim run {EXPORT_FILES['yaml']}\n")
-        return {EXPORT_FILES["excel"]: excel.getvalue(), EXPORT_FILES["png"]: png,
-                EXPORT_FILES["yaml"]: (header + scenario.to_yaml()).encode("utf-8")}
+        header = (
+            "# Exportiert aus der Szenario-Werkstatt (paktsim "
+            f"{__version__}).\n# Neu rechnen: paktsim run {EXPORT_FILES['yaml']}\n"
+        )
+        return {
+            EXPORT_FILES["excel"]: excel.getvalue(),
+            EXPORT_FILES["png"]: png,
+            EXPORT_FILES["yaml"]: (header + scenario.to_yaml()).encode("utf-8"),
+        }
 
     def export(self, folder: str | Path, force: bool = False, dpi: int = 150) -> list[Path]:
         """Write the current state: Excel tables, the dashboard figure (PNG), the scenario (YAML).
@@ -715,20 +818,34 @@ def _rates(years: tuple[int, ...]) -> frozenset[tuple[float, float]]:
     out = set()
     for y in years:
         snap = params.at(f"{y}-01-01")
-        out.add((float(snap["integrationsmanagement.foerdersatz.hochschule"]),
-                 float(snap["integrationsmanagement.foerdersatz.berufsausbildung"])))
+        out.add(
+            (
+                float(snap["integrationsmanagement.foerdersatz.hochschule"]),
+                float(snap["integrationsmanagement.foerdersatz.berufsausbildung"]),
+            )
+        )
     return frozenset(out)
 
 
-def _number(value: Any, location: str, low: float | None = None, high: float | None = None,
-            strict: bool = False) -> float:
+def _number(
+    value: Any,
+    location: str,
+    low: float | None = None,
+    high: float | None = None,
+    strict: bool = False,
+) -> float:
     """Validate a finite number in a range (``strict``: above ``low``)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or not np.isfinite(value):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float, np.integer, np.floating))
+        or not np.isfinite(value)
+    ):
         raise InputError.single(location, "expected a finite number", value)
     v = float(value)
     if low is not None and (v <= low if strict else v < low):
-        raise InputError.single(location, f"expected a number {'>' if strict else '>='} {low:g}", value)
+        raise InputError.single(
+            location, f"expected a number {'>' if strict else '>='} {low:g}", value
+        )
     if high is not None and v > high:
         raise InputError.single(location, f"expected a number <= {high:g}", value)
     return v

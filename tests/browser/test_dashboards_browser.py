@@ -40,6 +40,7 @@ def strip_tags(markup: str) -> str:
 
 # ---------------------------------------------------------------- page helpers
 
+
 def open_app(page: Any, url: str, root: str) -> list[str]:
     """Open ``url``; return the list that collects every request the page makes."""
     requests: list[str] = []
@@ -48,12 +49,14 @@ def open_app(page: Any, url: str, root: str) -> list[str]:
     page.wait_for_selector(f"{root} .paktsim-results", state="attached", timeout=180_000)
     page.wait_for_function(
         f"document.querySelectorAll('{root} .paktsim-results img[src^=\"blob:\"]').length >= 1",
-        timeout=180_000)
+        timeout=180_000,
+    )
     return requests
 
 
-def slider(page: Any, root: str, key: str, presses: int = 1, direction: str = "ArrowRight",
-           handle: int = 0) -> None:
+def slider(
+    page: Any, root: str, key: str, presses: int = 1, direction: str = "ArrowRight", handle: int = 0
+) -> None:
     h = page.locator(f"{root} .paktsim-ctl-{key} .noUi-handle").nth(handle)
     h.focus()
     for _ in range(presses):
@@ -86,17 +89,27 @@ def field_value(page: Any, root: str, key: str) -> str:
 
 # ---------------------------------------------------------------- workshop
 
+
 def werkstatt_screen(page: Any, root: str = W) -> str:
-    return (text_of(page, f"{root} .paktsim-headline-box") + " | "
-            + text_of(page, f"{root} .paktsim-place-title") + " | "
-            + text_of(page, f"{root} .paktsim-place"))
+    return (
+        text_of(page, f"{root} .paktsim-headline-box")
+        + " | "
+        + text_of(page, f"{root} .paktsim-place-title")
+        + " | "
+        + text_of(page, f"{root} .paktsim-place")
+    )
 
 
 def werkstatt_expected(c: Any) -> str:
     from paktsim.widgets.views import headline_html, html_table
 
-    return (strip_tags(headline_html(c.headline_de, c.year)) + " | " + norm(c.place_label)
-            + " | " + strip_tags(html_table(c.place_table)))
+    return (
+        strip_tags(headline_html(c.headline_de, c.year))
+        + " | "
+        + norm(c.place_label)
+        + " | "
+        + strip_tags(html_table(c.place_table))
+    )
 
 
 def expect_werkstatt(page: Any, c: Any, control: str, before: str | None) -> str:
@@ -104,11 +117,16 @@ def expect_werkstatt(page: Any, c: Any, control: str, before: str | None) -> str
     want = werkstatt_expected(c)
     assert want != before, f"{control}: the chosen move changes nothing in the controller"
     try:
-        wait_until(lambda: werkstatt_screen(page) == want, WAIT,
-                   f"{control}: screen shows the controller's numbers")
+        wait_until(
+            lambda: werkstatt_screen(page) == want,
+            WAIT,
+            f"{control}: screen shows the controller's numbers",
+        )
     except TimeoutError:
-        pytest.fail(f"{control} did not update the screen:\nshown:    "
-                    f"{werkstatt_screen(page)[:600]}\nexpected: {want[:600]}")
+        pytest.fail(
+            f"{control} did not update the screen:\nshown:    "
+            f"{werkstatt_screen(page)[:600]}\nexpected: {want[:600]}"
+        )
     return want
 
 
@@ -134,8 +152,7 @@ def test_werkstatt_app_every_control_updates_the_screen(page, werkstatt_url) -> 
     assert seen_while_held, "nothing updated while the slider was held"
     page.mouse.up()
     c.set_ratio(int(field_value(page, W, "ratio")))
-    shown = expect_werkstatt(page, c, f"drag released at {c.scenario.staffing.target_ratio}",
-                             start)
+    shown = expect_werkstatt(page, c, f"drag released at {c.scenario.staffing.target_ratio}", start)
 
     # hints: controls without effect are disabled and say why, in German
     assert page.locator(f"{W} .paktsim-ctl-mix.paktsim-text input").is_disabled()
@@ -192,8 +209,11 @@ def test_werkstatt_app_every_control_updates_the_screen(page, werkstatt_url) -> 
 
     picture = page.locator(f"{W} img.paktsim-map").get_attribute("src")
     choose(page, W, "map_metric", "Fehlende Stellen (VZÄ)")
-    wait_until(lambda: page.locator(f"{W} img.paktsim-map").get_attribute("src") != picture,
-               WAIT, "Karte zeigt: the map changes")
+    wait_until(
+        lambda: page.locator(f"{W} img.paktsim-map").get_attribute("src") != picture,
+        WAIT,
+        "Karte zeigt: the map changes",
+    )
 
     choose(page, W, "kreis", "Tübingen")
     c.select_place("08416")
@@ -210,12 +230,18 @@ def test_werkstatt_app_every_control_updates_the_screen(page, werkstatt_url) -> 
     c.set_arrival_scale(1.5)
     shown = expect_werkstatt(page, c, "Zugang × Faktor (getippt 1,5)", shown)
     typed(page, W, "arrival_scale", "1.5")
-    wait_until(lambda: "Dezimalkomma" in text_of(page, f"{W} .paktsim-status"), WAIT,
-               "refusal of 1.5 shown")
+    wait_until(
+        lambda: "Dezimalkomma" in text_of(page, f"{W} .paktsim-status"),
+        WAIT,
+        "refusal of 1.5 shown",
+    )
     assert field_value(page, W, "arrival_scale") == "1,50"
     typed(page, W, "ratio", "1.000")
-    wait_until(lambda: "40 bis 160" in text_of(page, f"{W} .paktsim-status"), WAIT,
-               "refusal of 1.000 persons per position shown")
+    wait_until(
+        lambda: "40 bis 160" in text_of(page, f"{W} .paktsim-status"),
+        WAIT,
+        "refusal of 1.000 persons per position shown",
+    )
     assert werkstatt_screen(page) == shown  # nothing changed
 
     # export: a real download, the scenario named after what changed
@@ -239,9 +265,13 @@ def test_werkstatt_app_every_control_updates_the_screen(page, werkstatt_url) -> 
 
 # ---------------------------------------------------------------- comparer
 
+
 def vergleich_screen(page: Any, root: str = V) -> str:
-    return (text_of(page, f"{root} .paktsim-summary") + " | "
-            + text_of(page, f"{root} .paktsim-bars-box"))
+    return (
+        text_of(page, f"{root} .paktsim-summary")
+        + " | "
+        + text_of(page, f"{root} .paktsim-bars-box")
+    )
 
 
 def vergleich_expected(c: Any) -> str:
@@ -250,16 +280,20 @@ def vergleich_expected(c: Any) -> str:
     return strip_tags(rows_table(c.summary)) + " | " + strip_tags(bars_html(c.kreis_delta_eur))
 
 
-def expect_vergleich(page: Any, c: Any, control: str, before: str | None,
-                     root: str = V) -> str:
+def expect_vergleich(page: Any, c: Any, control: str, before: str | None, root: str = V) -> str:
     want = vergleich_expected(c)
     assert want != before, f"{control}: the chosen move changes nothing in the controller"
     try:
-        wait_until(lambda: vergleich_screen(page, root) == want, WAIT,
-                   f"{control}: screen shows the controller's numbers")
+        wait_until(
+            lambda: vergleich_screen(page, root) == want,
+            WAIT,
+            f"{control}: screen shows the controller's numbers",
+        )
     except TimeoutError:
-        pytest.fail(f"{control} did not update the screen:\nshown:    "
-                    f"{vergleich_screen(page, root)[:600]}\nexpected: {want[:600]}")
+        pytest.fail(
+            f"{control} did not update the screen:\nshown:    "
+            f"{vergleich_screen(page, root)[:600]}\nexpected: {want[:600]}"
+        )
     return want
 
 
@@ -292,7 +326,9 @@ def test_vergleich_app_every_control_updates_the_screen(page, vergleich_url) -> 
     choose(page, V, "alt", "Gemeinden nach Einwohnern")
     c.set_alt("einwohner")
     shown = expect_vergleich(page, c, "Alternative", shown)
-    assert "weder Basis noch Alternative" in text_of(page, f"{V} .paktsim-ctl-urban_city.paktsim-box")
+    assert "weder Basis noch Alternative" in text_of(
+        page, f"{V} .paktsim-ctl-urban_city.paktsim-box"
+    )
 
     page.locator(f"{V} button.paktsim-export").first.click()
     link = page.locator(f"{V} a.paktsim-download")
@@ -301,8 +337,12 @@ def test_vergleich_app_every_control_updates_the_screen(page, vergleich_url) -> 
         link.click()
     archive = zipfile.ZipFile(info.value.path())
     names = set(archive.namelist())
-    assert {"vergleich.xlsx", "karte_kreise.png", "karte_gemeinden.svg",
-            "gewinner_verlierer_kreise.png"} <= names
+    assert {
+        "vergleich.xlsx",
+        "karte_kreise.png",
+        "karte_gemeinden.svg",
+        "gewinner_verlierer_kreise.png",
+    } <= names
     import openpyxl
 
     book = openpyxl.load_workbook(io.BytesIO(archive.read("vergleich.xlsx")))
@@ -315,9 +355,14 @@ def test_vergleich_app_every_control_updates_the_screen(page, vergleich_url) -> 
 
 # ---------------------------------------------------------------- JupyterLab
 
+
 def _inside(box: dict[str, float], width: int, height: int) -> bool:
-    return (box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= width + 1
-            and box["y"] + box["height"] <= height + 1)
+    return (
+        box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= width + 1
+        and box["y"] + box["height"] <= height + 1
+    )
 
 
 def test_both_dashboards_in_jupyterlab_with_the_file_browser_open(page, lab) -> None:
@@ -331,15 +376,20 @@ def test_both_dashboards_in_jupyterlab_with_the_file_browser_open(page, lab) -> 
     if not browser_panel.is_visible():
         page.locator("[data-id='filebrowser']").first.click()
     assert page.locator(".jp-FileBrowser").is_visible()
-    wait_until(lambda: "Idle" in page.locator(".jp-StatusBar-Widget").all_inner_texts().__str__(),
-               180, "kernel idle")
+    wait_until(
+        lambda: "Idle" in page.locator(".jp-StatusBar-Widget").all_inner_texts().__str__(),
+        180,
+        "kernel idle",
+    )
     page.locator(".jp-NotebookPanel .jp-Cell").first.click()
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_text("Run All Cells", exact=True).click()
-    page.wait_for_selector(f"{W} .paktsim-results img[src^='blob:']", state="attached",
-                           timeout=180_000)
-    page.wait_for_selector(f"{V} .paktsim-results img[src^='blob:']", state="attached",
-                           timeout=180_000)
+    page.wait_for_selector(
+        f"{W} .paktsim-results img[src^='blob:']", state="attached", timeout=180_000
+    )
+    page.wait_for_selector(
+        f"{V} .paktsim-results img[src^='blob:']", state="attached", timeout=180_000
+    )
 
     # layout: controls left, headline and pictures right, all on one 1366×768 screen
     page.locator(W).first.scroll_into_view_if_needed()
@@ -347,7 +397,9 @@ def test_both_dashboards_in_jupyterlab_with_the_file_browser_open(page, lab) -> 
     controls = page.locator(f"{W} .paktsim-controls").first.bounding_box()
     for part in (".paktsim-headline-box", ".paktsim-charts", ".paktsim-map"):
         box = page.locator(f"{W} {part}").first.bounding_box()
-        assert box["x"] > controls["x"] + controls["width"] - 1, f"{part} is not right of the controls"
+        assert box["x"] > controls["x"] + controls["width"] - 1, (
+            f"{part} is not right of the controls"
+        )
         assert _inside(box, 1366, 768), f"{part} is not visible at 1366×768: {box}"
     c = WorkshopController()
     shown = expect_werkstatt(page, c, "start (JupyterLab)", None)
@@ -360,12 +412,16 @@ def test_both_dashboards_in_jupyterlab_with_the_file_browser_open(page, lab) -> 
 
     # the notebook view can also write into a folder, with the "überschreiben" choice
     page.locator(f"{W} button.paktsim-write").click()
-    wait_until(lambda: "Geschrieben nach" in text_of(page, f"{W} .paktsim-status"), WAIT,
-               "export written")
+    wait_until(
+        lambda: "Geschrieben nach" in text_of(page, f"{W} .paktsim-status"), WAIT, "export written"
+    )
     assert (folder / "ausgabe/werkstatt/szenario.yaml").exists()
     page.locator(f"{W} button.paktsim-write").click()
-    wait_until(lambda: "überschreiben" in text_of(page, f"{W} .paktsim-status"), WAIT,
-               "German refusal to overwrite")
+    wait_until(
+        lambda: "überschreiben" in text_of(page, f"{W} .paktsim-status"),
+        WAIT,
+        "German refusal to overwrite",
+    )
     assert "force" not in text_of(page, f"{W} .paktsim-status")
 
     page.evaluate(f"document.querySelector('{V}').scrollIntoView({{block: 'start'}})")
@@ -374,8 +430,10 @@ def test_both_dashboards_in_jupyterlab_with_the_file_browser_open(page, lab) -> 
         box = page.locator(f"{V} {part}").first.bounding_box()
         assert box["x"] > controls["x"] + controls["width"] - 1
         assert _inside(box, 1366, 768), f"{part} is not visible at 1366×768: {box}"
-        natural = page.evaluate(f"(() => {{ const i = document.querySelector('{V} img{part}');"
-                                f" return [i.naturalWidth, i.clientWidth]; }})()")
+        natural = page.evaluate(
+            f"(() => {{ const i = document.querySelector('{V} img{part}');"
+            f" return [i.naturalWidth, i.clientWidth]; }})()"
+        )
         # drawn at the size shown: no downscaled text
         assert natural[1] >= natural[0] - 1, f"{part} is scaled down: {natural}"
     cc = ComparerController()

@@ -37,13 +37,19 @@ import write_child  # noqa: E402 - after the sys.path entry it needs
 
 def snapshot(folder: Path) -> dict[str, str]:
     """sha256 of every file in ``folder`` (the state to compare byte for byte)."""
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.iterdir()) if p.is_file()}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    }
 
 
 def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.parent.iterdir()
-                  if p.name.startswith(f".{folder.name}.") and not p.name.endswith(".lock"))
+    return sorted(
+        p.name
+        for p in folder.parent.iterdir()
+        if p.name.startswith(f".{folder.name}.") and not p.name.endswith(".lock")
+    )
 
 
 def assert_consistent_set(folder: Path) -> str:
@@ -92,10 +98,12 @@ def test_success_swaps_whole_set_and_keeps_user_files(tmp_path):
     out = tmp_path / "erg"
     out.mkdir()
     _fill(out, ["a.csv", "alt_nur.csv", "notiz.txt"], "alt")
-    (out / RECORD_NAME).write_text(json.dumps({"outputs": {
-        "a.csv": {"file": "a.csv"}, "alt_nur.csv": {"file": "alt_nur.csv"}}}))
-    with io.output_set(out, ["a.csv", RECORD_NAME], force=True,
-                       record_name=RECORD_NAME) as staging:
+    (out / RECORD_NAME).write_text(
+        json.dumps(
+            {"outputs": {"a.csv": {"file": "a.csv"}, "alt_nur.csv": {"file": "alt_nur.csv"}}}
+        )
+    )
+    with io.output_set(out, ["a.csv", RECORD_NAME], force=True, record_name=RECORD_NAME) as staging:
         _fill(staging, ["a.csv", RECORD_NAME], "neu")
     # the old run's extra file is gone (no mixing), the user's note stays
     assert snapshot(out).keys() == {"a.csv", RECORD_NAME, "notiz.txt"}
@@ -250,8 +258,12 @@ def test_every_failing_write_leaves_the_old_set(tmp_path, sets, monkeypatch):
 @pytest.mark.slow
 def test_sigkill_of_force_rerun_leaves_old_or_new_set(tmp_path):
     out = tmp_path / "erg"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(Path(__file__).parents[2]), os.environ.get("PYTHONPATH", "")])}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(
+            [str(Path(__file__).parents[2]), os.environ.get("PYTHONPATH", "")]
+        ),
+    }
     child = [sys.executable, str(HERE / "write_child.py"), str(out)]
     rows = "30000"
     t0 = time.monotonic()
@@ -260,8 +272,13 @@ def test_sigkill_of_force_rerun_leaves_old_or_new_set(tmp_path):
     write_time = time.monotonic() - t0
     rng = random.Random(20261130)
     for label in ("neu1", "neu2", "neu3"):
-        proc = subprocess.Popen([*child, label, rows], env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL, text=True)
+        proc = subprocess.Popen(
+            [*child, label, rows],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
         assert proc.stdout.readline().strip() == "ready"
         time.sleep(rng.uniform(0, write_time))
         proc.kill()
@@ -286,8 +303,9 @@ def test_environment_fault_is_exit_3_with_one_german_line(tmp_path, monkeypatch,
         raise OSError(err, os.strerror(err), str(dst))
 
     monkeypatch.setattr(os, "replace", replace)
-    code = cli.main(["allocate", "--rule", "population", "--budget", "1000000", "--out",
-                     "a.csv", "--force"])
+    code = cli.main(
+        ["allocate", "--rule", "population", "--budget", "1000000", "--out", "a.csv", "--force"]
+    )
     lines = capsys.readouterr().err.strip().splitlines()
     assert code == cli.EXIT_ENVIRONMENT == 3
     assert len(lines) == 1 and "Fehler der Umgebung" in lines[0]
@@ -305,8 +323,9 @@ def test_numpy_warnings_do_not_reach_the_terminal(tmp_path, monkeypatch, capsys)
         raise InputError.single("--budget", "kaputt", 1)
 
     monkeypatch.setattr(allocate, "run", noisy)
-    code = cli.main(["allocate", "--rule", "population", "--budget", "1", "--out",
-                     str(tmp_path / "a.csv")])
+    code = cli.main(
+        ["allocate", "--rule", "population", "--budget", "1", "--out", str(tmp_path / "a.csv")]
+    )
     assert code == 2
     assert capsys.readouterr().err.strip().splitlines() == ["--budget: kaputt (erhalten 1)"]
 

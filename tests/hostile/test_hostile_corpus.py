@@ -50,8 +50,11 @@ def _dig(obj, dotted: str):
 def test_corpus_is_large_and_every_file_has_a_case():
     assert len(CASES) >= 200
     files = {c["file"] for c in CASES if "file" in c}
-    on_disk = {str(p.relative_to(CORPUS)) for p in CORPUS.rglob("*") if p.is_file()
-               and p.parent.name != "cli" and p.name != "negativ.csv"}
+    on_disk = {
+        str(p.relative_to(CORPUS))
+        for p in CORPUS.rglob("*")
+        if p.is_file() and p.parent.name != "cli" and p.name != "negativ.csv"
+    }
     assert on_disk == files
 
 
@@ -118,8 +121,9 @@ _LINE = re.compile(r"^\S.*$")
 @pytest.mark.parametrize("case", _cases("cli"))
 def test_cli_case(case, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    args = [a.replace("{corpus}", str(CORPUS)).replace("{tmp}", str(tmp_path))
-            for a in case["args"]]
+    args = [
+        a.replace("{corpus}", str(CORPUS)).replace("{tmp}", str(tmp_path)) for a in case["args"]
+    ]
     before = sorted(p.name for p in tmp_path.iterdir())
     try:
         code = cli.main(args)

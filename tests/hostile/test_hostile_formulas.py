@@ -31,8 +31,18 @@ from paktsim.report.excel import FORMULA_TRIGGERS, safe_cell, write_workbook
 sys.path.insert(0, str(Path(__file__).parent))
 import write_child
 
-HOSTILE = ['=HYPERLINK("http://example.org","Klick")', "=2+3", "+2+3", "-2+3", "@SUM(2,3)",
-           "\t=2+3", "\r=2+3", "#N/A", "=cmd|' /C calc'!A0", "{=2+3}"]
+HOSTILE = [
+    '=HYPERLINK("http://example.org","Klick")',
+    "=2+3",
+    "+2+3",
+    "-2+3",
+    "@SUM(2,3)",
+    "\t=2+3",
+    "\r=2+3",
+    "#N/A",
+    "=cmd|' /C calc'!A0",
+    "{=2+3}",
+]
 
 
 def live_formulas(path: Path) -> list[str]:
@@ -44,8 +54,11 @@ def live_formulas(path: Path) -> list[str]:
             for cell in row:
                 if cell.data_type in ("f", "e"):
                     found.append(f"{ws.title}!{cell.coordinate}: {cell.value!r}")
-                elif isinstance(cell.value, str) and cell.value.startswith(FORMULA_TRIGGERS) \
-                        and not cell.quotePrefix:
+                elif (
+                    isinstance(cell.value, str)
+                    and cell.value.startswith(FORMULA_TRIGGERS)
+                    and not cell.quotePrefix
+                ):
                     found.append(f"{ws.title}!{cell.coordinate}: no quote prefix")
     return found
 
@@ -73,16 +86,29 @@ def test_hostile_texts_are_string_cells(tmp_path):
     frame = pd.DataFrame({"name": HOSTILE, "amount_eur": range(len(HOSTILE))})
     path = tmp_path / "t.xlsx"
     with open(path, "wb") as handle:
-        write_workbook(handle, {"Tabelle": frame, "=2+3": frame.set_index("name")},
-                       {"Szenario": "=2+3", "=1+1": "@x"}, {})
+        write_workbook(
+            handle,
+            {"Tabelle": frame, "=2+3": frame.set_index("name")},
+            {"Szenario": "=2+3", "=1+1": "@x"},
+            {},
+        )
     assert live_formulas(path) == []
     values = [c.value for c in load_workbook(path)["Tabelle"]["A"]][1:]
     assert values == HOSTILE
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.text(alphabet=st.sampled_from(list("=+-@#{}()!|'\" A1,.\t\r\x00\x1f$")),
-                        min_size=1, max_size=12), min_size=1, max_size=8))
+@given(
+    st.lists(
+        st.text(
+            alphabet=st.sampled_from(list("=+-@#{}()!|'\" A1,.\t\r\x00\x1f$")),
+            min_size=1,
+            max_size=12,
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_any_text_never_becomes_a_formula(tmp_path_factory, texts):
     path = tmp_path_factory.mktemp("wb") / "t.xlsx"
     with open(path, "wb") as handle:
@@ -94,10 +120,38 @@ def test_cli_allocate_and_compare_with_hostile_names(tmp_path, monkeypatch, caps
     monkeypatch.chdir(tmp_path)
     counts = tmp_path / "=2+3.csv"
     counts.write_text("ags,persons\n08111000,100\n08115001,50\n", encoding="utf-8")
-    assert cli.main(["allocate", "--rule", "counts", "--counts", counts.name, "--budget",
-                     "1000000", "--out", "a.xlsx"]) == 0
-    assert cli.main(["allocate", "--rule", "counts", "--counts", counts.name, "--budget",
-                     "1000000", "--out", "a.csv"]) == 0
+    assert (
+        cli.main(
+            [
+                "allocate",
+                "--rule",
+                "counts",
+                "--counts",
+                counts.name,
+                "--budget",
+                "1000000",
+                "--out",
+                "a.xlsx",
+            ]
+        )
+        == 0
+    )
+    assert (
+        cli.main(
+            [
+                "allocate",
+                "--rule",
+                "counts",
+                "--counts",
+                counts.name,
+                "--budget",
+                "1000000",
+                "--out",
+                "a.csv",
+            ]
+        )
+        == 0
+    )
     assert live_formulas(tmp_path / "a.xlsx") == []
     base = from_german(pd.read_csv(tmp_path / "a.csv", dtype={"AGS": str, "Kreis-AGS": str}))
     base["name"] = [HOSTILE[i % len(HOSTILE)] for i in range(len(base))]
@@ -107,8 +161,9 @@ def test_cli_allocate_and_compare_with_hostile_names(tmp_path, monkeypatch, caps
     alt["amount_eur"] = alt["amount_eur"][::-1].to_numpy()
     alt.to_csv(tmp_path / "alt.csv", index=False, lineterminator="\r\n")
     for out in ("d.xlsx", "d.csv"):
-        assert cli.main(["compare", "base.csv", "alt.csv", "--out", out]) == 0, \
+        assert cli.main(["compare", "base.csv", "alt.csv", "--out", out]) == 0, (
             capsys.readouterr().err
+        )
     assert live_formulas(tmp_path / "d.xlsx") == []
     assert csv_triggers(tmp_path / "d.csv") == []
     delta = pd.read_csv(tmp_path / "d.csv", dtype=str)
@@ -135,11 +190,21 @@ def test_libreoffice_shows_text_not_results(tmp_path):
     with open(path, "wb") as handle:
         write_workbook(handle, {"Tabelle": frame}, {"Szenario": "=7*6"}, {})
     profile = (tmp_path / "profile").as_uri()
-    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless",
-                    "--convert-to",
-                    "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,"
-                    "false,-1", "--outdir", str(tmp_path), str(path)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     table = (tmp_path / "t-Tabelle.csv").read_text(encoding="utf-8")
     herkunft = (tmp_path / "t-Herkunft.csv").read_text(encoding="utf-8")
     rows = list(csv.reader(io.StringIO(table)))

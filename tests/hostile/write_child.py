@@ -25,10 +25,16 @@ def outputs(label: str, rows: int) -> dict:
     from paktsim.scenario import Scenario
 
     rng = np.random.default_rng(zlib.crc32(label.encode()))
-    scenario = Scenario.from_dict({"name": label, "horizon": {"start": "2025-01",
-                                                             "end": "2025-12"}})
-    big = pd.DataFrame({"AGS": np.resize(np.array(["08111000", "08115001"]), rows),
-                        "Monat": "2025-01", "Personen": rng.random(rows).round(3)})
+    scenario = Scenario.from_dict(
+        {"name": label, "horizon": {"start": "2025-01", "end": "2025-12"}}
+    )
+    big = pd.DataFrame(
+        {
+            "AGS": np.resize(np.array(["08111000", "08115001"]), rows),
+            "Monat": "2025-01",
+            "Personen": rng.random(rows).round(3),
+        }
+    )
     small = pd.DataFrame({"Monat": ["2025-01", "2025-02"], "Personen": rng.random(2)})
     fig, ax = plt.subplots()
     ax.plot(rng.random(10))
@@ -38,9 +44,13 @@ def outputs(label: str, rows: int) -> dict:
         "excel_tables": {"Land": small, "Gemeinden": big.head(2000)},
         "files": {"personal_land.csv": small, "personal_budget.xlsx": {"Land": small}},
         "figures": {"bild": fig},
-        "record": {"scenario": scenario, "parameters": {"x": 1.0},
-                   "data": {"vintage": 2023}, "inputs": {}, "extra": {"n_draws": 0,
-                                                                        "label": label}},
+        "record": {
+            "scenario": scenario,
+            "parameters": {"x": 1.0},
+            "data": {"vintage": 2023},
+            "inputs": {},
+            "extra": {"n_draws": 0, "label": label},
+        },
     }
 
 

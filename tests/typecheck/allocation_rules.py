@@ -6,14 +6,33 @@ from __future__ import annotations
 
 import pandas as pd
 
-from paktsim.allocation import (AllocationRule, CountRule, MixRule, OpenEndedRule,
-                                PerCapitaPayment, PopulationRule, hybrid_rule, two_survey_rule)
+from paktsim.allocation import (
+    AllocationRule,
+    CountRule,
+    MixRule,
+    OpenEndedRule,
+    PerCapitaPayment,
+    PopulationRule,
+    hybrid_rule,
+    two_survey_rule,
+)
 
 
-def shipped_rules(count: CountRule, population: PopulationRule, mix: MixRule,
-                  per_capita: PerCapitaPayment, survey: pd.Series) -> list[AllocationRule]:
-    rules: list[AllocationRule] = [count, population, mix, per_capita,
-                                   hybrid_rule(count, 0.5), two_survey_rule(survey, survey)]
+def shipped_rules(
+    count: CountRule,
+    population: PopulationRule,
+    mix: MixRule,
+    per_capita: PerCapitaPayment,
+    survey: pd.Series,
+) -> list[AllocationRule]:
+    rules: list[AllocationRule] = [
+        count,
+        population,
+        mix,
+        per_capita,
+        hybrid_rule(count, 0.5),
+        two_survey_rule(survey, survey),
+    ]
     return rules
 
 
