@@ -115,6 +115,9 @@ _DTYPES = {
     **{f"pop_{y}": "int64" for y in VINTAGES},
 }
 
+#: First population vintage on the Zensus 2022 basis (earlier ones: Zensus 2011).
+_ZENSUS_2022_FROM = 2022  # structural: census basis of the data
+
 
 # --------------------------------------------------------------------------- loading
 
@@ -195,9 +198,7 @@ def _attrs(vintage: int) -> dict[str, Any]:
         "vintage": vintage,
         "stand": f"31.12.{vintage}",
         "gebietsstand": "31.12.2023",
-        "population_basis": "Zensus 2022"
-        if vintage >= 2022
-        else "Zensus 2011",  # structural: census basis of the data
+        "population_basis": "Zensus 2022" if vintage >= _ZENSUS_2022_FROM else "Zensus 2011",
         "series_break": "Bevölkerung bis 31.12.2021 auf Basis Zensus 2011, ab 31.12.2023 "
         "auf Basis Zensus 2022 (Reihenbruch)",
     }

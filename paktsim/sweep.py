@@ -101,6 +101,9 @@ METRIC_LABELS: dict[str, str] = {
     "max_loss_eur": "Größter Verlust eines Kreises (€)",
 }
 
+#: A Kreis gains or loses money in a combination when its euros move by more than this.
+_HALF_EURO = 0.5  # structural: half a euro (amounts are whole euros)
+
 
 def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
     """Set ``a.b.c`` in a nested dict, creating sections that are unset (``None``).
@@ -382,10 +385,8 @@ def run(
             .reindex(columns=frame.index)
             .fillna(0.0)
         )
-        delta["kreise_more_money"] = (change > 0.5).sum(axis=0).to_numpy()
-        delta["kreise_less_money"] = (
-            (change < -0.5).sum(axis=0).to_numpy()
-        )  # structural: half a euro
+        delta["kreise_more_money"] = (change > _HALF_EURO).sum(axis=0).to_numpy()
+        delta["kreise_less_money"] = (change < -_HALF_EURO).sum(axis=0).to_numpy()
         delta["max_gain_eur"] = change.max(axis=0).clip(lower=0).to_numpy() + 0.0
         delta["max_loss_eur"] = (-change.min(axis=0)).clip(lower=0).to_numpy() + 0.0
         deltas.append(pd.concat([head, delta], axis=1).reset_index())

@@ -3,6 +3,7 @@ unchanged, errors come back as errors, and the inline fallback gives the same.""
 
 from __future__ import annotations
 
+import errno
 import os
 
 import numpy as np
@@ -53,3 +54,14 @@ def test_other_errors_name_their_cause_and_cancel_reaps_the_child():
     job = Background(lambda: __import__("time").sleep(30))
     job.cancel()
     assert job.pid is None
+
+
+def _disk_full():
+    raise OSError(errno.ENOSPC, "No space left on device", "/x/karte.png")
+
+
+def test_os_error_comes_back_as_os_error():
+    # the CLI maps it to exit 3 ("Fehler der Umgebung: Datenträger voll"), not to an internal error
+    with pytest.raises(OSError) as info:
+        Background(_disk_full).result()
+    assert info.value.errno == errno.ENOSPC and info.value.filename == "/x/karte.png"

@@ -31,8 +31,9 @@ class Background:
     """``func()`` computed in a forked child; :meth:`result` waits for it.
 
     An :class:`~paktsim.errors.InputError` in the child is raised again by
-    :meth:`result` (same problems); any other error as ``RuntimeError`` with its
-    text.  Call :meth:`cancel` if the value is no longer wanted (the child is
+    :meth:`result` (same problems), an :class:`OSError` (disk full, permission) as
+    ``OSError`` with its errno and file name; any other error as ``RuntimeError``
+    with its text.  Call :meth:`cancel` if the value is no longer wanted (the child is
     killed and reaped).
     """
 
@@ -63,6 +64,8 @@ class Background:
                         ],
                     )
                 )
+            except OSError as exc:  # disk full, permission: the parent reports it as such
+                payload = pickle.dumps(("os", (exc.errno, exc.strerror, exc.filename)))
             except BaseException as exc:  # noqa: BLE001 - reported to the parent, never printed here
                 payload = pickle.dumps(("error", f"{type(exc).__name__}: {exc}"))
             try:
@@ -85,6 +88,8 @@ class Background:
         kind, value = pickle.loads(data)
         if kind == "input":
             raise InputError([Problem(*p) for p in value])
+        if kind == "os":
+            raise OSError(*value)
         if kind == "error":
             raise RuntimeError(value)
         return value
