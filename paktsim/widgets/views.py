@@ -270,6 +270,38 @@ class _View:
     folder: Any
     overwrite: Any
 
+    def _export_controls(
+        self, tooltip: str, export_folder: str | None, write_tooltip: str = ""
+    ) -> list[Any]:
+        """Export button with its download link and, given a folder, the folder, overwrite
+        choice and write button; clicks bound. Returns the rows for the controls column."""
+        import ipywidgets as w
+
+        self.export_button = w.Button(description="Exportieren", tooltip=tooltip)
+        self.export_button.add_class("paktsim-export")
+        self.export_button.on_click(lambda _b: self.offer_download())
+        self.download = w.HTML()
+        rows: list[Any] = [self.export_button, self.download]
+        self.folder = self.overwrite = self.write_button = None
+        if export_folder is not None:
+            self.folder = w.Text(
+                value=export_folder,
+                description="Ordner",
+                style={"description_width": "4em"},
+                layout=w.Layout(width="230px"),
+            )
+            self.overwrite = w.Checkbox(
+                value=False,
+                description="überschreiben",
+                indent=False,
+                layout=w.Layout(width="110px"),
+            )
+            self.write_button = w.Button(description="In Ordner schreiben", tooltip=write_tooltip)
+            self.write_button.add_class("paktsim-write")
+            self.write_button.on_click(lambda _b: self.export())
+            rows += [w.HBox([self.folder, self.overwrite]), self.write_button]
+        return rows
+
     def offer_download(self) -> dict[str, bytes]:
         """Build the export in memory and show it as a download link (button handler)."""
         try:
@@ -631,30 +663,11 @@ class WorkshopView(_View):
             layout=w.Layout(width="300px"),
         )
         self.gemeinde_hint = w.HTML()
-        self.export_button = w.Button(
-            description="Exportieren", tooltip="Excel, Bild (PNG) und Szenario (YAML)"
+        export_rows = self._export_controls(
+            "Excel, Bild (PNG) und Szenario (YAML)",
+            export_folder,
+            "Excel, PNG und YAML in den Ordner schreiben",
         )
-        self.export_button.add_class("paktsim-export")
-        self.download = w.HTML()
-        self.folder = self.overwrite = self.write_button = None
-        if export_folder is not None:
-            self.folder = w.Text(
-                value=export_folder,
-                description="Ordner",
-                style={"description_width": "4em"},
-                layout=w.Layout(width="230px"),
-            )
-            self.overwrite = w.Checkbox(
-                value=False,
-                description="überschreiben",
-                indent=False,
-                layout=w.Layout(width="110px"),
-            )
-            self.write_button = w.Button(
-                description="In Ordner schreiben",
-                tooltip="Excel, PNG und YAML in den Ordner schreiben",
-            )
-            self.write_button.add_class("paktsim-write")
         self.headline = w.HTML()
         self.headline.add_class("paktsim-headline-box")
         self.place_title = w.HTML()
@@ -702,13 +715,6 @@ class WorkshopView(_View):
         self._bind(self.map_metric, c.set_map_metric)
         self._bind(self.kreis, self._select_kreis)
         self._bind(self.gemeinde, c.select_place)
-        self.export_button.on_click(lambda _b: self.offer_download())
-        if self.write_button is not None:
-            self.write_button.on_click(lambda _b: self.export())
-
-        export_rows: list[Any] = [self.export_button, self.download]
-        if self.folder is not None:
-            export_rows += [w.HBox([self.folder, self.overwrite]), self.write_button]
         controls = w.VBox(
             [
                 _section("Zugang"),
@@ -905,28 +911,9 @@ class ComparerView(_View):
             (self.table, "table"),
         ):
             out.add_class(f"paktsim-{name}")
-        self.export_button = w.Button(
-            description="Exportieren",
-            tooltip="Excel mit allen Tabellen, Karten und Balken (PNG, SVG)",
+        export_rows = self._export_controls(
+            "Excel mit allen Tabellen, Karten und Balken (PNG, SVG)", export_folder
         )
-        self.export_button.add_class("paktsim-export")
-        self.download = w.HTML()
-        self.folder = self.overwrite = self.write_button = None
-        if export_folder is not None:
-            self.folder = w.Text(
-                value=export_folder,
-                description="Ordner",
-                style={"description_width": "4em"},
-                layout=w.Layout(width="230px"),
-            )
-            self.overwrite = w.Checkbox(
-                value=False,
-                description="überschreiben",
-                indent=False,
-                layout=w.Layout(width="110px"),
-            )
-            self.write_button = w.Button(description="In Ordner schreiben")
-            self.write_button.add_class("paktsim-write")
         self._bind(self.base, c.set_base)
         self._bind(self.alt, c.set_alt)
         self._bind_number(
@@ -938,12 +925,6 @@ class ComparerView(_View):
             lambda v: c.set_urban_factor(self.urban_city.clean(self.urban_city.slider.value), v),
         )
         self._bind(self.year, c.set_year)
-        self.export_button.on_click(lambda _b: self.offer_download())
-        if self.write_button is not None:
-            self.write_button.on_click(lambda _b: self.export())
-        export_rows: list[Any] = [self.export_button, self.download]
-        if self.folder is not None:
-            export_rows += [w.HBox([self.folder, self.overwrite]), self.write_button]
         controls = w.VBox(
             [
                 _section("Regeln"),
