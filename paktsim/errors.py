@@ -9,6 +9,7 @@ with code 2.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -32,6 +33,13 @@ def _short_repr(value: Any, limit: int = 80) -> str:
     memory just to be quoted in an error line: containers are shortened before
     they are formatted, long strings are sliced first.
     """
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if isinstance(value, str) and len(value) > limit:
+        # keep both ends: of a long path, the file name at the end is what the user knows
+        half = max(1, (limit - 5) // 2)
+        text = f"{_short_repr(value[:half], limit)[:-1]}...{_short_repr(value[-half:], limit)[1:]}"
+        return text.replace("\n", "\\n").replace("\r", "\\r")
     text = _bounded_repr(value, limit, depth=0)
     text = text.replace("\n", "\\n").replace("\r", "\\r")
     return text if len(text) <= limit else text[: limit - 3] + "..."
