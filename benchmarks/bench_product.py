@@ -13,8 +13,8 @@ Peak memory: the kernel's high-water mark of resident memory, ``VmHWM`` in
 ``/proc/PID/status``.  It is reset when a process starts a new program (exec), so
 unlike ``ru_maxrss`` of ``wait4`` it does not count the benchmark process that
 forked the child.  The CLI's own process reports its ``VmHWM`` when it exits
-(exact: a tiny launcher registers an ``atexit`` hook, then runs ``python -m
-paktsim``); the process tree (worker processes of ``--workers``) is sampled
+(exact: a tiny launcher registers an ``atexit`` hook and wraps ``os._exit``,
+by which ``paktsim`` leaves, then runs ``python -m paktsim``); the process tree (worker processes of ``--workers``) is sampled
 every 20 ms while the command runs.  Reported per case:
 
 * ``*_peak_mb`` — the largest single process: the paktsim process itself, or a
@@ -24,7 +24,9 @@ every 20 ms while the command runs.  Reported per case:
 * ``*_tree_peak_mb`` — the largest sum of current RSS over the whole tree seen in
   one sample (what the machine had to hold at once; sampled, so a lower bound).
 
-Also the CPU time (user + system of the command and its children, from
+The command runs with Python's bytecode caches, as on a user's machine
+(``PYTHONDONTWRITEBYTECODE`` is removed from its environment; the first, untimed
+run writes them).  Also the CPU time (user + system of the command and its children, from
 ``resource.getrusage(RUSAGE_CHILDREN)`` differences): on a shared machine the
 steadier figure.  Every command runs under an address-space limit (``RLIMIT_AS``,
 8 GB) so a run that would need more fails with a memory error instead of taking
@@ -84,6 +86,12 @@ def _hwm(path=os.environ["PAKTSIM_BENCH_HWM"]):
     with open("/proc/self/status") as f, open(path, "w") as out:
         out.write(next(line for line in f if line.startswith("VmHWM")))
 atexit.register(_hwm)
+_main, _exit = os.getpid(), os._exit
+def _exit_after_hwm(code):  # paktsim leaves with os._exit, past atexit
+    if os.getpid() == _main:  # not a forked helper of the command
+        _hwm()
+    _exit(code)
+os._exit = _exit_after_hwm
 sys.argv = ["paktsim", *sys.argv[1:]]
 runpy.run_module("paktsim", run_name="__main__", alter_sys=True)
 """
@@ -176,8 +184,10 @@ def cli(args: list[str], cwd: Path = ROOT, timeout: float = 3600) -> dict[str, f
         tempfile.TemporaryFile() as err,
     ):
         hwm_file = Path(tmp) / "hwm"
+        # bytecode caches as on a user's machine (Python writes them by default; an
+        # environment that forbids it would make every run compile paktsim anew)
         env = {
-            **os.environ,
+            **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
             "PAKTSIM_BENCH_HWM": str(hwm_file),
             "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
         }

@@ -555,18 +555,19 @@ def _write_parameters(ws: Any, table: "pd.DataFrame") -> None:
         cell.font = Font(bold=True, size=_PARAMETER_FONT)
     widths = dict(zip("ABCDEFG", _PARAMETER_WIDTHS))
     small, wrap = Font(size=_PARAMETER_FONT), Alignment(wrap_text=True, vertical="top")
-    for path, row in table.iterrows():
-        values = [path] + [str(v) for v in row.tolist()]
+    per_line = {letter: max(1, int(width * 1.6)) for letter, width in widths.items()}
+    for path, row in zip(table.index, table.to_numpy(dtype=object).tolist()):
+        values = [path] + [str(v) for v in row]
         ws.append(values)
         r += 1
         lines = 1
         for cell, value in zip(ws[r], values):
             cell.font, cell.alignment = small, wrap
             # LibreOffice does not size rows of wrapped text on import: give the height
-            per_line = max(1, int(widths.get(cell.column_letter, 10) * 1.6))
+            chars = per_line.get(cell.column_letter, 16)
             lines = max(
                 lines,
-                sum(-(-max(len(part), 1) // per_line) for part in str(value).splitlines() or [""]),
+                sum(-(-max(len(part), 1) // chars) for part in str(value).splitlines() or [""]),
             )
         ws.row_dimensions[r].height = lines * (_PARAMETER_FONT + 2.5) + 1
     for letter, width in widths.items():

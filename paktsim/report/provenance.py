@@ -120,10 +120,24 @@ def parameters_in_force(date: Any, overrides: Mapping[str, Any] | None = None) -
 def parameters_in_force_de(
     date: Any, overrides: Mapping[str, Any] | None = None, paths: list[str] | None = None
 ) -> pd.DataFrame:
-    """German table of :func:`parameters_in_force` (for Excel ``Herkunft`` and reports)."""
+    """German table of :func:`parameters_in_force` (for Excel ``Herkunft`` and reports;
+    memoised per date without overrides: a run writes it into two workbooks)."""
+    from paktsim import params
+
+    if paths is None:
+        day = params.to_date(date)
+        return params.memoised(
+            (__name__, "parameters_in_force_de", day),
+            lambda: _parameters_de(parameters_in_force(day, overrides)),
+            overrides,
+            copy=True,
+        )
     table = parameters_in_force(date, overrides)
-    if paths is not None:
-        table = table.loc[[p for p in paths if p in table.index]]
+    table = table.loc[[p for p in paths if p in table.index]]
+    return _parameters_de(table)
+
+
+def _parameters_de(table: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "Bezeichnung": table["name"],
