@@ -35,6 +35,7 @@ __all__ = [
     "fan_chart",
     "tornado",
     "save_figure",
+    "render_figure",
     "add_source",
     "default_source",
     "SOURCE_GID",
@@ -652,10 +653,20 @@ def save_figure(
     InputError
         Unknown format, bad dpi, or a target exists (without ``force``).
     """
-    import matplotlib
-
     from paktsim.io import ensure_writable, write_bytes_with
 
+    formats = _check_formats(formats, dpi)
+    base = Path(path_without_suffix)
+    targets = ensure_writable(
+        [base.with_name(f"{base.name}.{f}") for f in formats], force=force, location="path"
+    )
+    rendered = render_figure(fig, formats, dpi=dpi, source=source)
+    for target, kind in zip(targets, formats):
+        write_bytes_with(target, lambda handle, kind=kind: handle.write(rendered[kind]))
+    return targets
+
+
+def _check_formats(formats: Sequence[str], dpi: int) -> list[str]:
     allowed = ("png", "svg", "pdf")
     formats = list(formats)
     problems = [
@@ -669,38 +680,61 @@ def save_figure(
         problems.append(Problem("dpi", "expected a whole number between 50 and 1200", dpi))
     if problems:
         raise InputError(problems)
-    base = Path(path_without_suffix)
-    targets = ensure_writable(
-        [base.with_name(f"{base.name}.{f}") for f in formats], force=force, location="path"
-    )
+    return formats
+
+
+def render_figure(
+    fig: "Figure",
+    formats: Sequence[str] = ("png", "svg"),
+    dpi: int = 300,
+    source: str | bool = True,
+) -> dict[str, bytes]:
+    """The bytes :func:`save_figure` writes, by format (``paktsim run`` renders its charts
+    in forked children while it builds its tables, and writes the bytes with the set).
+
+    Parameters
+    ----------
+    fig : Figure
+    formats, dpi, source
+        As for :func:`save_figure`.
+
+    Returns
+    -------
+    dict
+        Format → file content.
+    """
+    import io
+
+    import matplotlib
+    from matplotlib.text import Text
+
+    formats = _check_formats(formats, dpi)
     metadata = {
         "png": {"Software": "paktsim"},
         "svg": {"Date": None, "Creator": "paktsim"},
         "pdf": {"CreationDate": None, "ModDate": None, "Creator": "paktsim"},
     }
-    from matplotlib.text import Text
-
     if source is not False:
         add_source(fig, None if source is True else source)
     for text in fig.findobj(Text):  # paktsim draws no mathtext: "$" from data is text
         text.set_parse_math(False)
+    out: dict[str, bytes] = {}
     # svg.fonttype "none": text stays text (editable, searchable) in Word/Inkscape
     with matplotlib.rc_context(
         {"svg.hashsalt": "paktsim", "svg.fonttype": "none", "pdf.fonttype": 42}
     ):
-        for target, kind in zip(targets, formats):
-            write_bytes_with(
-                target,
-                lambda handle, kind=kind: fig.savefig(
-                    handle,
-                    format=kind,
-                    dpi=dpi,
-                    bbox_inches="tight",
-                    metadata=metadata[kind],
-                    facecolor="white",
-                ),
+        for kind in formats:
+            buffer = io.BytesIO()
+            fig.savefig(
+                buffer,
+                format=kind,
+                dpi=dpi,
+                bbox_inches="tight",
+                metadata=metadata[kind],
+                facecolor="white",
             )
-    return targets
+            out[kind] = buffer.getvalue()
+    return out
 
 
 def default_source() -> str:
