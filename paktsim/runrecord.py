@@ -41,6 +41,7 @@ LIBRARIES = (
     "scipy",
     "matplotlib",
     "openpyxl",
+    "xlsxwriter",
     "babel",
     "pydantic",
     "PyYAML",

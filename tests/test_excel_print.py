@@ -60,7 +60,10 @@ def test_page_setup_title_and_herkunft_parameters():
     )
     wb = _book({"Land": table}, prov)
     ws = wb["Land"]
-    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9  # A4
+    # fit to one page wide, any number tall (a missing fitToWidth is the OOXML default, 1)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.fitToWidth in (1, None) and ws.page_setup.fitToHeight == 0
     assert ws.print_title_rows == "$1:$1" and ws.print_title_cols == "$A:$A"
     assert "Status quo" in ws.oddHeader.left.text and "Förderregeln" in ws.oddHeader.left.text
     herkunft = [r for r in wb["Herkunft"].iter_rows(values_only=True)]

@@ -151,11 +151,11 @@ def test_existing_file_without_force_is_untouched(tmp_path, table):
 def test_failure_mid_write_leaves_no_file(tmp_path, table, monkeypatch):
     calls = []
 
-    def failing(ws, frame, formats):
-        calls.append(ws.title)
+    def failing(ws, frame, formats, styles):
+        calls.append(ws.name)
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        return original(ws, frame, formats)
+        return original(ws, frame, formats, styles)
 
     original = excel._write_sheet
     monkeypatch.setattr(excel, "_write_sheet", failing)

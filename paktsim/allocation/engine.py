@@ -294,7 +294,7 @@ def allocate_table(
         cols["persons"] = persons.reindex(index).astype(float)
     cols["weight"] = weights
     cols["share"] = weights / wsum if wsum > 0 else 0.0
-    amount_eur = amount.astype("int64")
+    amount_eur = pd.Series(amount, index=index, dtype="int64")
     cols["amount_eur"] = amount_eur
     if "population" in cols:
         pop = cols["population"].astype(float)
@@ -345,7 +345,9 @@ def _add_payment(cols: dict[str, Any], amount: pd.Series) -> None:
     index = amount.index
     paid = amount > 0
     cols["eligible_alone"] = paid.to_numpy()
-    cols["group_id"] = pd.Series(np.where(paid, index.astype(str), None), index=index, dtype="str")
+    cols["group_id"] = pd.Series(
+        np.where(paid.to_numpy(), index.astype(str).to_numpy(), None), index=index, dtype="str"
+    )
     cols["group_kind"] = pd.Series(np.where(paid, "payment", "none"), index=index, dtype="str")
     cols["group_size"] = paid.astype("int64")
     cols["group_frame_eur"] = amount

@@ -21,7 +21,6 @@ import io
 import json
 import math
 import re
-import zipfile
 from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING, Any
 
@@ -65,6 +64,9 @@ PRINT_MAX_ROWS = 120
 PRINT_MIN_POPULATION = 20_000
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_DATE = "yyyy-mm-dd"
+_DATETIME = "yyyy-mm-dd hh:mm:ss"
+_PAPER_A4 = 9  # Excel's paper code
 #: First characters that make Excel/LibreOffice read typed text as a formula (or DDE).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 _GUARDED = (*FORMULA_TRIGGERS, "#")
@@ -202,10 +204,11 @@ def safe_cell(value: Any) -> Any:
 
     pandas/numpy scalars become Python numbers, dates become naive datetimes,
     NaN/inf become empty cells, other objects text.  Text loses the control
-    characters a workbook cannot hold and is cut to Excel's 32,767 characters.
+    characters a workbook cannot hold, CR line ends become LF (as in the CSV files) and
+    text is cut to Excel's 32,767 characters.
 
     Text is *data*: a writer must store every ``str`` as a string cell, never
-    let it be parsed (openpyxl: :func:`write_row`; xlsxwriter: ``write_string``).
+    let it be parsed (:func:`write_row` writes it with xlsxwriter's ``write_string``).
     Text starting with ``= + - @`` (or tab/CR/LF) additionally gets the
     "quote prefix" style, so Excel and LibreOffice also keep it text when the
     user edits the cell.
@@ -222,34 +225,86 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, str):
         if _CONTROL.search(value):
             value = _CONTROL.sub("", value)
+        if "\r" in value:  # line ends as in the CSV files (a workbook would store "_x000D_")
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
         if len(value) > _MAX_CELL_TEXT:
             value = value[: _MAX_CELL_TEXT - 1] + "…"
     return value
 
 
-def write_row(ws: Any, values: list[Any]) -> None:
-    """Append one row to an openpyxl worksheet; the only place paktsim writes cells.
+class _Styles:
+    """The xlsxwriter formats of one workbook, each made once per set of properties."""
 
-    Every value goes through :func:`safe_cell`; every text cell is stored as a
-    string (openpyxl would otherwise turn ``=…`` into a live formula and
-    ``#N/A`` into an error value), and text starting with a formula trigger gets
-    the quote prefix.
+    def __init__(self, workbook: Any) -> None:
+        self.workbook = workbook
+        self._made: dict[tuple[tuple[str, Any], ...], Any] = {}
+
+    def get(self, **props: Any) -> Any:
+        """The format with ``props`` (``None`` for no properties: the default style)."""
+        props = {k: v for k, v in props.items() if v is not None}
+        if not props:
+            return None
+        key = tuple(sorted(props.items()))
+        if key not in self._made:
+            self._made[key] = self.workbook.add_format(props)
+        return self._made[key]
+
+
+def write_row(
+    ws: Any,
+    row: int,
+    values: list[Any],
+    styles: _Styles,
+    number_formats: list[str | None] | None = None,
+    **props: Any,
+) -> list[Any]:
+    """Write one row (0-based ``row``) of an xlsxwriter worksheet.
+
+    Every value goes through :func:`safe_cell`; text is written with ``write_string``
+    (never read as a formula, number, URL or error code), and text starting with a
+    formula trigger gets the quote prefix.  ``number_formats`` (per column) apply to
+    numeric cells; ``props`` (e.g. ``bold=True``) to every cell.  The data rows of a
+    table go through :func:`_write_cells`, the same rules column by column.
+
+    Returns
+    -------
+    list
+        The values as written.
     """
-    row = [safe_cell(v) for v in values]
-    ws.append(row)
-    r = None  # ws.max_row scans every cell: ask only when a cell needs re-typing
-    for col, value in enumerate(row, start=1):
-        # only "=…" (formula) and "#…" (error codes such as #N/A) are re-typed by openpyxl
-        if isinstance(value, str) and value.startswith(_GUARDED):
-            r = ws.max_row if r is None else r
-            cell = ws.cell(row=r, column=col)
-            cell.data_type = "s"
-            if value.startswith(FORMULA_TRIGGERS):
-                cell.quotePrefix = True
+    cells = [safe_cell(v) for v in values]
+    for col, value in enumerate(cells):
+        fmt = number_formats[col] if number_formats else None
+        _write_cell(ws, row, col, value, styles, fmt, props)
+    return cells
+
+
+def _write_cell(
+    ws: Any,
+    row: int,
+    col: int,
+    value: Any,
+    styles: _Styles,
+    number_format: str | None,
+    props: Mapping[str, Any],
+) -> None:
+    if value is None:
+        if props:
+            ws.write_blank(row, col, None, styles.get(**props))
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, styles.get(**props))
+    elif isinstance(value, (int, float)):
+        ws.write_number(row, col, value, styles.get(num_format=number_format, **props))
+    elif isinstance(value, dt.datetime):
+        ws.write_datetime(row, col, value, styles.get(num_format=_DATETIME, **props))
+    elif isinstance(value, dt.date):
+        ws.write_datetime(row, col, value, styles.get(num_format=_DATE, **props))
+    else:
+        quote = True if value.startswith(FORMULA_TRIGGERS) else None
+        ws.write_string(row, col, value, styles.get(quote_prefix=quote, **props))
 
 
 def _cell_value(value: Any) -> Any:
-    """Convert a pandas/numpy value to something openpyxl writes as a real cell."""
+    """Convert a pandas/numpy value to something a workbook holds as a real cell."""
     import numpy as np
     import pandas as pd
 
@@ -296,10 +351,9 @@ def _display_width(value: Any, fmt: str | None) -> int:
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
-def _write_sheet(ws: Any, frame: "pd.DataFrame", formats: Mapping[str, str]) -> str:
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
+def _write_sheet(
+    ws: Any, frame: "pd.DataFrame", formats: Mapping[str, str], styles: _Styles
+) -> str:
     import pandas as pd
 
     index = frame.index
@@ -320,31 +374,67 @@ def _write_sheet(ws: Any, frame: "pd.DataFrame", formats: Mapping[str, str]) -> 
             column_formats.append(formats[original])
         else:
             column_formats.append(default_number_format(original, dtype))
-
-    bold = Font(bold=True)
-    write_row(ws, header)
-    for cell in ws[1]:
-        cell.font = bold
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-
-    widths = [len(h) for h in header]
-    for row_values in zip(*(values for _dtype, values in series)):
-        write_row(ws, list(row_values))
-    for col_idx, fmt in enumerate(column_formats, start=1):
-        letter = get_column_letter(col_idx)
-        for (cell,) in ws.iter_rows(min_row=2, min_col=col_idx, max_col=col_idx):
-            if fmt and isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
-                cell.number_format = fmt
-            widths[col_idx - 1] = max(widths[col_idx - 1], _display_width(cell.value, fmt))
-        ws.column_dimensions[letter].width = min(_MAX_WIDTH, widths[col_idx - 1] + 2)
-
+    row_formats: list[str | None] | None = None
     if n_index and not plain_index and _is_label_index(index) and frame.shape[1]:
-        _row_formats(ws, [str(v) for v in index.get_level_values(0)], n_index, len(header))
-    ws.freeze_panes = ws.cell(row=2, column=n_index + 1)
+        row_formats = [row_number_format(str(v)) for v in index.get_level_values(0)]
+
+    write_row(ws, 0, header, styles, bold=True, text_wrap=True, valign="top")
+    columns = _write_cells(
+        ws, [values for _dtype, values in series], column_formats, styles, n_index, row_formats
+    )
+    header_lines = 1
+    for col, (name, fmt, values) in enumerate(zip(header, column_formats, columns)):
+        width = min(_MAX_WIDTH, max([len(name), *(_display_width(v, fmt) for v in values)]) + 2)
+        ws.set_column(col, col, width)
+        header_lines = max(header_lines, -(-len(name) // max(1, int(width) - 2)))
+    if header_lines > 1:  # a wrapped header would run into the first row where not sized
+        ws.set_row(0, 15 * header_lines)
+    ws.freeze_panes(1, n_index)
     if len(frame) and header:
-        ws.auto_filter.ref = ws.dimensions
-        return print_excerpt(ws, header, [values for _dtype, values in series])
+        ws.autofilter(0, 0, len(frame), len(header) - 1)
+        return print_excerpt(ws, header, columns)
     return ""
+
+
+def _write_cells(
+    ws: Any,
+    columns: list[list[Any]],
+    column_formats: list[str | None],
+    styles: _Styles,
+    n_index: int,
+    row_formats: list[str | None] | None,
+) -> list[list[Any]]:
+    """Write the data rows (from row 1) column by column, with the rules of
+    :func:`write_row`; return the values as written.
+
+    The hot loop of a workbook: formats are looked up once per column (and once per
+    row for a table of named figures, whose row label decides a number's format).
+    """
+    written = []
+    text = {False: None, True: styles.get(quote_prefix=True)}
+    date_fmt, datetime_fmt = styles.get(num_format=_DATE), styles.get(num_format=_DATETIME)
+    by_row = [styles.get(num_format=f) for f in row_formats] if row_formats else None
+    for col, values in enumerate(columns):
+        number = styles.get(num_format=column_formats[col])
+        cells = [safe_cell(v) for v in values]
+        for row, value in enumerate(cells, start=1):
+            if value is None:
+                continue
+            if isinstance(value, bool):
+                ws.write_boolean(row, col, value)
+            elif isinstance(value, (int, float)):
+                fmt = number
+                if by_row is not None and col >= n_index and by_row[row - 1] is not None:
+                    fmt = by_row[row - 1]
+                ws.write_number(row, col, value, fmt)
+            elif isinstance(value, str):
+                ws.write_string(row, col, value, text[value.startswith(FORMULA_TRIGGERS)])
+            elif isinstance(value, dt.datetime):
+                ws.write_datetime(row, col, value, datetime_fmt)
+            else:
+                ws.write_datetime(row, col, value, date_fmt)
+        written.append(cells)
+    return written
 
 
 def print_excerpt(ws: Any, header: list[str], columns: list[list[Any]]) -> str:
@@ -367,56 +457,39 @@ def print_excerpt(ws: Any, header: list[str], columns: list[list[Any]]) -> str:
             return ""
         first = min(years, key=lambda v: float(v))
         keep = [str(v) == str(first) for v in columns[col]]
-        ws.auto_filter.add_filter_column(col, [str(first)])
         note = f"Druck: nur {first} (Filter auf Jahr; alle Jahre in der Tabelle)"
+        condition: Any = [str(first)]
     elif "Einwohner" in header:
-        from openpyxl.worksheet.filters import CustomFilter, CustomFilters, FilterColumn
-
         col = header.index("Einwohner")
         keep = [
             isinstance(v, (int, float)) and not isinstance(v, bool) and v >= PRINT_MIN_POPULATION
             for v in columns[col]
         ]
-        ws.auto_filter.filterColumn.append(
-            FilterColumn(
-                colId=col,
-                customFilters=CustomFilters(
-                    customFilter=[
-                        CustomFilter(operator="greaterThanOrEqual", val=str(PRINT_MIN_POPULATION))
-                    ]
-                ),
-            )
-        )
         limit = f"{PRINT_MIN_POPULATION:,}".replace(",", ".")
         note = (
             f"Druck: {sum(keep)} von {n_rows} Zeilen, ab {limit} Einwohnern "
             "(Filter auf Einwohner; alle Zeilen in der Tabelle)"
         )
+        condition = f"x >= {PRINT_MIN_POPULATION}"
     else:
         return ""
     if not any(keep):
         return ""
-    for row, shown in enumerate(keep, start=2):
+    if isinstance(condition, list):
+        ws.filter_column_list(col, condition)
+    else:
+        ws.filter_column(col, condition)
+    for row, shown in enumerate(keep, start=1):
         if not shown:
-            ws.row_dimensions[row].hidden = True
+            ws.set_row(row, None, None, {"hidden": True})
     return note
 
 
 def _is_label_index(index: Any) -> bool:
     """Rows are named figures (a Kennzahl index), so the row label decides the format."""
     name = str(index.names[0] or "").lower()
-    return name in ("kennzahl", "kennzahlen", "größe", "angabe")
-
-
-def _row_formats(ws: Any, labels: list[str], n_index: int, n_cols: int) -> None:
-    for row, label in enumerate(labels, start=2):
-        fmt = row_number_format(label)
-        if fmt is None:
-            continue
-        for col in range(n_index + 1, n_cols + 1):
-            cell = ws.cell(row=row, column=col)
-            if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
-                cell.number_format = fmt
+    # also "Kennzahl (Zielgruppe: …)", the summary's index naming its target group
+    return name.split(" (")[0] in ("kennzahl", "kennzahlen", "größe", "angabe")
 
 
 def print_title(provenance: Mapping[str, Any]) -> str:
@@ -445,35 +518,26 @@ def print_title(provenance: Mapping[str, Any]) -> str:
 def page_setup(ws: Any, title: str, n_index: int, note: str = "") -> None:
     """Print layout: A4 landscape, fit to width, repeated header row and label columns,
     page header with ``title``, footer with source, ``note`` (what an excerpt prints) and
-    page numbers."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.gridLines = False
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.print_title_rows = "1:1"
+    page numbers (gridlines are not printed: xlsxwriter's default)."""
+    ws.set_landscape()
+    ws.set_paper(_PAPER_A4)
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.repeat_rows(0)
     if n_index:
-        from openpyxl.utils import get_column_letter
-
-        ws.print_title_cols = f"A:{get_column_letter(n_index)}"
-    header = f"{title} – {ws.title}" if title else ws.title
-    header = _escape_header(header)
-    ws.oddHeader.left.text = header
-    ws.oddHeader.left.size = 9
-    ws.oddFooter.left.text = _escape_header(f"Quelle: paktsim; {ATTRIBUTION}")
-    ws.oddFooter.left.size = 7
+        ws.repeat_columns(0, n_index - 1)
+    header = f"{title} – {ws.name}" if title else ws.name
+    ws.set_header(f"&L&9 {_escape_header(header)}")
+    footer = f"&L&7 {_escape_header(f'Quelle: paktsim; {ATTRIBUTION}', 90)}"
     if note:
-        ws.oddFooter.center.text = _escape_header(note)
-        ws.oddFooter.center.size = 8
-    ws.oddFooter.right.text = "Seite &P von &N"
-    ws.oddFooter.right.size = 7
+        footer += f"&C&8 {_escape_header(note, 110)}"
+    ws.set_footer(footer + "&R&7 Seite &P von &N")
 
 
-def _escape_header(text: str) -> str:
-    return text.replace("&", "&&")[:250]
+def _escape_header(text: str, limit: int = 230) -> str:
+    # Excel holds at most 255 characters per header or footer, codes included
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return text.replace("&", "&&")
 
 
 def _index_columns(frame: "pd.DataFrame") -> int:
@@ -542,57 +606,41 @@ def _parameter_rows(provenance: Mapping[str, Any]) -> "pd.DataFrame | None":
     return None
 
 
-def _write_parameters(ws: Any, table: "pd.DataFrame") -> None:
-    from openpyxl.styles import Alignment, Font
-
-    ws.append([])
-    ws.append(["Parameter in Kraft (paktsim params)"])
-    r = ws.max_row  # asked once: max_row scans every cell, so asking per row is quadratic
-    ws.cell(row=r, column=1).font = Font(bold=True)
-    ws.append(["Parameter"] + list(table.columns))
-    r += 1
-    for cell in ws[r]:
-        cell.font = Font(bold=True, size=_PARAMETER_FONT)
-    widths = dict(zip("ABCDEFG", _PARAMETER_WIDTHS))
-    small, wrap = Font(size=_PARAMETER_FONT), Alignment(wrap_text=True, vertical="top")
-    per_line = {letter: max(1, int(width * 1.6)) for letter, width in widths.items()}
-    for path, row in zip(table.index, table.to_numpy(dtype=object).tolist()):
-        values = [path] + [str(v) for v in row]
-        ws.append(values)
-        r += 1
-        lines = 1
-        for cell, value in zip(ws[r], values):
-            cell.font, cell.alignment = small, wrap
-            # LibreOffice does not size rows of wrapped text on import: give the height
-            chars = per_line.get(cell.column_letter, 16)
-            lines = max(
-                lines,
-                sum(-(-max(len(part), 1) // chars) for part in str(value).splitlines() or [""]),
-            )
-        ws.row_dimensions[r].height = lines * (_PARAMETER_FONT + 2.5) + 1
-    for letter, width in widths.items():
-        ws.column_dimensions[letter].width = width
+def _write_parameters(ws: Any, row: int, table: "pd.DataFrame", styles: _Styles) -> None:
+    """The parameter table below the provenance rows (the last of which is ``row``)."""
+    row += 2  # one empty row
+    write_row(ws, row, ["Parameter in Kraft (paktsim params)"], styles, bold=True)
+    row += 1
+    write_row(ws, row, ["Parameter", *table.columns], styles, bold=True, font_size=_PARAMETER_FONT)
+    chars = [max(1, int(width * 1.6)) for width in _PARAMETER_WIDTHS]
+    for path, values in zip(table.index, table.to_numpy(dtype=object).tolist()):
+        row += 1
+        texts = [str(path), *(str(v) for v in values)]
+        write_row(ws, row, texts, styles, font_size=_PARAMETER_FONT, text_wrap=True, valign="top")
+        # LibreOffice does not size rows of wrapped text on import: give the height
+        lines = max(
+            sum(-(-max(len(part), 1) // per_line) for part in text.splitlines() or [""])
+            for text, per_line in zip(texts, chars + [16] * len(texts))
+        )
+        ws.set_row(row, lines * (_PARAMETER_FONT + 2.5) + 1)
+    for col, width in enumerate(_PARAMETER_WIDTHS):
+        ws.set_column(col, col, width)
 
 
-def _write_provenance(ws: Any, rows: list[tuple[str, Any]]) -> None:
-    from openpyxl.styles import Alignment, Font
-
-    write_row(ws, ["Angabe", "Wert"])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for key, value in rows:
-        write_row(ws, [key, value])
-        if isinstance(value, dt.date):
-            ws.cell(row=ws.max_row, column=2).number_format = "yyyy-mm-dd"
-    ws.column_dimensions["A"].width = min(_MAX_WIDTH, max(len(k) for k, _ in rows) + 2)
-    ws.column_dimensions["B"].width = 60
-    for key_cell, cell in ws.iter_rows(min_row=2, min_col=1, max_col=2):
-        key_cell.alignment = Alignment(vertical="top")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        lines = sum(-(-max(len(part), 1) // 58) for part in str(cell.value).splitlines() or [""])
+def _write_provenance(ws: Any, rows: list[tuple[str, Any]], styles: _Styles) -> int:
+    """The key/value rows of the ``Herkunft`` sheet; returns the last row written."""
+    write_row(ws, 0, ["Angabe", "Wert"], styles, bold=True)
+    for row, (key, value) in enumerate(rows, start=1):
+        write_row(ws, row, [key], styles, valign="top")
+        value = safe_cell(value)
+        _write_cell(ws, row, 1, value, styles, None, {"text_wrap": True, "valign": "top"})
+        lines = sum(-(-max(len(part), 1) // 58) for part in str(value).splitlines() or [""])
         if lines > 1:  # LibreOffice does not size rows of wrapped text on import
-            ws.row_dimensions[cell.row].height = lines * 15
-    ws.freeze_panes = "A2"
+            ws.set_row(row, lines * 15)
+    ws.set_column(0, 0, min(_MAX_WIDTH, max(len(k) for k, _ in rows) + 2))
+    ws.set_column(1, 1, 60)
+    ws.freeze_panes(1, 0)
+    return len(rows)
 
 
 def _validate(tables: Mapping[str, Any], number_formats: Mapping[str, str]) -> None:
@@ -617,22 +665,6 @@ def _validate(tables: Mapping[str, Any], number_formats: Mapping[str, str]) -> N
             )
     if problems:
         raise InputError(problems)
-
-
-def _deterministic_zip(data: bytes, core_xml: bytes) -> bytes:
-    """Re-pack the xlsx with fixed member timestamps and the given core properties."""
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as src,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
-        for info in src.infolist():
-            payload = core_xml if info.filename == "docProps/core.xml" else src.read(info)
-            member = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o600 << 16
-            dst.writestr(member, payload)
-    return out.getvalue()
 
 
 def write_workbook(
@@ -665,32 +697,36 @@ def write_workbook(
         No tables, a table that is not a DataFrame, an empty number format, or a
         provenance date that is not ISO.
     """
-    from openpyxl import Workbook
-    from openpyxl.xml.functions import tostring
+    import xlsxwriter
 
     _validate(tables, number_formats)
     created = _created(provenance)
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    buffer = io.BytesIO()
+    # in memory: every zip member carries xlsxwriter's fixed 1980 timestamp, and the
+    # document dates are ``created``: the same inputs give the same bytes
+    workbook = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
+    styles = _Styles(workbook)
     names = sheet_names(list(tables))
     title = print_title(provenance)
     for sheet_name, frame in zip(names, tables.values()):
-        ws = workbook.create_sheet(sheet_name)
-        note = _write_sheet(ws, frame, number_formats)
+        ws = workbook.add_worksheet(sheet_name)
+        note = _write_sheet(ws, frame, number_formats, styles)
         page_setup(ws, title, _index_columns(frame), note)
-    ws = workbook.create_sheet(PROVENANCE_SHEET)
-    _write_provenance(ws, _provenance_rows(provenance, created))
+    ws = workbook.add_worksheet(PROVENANCE_SHEET)
+    last = _write_provenance(ws, _provenance_rows(provenance, created), styles)
     parameters = _parameter_rows(provenance)
     if parameters is not None:
-        _write_parameters(ws, parameters)
+        _write_parameters(ws, last, parameters, styles)
     page_setup(ws, title, 1)
-
-    props = workbook.properties
-    props.creator = "paktsim"
-    props.title = ", ".join(names)
-    props.created = created
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    props.modified = created  # openpyxl stamps "now" while saving; put the fixed time back
-    handle.write(_deterministic_zip(buffer.getvalue(), tostring(props.to_tree())))
+    workbook.set_properties({"author": "paktsim", "title": ", ".join(names), "created": created})
+    workbook.close()
+    handle.write(buffer.getvalue())
