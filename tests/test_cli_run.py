@@ -177,3 +177,24 @@ def test_sobol_size_must_be_a_power_of_two(tmp_path, value):
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "--sobol" in proc.stderr and "Zweierpotenz" in proc.stderr
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.slow
+def test_charts_drawn_in_forked_children_are_the_inline_bytes(tmp_path):
+    """The charts (drawn by forked children while the tables are written) and every other
+    file are byte for byte what one process writes (PAKTSIM_NO_FORK=1)."""
+    import os
+
+    outs = {}
+    for name, env in (("fork", {}), ("inline", {"PAKTSIM_NO_FORK": "1"})):
+        out = tmp_path / name
+        proc = subprocess.run(
+            [sys.executable, "-m", "paktsim", "run", "--out", str(out), "-q"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, **env},
+        )
+        assert proc.returncode == 0, proc.stderr
+        outs[name] = json.loads((out / "run_record.json").read_text(encoding="utf-8"))["outputs"]
+    charts = [f for f in outs["fork"] if f.endswith((".png", ".svg"))]
+    assert len(charts) == 6 and outs["fork"] == outs["inline"]

@@ -20,9 +20,11 @@ Writes into ``DIR``:
   ``personal_bedarf_foerderung``, ``personal_tornado`` and
   ``personal_faecher_fehlende_stellen`` (with draws), PNG and SVG.
 
-Speed: the tornado runs in a forked child while the tables are built, and the charts
-are saved by another while the tables are written
-(:class:`~paktsim.commands.background.Background`); the terminal shows the running step
+Speed: the tornado runs in a forked child while the tables are built, and each chart
+is drawn (PNG and SVG bytes) by a forked child as soon as it exists, while this process
+writes the tables (:class:`~paktsim.commands.background.Background`; byte for byte what
+one process draws, ``PAKTSIM_NO_FORK=1``); the command leaves by ``os._exit``
+(:func:`paktsim.cli.entry`).  The terminal shows the running step
 (:class:`~paktsim.commands.progress.Steps`, not with ``--quiet``) and ends with a summary
 over every year of the horizon.
 
@@ -46,6 +48,7 @@ __all__ = ["register", "run", "build_outputs", "write_outputs", "output_files"]
 
 RECORD_NAME = "run_record.json"
 WORKBOOK_NAME = "bestand.xlsx"
+CHART_FORMATS = ("png", "svg")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -199,16 +202,51 @@ def build_outputs(
     # the central run's inflow (checks the scenario first; the ensemble adds bands)
     with steps.step("Szenario rechnen"):
         result = pipeline.run_scenario(scenario, base_dir=base_dir, ensemble=False).inflow
-    # the tornado's model runs on the second core while this process builds the tables
-    # (not beside the workers or the Dask client of --workers/--scheduler: no fork there)
+    # the tornado's model runs on the second core while this process builds the tables,
+    # and each chart is drawn by a forked child as soon as it exists (not beside the
+    # workers or the Dask client of --workers/--scheduler: no fork there)
     pending = run_staffing.start_tornado(scenario, base_dir) if executor is None else None
+    drawing: dict[str, Any] = {}
+
+    def on_figure(name: str, fig: Any) -> None:
+        if executor is None:
+            drawing[name] = _start_drawing(fig)
+
     try:
-        outputs = _collect(scenario, result, base_dir, scenario_file, executor, steps, pending)
+        outputs = _collect(
+            scenario, result, base_dir, scenario_file, executor, steps, pending, on_figure
+        )
     except BaseException:
-        if pending is not None:
-            pending.cancel()
+        for job in [pending, *drawing.values()]:
+            if job is not None:
+                job.cancel()
         raise
+    outputs["drawing"] = drawing
     return outputs
+
+
+class _Drawn:
+    """A chart already drawn (the interface of a finished Background)."""
+
+    def __init__(self, charts: dict[str, bytes]) -> None:
+        self.charts = charts
+
+    def result(self) -> dict[str, bytes]:
+        """The files' bytes by format."""
+        return self.charts
+
+    def cancel(self) -> None:
+        """Nothing runs."""
+
+
+def _start_drawing(fig: Any) -> Any:
+    """A :class:`~paktsim.commands.background.Background` drawing ``fig`` as PNG and SVG."""
+    import functools
+
+    from paktsim.commands.background import Background
+    from paktsim.report.charts import render_figure
+
+    return Background(functools.partial(render_figure, fig, CHART_FORMATS))
 
 
 def _collect(
@@ -219,8 +257,10 @@ def _collect(
     executor: Any,
     steps: Any,
     pending: Any,
+    on_figure: Any = None,
 ) -> dict[str, Any]:
-    """The tables, figures and record facts of :func:`build_outputs`."""
+    """The tables, figures and record facts of :func:`build_outputs` (``on_figure(name,
+    figure)`` is called as soon as each chart is complete)."""
     from paktsim import regions
     from paktsim.inflow.model import STAGE_LABELS
     from paktsim.report.charts import stock_timeseries
@@ -238,6 +278,8 @@ def _collect(
     land.index = land.index.to_timestamp()
     land.columns = [str(c) for c in land.columns]
     fig = stock_timeseries(land, title=f"Bestände nach Unterbringungsstufe – {scenario.name}")
+    if on_figure is not None:
+        on_figure("bestand_nach_stufe", fig)
     inputs: dict[str, Any] = {}
     if scenario_file is not None:
         inputs["scenario_file"] = scenario_file
@@ -271,7 +313,7 @@ def _collect(
         "record": record,
         "result": result,
     }
-    _add_staffing(outputs, scenario, base_dir, executor, steps, pending)
+    _add_staffing(outputs, scenario, base_dir, executor, steps, pending, on_figure)
     return outputs
 
 
@@ -282,12 +324,18 @@ def _add_staffing(
     executor: Any = None,
     steps: Any = None,
     pending: Any = None,
+    on_figure: Any = None,
 ) -> None:
     """Add the staffing/budget tables, figures and headline facts (issue 5)."""
     from paktsim.commands import run_staffing
 
     staff = run_staffing.build(
-        scenario, base_dir=base_dir, executor=executor, steps=steps, pending_tornado=pending
+        scenario,
+        base_dir=base_dir,
+        executor=executor,
+        steps=steps,
+        pending_tornado=pending,
+        on_figure=on_figure,
     )
     outputs["files"] = staff["files"]
     outputs["figures"].update(staff["figures"])
@@ -301,7 +349,7 @@ def output_files(outputs: dict[str, Any], out_dir: Path) -> list[Path]:
     files.append(out_dir / WORKBOOK_NAME)
     files += [out_dir / name for name in outputs.get("files", {})]
     for name in outputs["figures"]:
-        files += [out_dir / f"{name}.png", out_dir / f"{name}.svg"]
+        files += [out_dir / f"{name}.{kind}" for kind in CHART_FORMATS]
     files.append(out_dir / RECORD_NAME)
     return files
 
@@ -338,17 +386,31 @@ def _write_set(outputs: dict[str, Any], out_dir: Path) -> None:
     import functools
 
     from paktsim.commands.background import Background
+    from paktsim.io import write_bytes_with
+    from paktsim.report.charts import render_figure
 
     written: dict[str, Path] = {}
-    # drawing is about half of the writing: the charts are saved by a forked child (same
-    # files as inline, PAKTSIM_NO_FORK=1) while this process writes the tables
-    charts = Background(functools.partial(_save_charts, outputs["figures"], out_dir))
+    # drawing is the largest part of the work: each chart not yet drawn by a forked
+    # child of build_outputs is drawn by one now (same bytes as inline,
+    # PAKTSIM_NO_FORK=1) while this process writes the tables
+    drawing = outputs.setdefault("drawing", {})
+    for name, fig in outputs["figures"].items():
+        if name not in drawing:
+            drawing[name] = Background(functools.partial(render_figure, fig, CHART_FORMATS))
     try:
         _write_tables(outputs, out_dir, written)
+        for name in outputs["figures"]:
+            charts = drawing[name].result()
+            drawing[name] = _Drawn(charts)  # a second write_outputs writes the same bytes
+            for kind, data in charts.items():
+                path = write_bytes_with(
+                    out_dir / f"{name}.{kind}", lambda handle, data=data: handle.write(data)
+                )
+                written[path.name] = path
     except BaseException:
-        charts.cancel()
+        for job in drawing.values():
+            job.cancel()
         raise
-    written.update(charts.result())
     record = build_record(outputs=written, **outputs["record"])
     write_record(out_dir / RECORD_NAME, record)
 
@@ -397,17 +459,6 @@ def _write_tables(outputs: dict[str, Any], out_dir: Path, written: dict[str, Pat
                 else table.set_index(table.columns[0]),
             )
         written[path.name] = path
-
-
-def _save_charts(figures: dict[str, Any], out_dir: Path) -> dict[str, Path]:
-    """Save every chart as PNG and SVG into ``out_dir``; file name → path."""
-    from paktsim.report.charts import save_figure
-
-    written: dict[str, Path] = {}
-    for name, fig in figures.items():
-        for file in save_figure(fig, out_dir / name, force=True):
-            written[file.name] = file
-    return written
 
 
 def run(args: argparse.Namespace) -> int:

@@ -104,11 +104,13 @@ def build(
     executor: Any = None,
     steps: Any = None,
     pending_tornado: Any = None,
+    on_figure: Any = None,
 ) -> dict[str, Any]:
     """Run the staffing/budget pipeline for ``scenario`` and collect its outputs
     (the ensemble's chunks on ``executor`` if given; the long steps shown on
     ``steps``, a :class:`~paktsim.commands.progress.Steps`; the tornado from
-    ``pending_tornado`` of :func:`start_tornado` if given)."""
+    ``pending_tornado`` of :func:`start_tornado` if given; ``on_figure(name, figure)``
+    called as soon as each chart is complete)."""
     from paktsim import pipeline, uncertainty
     from paktsim.commands.progress import Steps
     from paktsim.report import charts
@@ -141,7 +143,14 @@ def build(
     if "vergleich_kreise.csv" in files:
         sheets["Vergleich Kreise"] = files["vergleich_kreise.csv"]
 
-    figures: dict[str, Any] = {"personal_bedarf_foerderung": _needed_vs_funded(result)}
+    figures: dict[str, Any] = {}
+
+    def add_figure(name: str, fig: Any) -> None:
+        figures[name] = fig
+        if on_figure is not None:
+            on_figure(name, fig)
+
+    add_figure("personal_bedarf_foerderung", _needed_vs_funded(result))
     record: dict[str, Any] = {
         "staffing_summary": {
             str(y): {
@@ -182,11 +191,14 @@ def build(
         sheets["Wahrsch. über 1 zu 120"] = files["unsicherheit_kreise_ueber_120.csv"]
         q = ens.quantiles("gap_fte")
         q.index = pd.PeriodIndex([str(y) for y in q.index], freq="Y")
-        figures["personal_faecher_fehlende_stellen"] = charts.fan_chart(
-            q,
-            title=f"Fehlende Stellen (VZÄ), Monte Carlo P10–P90 und Median aus "
-            f"{ens.n_draws} Ziehungen – {scenario.name}",
-            ylabel="Vollzeitstellen",
+        add_figure(
+            "personal_faecher_fehlende_stellen",
+            charts.fan_chart(
+                q,
+                title=f"Fehlende Stellen (VZÄ), Monte Carlo P10–P90 und Median aus "
+                f"{ens.n_draws} Ziehungen – {scenario.name}",
+                ylabel="Vollzeitstellen",
+            ),
         )
         record["ensemble"] = {
             "n_draws": ens.n_draws,
@@ -197,7 +209,10 @@ def build(
     sobol_year = None
     if scenario.uncertainty.sobol_n_base:
         with steps.step(f"Sobol-Analyse: {scenario.uncertainty.sobol_n_base} Basisstichproben"):
+            before = set(figures)
             sobol_year = _add_sobol(scenario, base_dir, files, sheets, figures, record)
+            for name in [n for n in figures if n not in before]:
+                add_figure(name, figures[name])
     if tornado:
         with steps.step("Tornado: Annahmen einzeln verändert"):
             tor = (
@@ -214,12 +229,15 @@ def build(
         title = f"Fehlende Stellen {year} (benötigt − besetzt): Einfluss einzelner Annahmen"
         if not acting.all():
             title += f"\nohne Wirkung auf {year}: " + ", ".join(effects.index[~acting])
-        figures["personal_tornado"] = charts.tornado(
-            effects[acting] if acting.any() else effects,
-            base=float(tor["base"].iloc[0]),
-            title=title,
-            xlabel="Fehlende Stellen (VZÄ, negativ = Überhang)",
-            decimals=0,
+        add_figure(
+            "personal_tornado",
+            charts.tornado(
+                effects[acting] if acting.any() else effects,
+                base=float(tor["base"].iloc[0]),
+                title=title,
+                xlabel="Fehlende Stellen (VZÄ, negativ = Überhang)",
+                decimals=0,
+            ),
         )
         files["sensitivitaet.csv"] = tor.reset_index().rename(
             columns={
