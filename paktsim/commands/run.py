@@ -225,6 +225,10 @@ def build_outputs(
     return outputs
 
 
+def _put(data: bytes, handle: Any) -> None:
+    handle.write(data)
+
+
 class _Drawn:
     """A chart already drawn (the interface of a finished Background)."""
 
@@ -403,9 +407,7 @@ def _write_set(outputs: dict[str, Any], out_dir: Path) -> None:
             charts = drawing[name].result()
             drawing[name] = _Drawn(charts)  # a second write_outputs writes the same bytes
             for kind, data in charts.items():
-                path = write_bytes_with(
-                    out_dir / f"{name}.{kind}", lambda handle, data=data: handle.write(data)
-                )
+                path = write_bytes_with(out_dir / f"{name}.{kind}", functools.partial(_put, data))
                 written[path.name] = path
     except BaseException:
         for job in drawing.values():
