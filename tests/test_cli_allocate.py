@@ -31,6 +31,7 @@ def work(tmp_path_factory):
     return d
 
 
+@pytest.mark.slow
 def test_issue_commands_and_compare(work):
     r = run(
         "allocate",

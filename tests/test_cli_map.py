@@ -66,6 +66,7 @@ def work(tmp_path_factory):
     return d
 
 
+@pytest.mark.slow
 def test_compare_map_writes_kreis_and_gemeinde_maps(work):
     for stem in ("vergleich_karte_kreise", "vergleich_karte_gemeinden"):
         for suffix in ("png", "svg", "pdf"):
@@ -77,6 +78,7 @@ def test_compare_map_writes_kreis_and_gemeinde_maps(work):
     assert "\u2212" in svg  # losses with a proper minus sign
 
 
+@pytest.mark.slow
 def test_map_command_from_comparison_and_allocation(work):
     r = run(
         "map",

@@ -37,6 +37,7 @@ def _alloc(amounts, eligible=None, n=None, seed=0):
 amounts_st = st.lists(st.integers(0, 10**7), min_size=2, max_size=30)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(a=amounts_st)
 def test_identity_is_exactly_zero(a):
@@ -48,6 +49,7 @@ def test_identity_is_exactly_zero(a):
     assert set(c.regions["transition"]) <= {"still", "never"}
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(a=amounts_st, data=st.data())
 def test_deltas_roll_up_and_transitions_consistent(a, data):

@@ -146,6 +146,7 @@ def test_series_matches_tables(result):
         result.series("08111999")
 
 
+@pytest.mark.slow
 def test_same_seed_same_output_and_prefix_stable():
     sc = _scenario(uncertainty={"n_draws": 300, "arrivals_sigma": 0.2}, seed=7)
     a = simulate(sc)

@@ -58,6 +58,7 @@ def test_quantiles_ordered(ensemble):
         assert (q["P10"] <= q["P50"]).all() and (q["P50"] <= q["P90"]).all()
 
 
+@pytest.mark.slow
 def test_quantiles_converge():
     """The P50 of fte_needed settles as draws grow: the spread between two disjoint
     halves of a large ensemble is smaller than between two small ones."""
