@@ -191,8 +191,10 @@ def build_outputs(
     dict
         ``tables`` (name → DataFrame, CSV and Excel sheets), ``excel_tables``
         (the Excel variants), ``figures`` (name → matplotlib Figure), ``record``
-        (facts for the run record: scenario, parameters, data, inputs, extra) and
-        ``result`` (the :class:`~paktsim.inflow.model.InflowResult`).
+        (facts for the run record: scenario, parameters, data, inputs, extra),
+        ``drawing`` (name → the forked child drawing that figure's PNG and SVG bytes;
+        empty with an executor) and ``result`` (the
+        :class:`~paktsim.inflow.model.InflowResult`).
     """
     from paktsim import pipeline
     from paktsim.commands import run_staffing

@@ -490,9 +490,8 @@ class ComparerController:
         """
         import io
 
-        import matplotlib
-
         from paktsim.compare import provenance
+        from paktsim.report.charts import render_figure
         from paktsim.report.excel import write_workbook
 
         bad = [f for f in formats if f not in ("png", "svg", "pdf")]
@@ -513,24 +512,10 @@ class ComparerController:
         excel = io.BytesIO()
         write_workbook(excel, self.tables(), prov, {})
         out = {"vergleich.xlsx": excel.getvalue()}
-        metadata = {
-            "png": {"Software": "paktsim"},
-            "svg": {"Date": None, "Creator": "paktsim"},
-            "pdf": {"CreationDate": None, "ModDate": None, "Creator": "paktsim"},
-        }
-        with matplotlib.rc_context({"svg.hashsalt": "paktsim", "svg.fonttype": "path"}):
-            for stem, fig in self.figures().items():
-                for kind in formats:
-                    buffer = io.BytesIO()
-                    fig.savefig(
-                        buffer,
-                        format=kind,
-                        dpi=dpi,
-                        bbox_inches="tight",
-                        metadata=metadata[kind],
-                        facecolor="white",
-                    )
-                    out[f"{stem}.{kind}"] = buffer.getvalue()
+        # as paktsim run draws its charts: a source line on each, SVG text kept as text
+        for stem, fig in self.figures().items():
+            for kind, data in render_figure(fig, formats, dpi=dpi).items():
+                out[f"{stem}.{kind}"] = data
         return out
 
     def export(
