@@ -374,10 +374,20 @@ def _add_positions(cols: dict[str, Any], amount: pd.Series, programme: Programme
         below_minimum=programme.below_minimum,
         reading=programme.fte_reading,
     )
-    cols["group_fte_funded"] = pos["fte_funded"].reindex(gid).fillna(0).to_numpy()
+    # each member's application, looked up once (-1: in none)
+    at = pos.index.get_indexer(gid)
+    found = at >= 0
+
+    def per_member(values: Any, fill: Any) -> np.ndarray:
+        values = np.asarray(values)
+        if not len(values):
+            return np.full(len(at), fill)
+        return np.where(found, values[np.where(found, at, 0)], fill)
+
+    cols["group_fte_funded"] = per_member(pos["fte_funded"].to_numpy(float), 0.0)
     for col in ("funded_eur", "unused_eur"):
-        cols[f"group_{col}"] = pos[col].reindex(gid).fillna(0).to_numpy().astype("int64")
-    cols["topped_up"] = pos["topped_up"].reindex(gid).fillna(False).to_numpy(dtype=bool)
+        cols[f"group_{col}"] = per_member(pos[col].to_numpy(float), 0.0).astype("int64")
+    cols["topped_up"] = per_member(pos["topped_up"].to_numpy(bool), False).astype(bool)
     funded = pd.Series(0, index=amount.index, dtype="int64")
     quarters = pd.Series(0, index=amount.index, dtype="int64")
     if member.any():
@@ -390,9 +400,10 @@ def _add_positions(cols: dict[str, Any], amount: pd.Series, programme: Programme
     if programme.fte_reading == "viertelstellen":
         cols["fte_funded"] = quarters.to_numpy() * programme.step_fte
     else:  # members share their application's FTE like its money
-        share = amount.astype(float) / gid.map(frames).astype(float)
+        frame = per_member(frames.reindex(pos.index).to_numpy(float), np.nan)
+        share = amount.to_numpy(float) / frame
         cols["fte_funded"] = np.where(
-            member, (share * gid.map(pos["fte_funded"])).to_numpy(dtype=float, na_value=0.0), 0.0
+            found, share * per_member(pos["fte_funded"].to_numpy(float), 0.0), 0.0
         )
     cols["funded_eur"] = funded.to_numpy()
     cols["unused_eur"] = (amount - cols["funded_eur"]).astype("int64")
