@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     """Check targets, run the scenario, write the brief."""
     from paktsim.io import ensure_writable, write_bytes_with
     from paktsim.pipeline import run_scenario
-    from paktsim.report.brief import build_brief, docx_to_pdf, soffice, write_docx
+    from paktsim.report.brief import build_brief, docx_to_pdf, require_soffice, write_docx
     from paktsim.scenario import Scenario
 
     bad = [
@@ -54,16 +54,9 @@ def run(args: argparse.Namespace) -> int:
     if bad:
         raise InputError(bad)
     targets = ensure_writable(args.out, force=args.force)
-    if any(t.suffix.lower() == ".pdf" for t in targets) and soffice() is None:
-        raise InputError(
-            Problem(
-                "--out",
-                "PDF braucht LibreOffice (soffice), das hier nicht "
-                "installiert ist: als .docx schreiben und in Word oder "
-                "LibreOffice als PDF speichern",
-                next(str(t) for t in targets if t.suffix.lower() == ".pdf"),
-            )
-        )
+    pdfs = [t for t in targets if t.suffix.lower() == ".pdf"]
+    if pdfs:  # refused before anything is computed or written
+        require_soffice(pdfs[0])
     scenario = Scenario.from_yaml(args.scenario)
     result = run_scenario(scenario)
     command = "paktsim " + " ".join(sys.argv[1:]) if sys.argv[1:] else None

@@ -41,6 +41,7 @@ __all__ = [
     "write_docx",
     "docx_to_pdf",
     "soffice",
+    "require_soffice",
     "headline_table",
 ]
 
@@ -487,13 +488,13 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def docx_to_pdf(docx_path: str | os.PathLike[str], pdf_path: str | os.PathLike[str]) -> Path:
-    """Convert a .docx (or .xlsx) to PDF with LibreOffice headless.
+def require_soffice(pdf_path: str | os.PathLike[str]) -> str:
+    """Path of LibreOffice's ``soffice``, needed to write ``pdf_path``.
 
     Raises
     ------
     InputError
-        LibreOffice is not installed or the conversion failed.
+        LibreOffice is not installed (the line names ``--out`` and says what to do instead).
     """
     exe = soffice()
     if exe is None:
@@ -506,6 +507,18 @@ def docx_to_pdf(docx_path: str | os.PathLike[str], pdf_path: str | os.PathLike[s
                 str(pdf_path),
             )
         )
+    return exe
+
+
+def docx_to_pdf(docx_path: str | os.PathLike[str], pdf_path: str | os.PathLike[str]) -> Path:
+    """Convert a .docx (or .xlsx) to PDF with LibreOffice headless.
+
+    Raises
+    ------
+    InputError
+        LibreOffice is not installed or the conversion failed.
+    """
+    exe = require_soffice(pdf_path)
     src = Path(docx_path)
     with tempfile.TemporaryDirectory(prefix="paktsim-pdf-") as tmp:
         profile = Path(tmp) / "profile"

@@ -546,29 +546,25 @@ class ComparerController:
         from paktsim.report.maps import choropleth
 
         label = "Δ € je Einwohner"
-        title = f"{self.alt_label} statt {self.base_label}"
+
+        def delta_map(values: pd.Series, level: str, places: str) -> Any:
+            return choropleth(
+                values,
+                level=level,
+                title=f"{places}: {label}",
+                legend_title=label,
+                classes=delta_classes(values),
+                diverging=True,
+                value_format="eur",
+                decimals=2,
+            )
+
         return {
-            "karte_kreise": choropleth(
-                self.kreis_values,
-                level="kreis",
-                title=f"Kreise: {label}",
-                legend_title=label,
-                classes=delta_classes(self.kreis_values),
-                diverging=True,
-                value_format="eur",
-                decimals=2,
+            "karte_kreise": delta_map(self.kreis_values, "kreis", "Kreise"),
+            "karte_gemeinden": delta_map(self.gemeinde_values, "gemeinde", "Gemeinden"),
+            "gewinner_verlierer_kreise": self.bar_chart(
+                title=f"{self.alt_label} statt {self.base_label}"
             ),
-            "karte_gemeinden": choropleth(
-                self.gemeinde_values,
-                level="gemeinde",
-                title=f"Gemeinden: {label}",
-                legend_title=label,
-                classes=delta_classes(self.gemeinde_values),
-                diverging=True,
-                value_format="eur",
-                decimals=2,
-            ),
-            "gewinner_verlierer_kreise": self.bar_chart(title=title),
         }
 
     def bar_chart(self, title: str | None = None, n: int = 10, ax: Any = None) -> Any:

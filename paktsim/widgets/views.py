@@ -213,6 +213,14 @@ class _View:
 
         control.observe(handler, names="value")
 
+    def _bind_urban_factor(
+        self, city: NumberField, town: NumberField, setter: Callable[[float, float], None]
+    ) -> None:
+        """The city and town factor fields → ``setter(city, town)``, the other field's value
+        kept."""
+        self._bind_number(city, lambda v: setter(v, town.clean(town.slider.value)))
+        self._bind_number(town, lambda v: setter(city.clean(city.slider.value), v))
+
     def _bind_number(self, field: NumberField, setter: Callable[[float], None]) -> None:
         """Slider → setter; typed text → parsed German number → slider (or a refusal)."""
 
@@ -702,14 +710,7 @@ class WorkshopView(_View):
         self._bind(self.budget_plan, self._set_plan)
         self._bind_number(self.mix, lambda v: c.set_mix(round(v / 100, 6)))
         self._bind(self.rule, c.set_rule)
-        self._bind_number(
-            self.urban_city,
-            lambda v: c.set_urban_factor(v, self.urban_town.clean(self.urban_town.slider.value)),
-        )
-        self._bind_number(
-            self.urban_town,
-            lambda v: c.set_urban_factor(self.urban_city.clean(self.urban_city.slider.value), v),
-        )
+        self._bind_urban_factor(self.urban_city, self.urban_town, c.set_urban_factor)
         self._bind(self.horizon, lambda v: c.set_horizon(*v))
         self._bind_number(self.year, lambda v: c.set_year(int(v)))
         self._bind(self.map_metric, c.set_map_metric)
@@ -916,14 +917,7 @@ class ComparerView(_View):
         )
         self._bind(self.base, c.set_base)
         self._bind(self.alt, c.set_alt)
-        self._bind_number(
-            self.urban_city,
-            lambda v: c.set_urban_factor(v, self.urban_town.clean(self.urban_town.slider.value)),
-        )
-        self._bind_number(
-            self.urban_town,
-            lambda v: c.set_urban_factor(self.urban_city.clean(self.urban_city.slider.value), v),
-        )
+        self._bind_urban_factor(self.urban_city, self.urban_town, c.set_urban_factor)
         self._bind(self.year, c.set_year)
         controls = w.VBox(
             [
