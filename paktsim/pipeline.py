@@ -60,6 +60,7 @@ __all__ = [
     "central_inflow",
     "inflow_key",
     "place_keys",
+    "staffing_variants",
     "SUMMARY_LABELS",
     "ratio_alert",
     "alert_label",
@@ -499,6 +500,57 @@ def _staffing_for(
         "inputs": inputs,
         "frame": frame,
     }
+
+
+#: Staffing assumption whose variants change the filled positions, not the formula's inputs.
+HIRING_LAG = "staffing.hiring_lag_months"
+
+
+def staffing_variants(result: ScenarioResult, key: str, values: Any) -> list[pd.DataFrame]:
+    """Land tables of a central run with one staffing assumption set to each of ``values``.
+
+    Inflow and allocation stay those of ``result`` (no staffing assumption changes
+    them): each variant is the ensemble step with one draw
+    (:func:`paktsim.ensemble.place_staffing`; the hiring lag recomputes the filled
+    positions first), rolled up as in the central run.  The tornado's staffing bars.
+
+    Parameters
+    ----------
+    result : ScenarioResult
+        A central run (:func:`run_scenario`).
+    key : str
+        ``staffing.hiring_lag_months`` or a key of :data:`paktsim.ensemble.STAFFING_KEYS`.
+    values : sequence of float
+        Values of ``key``, one Land table each (whole months for the hiring lag).
+
+    Returns
+    -------
+    list of DataFrame
+        Indexed by year, columns as ``result.land``.
+    """
+    inputs = result.place_inputs
+    stocks = result.inflow.chain.stocks
+    values = [float(v) for v in values]
+    if key == HIRING_LAG:
+        monthly = np.repeat(inputs.funded, inputs.grid.n_months, axis=-1)
+        runs = []
+        for lag in values:
+            filled = st.annual_inputs(monthly, inputs.grid, int(lag))[1]
+            assumptions = dataclasses.replace(inputs.assumptions, hiring_lag_months=int(lag))
+            varied = dataclasses.replace(inputs, filled=filled, assumptions=assumptions)
+            runs.append(ens.place_staffing(stocks, varied))
+        per_value = [{k: v[0] for k, v in arrays.items()} for arrays in runs]
+    elif key in ens.STAFFING_KEYS:
+        # the central run's stocks as one draw per value
+        draws = {k: np.broadcast_to(v, (len(values), *v.shape[1:])) for k, v in stocks.items()}
+        arrays = ens.place_staffing(draws, inputs, {key: np.asarray(values)})
+        per_value = [{k: v[d] for k, v in arrays.items()} for d in range(len(values))]
+    else:
+        from paktsim.errors import InputError, Problem
+
+        expected = ", ".join([*ens.STAFFING_KEYS, HIRING_LAG])
+        raise InputError(Problem("key", f"expected one of {expected}", key))
+    return [st.aggregate(st.to_frame(p, inputs.places, inputs.grid.years)) for p in per_value]
 
 
 def _compare(scen: dict[str, Any], comp: dict[str, Any]) -> pd.DataFrame:

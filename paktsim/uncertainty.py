@@ -100,6 +100,21 @@ def _land_metric(land: pd.DataFrame, metric: str) -> pd.Series:
     return land[metric]
 
 
+def _arrival_variant(scenario: Any, scale: float, year: int, base_dir: Any) -> pd.DataFrame:
+    """The Land table of ``scenario`` with the arrival level ``scale``, computed up to
+    ``year``: the model is causal (a year's figures do not depend on later months), so
+    the tornado's arrival variants need, e.g., one allocation instead of ten.  The whole
+    horizon where the scenario cannot stop early (arrival files with later months)."""
+    changed = scenario.with_changes(arrivals={"scale": scale})
+    if year < int(scenario.horizon.end[:4]):
+        try:
+            early = changed.with_changes(horizon={"end": f"{year}-12"})
+            return pipeline.run_scenario(early, base_dir=base_dir, ensemble=False).land
+        except InputError:
+            pass
+    return pipeline.run_scenario(changed, base_dir=base_dir, ensemble=False).land
+
+
 def tornado(
     scenario: Any,
     metric: str = "net_gap_fte",
@@ -147,35 +162,22 @@ def tornado(
     rows = []
     for key, path in TORNADO_RANGES.items():
         low, high = st.assumption_range(path, date)
-        section, name = key.split(".")
-        values = []
-        for v in (low, high):
-            v = int(round(v)) if name == "hiring_lag_months" else v
-            if name == "vacancy_rate":
-                v = min(v, 0.999)
-            changed = scenario.with_changes(**{section: {name: v}})
-            values.append(
-                float(
-                    _land_metric(
-                        pipeline.run_scenario(changed, base_dir=base_dir, ensemble=False).land,
-                        metric,
-                    ).loc[year]
-                )
-            )
-        rows.append((key, low, high, *values))
+        name = key.split(".")[1]
+        ends: list[float] = [low, high]
+        if name == "hiring_lag_months":
+            ends = [int(round(v)) for v in ends]
+        if name == "vacancy_rate":
+            ends = [min(v, 0.999) for v in ends]
+        # inflow and allocation do not depend on staffing assumptions: only the step reruns
+        lands = pipeline.staffing_variants(base, key, ends)
+        rows.append((key, low, high, *(float(_land_metric(x, metric).loc[year]) for x in lands)))
     scale = scenario.arrivals.scale
     if arrivals_range is None:
         arrivals_range = st.assumption_range("sensitivitaet.zugangsniveau", date)
-    values = []
-    for f in arrivals_range:
-        changed = scenario.with_changes(arrivals={"scale": scale * f})
-        values.append(
-            float(
-                _land_metric(
-                    pipeline.run_scenario(changed, base_dir=base_dir, ensemble=False).land, metric
-                ).loc[year]
-            )
-        )
+    values = [
+        float(_land_metric(_arrival_variant(scenario, scale * f, year, base_dir), metric).loc[year])
+        for f in arrivals_range
+    ]
     rows.append(("arrivals.scale", scale * arrivals_range[0], scale * arrivals_range[1], *values))
     out = pd.DataFrame(rows, columns=["input", "low", "high", "value_low", "value_high"])
     out.insert(1, "label", out["input"].map(TORNADO_LABELS))
