@@ -58,6 +58,7 @@ __all__ = [
     "run_scenario",
     "run_ensemble",
     "central_inflow",
+    "checked_inflow",
     "inflow_key",
     "place_keys",
     "staffing_variants",
@@ -289,6 +290,17 @@ def central_inflow(scenario: Any, base_dir: str | None = None) -> Any:
         return simulate(det, n_draws=0, base_dir=bd)
 
     return _inflow_cached.get(inflow_key(scenario, bd), build)
+
+
+def checked_inflow(scenario: Any, base_dir: str | Path | None = None) -> Any:
+    """The central run's inflow after the checks of :func:`run_scenario` (both cached: the
+    central run reuses them).  ``paktsim run`` draws the stock chart from it while the
+    allocations are computed."""
+    from paktsim.checks import check_scenario
+
+    bd = None if base_dir is None else str(Path(base_dir).resolve())
+    check_scenario(scenario, bd)
+    return central_inflow(scenario, bd)
 
 
 def place_keys(inflow: Any, level: str) -> tuple[np.ndarray, pd.Index]:

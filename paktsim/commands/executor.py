@@ -23,7 +23,7 @@ from typing import Any
 
 from paktsim.errors import InputError, Problem
 
-__all__ = ["add_arguments", "executor_from_args", "chunk_progress_display"]
+__all__ = ["add_arguments", "executor_from_args", "uses_executor", "chunk_progress_display"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -42,6 +42,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="Monte-Carlo-Ziehungen auf einem laufenden Dask-Cluster rechnen, "
         "z. B. tcp://10.0.0.5:8786 (Extra 'dask' nötig)",
     )
+
+
+def uses_executor(args: argparse.Namespace) -> bool:
+    """True when :func:`executor_from_args` will run the chunks on other processes
+    (``--workers`` 2 or more, or ``--scheduler``): nothing may be forked beside them."""
+    workers = getattr(args, "workers", None)
+    return (workers is not None and workers > 1) or getattr(args, "scheduler", None) is not None
 
 
 @contextlib.contextmanager

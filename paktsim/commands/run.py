@@ -20,11 +20,12 @@ Writes into ``DIR``:
   ``personal_bedarf_foerderung``, ``personal_tornado`` and
   ``personal_faecher_fehlende_stellen`` (with draws), PNG and SVG.
 
-Speed: the tornado runs in a forked child while the tables are built, and each chart
-is drawn (PNG and SVG bytes) by a forked child as soon as it exists, while this process
-writes the tables (:class:`~paktsim.commands.background.Background`; byte for byte what
-one process draws, ``PAKTSIM_NO_FORK=1``); the command leaves by ``os._exit``
-(:func:`paktsim.cli.entry`).  The terminal shows the running step
+Speed: a forked :class:`~paktsim.commands.background.Worker` imports matplotlib while
+the scenario is computed and draws each chart (PNG and SVG bytes, from a picklable
+:class:`~paktsim.report.charts.Plot`) as soon as it exists, while this process writes the
+tables; the tornado runs in a forked :class:`~paktsim.commands.background.Background`
+while the tables are built (byte for byte what one process draws, ``PAKTSIM_NO_FORK=1``).
+This process never imports matplotlib; it leaves by ``os._exit`` (:func:`paktsim.cli.entry`).  The terminal shows the running step
 (:class:`~paktsim.commands.progress.Steps`, not with ``--quiet``) and ends with a summary
 over every year of the horizon.
 
@@ -36,6 +37,7 @@ then writes.  Other commands can add tables/figures to the dict before writing.
 from __future__ import annotations
 
 import argparse
+import gc
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -182,18 +184,23 @@ def build_outputs(
     scenario_file: Path | None = None,
     executor: Any = None,
     steps: Any = None,
+    drawer: Any = None,
 ) -> dict[str, Any]:
     """Run the scenario and collect everything ``paktsim run`` writes (the long steps
-    shown on ``steps``, a :class:`~paktsim.commands.progress.Steps`).
+    shown on ``steps``, a :class:`~paktsim.commands.progress.Steps`; the charts drawn by
+    ``drawer``, a :class:`~paktsim.commands.background.Worker`, started here if not given
+    and there is no executor).
 
     Returns
     -------
     dict
         ``tables`` (name → DataFrame, CSV and Excel sheets), ``excel_tables``
-        (the Excel variants), ``figures`` (name → matplotlib Figure), ``record``
-        (facts for the run record: scenario, parameters, data, inputs, extra),
-        ``drawing`` (name → the forked child drawing that figure's PNG and SVG bytes;
-        empty with an executor) and ``result`` (the
+        (the Excel variants), ``figures`` (name → :class:`~paktsim.report.charts.Plot`,
+        or a matplotlib Figure), ``record`` (facts for the run record: scenario,
+        parameters, data, inputs, extra), ``drawing`` (name → the job drawing that
+        figure's PNG and SVG bytes; empty with an executor), ``drawer`` (the
+        :class:`~paktsim.commands.background.Worker` of those jobs, closed by
+        :func:`write_outputs`; ``None`` with an executor) and ``result`` (the
         :class:`~paktsim.inflow.model.InflowResult`).
     """
     from paktsim import pipeline
@@ -201,30 +208,69 @@ def build_outputs(
     from paktsim.commands.progress import Steps
 
     steps = steps if steps is not None else Steps(quiet=True)
-    # the central run's inflow (checks the scenario first; the ensemble adds bands)
-    with steps.step("Szenario rechnen"):
-        result = pipeline.run_scenario(scenario, base_dir=base_dir, ensemble=False).inflow
-    # the tornado's model runs on the second core while this process builds the tables,
-    # and each chart is drawn by a forked child as soon as it exists (not beside the
-    # workers or the Dask client of --workers/--scheduler: no fork there)
-    pending = run_staffing.start_tornado(scenario, base_dir) if executor is None else None
+    # charts are drawn on the second core by a forked worker that imports matplotlib
+    # while this process computes, and the tornado's model runs there while this process
+    # builds the tables (not beside the workers or the Dask client of
+    # --workers/--scheduler: no fork there)
+    if drawer is None and executor is None:
+        drawer = start_drawer()
     drawing: dict[str, Any] = {}
+    pending = None
 
     def on_figure(name: str, fig: Any) -> None:
-        if executor is None:
-            drawing[name] = _start_drawing(fig)
+        if drawer is not None:
+            drawing[name] = _start_drawing(fig, drawer)
 
     try:
+        with steps.step("Szenario rechnen"):
+            # checks first; the stock chart needs the inflow only and is drawn while the
+            # allocations and the staffing of the central run are computed
+            result = pipeline.checked_inflow(scenario, base_dir=base_dir)
+            stock_chart = _stock_chart(scenario, result)
+            on_figure("bestand_nach_stufe", stock_chart)
+            pipeline.run_scenario(scenario, base_dir=base_dir, ensemble=False)
+        pending = run_staffing.start_tornado(scenario, base_dir) if executor is None else None
         outputs = _collect(
-            scenario, result, base_dir, scenario_file, executor, steps, pending, on_figure
+            scenario,
+            result,
+            stock_chart,
+            base_dir,
+            scenario_file,
+            executor,
+            steps,
+            pending,
+            on_figure,
         )
     except BaseException:
-        for job in [pending, *drawing.values()]:
+        for job in [pending, drawer, *drawing.values()]:
             if job is not None:
                 job.cancel()
         raise
     outputs["drawing"] = drawing
+    outputs["drawer"] = drawer
     return outputs
+
+
+def start_drawer() -> Any:
+    """The :class:`~paktsim.commands.background.Worker` that draws ``paktsim run``'s
+    charts (it imports pandas and matplotlib at once: start it first)."""
+    from paktsim.commands.background import Worker
+    from paktsim.report.charts import warm_up
+
+    return Worker(warm_up)
+
+
+def _stock_chart(scenario: Any, result: Any) -> Any:
+    """The chart of the Land stocks by stage (a :class:`~paktsim.report.charts.Plot`)."""
+    from paktsim.inflow.model import STAGE_LABELS
+    from paktsim.report.charts import Plot
+
+    land = result.land().pivot(index="month", columns="stage", values="persons")
+    land = land[["ea", "vu", "au", "own"]].rename(columns=STAGE_LABELS)
+    land.index = land.index.to_timestamp()
+    land.columns = [str(c) for c in land.columns]
+    title = f"Bestände nach Unterbringungsstufe – {scenario.name}"
+    return Plot("stock_timeseries", (land,), {"title": title})
 
 
 def _put(data: bytes, handle: Any) -> None:
@@ -245,19 +291,25 @@ class _Drawn:
         """Nothing runs."""
 
 
-def _start_drawing(fig: Any) -> Any:
-    """A :class:`~paktsim.commands.background.Background` drawing ``fig`` as PNG and SVG."""
+def _start_drawing(fig: Any, drawer: Any = None) -> Any:
+    """A job drawing ``fig`` as PNG and SVG: a :class:`~paktsim.report.charts.Plot` on
+    ``drawer`` (a :class:`~paktsim.commands.background.Worker`), a matplotlib Figure (not
+    picklable) in a forked :class:`~paktsim.commands.background.Background`."""
     import functools
 
     from paktsim.commands.background import Background
-    from paktsim.report.charts import render_figure
+    from paktsim.report.charts import Plot, render_figure
 
-    return Background(functools.partial(render_figure, fig, CHART_FORMATS))
+    draw = functools.partial(render_figure, fig, CHART_FORMATS)
+    if drawer is not None and isinstance(fig, Plot):
+        return drawer.submit(draw)
+    return Background(draw)
 
 
 def _collect(
     scenario: Any,
     result: Any,
+    stock_chart: Any,
     base_dir: Path | None,
     scenario_file: Path | None,
     executor: Any,
@@ -266,11 +318,19 @@ def _collect(
     on_figure: Any = None,
 ) -> dict[str, Any]:
     """The tables, figures and record facts of :func:`build_outputs` (``on_figure(name,
-    figure)`` is called as soon as each chart is complete)."""
+    figure)`` is called as soon as each further chart is complete)."""
     from paktsim import regions
-    from paktsim.inflow.model import STAGE_LABELS
-    from paktsim.report.charts import stock_timeseries
+    from paktsim.commands import run_staffing
 
+    # staffing first: its chart goes to the drawer at once; the tornado is taken last
+    staff = run_staffing.build(
+        scenario,
+        base_dir=base_dir,
+        tornado=False,
+        executor=executor,
+        steps=steps,
+        on_figure=on_figure,
+    )
     tables = _german_tables(result)
     kreise = tables["Kreise"]
     excel_tables = {
@@ -279,13 +339,6 @@ def _collect(
             drop=True
         ),
     }
-    land = result.land().pivot(index="month", columns="stage", values="persons")
-    land = land[["ea", "vu", "au", "own"]].rename(columns=STAGE_LABELS)
-    land.index = land.index.to_timestamp()
-    land.columns = [str(c) for c in land.columns]
-    fig = stock_timeseries(land, title=f"Bestände nach Unterbringungsstufe – {scenario.name}")
-    if on_figure is not None:
-        on_figure("bestand_nach_stufe", fig)
     inputs: dict[str, Any] = {}
     if scenario_file is not None:
         inputs["scenario_file"] = scenario_file
@@ -315,38 +368,16 @@ def _collect(
     outputs = {
         "tables": tables,
         "excel_tables": excel_tables,
-        "figures": {"bestand_nach_stufe": fig},
+        "figures": {"bestand_nach_stufe": stock_chart},
         "record": record,
         "result": result,
     }
-    _add_staffing(outputs, scenario, base_dir, executor, steps, pending, on_figure)
-    return outputs
-
-
-def _add_staffing(
-    outputs: dict[str, Any],
-    scenario: Any,
-    base_dir: Path | None,
-    executor: Any = None,
-    steps: Any = None,
-    pending: Any = None,
-    on_figure: Any = None,
-) -> None:
-    """Add the staffing/budget tables, figures and headline facts (issue 5)."""
-    from paktsim.commands import run_staffing
-
-    staff = run_staffing.build(
-        scenario,
-        base_dir=base_dir,
-        executor=executor,
-        steps=steps,
-        pending_tornado=pending,
-        on_figure=on_figure,
-    )
+    run_staffing.add_tornado(staff, scenario, base_dir, steps, pending, on_figure)
     outputs["files"] = staff["files"]
     outputs["figures"].update(staff["figures"])
     outputs["record"]["extra"].update(staff["record"])
     outputs["staffing"] = staff
+    return outputs
 
 
 def output_files(outputs: dict[str, Any], out_dir: Path) -> list[Path]:
@@ -391,9 +422,7 @@ def _write_set(outputs: dict[str, Any], out_dir: Path) -> None:
 
     import functools
 
-    from paktsim.commands.background import Background
     from paktsim.io import write_bytes_with
-    from paktsim.report.charts import render_figure
 
     written: dict[str, Path] = {}
     # drawing is the largest part of the work: each chart not yet drawn by a forked
@@ -402,7 +431,8 @@ def _write_set(outputs: dict[str, Any], out_dir: Path) -> None:
     drawing = outputs.setdefault("drawing", {})
     for name, fig in outputs["figures"].items():
         if name not in drawing:
-            drawing[name] = Background(functools.partial(render_figure, fig, CHART_FORMATS))
+            drawing[name] = _start_drawing(fig)
+    drawer = outputs.get("drawer")
     try:
         _write_tables(outputs, out_dir, written)
         for name in outputs["figures"]:
@@ -412,9 +442,12 @@ def _write_set(outputs: dict[str, Any], out_dir: Path) -> None:
                 path = write_bytes_with(out_dir / f"{name}.{kind}", functools.partial(_put, data))
                 written[path.name] = path
     except BaseException:
-        for job in drawing.values():
-            job.cancel()
+        for job in [*drawing.values(), drawer]:
+            if job is not None:
+                job.cancel()
         raise
+    if drawer is not None:
+        drawer.close()
     record = build_record(outputs=written, **outputs["record"])
     write_record(out_dir / RECORD_NAME, record)
 
@@ -467,7 +500,25 @@ def _write_tables(outputs: dict[str, Any], out_dir: Path, written: dict[str, Pat
 
 def run(args: argparse.Namespace) -> int:
     """Run a scenario and write its outputs."""
+    from paktsim.commands.executor import uses_executor
+
     scenario, path = _load(args.scenario)
+    # the modules are loaded: the garbage collector need not scan them again (its full
+    # collections took 0.13 s of a status-quo run, 0.03 s after), and the forked children
+    # do not copy their memory pages by scanning them
+    gc.freeze()
+    # now (pandas is imported, the scenario is read): the drawing worker imports
+    # matplotlib while this process computes
+    drawer = None if uses_executor(args) else start_drawer()
+    try:
+        return _run(args, scenario, path, drawer)
+    except BaseException:
+        if drawer is not None:
+            drawer.cancel()
+        raise
+
+
+def _run(args: argparse.Namespace, scenario: Any, path: Path | None, drawer: Any) -> int:
     if not args.force and (Path(args.out) / RECORD_NAME).exists():
         # refuse before computing: the folder holds a previous run
         from paktsim.io import ensure_writable
@@ -511,6 +562,7 @@ def run(args: argparse.Namespace) -> int:
                     scenario_file=path,
                     executor=executor,
                     steps=steps,
+                    drawer=drawer,
                 )
         except InputError as exc:  # name the scenario file, as `paktsim validate` does
             raise exc.with_source(str(path)) if path and exc.source is None else exc from None

@@ -6,8 +6,9 @@
   the one-page summary, Land/Kreis(/Gemeinde) staffing tables, the budget
   history and projection, the rule comparison and the Monte Carlo bands when
   the scenario has them;
-* ``figures``: name → matplotlib Figure (needed vs funded positions, tornado of
-  the missing positions, fan chart when there is an ensemble);
+* ``figures``: name → :class:`~paktsim.report.charts.Plot` (needed vs funded positions,
+  tornado of the missing positions, fan chart when there is an ensemble) or, for the
+  Sobol charts, a matplotlib Figure;
 * ``record``: headline figures for the run record.
 
 Column headers are German (these tables are read by people); values are plain
@@ -59,7 +60,7 @@ def _history_table() -> pd.DataFrame:
 
 
 def _needed_vs_funded(result: Any) -> Any:
-    from paktsim.report.charts import stock_timeseries
+    from paktsim.report.charts import Plot
 
     land = result.land
     frame = pd.DataFrame(
@@ -71,13 +72,16 @@ def _needed_vs_funded(result: Any) -> Any:
         index=pd.PeriodIndex([str(y) for y in land.index], freq="Y"),
     )
     ratio = result.scenario.staffing.target_ratio
-    return stock_timeseries(
-        frame,
-        title=f"Integrationsmanagement: Stellen benötigt (1:"
-        f"{ratio:g}) und gefördert – {result.scenario.name}\n"
-        f"Zielgruppe: {result.target_group_label}",
-        ylabel="Vollzeitstellen",
-        stacked=False,
+    return Plot(
+        "stock_timeseries",
+        (frame,),
+        {
+            "title": f"Integrationsmanagement: Stellen benötigt (1:"
+            f"{ratio:g}) und gefördert – {result.scenario.name}\n"
+            f"Zielgruppe: {result.target_group_label}",
+            "ylabel": "Vollzeitstellen",
+            "stacked": False,
+        },
     )
 
 
@@ -111,7 +115,7 @@ def build(
     ``steps``, a :class:`~paktsim.commands.progress.Steps`; the tornado from
     ``pending_tornado`` of :func:`start_tornado` if given; ``on_figure(name, figure)``
     called as soon as each chart is complete)."""
-    from paktsim import pipeline, uncertainty
+    from paktsim import pipeline
     from paktsim.commands.progress import Steps
     from paktsim.report import charts
 
@@ -119,6 +123,14 @@ def build(
     n_draws = scenario.uncertainty.n_draws
     with steps.step(f"Monte Carlo: {n_draws} Ziehungen" if n_draws else "Personal und Budget"):
         result = pipeline.run_scenario(scenario, base_dir=base_dir, executor=executor)
+    figures: dict[str, Any] = {}
+
+    def add_figure(name: str, fig: Any) -> None:
+        figures[name] = fig
+        if on_figure is not None:
+            on_figure(name, fig)
+
+    add_figure("personal_bedarf_foerderung", _needed_vs_funded(result))  # drawn from now on
     summary = result.summary().round(3)
     files: dict[str, Any] = {
         f"{SUMMARY_NAME}.csv": summary,
@@ -143,14 +155,6 @@ def build(
     if "vergleich_kreise.csv" in files:
         sheets["Vergleich Kreise"] = files["vergleich_kreise.csv"]
 
-    figures: dict[str, Any] = {}
-
-    def add_figure(name: str, fig: Any) -> None:
-        figures[name] = fig
-        if on_figure is not None:
-            on_figure(name, fig)
-
-    add_figure("personal_bedarf_foerderung", _needed_vs_funded(result))
     record: dict[str, Any] = {
         "staffing_summary": {
             str(y): {
@@ -193,11 +197,14 @@ def build(
         q.index = pd.PeriodIndex([str(y) for y in q.index], freq="Y")
         add_figure(
             "personal_faecher_fehlende_stellen",
-            charts.fan_chart(
-                q,
-                title=f"Fehlende Stellen (VZÄ), Monte Carlo P10–P90 und Median aus "
-                f"{ens.n_draws} Ziehungen – {scenario.name}",
-                ylabel="Vollzeitstellen",
+            charts.Plot(
+                "fan_chart",
+                (q,),
+                {
+                    "title": f"Fehlende Stellen (VZÄ), Monte Carlo P10–P90 und Median aus "
+                    f"{ens.n_draws} Ziehungen – {scenario.name}",
+                    "ylabel": "Vollzeitstellen",
+                },
             ),
         )
         record["ensemble"] = {
@@ -213,54 +220,83 @@ def build(
             sobol_year = _add_sobol(scenario, base_dir, files, sheets, figures, record)
             for name in [n for n in figures if n not in before]:
                 add_figure(name, figures[name])
-    if tornado:
-        with steps.step("Tornado: Annahmen einzeln verändert"):
-            tor = (
-                pending_tornado.result()
-                if pending_tornado is not None
-                else uncertainty.tornado(scenario, "net_gap_fte", sobol_year, base_dir=base_dir)
-            )
-        effects = tor.set_index("label")[["value_low", "value_high"]].rename(
-            columns={"value_low": "low", "value_high": "high"}
-        )
-        year = tor.attrs["year"]
-        # an assumption that does not move the year's gap gets no empty bar: it is named
-        acting = (effects["high"] - effects["low"]).abs() > 1e-9
-        title = f"Fehlende Stellen {year} (benötigt − besetzt): Einfluss einzelner Annahmen"
-        if not acting.all():
-            title += f"\nohne Wirkung auf {year}: " + ", ".join(effects.index[~acting])
-        add_figure(
-            "personal_tornado",
-            charts.tornado(
-                effects[acting] if acting.any() else effects,
-                base=float(tor["base"].iloc[0]),
-                title=title,
-                xlabel="Fehlende Stellen (VZÄ, negativ = Überhang)",
-                decimals=0,
-            ),
-        )
-        files["sensitivitaet.csv"] = tor.reset_index().rename(
-            columns={
-                "input": "Eingabe",
-                "label": "Bezeichnung",
-                "low": "unterer Wert",
-                "high": "oberer Wert",
-                "value_low": "Ergebnis unten",
-                "value_high": "Ergebnis oben",
-                "base": "Ergebnis Basis",
-                "swing": "Spannweite",
-            }
-        )
-        sheets["Sensitivität"] = files["sensitivitaet.csv"]
     files[WORKBOOK_NAME] = sheets
-    return {
+    staff = {
         "files": files,
         "figures": figures,
         "record": record,
         "result": result,
         "summary": summary,
         "notes": list(result.notes),
+        "sobol_year": sobol_year,
     }
+    if tornado:
+        add_tornado(staff, scenario, base_dir, steps, pending_tornado, on_figure)
+    return staff
+
+
+def add_tornado(
+    staff: dict[str, Any],
+    scenario: Any,
+    base_dir: Path | None = None,
+    steps: Any = None,
+    pending_tornado: Any = None,
+    on_figure: Any = None,
+) -> None:
+    """Add the tornado (table, sheet, chart) to the outputs of :func:`build` called with
+    ``tornado=False`` (``paktsim run`` builds its other tables while the tornado of
+    :func:`start_tornado` runs)."""
+    from paktsim import uncertainty
+    from paktsim.commands.progress import Steps
+    from paktsim.report import charts
+
+    steps = steps if steps is not None else Steps(quiet=True)
+    with steps.step("Tornado: Annahmen einzeln verändert"):
+        tor = (
+            pending_tornado.result()
+            if pending_tornado is not None
+            else uncertainty.tornado(
+                scenario, "net_gap_fte", staff["sobol_year"], base_dir=base_dir
+            )
+        )
+    effects = tor.set_index("label")[["value_low", "value_high"]].rename(
+        columns={"value_low": "low", "value_high": "high"}
+    )
+    year = tor.attrs["year"]
+    # an assumption that does not move the year's gap gets no empty bar: it is named
+    acting = (effects["high"] - effects["low"]).abs() > 1e-9
+    title = f"Fehlende Stellen {year} (benötigt − besetzt): Einfluss einzelner Annahmen"
+    if not acting.all():
+        title += f"\nohne Wirkung auf {year}: " + ", ".join(effects.index[~acting])
+    chart = charts.Plot(
+        "tornado",
+        (effects[acting] if acting.any() else effects,),
+        {
+            "base": float(tor["base"].iloc[0]),
+            "title": title,
+            "xlabel": "Fehlende Stellen (VZÄ, negativ = Überhang)",
+            "decimals": 0,
+        },
+    )
+    staff["figures"]["personal_tornado"] = chart
+    if on_figure is not None:
+        on_figure("personal_tornado", chart)
+    files = staff["files"]
+    sheets = files.pop(WORKBOOK_NAME)
+    files["sensitivitaet.csv"] = tor.reset_index().rename(
+        columns={
+            "input": "Eingabe",
+            "label": "Bezeichnung",
+            "low": "unterer Wert",
+            "high": "oberer Wert",
+            "value_low": "Ergebnis unten",
+            "value_high": "Ergebnis oben",
+            "base": "Ergebnis Basis",
+            "swing": "Spannweite",
+        }
+    )
+    sheets["Sensitivität"] = files["sensitivitaet.csv"]
+    files[WORKBOOK_NAME] = sheets  # the workbook stays the last file
 
 
 def kreis_bands(result: Any) -> pd.DataFrame:

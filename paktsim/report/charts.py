@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,9 @@ __all__ = [
     "tornado",
     "save_figure",
     "render_figure",
+    "Plot",
+    "PLOT_FUNCTIONS",
+    "warm_up",
     "add_source",
     "default_source",
     "SOURCE_GID",
@@ -683,8 +687,49 @@ def _check_formats(formats: Sequence[str], dpi: int) -> list[str]:
     return formats
 
 
+@dataclass(frozen=True, eq=False)
+class Plot:
+    """A chart not drawn yet: a plotting function of this module and its arguments.
+
+    Picklable (data frames and plain values), so a process that has matplotlib
+    imported can build and render it (:func:`render_figure` accepts a Plot):
+    ``paktsim run`` sends its charts to such a process and never imports matplotlib
+    itself.
+
+    Attributes
+    ----------
+    func : str
+        One of :data:`PLOT_FUNCTIONS`.
+    args, kwargs
+        Its arguments (no ``ax``).
+    """
+
+    func: str
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+    def figure(self) -> "Figure":
+        """Build the figure."""
+        if self.func not in PLOT_FUNCTIONS:
+            raise InputError(
+                Problem("func", f"expected one of {', '.join(PLOT_FUNCTIONS)}", self.func)
+            )
+        return PLOT_FUNCTIONS[self.func](*self.args, **self.kwargs)
+
+
+def warm_up() -> None:
+    """Import what drawing and saving a chart needs (matplotlib's figure, the PNG and SVG
+    renderers; pandas if not yet): a drawing process calls it while it waits
+    for its first chart.  (Drawing a chart to warm up gains nothing: matplotlib has no
+    first-draw cost worth paying ahead.)"""
+    import matplotlib.backends.backend_agg
+    import matplotlib.backends.backend_svg
+    import matplotlib.figure  # noqa: F401
+    import pandas  # noqa: F401
+
+
 def render_figure(
-    fig: "Figure",
+    fig: "Figure | Plot",
     formats: Sequence[str] = ("png", "svg"),
     dpi: int = 300,
     source: str | bool = True,
@@ -694,7 +739,8 @@ def render_figure(
 
     Parameters
     ----------
-    fig : Figure
+    fig : Figure or Plot
+        A :class:`Plot` is built first.
     formats, dpi, source
         As for :func:`save_figure`.
 
@@ -709,6 +755,8 @@ def render_figure(
     from matplotlib.text import Text
 
     formats = _check_formats(formats, dpi)
+    if isinstance(fig, Plot):
+        fig = fig.figure()
     metadata = {
         "png": {"Software": "paktsim"},
         "svg": {"Date": None, "Creator": "paktsim"},
@@ -720,20 +768,29 @@ def render_figure(
         text.set_parse_math(False)
     out: dict[str, bytes] = {}
     # svg.fonttype "none": text stays text (editable, searchable) in Word/Inkscape
-    with matplotlib.rc_context(
-        {"svg.hashsalt": "paktsim", "svg.fonttype": "none", "pdf.fonttype": 42}
-    ):
-        for kind in formats:
-            buffer = io.BytesIO()
-            fig.savefig(
-                buffer,
-                format=kind,
-                dpi=dpi,
-                bbox_inches="tight",
-                metadata=metadata[kind],
-                facecolor="white",
-            )
-            out[kind] = buffer.getvalue()
+    engine = fig.get_layout_engine()
+    try:
+        with matplotlib.rc_context(
+            {"svg.hashsalt": "paktsim", "svg.fonttype": "none", "pdf.fonttype": 42}
+        ):
+            for kind in formats:
+                buffer = io.BytesIO()
+                fig.savefig(
+                    buffer,
+                    format=kind,
+                    dpi=dpi,
+                    bbox_inches="tight",
+                    metadata=metadata[kind],
+                    facecolor="white",
+                )
+                out[kind] = buffer.getvalue()
+                if engine is not None:
+                    # the first format placed every axes: the others keep that layout
+                    # (the constrained layout is a fifth of a chart's drawing time)
+                    fig.set_layout_engine("none")
+    finally:
+        if engine is not None:
+            fig.set_layout_engine(engine)
     return out
 
 
@@ -774,3 +831,13 @@ def add_source(fig: "Figure", text: str | None = None) -> "Figure":
         gid=SOURCE_GID,
     )
     return fig
+
+
+#: The functions a :class:`Plot` may name.
+PLOT_FUNCTIONS: dict[str, Callable[..., "Figure"]] = {
+    "stock_timeseries": stock_timeseries,
+    "winners_losers": winners_losers,
+    "stacked_bars": stacked_bars,
+    "fan_chart": fan_chart,
+    "tornado": tornado,
+}

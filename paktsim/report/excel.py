@@ -351,6 +351,42 @@ def _display_width(value: Any, fmt: str | None) -> int:
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
+def _column_width(values: list[Any], fmt: str | None) -> int:
+    """The widest :func:`_display_width` of a column's cells.
+
+    A number's width grows with its size (and a minus sign), so a column of numbers
+    needs only its largest and smallest value; text is measured once per distinct value.
+    """
+    if not values:
+        return 0
+    kinds = {type(v) for v in values}
+    if kinds == {float} or kinds == {int}:
+        return max(_display_width(max(values), fmt), _display_width(min(values), fmt))
+    return max((_display_width(v, fmt) for v in _distinct(values)), default=0)
+
+
+def _distinct(values: list[Any]) -> list[Any]:
+    """Each value once (text by equality; anything else kept as it is)."""
+    text = {v for v in values if type(v) is str}
+    return [*text, *(v for v in values if type(v) is not str)]
+
+
+def _safe_cells(values: list[Any]) -> list[Any]:
+    """:func:`safe_cell` of each value, worked out once per distinct text (a long sheet
+    repeats a few place names and labels thousands of times)."""
+    done: dict[str, Any] = {}
+    cells = []
+    for v in values:
+        if type(v) is str:
+            cell = done.get(v)
+            if cell is None:
+                cell = done[v] = safe_cell(v)
+        else:
+            cell = safe_cell(v)
+        cells.append(cell)
+    return cells
+
+
 def _write_sheet(
     ws: Any, frame: "pd.DataFrame", formats: Mapping[str, str], styles: _Styles
 ) -> str:
@@ -384,7 +420,7 @@ def _write_sheet(
     )
     header_lines = 1
     for col, (name, fmt, values) in enumerate(zip(header, column_formats, columns)):
-        width = min(_MAX_WIDTH, max([len(name), *(_display_width(v, fmt) for v in values)]) + 2)
+        width = min(_MAX_WIDTH, max(len(name), _column_width(values, fmt)) + 2)
         ws.set_column(col, col, width)
         header_lines = max(header_lines, -(-len(name) // max(1, int(width) - 2)))
     if header_lines > 1:  # a wrapped header would run into the first row where not sized
@@ -416,7 +452,7 @@ def _write_cells(
     by_row = [styles.get(num_format=f) for f in row_formats] if row_formats else None
     for col, values in enumerate(columns):
         number = styles.get(num_format=column_formats[col])
-        cells = [safe_cell(v) for v in values]
+        cells = _safe_cells(values)
         for row, value in enumerate(cells, start=1):
             if value is None:
                 continue
