@@ -27,6 +27,8 @@ __all__ = [
     "sha256_bytes",
     "sha256_file",
     "build_record",
+    "record_base",
+    "seal_record",
     "write_record",
     "verify_record",
     "environment",
@@ -128,12 +130,30 @@ def build_record(
     dict
         The record including ``record_sha256``.
     """
-    from paktsim._version import __version__
+    base = record_base(
+        scenario=scenario,
+        parameters=parameters,
+        data=data,
+        inputs=inputs,
+        extra=extra,
+        created_at=created_at,
+    )
+    return seal_record(base, outputs)
 
-    def _hash(value: Any) -> dict[str, str]:
-        if isinstance(value, bytes):
-            return {"sha256": sha256_bytes(value)}
-        return {"file": Path(value).name, "sha256": sha256_file(value)}
+
+def record_base(
+    *,
+    scenario: Any,
+    parameters: Mapping[str, Any],
+    data: Mapping[str, Any],
+    inputs: Mapping[str, str | os.PathLike[str] | bytes] | None = None,
+    extra: Mapping[str, Any] | None = None,
+    created_at: str | None = None,
+) -> dict[str, Any]:
+    """Everything of a run record but the output files and the record's own hash
+    (arguments as for :func:`build_record`; ``paktsim run`` assembles it while its charts
+    are drawn and seals it with :func:`seal_record` once every file is written)."""
+    from paktsim._version import __version__
 
     record: dict[str, Any] = {
         "format": FORMAT,
@@ -145,16 +165,31 @@ def build_record(
         "scenario_sha256": scenario.sha256,
         "parameters": dict(parameters),
         "data": dict(data),
-        "inputs": {k: _hash(v) for k, v in sorted((inputs or {}).items())},
-        "outputs": {k: _hash(v) for k, v in sorted((outputs or {}).items())},
+        "inputs": {k: _file_hash(v) for k, v in sorted((inputs or {}).items())},
     }
     if extra:
         record["extra"] = dict(extra)
     if created_at is not None:
         record["created_at"] = created_at
+    return json.loads(canonical_json(record))
+
+
+def seal_record(
+    base: Mapping[str, Any], outputs: Mapping[str, str | os.PathLike[str]] | None = None
+) -> dict[str, Any]:
+    """The run record of :func:`record_base` with the sha256 of each output file and the
+    record's own ``record_sha256``."""
+    record = dict(base)
+    record["outputs"] = {k: _file_hash(v) for k, v in sorted((outputs or {}).items())}
     record = json.loads(canonical_json(record))
     record["record_sha256"] = sha256_bytes(canonical_json(record).encode("utf-8"))
     return record
+
+
+def _file_hash(value: Any) -> dict[str, str]:
+    if isinstance(value, bytes):
+        return {"sha256": sha256_bytes(value)}
+    return {"file": Path(value).name, "sha256": sha256_file(value)}
 
 
 def git_commit() -> dict[str, Any] | None:

@@ -2,10 +2,11 @@
 ``paktsim run``).
 
 The machine has two cores and a status-quo run is a chain of single-threaded
-steps.  :class:`Background` moves one of them (the tornado) beside the others: the
-child is a fork of the command, sees every cached result (the central run) without
-pickling, computes the value, sends it back pickled through a pipe and leaves with
-``os._exit`` (no cleanup, no output).  :class:`Worker` is a child forked early that
+steps.  :class:`Background` moves one of them beside the others: the child is a fork of
+the command, sees every cached result (the central run) without pickling, computes the
+value, sends it back pickled through a pipe and leaves with ``os._exit`` (no cleanup, no
+output); ``paktsim run`` draws a chart it cannot send to the worker (a matplotlib Figure)
+this way.  :class:`Worker` is a child forked early that
 imports what its jobs need once (matplotlib, while the command loads and computes the
 scenario) and then runs the calls it is sent, one after the other, so the command
 itself never imports the charting library.

@@ -22,10 +22,11 @@ Writes into ``DIR``:
 
 Speed: a forked :class:`~paktsim.commands.background.Worker` imports matplotlib while
 the scenario is computed and draws each chart (PNG and SVG bytes, from a picklable
-:class:`~paktsim.report.charts.Plot`) as soon as it exists, while this process writes the
-tables; the tornado runs in a forked :class:`~paktsim.commands.background.Background`
-while the tables are built (byte for byte what one process draws, ``PAKTSIM_NO_FORK=1``).
-This process never imports matplotlib; it leaves by ``os._exit`` (:func:`paktsim.cli.entry`).  The terminal shows the running step
+:class:`~paktsim.report.charts.Plot`) as soon as it exists — the stock chart once the
+inflow is computed, the staffing and tornado charts right after the central run — while
+this process builds and writes the tables (byte for byte what one process draws,
+``PAKTSIM_NO_FORK=1``).  This process never imports matplotlib; it leaves by ``os._exit``
+(:func:`paktsim.cli.entry`).  The terminal shows the running step
 (:class:`~paktsim.commands.progress.Steps`, not with ``--quiet``) and ends with a summary
 over every year of the horizon.
 
@@ -204,18 +205,15 @@ def build_outputs(
         :class:`~paktsim.inflow.model.InflowResult`).
     """
     from paktsim import pipeline
-    from paktsim.commands import run_staffing
     from paktsim.commands.progress import Steps
 
     steps = steps if steps is not None else Steps(quiet=True)
     # charts are drawn on the second core by a forked worker that imports matplotlib
-    # while this process computes, and the tornado's model runs there while this process
-    # builds the tables (not beside the workers or the Dask client of
+    # while this process computes (not beside the workers or the Dask client of
     # --workers/--scheduler: no fork there)
     if drawer is None and executor is None:
         drawer = start_drawer()
     drawing: dict[str, Any] = {}
-    pending = None
 
     def on_figure(name: str, fig: Any) -> None:
         if drawer is not None:
@@ -229,20 +227,11 @@ def build_outputs(
             stock_chart = _stock_chart(scenario, result)
             on_figure("bestand_nach_stufe", stock_chart)
             pipeline.run_scenario(scenario, base_dir=base_dir, ensemble=False)
-        pending = run_staffing.start_tornado(scenario, base_dir) if executor is None else None
         outputs = _collect(
-            scenario,
-            result,
-            stock_chart,
-            base_dir,
-            scenario_file,
-            executor,
-            steps,
-            pending,
-            on_figure,
+            scenario, result, stock_chart, base_dir, scenario_file, executor, steps, on_figure
         )
     except BaseException:
-        for job in [pending, drawer, *drawing.values()]:
+        for job in [drawer, *drawing.values()]:
             if job is not None:
                 job.cancel()
         raise
@@ -314,7 +303,6 @@ def _collect(
     scenario_file: Path | None,
     executor: Any,
     steps: Any,
-    pending: Any,
     on_figure: Any = None,
 ) -> dict[str, Any]:
     """The tables, figures and record facts of :func:`build_outputs` (``on_figure(name,
@@ -322,14 +310,9 @@ def _collect(
     from paktsim import regions
     from paktsim.commands import run_staffing
 
-    # staffing first: its chart goes to the drawer at once; the tornado is taken last
+    # staffing and tornado first: their charts are drawn while the tables are built
     staff = run_staffing.build(
-        scenario,
-        base_dir=base_dir,
-        tornado=False,
-        executor=executor,
-        steps=steps,
-        on_figure=on_figure,
+        scenario, base_dir=base_dir, executor=executor, steps=steps, on_figure=on_figure
     )
     tables = _german_tables(result)
     kreise = tables["Kreise"]
@@ -372,7 +355,7 @@ def _collect(
         "record": record,
         "result": result,
     }
-    run_staffing.add_tornado(staff, scenario, base_dir, steps, pending, on_figure)
+
     outputs["files"] = staff["files"]
     outputs["figures"].update(staff["figures"])
     outputs["record"]["extra"].update(staff["record"])
@@ -418,7 +401,7 @@ def write_outputs(outputs: dict[str, Any], out_dir: str | Path, force: bool = Fa
 
 def _write_set(outputs: dict[str, Any], out_dir: Path) -> None:
     """Write every file of the set into the (fresh, empty) folder ``out_dir``."""
-    from paktsim.runrecord import build_record, write_record
+    from paktsim.runrecord import record_base, seal_record, write_record
 
     import functools
 
@@ -435,6 +418,7 @@ def _write_set(outputs: dict[str, Any], out_dir: Path) -> None:
     drawer = outputs.get("drawer")
     try:
         _write_tables(outputs, out_dir, written)
+        base = record_base(**outputs["record"])  # while the last charts are drawn
         for name in outputs["figures"]:
             charts = drawing[name].result()
             drawing[name] = _Drawn(charts)  # a second write_outputs writes the same bytes
@@ -448,8 +432,7 @@ def _write_set(outputs: dict[str, Any], out_dir: Path) -> None:
         raise
     if drawer is not None:
         drawer.close()
-    record = build_record(outputs=written, **outputs["record"])
-    write_record(out_dir / RECORD_NAME, record)
+    write_record(out_dir / RECORD_NAME, seal_record(base, written))
 
 
 def _write_tables(outputs: dict[str, Any], out_dir: Path, written: dict[str, Path]) -> None:

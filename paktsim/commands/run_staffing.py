@@ -25,7 +25,14 @@ import pandas as pd
 
 from paktsim.staffing import COLUMN_LABELS
 
-__all__ = ["build", "headline", "horizon_lines", "SUMMARY_NAME", "WORKBOOK_NAME"]
+__all__ = [
+    "build",
+    "add_tornado",
+    "headline",
+    "horizon_lines",
+    "SUMMARY_NAME",
+    "WORKBOOK_NAME",
+]
 
 SUMMARY_NAME = "personal_uebersicht"
 WORKBOOK_NAME = "personal_budget.xlsx"
@@ -85,35 +92,17 @@ def _needed_vs_funded(result: Any) -> Any:
     )
 
 
-def start_tornado(scenario: Any, base_dir: Path | None = None) -> Any:
-    """Start the tornado of :func:`build` in a forked child
-    (:class:`~paktsim.commands.background.Background`), or ``None`` when its year
-    waits for the Sobol analysis (the year of the largest median gap)."""
-    import functools
-
-    from paktsim import uncertainty
-    from paktsim.commands.background import Background
-
-    if scenario.uncertainty.sobol_n_base:
-        return None
-    return Background(
-        functools.partial(uncertainty.tornado, scenario, "net_gap_fte", None, base_dir=base_dir)
-    )
-
-
 def build(
     scenario: Any,
     base_dir: Path | None = None,
     tornado: bool = True,
     executor: Any = None,
     steps: Any = None,
-    pending_tornado: Any = None,
     on_figure: Any = None,
 ) -> dict[str, Any]:
     """Run the staffing/budget pipeline for ``scenario`` and collect its outputs
     (the ensemble's chunks on ``executor`` if given; the long steps shown on
-    ``steps``, a :class:`~paktsim.commands.progress.Steps`; the tornado from
-    ``pending_tornado`` of :func:`start_tornado` if given; ``on_figure(name, figure)``
+    ``steps``, a :class:`~paktsim.commands.progress.Steps`; ``on_figure(name, figure)``
     called as soon as each chart is complete)."""
     from paktsim import pipeline
     from paktsim.commands.progress import Steps
@@ -231,7 +220,7 @@ def build(
         "sobol_year": sobol_year,
     }
     if tornado:
-        add_tornado(staff, scenario, base_dir, steps, pending_tornado, on_figure)
+        add_tornado(staff, scenario, base_dir, steps, on_figure)
     return staff
 
 
@@ -240,25 +229,17 @@ def add_tornado(
     scenario: Any,
     base_dir: Path | None = None,
     steps: Any = None,
-    pending_tornado: Any = None,
     on_figure: Any = None,
 ) -> None:
-    """Add the tornado (table, sheet, chart) to the outputs of :func:`build` called with
-    ``tornado=False`` (``paktsim run`` builds its other tables while the tornado of
-    :func:`start_tornado` runs)."""
+    """Add the tornado (table, sheet, chart; ``on_figure(name, figure)`` called with the
+    chart) to the outputs of :func:`build` (which calls it unless ``tornado=False``)."""
     from paktsim import uncertainty
     from paktsim.commands.progress import Steps
     from paktsim.report import charts
 
     steps = steps if steps is not None else Steps(quiet=True)
     with steps.step("Tornado: Annahmen einzeln verändert"):
-        tor = (
-            pending_tornado.result()
-            if pending_tornado is not None
-            else uncertainty.tornado(
-                scenario, "net_gap_fte", staff["sobol_year"], base_dir=base_dir
-            )
-        )
+        tor = uncertainty.tornado(scenario, "net_gap_fte", staff["sobol_year"], base_dir=base_dir)
     effects = tor.set_index("label")[["value_low", "value_high"]].rename(
         columns={"value_low": "low", "value_high": "high"}
     )
