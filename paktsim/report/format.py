@@ -418,7 +418,16 @@ def axis_formatter(kind: str = "number", decimals: int = 0) -> "FuncFormatter":
             Problem("kind", f"unknown axis format, expected one of {', '.join(functions)}", kind)
         )
     function = functions[kind]
-    return FuncFormatter(lambda value, _pos: typographic_minus(function(value)))
+    # matplotlib formats every tick again on each draw (layout, PNG, SVG): once per value
+    labels: dict[float, str] = {}
+
+    def label(value: float, _pos: Any) -> str:
+        text = labels.get(value)
+        if text is None:
+            text = labels[value] = typographic_minus(function(value))
+        return text
+
+    return FuncFormatter(label)
 
 
 def _compact_axis(value: float) -> str:
