@@ -52,6 +52,10 @@ __all__ = ["register", "run", "build_outputs", "write_outputs", "output_files"]
 RECORD_NAME = "run_record.json"
 WORKBOOK_NAME = "bestand.xlsx"
 CHART_FORMATS = ("png", "svg")
+#: Resolution of the PNG charts: that of the Word report's pictures (a chart 16 cm wide
+#: prints at 250 dpi); the SVG twin is for print at any size.  300 dpi cost a fifth more
+#: drawing time (0.27 s CPU of a status-quo run).
+CHART_DPI = 200  # structural: output resolution, not a model number
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -289,7 +293,7 @@ def _start_drawing(fig: Any, drawer: Any = None) -> Any:
     from paktsim.commands.background import Background
     from paktsim.report.charts import Plot, render_figure
 
-    draw = functools.partial(render_figure, fig, CHART_FORMATS)
+    draw = functools.partial(render_figure, fig, CHART_FORMATS, dpi=CHART_DPI)
     if drawer is not None and isinstance(fig, Plot):
         return drawer.submit(draw)
     return Background(draw)
