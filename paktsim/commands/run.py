@@ -225,8 +225,8 @@ def build_outputs(
 
     try:
         with steps.step("Szenario rechnen"):
-            # checks first; the stock chart needs the inflow only and is drawn while the
-            # allocations and the staffing of the central run are computed
+            # checks first; the stock chart needs the inflow only: it is sent to the drawer
+            # before the allocations and the staffing of the central run are computed
             result = pipeline.checked_inflow(scenario, base_dir=base_dir)
             stock_chart = _stock_chart(scenario, result)
             on_figure("bestand_nach_stufe", stock_chart)
@@ -246,7 +246,7 @@ def build_outputs(
 
 def start_drawer() -> Any:
     """The :class:`~paktsim.commands.background.Worker` that draws ``paktsim run``'s
-    charts (it imports pandas and matplotlib at once: start it first)."""
+    charts (it imports matplotlib at once: start it as soon as the scenario is read)."""
     from paktsim.commands.background import Worker
     from paktsim.report.charts import warm_up
 

@@ -27,7 +27,6 @@ from paktsim.staffing import COLUMN_LABELS
 
 __all__ = [
     "build",
-    "add_tornado",
     "headline",
     "horizon_lines",
     "SUMMARY_NAME",
@@ -217,29 +216,28 @@ def build(
         "result": result,
         "summary": summary,
         "notes": list(result.notes),
-        "sobol_year": sobol_year,
     }
     if tornado:
-        add_tornado(staff, scenario, base_dir, steps, on_figure)
+        _add_tornado(staff, scenario, sobol_year, base_dir, steps, on_figure)
     return staff
 
 
-def add_tornado(
+def _add_tornado(
     staff: dict[str, Any],
     scenario: Any,
-    base_dir: Path | None = None,
-    steps: Any = None,
-    on_figure: Any = None,
+    sobol_year: int | None,
+    base_dir: Path | None,
+    steps: Any,
+    on_figure: Any,
 ) -> None:
-    """Add the tornado (table, sheet, chart; ``on_figure(name, figure)`` called with the
-    chart) to the outputs of :func:`build` (which calls it unless ``tornado=False``)."""
+    """Add the tornado of ``sobol_year`` (``None``: the year of the largest gap) to the
+    outputs of :func:`build`: table, sheet (the workbook's last) and chart (``on_figure``
+    called)."""
     from paktsim import uncertainty
-    from paktsim.commands.progress import Steps
     from paktsim.report import charts
 
-    steps = steps if steps is not None else Steps(quiet=True)
     with steps.step("Tornado: Annahmen einzeln verändert"):
-        tor = uncertainty.tornado(scenario, "net_gap_fte", staff["sobol_year"], base_dir=base_dir)
+        tor = uncertainty.tornado(scenario, "net_gap_fte", sobol_year, base_dir=base_dir)
     effects = tor.set_index("label")[["value_low", "value_high"]].rename(
         columns={"value_low": "low", "value_high": "high"}
     )
