@@ -6,10 +6,10 @@ steps.  :class:`Background` moves one of them beside the others: the child is a 
 the command, sees every cached result (the central run) without pickling, computes the
 value, sends it back pickled through a pipe and leaves with ``os._exit`` (no cleanup, no
 output); ``paktsim run`` draws a chart it cannot send to the worker (a matplotlib Figure)
-this way.  :class:`Worker` is a child forked early that
-imports what its jobs need once (matplotlib, while the command loads and computes the
-scenario) and then runs the calls it is sent, one after the other, so the command
-itself never imports the charting library.
+this way.  :class:`Worker` is a child forked early that imports what its calls need once
+(matplotlib, while the command computes the scenario) and then runs each call it is sent
+in a fork of itself, side by side, so the command itself never imports the charting
+library.
 
 Where ``os.fork`` is missing (Windows) or ``PAKTSIM_NO_FORK`` is set, a value is
 computed inline when it is asked for: the same value either way.

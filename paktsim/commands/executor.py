@@ -48,7 +48,9 @@ def uses_executor(args: argparse.Namespace) -> bool:
     """True when :func:`executor_from_args` will run the chunks on other processes
     (``--workers`` 2 or more, or ``--scheduler``): nothing may be forked beside them."""
     workers = getattr(args, "workers", None)
-    return (workers is not None and workers > 1) or getattr(args, "scheduler", None) is not None
+    if workers is not None:  # --workers decides first, as in executor_from_args
+        return bool(workers > 1)
+    return getattr(args, "scheduler", None) is not None
 
 
 @contextlib.contextmanager
